@@ -1,0 +1,68 @@
+# Askwell: `make run` serves the app with a demo organization; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL used by `make test` when it answers (override, or set ASKWELL_TEST_POSTGRES_URL).
+ASKWELL_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench eval chromium clean help
+
+help:
+	@echo "make run    - set up .venv, migrate, load the demo organization, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - set up .venv with dev tools and run ruff + the test suite on SQLite and PostgreSQL"
+	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+	@echo "make eval   - run the evaluations on ../shared/data and write docs/evaluation.md"
+
+# torch is installed first from its CPU build; a bare requirement would pull a multi-GB CUDA build.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(BIN)/.installed
+	$(BIN)/askwell db upgrade
+	$(BIN)/askwell demo --if-empty
+	$(BIN)/askwell serve --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: $(BIN)/.installed-dev chromium lint
+	@echo "== tests on SQLite"
+	ASKWELL_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(ASKWELL_TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== tests on PostgreSQL"; \
+	  ASKWELL_TEST_DATABASE_URL=$(ASKWELL_TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+	  echo "== PostgreSQL does not answer at $(ASKWELL_TEST_POSTGRES_URL): PostgreSQL run skipped"; \
+	  if [ -n "$$ASKWELL_REQUIRE_POSTGRES" ]; then echo "ASKWELL_REQUIRE_POSTGRES is set: failing"; exit 1; fi; \
+	fi
+
+bench: $(BIN)/.installed-dev
+	$(BIN)/python -m benchmarks
+
+eval: $(BIN)/.installed
+	$(BIN)/askwell eval coaching --labels ../shared/data/asks/smart_dev.jsonl --report docs/evaluation.md
+	$(BIN)/askwell eval success --train ../shared/data/raop/dev.jsonl --report docs/evaluation.md
+	$(BIN)/askwell eval routing --site ../shared/data/stackexchange/beer --report docs/evaluation.md
+	$(BIN)/askwell eval network --data ../shared/data/networks/CollegeMsg.txt --report docs/evaluation.md
+
+clean:
+	rm -rf $(VENV) askwell.db askwell.db-wal askwell.db-shm .pytest_cache .ruff_cache

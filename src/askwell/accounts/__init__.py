@@ -1,0 +1,1 @@
+"""Accounts: sign-in, sessions, invitations, password resets and personal API tokens."""

@@ -1,0 +1,23 @@
+"""Errors of the accounts domain. Messages never reveal whether an email has an account."""
+
+from askwell.core.errors import InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+
+
+class BadCredentials(NotAuthenticated):
+    def __init__(self) -> None:
+        super().__init__("That email and password do not match an account.")
+
+
+class TooManyAttempts(TooManyRequests):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"Too many failed sign-ins. Try again in {minutes} minutes or reset your password.")
+
+
+class TokenInvalid(NotFound):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"This {what} link is invalid, was already used, or has expired.")
+
+
+class WeakPassword(InvalidInput):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, fields={"password": reason})

@@ -1,0 +1,1 @@
+"""Asks: SMART coaching, offers, thanks and the ledger."""

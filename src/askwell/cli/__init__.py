@@ -1,0 +1,1 @@
+"""The `askwell` command line (Typer)."""

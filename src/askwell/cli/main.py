@@ -1,0 +1,44 @@
+"""The `askwell` command: every sub-command registered in one place."""
+
+from __future__ import annotations
+
+import typer
+
+from askwell.cli import coach, database, demo, evals, orgs, serve, transfer, worker
+
+app = typer.Typer(
+    name="askwell",
+    help="Askwell: make asking for help, and giving it, a routine part of how a team works.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app.command("upgrade")(database.upgrade_command)
+db_app.command("status")(database.status_command)
+app.add_typer(db_app, name="db")
+
+org_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
+org_app.command("create")(orgs.create_org_command)
+org_app.command("list")(orgs.list_orgs_command)
+app.add_typer(org_app, name="org")
+
+admin_app = typer.Typer(help="Organization admins.", no_args_is_help=True)
+admin_app.command("create")(orgs.create_admin_command)
+app.add_typer(admin_app, name="admin")
+
+import_app = typer.Typer(help="Import people (CSV) or a whole organization (JSON).", no_args_is_help=True)
+import_app.command("people")(transfer.import_people_command)
+import_app.command("org")(transfer.import_org_command)
+app.add_typer(import_app, name="import")
+
+app.command("export")(transfer.export_command)
+app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve_command)
+app.command("worker")(worker.worker_command)
+app.command("coach")(coach.coach_command)
+app.add_typer(evals.eval_app, name="eval")
+
+
+if __name__ == "__main__":
+    app()

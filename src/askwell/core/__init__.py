@@ -1,0 +1,1 @@
+"""Core: settings, database, unit of work, errors, jobs and the clock shared by every domain."""

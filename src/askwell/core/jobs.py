@@ -1,0 +1,261 @@
+"""Durable jobs: the after-commit outbox and scheduled work, on SQLite and PostgreSQL alike.
+
+A job row is inserted in the same transaction as the change that caused it, so a rolled-back
+change never sends an email. Workers *claim* a job with a lease (``locked_until``), then run the
+handler and mark the job done in one transaction that only succeeds while they still hold the
+lease. Consequences:
+
+* a job is never run to completion twice: a second claimant can only appear after the lease ran
+  out, and then the first worker's final conditional update matches no row and rolls back;
+* a worker killed mid-job loses nothing: its transaction dies with it and the job is claimed
+  again once the lease expires;
+* on PostgreSQL claims use ``FOR UPDATE SKIP LOCKED`` so many workers never block each other;
+  SQLite serialises writers, which gives the same guarantee for one machine.
+
+Effects outside the database (an SMTP send) are at-least-once: a worker killed after sending but
+before committing sends again after the lease expires. See docs/decisions/0002-jobs-and-outbox.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from askwell.core.clock import Clock
+from askwell.core.db import Base, UTCDateTime
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_run_at", "status", "run_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Jobs that belong to an organization carry it, so an org's export/deletion can find them.
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True, default=None
+    )
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    locked_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # A unique key makes enqueueing idempotent: the same scheduled slot or event is queued once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+def enqueue(
+    db: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    now: datetime,
+    org_id: int | None = None,
+    run_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    max_attempts: int = 5,
+) -> Job | None:
+    """Add a job to the caller's transaction; with ``dedupe_key`` a second enqueue is a no-op."""
+    if dedupe_key is not None:
+        existing = db.scalar(select(Job.id).where(Job.dedupe_key == dedupe_key))
+        if existing is not None:
+            return None
+    job = Job(
+        kind=kind,
+        payload=payload,
+        org_id=org_id,
+        status=QUEUED,
+        run_at=run_at or now,
+        attempts=0,
+        max_attempts=max_attempts,
+        dedupe_key=dedupe_key,
+        created_at=now,
+    )
+    if dedupe_key is None:
+        db.add(job)
+        db.flush()
+        return job
+    # Two workers may enqueue the same scheduled slot at once: the unique key decides.
+    try:
+        with db.begin_nested():
+            db.add(job)
+            db.flush()
+    except IntegrityError:
+        return None
+    return job
+
+
+@dataclass
+class JobContext:
+    """What a handler gets besides its session: the clock and the edges (email, ...)."""
+
+    clock: Clock
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[Session, dict[str, Any], JobContext], None]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job kind enqueued every ``every`` (one per time slot, however many workers run)."""
+
+    kind: str
+    every: timedelta
+
+
+class JobRegistry:
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self.schedules: list[Schedule] = []
+
+    def handler(self, kind: str) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.add(kind, fn)
+            return fn
+
+        return register
+
+    def add(self, kind: str, fn: Handler) -> None:
+        if kind in self._handlers:
+            raise ValueError(f"a handler for {kind!r} is already registered")
+        self._handlers[kind] = fn
+
+    def schedule(self, kind: str, every: timedelta) -> None:
+        self.schedules.append(Schedule(kind, every))
+
+    def merge(self, other: JobRegistry) -> None:
+        for kind, fn in other._handlers.items():
+            self.add(kind, fn)
+        self.schedules.extend(other.schedules)
+
+    def get(self, kind: str) -> Handler | None:
+        return self._handlers.get(kind)
+
+    @property
+    def kinds(self) -> Iterable[str]:
+        return self._handlers.keys()
+
+
+def enqueue_due_schedules(factory: sessionmaker[Session], registry: JobRegistry, *, now: datetime) -> int:
+    """Queue each schedule's current slot once; safe for any number of workers at once."""
+    queued = 0
+    for sched in registry.schedules:
+        seconds = sched.every.total_seconds()
+        slot = math.floor(now.timestamp() / seconds)
+        with factory() as db, db.begin():
+            if enqueue(db, sched.kind, {"slot": slot}, now=now, dedupe_key=f"schedule:{sched.kind}:{slot}"):
+                queued += 1
+    return queued
+
+
+def claim(factory: sessionmaker[Session], *, worker_id: str, now: datetime, lease: timedelta) -> Job | None:
+    """Lease the next runnable job (queued and due, or running with an expired lease)."""
+    with factory() as db, db.begin():
+        candidate = db.scalar(
+            select(Job)
+            .where(
+                or_(
+                    (Job.status == QUEUED) & (Job.run_at <= now),
+                    (Job.status == RUNNING) & (Job.locked_until < now),
+                )
+            )
+            .order_by(Job.run_at, Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if candidate is None:
+            return None
+        candidate.status = RUNNING
+        candidate.locked_by = worker_id
+        candidate.locked_until = now + lease
+        candidate.attempts += 1
+        db.flush()
+        db.expunge(candidate)
+        return candidate
+
+
+def run_claimed(
+    factory: sessionmaker[Session], job: Job, registry: JobRegistry, ctx: JobContext, *, worker_id: str
+) -> bool:
+    """Run one claimed job; True when it completed. Failures are retried with back-off."""
+    handler = registry.get(job.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"no handler registered for job kind {job.kind!r}")
+        with factory() as db, db.begin():
+            handler(db, dict(job.payload or {}), ctx)
+            done = db.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.locked_by == worker_id, Job.status == RUNNING)
+                .values(status=DONE, finished_at=ctx.clock.now(), locked_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:
+                # The lease expired and another worker took the job over: undo our effects.
+                raise _LeaseLost()
+        return True
+    except _LeaseLost:
+        log.warning("job %s (%s): lease lost, rolled back", job.id, job.kind)
+        return False
+    except Exception:
+        error = traceback.format_exc(limit=20)
+        log.exception("job %s (%s) failed (attempt %s)", job.id, job.kind, job.attempts)
+        now = ctx.clock.now()
+        final = job.attempts >= job.max_attempts
+        with factory() as db, db.begin():
+            db.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.locked_by == worker_id)
+                .values(
+                    status=FAILED if final else QUEUED,
+                    run_at=now + timedelta(seconds=min(3600, 10 * 2 ** (job.attempts - 1))),
+                    locked_by=None,
+                    locked_until=None,
+                    last_error=error[-4000:],
+                    finished_at=now if final else None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return False
+
+
+class _LeaseLost(Exception):
+    pass
+
+
+def run_pending(
+    factory: sessionmaker[Session],
+    registry: JobRegistry,
+    ctx: JobContext,
+    *,
+    worker_id: str = "inline",
+    lease: timedelta = timedelta(minutes=5),
+    limit: int = 1000,
+) -> int:
+    """Run due jobs until none is left (bounded by ``limit``); returns how many completed."""
+    completed = 0
+    for _ in range(limit):
+        job = claim(factory, worker_id=worker_id, now=ctx.clock.now(), lease=lease)
+        if job is None:
+            break
+        completed += run_claimed(factory, job, registry, ctx, worker_id=worker_id)
+    return completed

@@ -1,0 +1,1 @@
+"""Offline evaluations of Askwell's intelligence on real public data."""

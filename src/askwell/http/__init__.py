@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the web pages and the JSON API: per-request session, sign-in, CSRF, headers."""

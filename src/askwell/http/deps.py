@@ -1,0 +1,114 @@
+"""FastAPI dependencies: the request's session, the signed-in person and their actor.
+
+The route owns the transaction: it calls ``db.commit()`` itself before returning, because a commit
+placed after ``yield`` in a dependency runs after the response has been sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from askwell.accounts import service as accounts
+from askwell.core.errors import NotAuthenticated
+from askwell.http.context import AppContext
+from askwell.people.models import Person
+from askwell.people.policy import Actor
+from askwell.people.repository import actor_for
+
+SESSION_COOKIE = "askwell_session"
+
+
+def app_context(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session = app_context(request).session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_now(request: Request) -> datetime:
+    return app_context(request).clock.now()
+
+
+Db = Annotated[Session, Depends(get_db)]
+Now = Annotated[datetime, Depends(get_now)]
+Ctx = Annotated[AppContext, Depends(app_context)]
+
+
+class LoginRequired(NotAuthenticated):
+    """Raised by page routes; rendered as a redirect to the sign-in page."""
+
+    def __init__(self) -> None:
+        super().__init__("Please sign in.")
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_person(request: Request, db: Db, now: Now) -> Person | None:
+    """The person behind the API token or the session cookie, cached on the request."""
+    if hasattr(request.state, "person"):
+        return request.state.person  # type: ignore[no-any-return]
+    person: Person | None = None
+    token = _bearer(request)
+    if token is not None:
+        person = accounts.person_for_api_token(db, token=token, now=now)
+        request.state.auth = "token"
+        if person is None:
+            raise NotAuthenticated("The API token is invalid or revoked.")
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        person = accounts.person_for_session(db, token=cookie, now=now)
+        request.state.auth = "session"
+    request.state.person = person
+    return person
+
+
+OptionalPerson = Annotated[Person | None, Depends(optional_person)]
+
+
+def page_person(person: OptionalPerson) -> Person:
+    if person is None:
+        raise LoginRequired()
+    return person
+
+
+def api_person(person: OptionalPerson) -> Person:
+    if person is None:
+        raise NotAuthenticated("Sign in or send 'Authorization: Bearer <token>'.")
+    return person
+
+
+def _actor(request: Request, db: Session, person: Person) -> Actor:
+    if not hasattr(request.state, "actor"):
+        request.state.actor = actor_for(db, person)
+    return request.state.actor  # type: ignore[no-any-return]
+
+
+def page_actor(request: Request, db: Db, person: Annotated[Person, Depends(page_person)]) -> Actor:
+    return _actor(request, db, person)
+
+
+def api_actor(request: Request, db: Db, person: Annotated[Person, Depends(api_person)]) -> Actor:
+    return _actor(request, db, person)
+
+
+PagePerson = Annotated[Person, Depends(page_person)]
+ApiPerson = Annotated[Person, Depends(api_person)]
+PageActor = Annotated[Actor, Depends(page_actor)]
+ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

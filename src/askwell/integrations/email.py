@@ -1,0 +1,72 @@
+"""Email: an ``EmailSender`` protocol, an SMTP implementation and a log fallback.
+
+Messages are never sent inline: services queue an ``email.send`` job (the outbox) and the worker
+calls the sender given to it at the composition root.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from askwell.core.config import Settings
+from askwell.core.jobs import JobContext, JobRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+class EmailSender(Protocol):
+    def send(self, message: Email) -> None: ...
+
+
+class LogEmailSender:
+    """Used when no SMTP server is configured: the message goes to the log, nothing is lost silently."""
+
+    def send(self, message: Email) -> None:
+        log.warning("email (no SMTP configured) to=%s subject=%s\n%s", message.to, message.subject, message.body)
+
+
+class SmtpEmailSender:
+    def __init__(self, settings: Settings) -> None:
+        if not settings.smtp_host:
+            raise ValueError("ASKWELL_SMTP_HOST is not set")
+        self.settings = settings
+
+    def send(self, message: Email) -> None:
+        s = self.settings
+        msg = EmailMessage()
+        msg["From"] = s.smtp_from
+        msg["To"] = message.to
+        msg["Subject"] = message.subject
+        msg.set_content(message.body)
+        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
+            if s.smtp_starttls:
+                smtp.starttls()
+            if s.smtp_username:
+                smtp.login(s.smtp_username, s.smtp_password or "")
+            smtp.send_message(msg)
+
+
+def sender_from_settings(settings: Settings) -> EmailSender:
+    return SmtpEmailSender(settings) if settings.smtp_host else LogEmailSender()
+
+
+def _send_email(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+    sender: EmailSender = ctx.services["email"]
+    sender.send(Email(to=str(payload["to"]), subject=str(payload["subject"]), body=str(payload["body"])))
+
+
+def register_email_jobs(registry: JobRegistry) -> None:
+    registry.add("email.send", _send_email)

@@ -1,0 +1,1 @@
+"""Who can help: expertise profiles, hybrid retrieval and the explainable ranker."""

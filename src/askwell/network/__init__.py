@@ -1,0 +1,1 @@
+"""The network: ties, two-step introductions and dormant ties."""

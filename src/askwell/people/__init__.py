@@ -1,0 +1,1 @@
+"""People: organizations, persons with their profiles, teams and roles."""

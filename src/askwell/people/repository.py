@@ -1,0 +1,205 @@
+"""Every query of the people domain, scoped to the acting person's organization.
+
+Nobody else writes ``where(Person.org_id == ...)``: pages, API, CLI and other domains call these.
+The only unscoped lookups are the ones sign-in needs before anyone is known
+(``accounts_for_sign_in``) and the organization lookup by slug for admins' CLI work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from askwell.people.errors import OrganizationNotFound, PersonNotFound, TeamNotFound
+from askwell.people.models import Organization, Person, PersonSkill, Team, TeamMembership
+from askwell.people.policy import Actor
+
+MAX_PAGE = 100
+
+
+def _with_profile(stmt: Select[tuple[Person]]) -> Select[tuple[Person]]:
+    return stmt.options(
+        selectinload(Person.skills),
+        selectinload(Person.memberships).selectinload(TeamMembership.team),
+    )
+
+
+def actor_for(db: Session, person: Person) -> Actor:
+    lead_of = db.scalars(
+        select(TeamMembership.team_id).where(
+            TeamMembership.org_id == person.org_id,
+            TeamMembership.person_id == person.id,
+            TeamMembership.is_lead.is_(True),
+        )
+    ).all()
+    return Actor(person_id=person.id, org_id=person.org_id, role=person.role, lead_of=frozenset(lead_of))
+
+
+def get_organization(db: Session, org_id: int) -> Organization:
+    org = db.get(Organization, org_id)
+    if org is None:
+        raise OrganizationNotFound(str(org_id))
+    return org
+
+
+def organization_by_slug(db: Session, slug: str) -> Organization:
+    org = db.scalar(select(Organization).where(Organization.slug == slug))
+    if org is None:
+        raise OrganizationNotFound(slug)
+    return org
+
+
+def accounts_for_sign_in(db: Session, email: str) -> Sequence[Person]:
+    """Active people with this email in any organization (sign-in happens before we know which)."""
+    return db.scalars(
+        select(Person)
+        .where(Person.email == email.strip().lower(), Person.is_active.is_(True))
+        .order_by(Person.org_id)
+        .limit(10)
+    ).all()
+
+
+def get_person(db: Session, *, actor: Actor, person_id: int, include_inactive: bool = False) -> Person:
+    stmt = _with_profile(select(Person).where(Person.org_id == actor.org_id, Person.id == person_id))
+    if not include_inactive:
+        stmt = stmt.where(Person.is_active.is_(True))
+    person = db.scalar(stmt)
+    if person is None:
+        raise PersonNotFound()
+    return person
+
+
+def person_in_org(db: Session, *, org_id: int, person_id: int) -> Person | None:
+    """The signed-in person behind a session or token (the session already names the org)."""
+    return db.scalar(
+        select(Person).where(Person.org_id == org_id, Person.id == person_id, Person.is_active.is_(True))
+    )
+
+
+def search_people(
+    db: Session,
+    *,
+    actor: Actor,
+    query: str = "",
+    team_id: int | None = None,
+    skill: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    include_inactive: bool = False,
+) -> tuple[list[Person], int]:
+    """The directory: by name/title/email words, by team and by skill; sorted by name."""
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    ids = select(Person.id).where(Person.org_id == actor.org_id)
+    if not include_inactive:
+        ids = ids.where(Person.is_active.is_(True))
+    for word in query.lower().split()[:5]:
+        pattern = f"%{_escape_like(word)}%"
+        ids = ids.where(
+            or_(
+                Person.sort_name.like(pattern, escape="\\"),
+                func.lower(Person.title).like(pattern, escape="\\"),
+                Person.email.like(pattern, escape="\\"),
+                Person.id.in_(
+                    select(PersonSkill.person_id).where(
+                        PersonSkill.org_id == actor.org_id, PersonSkill.key.like(pattern, escape="\\")
+                    )
+                ),
+            )
+        )
+    if team_id is not None:
+        ids = ids.where(
+            Person.id.in_(
+                select(TeamMembership.person_id).where(
+                    TeamMembership.org_id == actor.org_id, TeamMembership.team_id == team_id
+                )
+            )
+        )
+    if skill.strip():
+        ids = ids.where(
+            Person.id.in_(
+                select(PersonSkill.person_id).where(
+                    PersonSkill.org_id == actor.org_id, PersonSkill.key == skill.strip().casefold()
+                )
+            )
+        )
+    total = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    page_ids = ids.order_by(Person.sort_name, Person.id).limit(limit).offset(offset)
+    people = db.scalars(
+        _with_profile(select(Person).where(Person.id.in_(page_ids))).order_by(Person.sort_name, Person.id)
+    ).all()
+    return list(people), total
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_teams(db: Session, *, actor: Actor) -> list[tuple[Team, int, list[str]]]:
+    """Teams with their member count and leads' names, in two queries whatever the number of teams."""
+    teams = db.scalars(select(Team).where(Team.org_id == actor.org_id).order_by(Team.name)).all()
+    counts = dict(
+        db.execute(
+            select(TeamMembership.team_id, func.count())
+            .where(TeamMembership.org_id == actor.org_id)
+            .group_by(TeamMembership.team_id)
+        ).all()
+    )
+    leads: dict[int, list[str]] = {}
+    for team_id, name in db.execute(
+        select(TeamMembership.team_id, Person.name)
+        .join(Person, (Person.id == TeamMembership.person_id) & (Person.org_id == TeamMembership.org_id))
+        .where(TeamMembership.org_id == actor.org_id, TeamMembership.is_lead.is_(True))
+        .order_by(Person.sort_name)
+    ):
+        leads.setdefault(team_id, []).append(name)
+    return [(t, counts.get(t.id, 0), leads.get(t.id, [])) for t in teams]
+
+
+def get_team(db: Session, *, actor: Actor, team_id: int) -> Team:
+    team = db.scalar(select(Team).where(Team.org_id == actor.org_id, Team.id == team_id))
+    if team is None:
+        raise TeamNotFound()
+    return team
+
+
+def team_by_slug(db: Session, *, actor: Actor, slug: str) -> Team:
+    team = db.scalar(select(Team).where(Team.org_id == actor.org_id, Team.slug == slug))
+    if team is None:
+        raise TeamNotFound()
+    return team
+
+
+def teams_by_name(db: Session, *, org_id: int) -> dict[str, Team]:
+    """Case-folded team name → team, for imports that name teams."""
+    return {t.name.casefold(): t for t in db.scalars(select(Team).where(Team.org_id == org_id))}
+
+
+def team_members(db: Session, *, actor: Actor, team_id: int) -> list[tuple[Person, bool]]:
+    rows = db.execute(
+        _with_profile(
+            select(Person)
+            .join(
+                TeamMembership,
+                (TeamMembership.person_id == Person.id) & (TeamMembership.org_id == Person.org_id),
+            )
+            .where(
+                TeamMembership.org_id == actor.org_id,
+                TeamMembership.team_id == team_id,
+                Person.is_active.is_(True),
+            )
+            .add_columns(TeamMembership.is_lead)  # type: ignore[arg-type]
+        ).order_by(TeamMembership.is_lead.desc(), Person.sort_name)
+    ).all()
+    return [(p, bool(lead)) for p, lead in rows]
+
+
+def emails_in_org(db: Session, *, org_id: int) -> set[str]:
+    return set(db.scalars(select(Person.email).where(Person.org_id == org_id)))
+
+
+def all_people(db: Session, *, org_id: int) -> list[Person]:
+    """Everyone in the organization with profile and teams: exports and indexes."""
+    return list(db.scalars(_with_profile(select(Person).where(Person.org_id == org_id)).order_by(Person.id)))

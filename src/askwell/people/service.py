@@ -1,0 +1,163 @@
+"""Use cases of the people domain. Services flush; the caller's unit of work commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from askwell.people import repository
+from askwell.people.errors import EmailTaken, NotAllowed, SlugTaken, TeamExists, TeamNotFound
+from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
+from askwell.people.policy import Actor, can_administer, can_change_role, can_edit_profile, can_manage_team
+from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate, TeamCreate, slugify
+
+
+def create_organization(db: Session, *, data: OrganizationCreate, now: datetime) -> Organization:
+    if db.scalar(select(Organization.id).where(Organization.slug == data.slug)) is not None:
+        raise SlugTaken(data.slug)
+    org = Organization(name=data.name, slug=data.slug, individual_analytics=True, created_at=now)
+    db.add(org)
+    db.flush()
+    return org
+
+
+def add_person(
+    db: Session,
+    *,
+    org_id: int,
+    data: PersonCreate,
+    now: datetime,
+    password_hash: str | None = None,
+    teams: dict[str, Team] | None = None,
+) -> Person:
+    """Create a person with profile, skills and team memberships (teams looked up by name)."""
+    if db.scalar(select(Person.id).where(Person.org_id == org_id, Person.email == data.email)) is not None:
+        raise EmailTaken(data.email)
+    person = Person(
+        org_id=org_id,
+        email=data.email,
+        name=data.name,
+        sort_name=data.name.casefold(),
+        title=data.title,
+        timezone=data.timezone,
+        can_help_with=data.can_help_with,
+        learning=data.learning,
+        away_until=data.away_until,
+        role=data.role.value,
+        is_active=True,
+        suggestible=data.suggestible,
+        password_hash=password_hash,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(person)
+    db.flush()
+    _replace_skills(db, person, data.skills)
+    if data.teams or data.lead_of:
+        teams = teams if teams is not None else repository.teams_by_name(db, org_id=org_id)
+        lead_names = {n.casefold() for n in data.lead_of}
+        for name in dict.fromkeys([*data.teams, *data.lead_of]):
+            team = teams.get(name.casefold())
+            if team is None:
+                raise TeamNotFound()
+            db.add(
+                TeamMembership(
+                    org_id=org_id, team_id=team.id, person_id=person.id, is_lead=name.casefold() in lead_names
+                )
+            )
+    db.flush()
+    return person
+
+
+def _replace_skills(db: Session, person: Person, skills: list[str]) -> None:
+    db.execute(delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id))
+    db.add_all(
+        PersonSkill(org_id=person.org_id, person_id=person.id, name=name, key=name.casefold(), position=i)
+        for i, name in enumerate(skills)
+    )
+    db.flush()
+
+
+def update_profile(db: Session, *, actor: Actor, person_id: int, data: ProfileUpdate, now: datetime) -> Person:
+    if not can_edit_profile(actor, person_id=person_id, org_id=actor.org_id):
+        raise NotAllowed("edit someone else's profile")
+    person = repository.get_person(db, actor=actor, person_id=person_id)
+    person.name = data.name
+    person.sort_name = data.name.casefold()
+    person.title = data.title
+    person.timezone = data.timezone
+    person.can_help_with = data.can_help_with
+    person.learning = data.learning
+    person.away_until = data.away_until
+    person.suggestible = data.suggestible
+    person.updated_at = now
+    _replace_skills(db, person, data.skills)
+    db.expire(person, ["skills"])
+    return repository.get_person(db, actor=actor, person_id=person_id)
+
+
+def create_team(db: Session, *, actor: Actor, data: TeamCreate, now: datetime) -> Team:
+    if not can_administer(actor):
+        raise NotAllowed("create teams")
+    slug = slugify(data.name)
+    if db.scalar(select(Team.id).where(Team.org_id == actor.org_id, Team.slug == slug)) is not None:
+        raise TeamExists(data.name)
+    team = Team(org_id=actor.org_id, name=data.name, slug=slug, description=data.description, created_at=now)
+    db.add(team)
+    db.flush()
+    return team
+
+
+def set_membership(
+    db: Session, *, actor: Actor, team_id: int, person_id: int, member: bool, lead: bool = False
+) -> None:
+    """Add, remove, or change a person's lead flag in a team; leads manage their own teams."""
+    team = repository.get_team(db, actor=actor, team_id=team_id)
+    if not can_manage_team(actor, team_id=team.id):
+        raise NotAllowed("manage this team")
+    if lead and not actor.is_admin:
+        raise NotAllowed("appoint team leads")
+    person = repository.get_person(db, actor=actor, person_id=person_id)
+    existing = db.scalar(
+        select(TeamMembership).where(
+            TeamMembership.org_id == actor.org_id,
+            TeamMembership.team_id == team.id,
+            TeamMembership.person_id == person.id,
+        )
+    )
+    if not member:
+        if existing is not None:
+            db.delete(existing)
+    elif existing is None:
+        db.add(TeamMembership(org_id=actor.org_id, team_id=team.id, person_id=person.id, is_lead=lead))
+    elif actor.is_admin:
+        existing.is_lead = lead
+    db.flush()
+
+
+def change_role(db: Session, *, actor: Actor, person_id: int, role: Role, now: datetime) -> Person:
+    if not can_change_role(actor, person_id=person_id, new_role=role.value):
+        raise NotAllowed("change this person's role")
+    person = repository.get_person(db, actor=actor, person_id=person_id)
+    person.role = role.value
+    person.updated_at = now
+    db.flush()
+    return person
+
+
+def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: datetime) -> Person:
+    """Deactivate (or reactivate) an account; their history stays, they can no longer sign in."""
+    if not can_administer(actor) or person_id == actor.person_id:
+        raise NotAllowed("deactivate this account")
+    person = repository.get_person(db, actor=actor, person_id=person_id, include_inactive=True)
+    person.is_active = active
+    person.updated_at = now
+    db.flush()
+    return person
+
+
+def admin_actor(org: Organization) -> Actor:
+    """An actor with admin rights for system work in one organization (CLI, imports, demo)."""
+    return Actor(person_id=0, org_id=org.id, role=Role.ADMIN.value)

@@ -1,0 +1,97 @@
+"""The composition root: builds the ASGI app from settings and the edges (email, clock, jobs)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from askwell.api.errors import api_error, api_validation_error
+from askwell.api.routes import router as api_router
+from askwell.core.clock import Clock
+from askwell.core.config import Settings, get_settings
+from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.errors import AskwellError, NotFound
+from askwell.core.jobs import JobRegistry
+from askwell.http.context import AppContext
+from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
+from askwell.http.headers import SecurityHeadersMiddleware
+from askwell.web.errors import page_error, page_validation_error
+from askwell.web.routes import router as web_router
+from askwell.worker.registry import build_registry
+
+log = logging.getLogger(__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    clock: Clock | None = None,
+    jobs: JobRegistry | None = None,
+    services: dict[str, Any] | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    if session_factory is None:
+        session_factory = create_session_factory(create_db_engine(settings.database_url))
+    app = FastAPI(
+        title="Askwell API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="Ask for help, and give it. Authenticate with `Authorization: Bearer <personal API token>`.",
+    )
+    app.state.ctx = AppContext(
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock or Clock(),
+        jobs=jobs or build_registry(),
+        services=services or {},
+    )
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+    app.include_router(web_router, dependencies=[Depends(csrf_protect)])
+    app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
+
+    @app.exception_handler(AskwellError)
+    async def _askwell_error(request: Request, exc: AskwellError) -> Response:
+        return api_error(exc) if _is_api(request) else page_error(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        return api_validation_error(errors) if _is_api(request) else page_validation_error(request, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "Not found." if exc.status_code == 404 else str(exc.detail)
+        err = AskwellError(message, status_code=exc.status_code)
+        if exc.status_code == 404:
+            err = NotFound(message)
+        return api_error(err) if _is_api(request) else page_error(request, err)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        err = AskwellError("Something went wrong on our side. It has been logged.", status_code=500)
+        return api_error(err) if _is_api(request) else page_error(request, err)
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` and `askwell serve`."""
+    return create_app()

@@ -1,0 +1,23 @@
+"""The Jinja2 environment and the one helper every page route renders with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+    """Render with what the layout needs: the person, the CSRF token and the flash message."""
+    base = {
+        "me": getattr(request.state, "person", None),
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "flash": request.query_params.get("flash", "")[:200],
+    }
+    return TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)

@@ -1,0 +1,1 @@
+"""The worker: delivers the outbox (emails) and runs scheduled jobs."""
