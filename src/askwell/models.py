@@ -1,8 +1,19 @@
 """Every domain's tables, imported in one place for Alembic and for `create_all` in tests."""
 
 from askwell.accounts import models as accounts_models
+from askwell.asks import models as asks_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
+from askwell.ledger import models as ledger_models
+from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 
-__all__ = ["Base", "accounts_models", "core_jobs", "people_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "asks_models",
+    "core_jobs",
+    "ledger_models",
+    "notifications_models",
+    "people_models",
+]

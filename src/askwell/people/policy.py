@@ -15,6 +15,8 @@ class Actor:
     org_id: int
     role: str
     lead_of: frozenset[int] = frozenset()
+    # Every team the person belongs to (led or not): team-visible asks depend on it.
+    teams: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:

@@ -27,14 +27,18 @@ def _with_profile(stmt: Select[tuple[Person]]) -> Select[tuple[Person]]:
 
 
 def actor_for(db: Session, person: Person) -> Actor:
-    lead_of = db.scalars(
-        select(TeamMembership.team_id).where(
-            TeamMembership.org_id == person.org_id,
-            TeamMembership.person_id == person.id,
-            TeamMembership.is_lead.is_(True),
+    rows = db.execute(
+        select(TeamMembership.team_id, TeamMembership.is_lead).where(
+            TeamMembership.org_id == person.org_id, TeamMembership.person_id == person.id
         )
     ).all()
-    return Actor(person_id=person.id, org_id=person.org_id, role=person.role, lead_of=frozenset(lead_of))
+    return Actor(
+        person_id=person.id,
+        org_id=person.org_id,
+        role=person.role,
+        lead_of=frozenset(team for team, lead in rows if lead),
+        teams=frozenset(team for team, _ in rows),
+    )
 
 
 def get_organization(db: Session, org_id: int) -> Organization:
@@ -203,3 +207,14 @@ def emails_in_org(db: Session, *, org_id: int) -> set[str]:
 def all_people(db: Session, *, org_id: int) -> list[Person]:
     """Everyone in the organization with profile and teams: exports and indexes."""
     return list(db.scalars(_with_profile(select(Person).where(Person.org_id == org_id)).order_by(Person.id)))
+
+
+def organizations_with_counts(db: Session) -> list[tuple[Organization, int]]:
+    """Every organization with its number of active people, for operators (the CLI), not for users."""
+    counts = dict(
+        db.execute(
+            select(Person.org_id, func.count()).where(Person.is_active.is_(True)).group_by(Person.org_id)
+        ).all()
+    )
+    orgs = db.scalars(select(Organization).order_by(Organization.slug)).all()
+    return [(org, counts.get(org.id, 0)) for org in orgs]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from askwell.asks import jobs as asks_jobs
 from askwell.core.jobs import JobRegistry
 from askwell.integrations.email import register_email_jobs
+from askwell.notifications import jobs as notifications_jobs
 
 
 def build_registry() -> JobRegistry:
     registry = JobRegistry()
     register_email_jobs(registry)
+    notifications_jobs.register(registry)
+    asks_jobs.register(registry)
     return registry

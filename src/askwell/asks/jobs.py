@@ -1,0 +1,119 @@
+"""Automation of asks, run by the worker on a schedule. Each job is idempotent.
+
+Every reminder is claimed row by row with a conditional UPDATE (``... WHERE reminded_at IS NULL``),
+so running a job twice, or in two workers at once, notifies each person once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from askwell.asks import repository
+from askwell.asks.models import Ask, AskStatus, Offer
+from askwell.asks.rules import ACTIVE
+from askwell.core.jobs import JobContext, JobRegistry
+from askwell.notifications.models import NotificationKind
+from askwell.notifications.service import notify
+from askwell.people import repository as people_repo
+
+DUE_SOON = timedelta(hours=24)
+GRACE = timedelta(hours=48)
+OFFER_REMINDER_AFTER = timedelta(days=3)
+
+
+def _claim(db: Session, stmt: Any) -> bool:
+    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
+
+
+def remind_due_soon(db: Session, *, now: datetime) -> int:
+    sent = 0
+    for ask in repository.due_soon(db, start=now, end=now + DUE_SOON):
+        if not _claim(
+            db, update(Ask).where(Ask.id == ask.id, Ask.due_reminded_at.is_(None)).values(due_reminded_at=now)
+        ):
+            continue
+        author = people_repo.person_in_org(db, org_id=ask.org_id, person_id=ask.author_id)
+        if author is None:
+            continue
+        notify(
+            db,
+            recipient=author,
+            kind=NotificationKind.ASK_DUE_SOON,
+            text=f"Your ask “{ask.title}” is due within a day: close it, or extend it if you still need help",
+            link=f"/asks/{ask.id}",
+            now=now,
+            ask_id=ask.id,
+        )
+        sent += 1
+    return sent
+
+
+def expire_overdue(db: Session, *, now: datetime) -> int:
+    """Asks past their due date plus the grace period expire; the author is asked to close or extend."""
+    expired = 0
+    for ask in repository.overdue(db, before=now - GRACE):
+        if not _claim(
+            db,
+            update(Ask)
+            .where(Ask.id == ask.id, Ask.status.in_([s.value for s in ACTIVE]))
+            .values(status=AskStatus.EXPIRED.value, updated_at=now),
+        ):
+            continue
+        author = people_repo.person_in_org(db, org_id=ask.org_id, person_id=ask.author_id)
+        if author is None:
+            continue
+        notify(
+            db,
+            recipient=author,
+            kind=NotificationKind.ASK_EXPIRED,
+            text=f"Your ask “{ask.title}” has passed its due date: did you get the help? Close or extend it",
+            link=f"/asks/{ask.id}",
+            now=now,
+            ask_id=ask.id,
+        )
+        expired += 1
+    return expired
+
+
+def remind_accepted_offers(db: Session, *, now: datetime) -> int:
+    """One reminder per accepted offer that is still not done after a few days."""
+    sent = 0
+    for offer in repository.stale_accepted_offers(db, accepted_before=now - OFFER_REMINDER_AFTER):
+        if not _claim(
+            db, update(Offer).where(Offer.id == offer.id, Offer.reminded_at.is_(None)).values(reminded_at=now)
+        ):
+            continue
+        helper = people_repo.person_in_org(db, org_id=offer.org_id, person_id=offer.helper_id)
+        if helper is None:
+            continue
+        notify(
+            db,
+            recipient=helper,
+            kind=NotificationKind.OFFER_REMINDER,
+            text="You offered to help and the offer was accepted: mark it done when you have helped",
+            link=f"/asks/{offer.ask_id}",
+            now=now,
+            ask_id=offer.ask_id,
+        )
+        sent += 1
+    return sent
+
+
+def _job(fn: Any) -> Any:
+    def handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+        fn(db, now=ctx.clock.now())
+
+    return handler
+
+
+def register(registry: JobRegistry) -> None:
+    registry.add("asks.due_soon", _job(remind_due_soon))
+    registry.add("asks.expire", _job(expire_overdue))
+    registry.add("asks.offer_reminders", _job(remind_accepted_offers))
+    registry.schedule("asks.due_soon", timedelta(minutes=15))
+    registry.schedule("asks.expire", timedelta(minutes=15))
+    registry.schedule("asks.offer_reminders", timedelta(hours=1))

@@ -1,0 +1,230 @@
+"""Every query of the asks domain, scoped to what the acting person may see.
+
+``visible_asks`` is the single definition of visibility in SQL; it mirrors ``rules.can_view``
+(a test checks they agree). Boards, pages, API, search and suggestions all start from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from askwell.asks.errors import AskNotFound, OfferNotFound
+from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, Visibility
+from askwell.asks.rules import ACTIVE
+from askwell.people.models import TeamMembership
+from askwell.people.policy import Actor
+
+MAX_PAGE = 100
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    shared = select(AskAudience.ask_id).where(
+        AskAudience.org_id == actor.org_id, AskAudience.person_id == actor.person_id
+    )
+    helped = select(Offer.ask_id).where(Offer.org_id == actor.org_id, Offer.helper_id == actor.person_id)
+    return and_(
+        Ask.org_id == actor.org_id,
+        or_(
+            Ask.author_id == actor.person_id,
+            and_(
+                Ask.status != AskStatus.DRAFT.value,
+                or_(
+                    Ask.visibility == Visibility.ORG.value,
+                    and_(
+                        Ask.visibility == Visibility.TEAM.value, Ask.team_id.in_(sorted(actor.teams) or [-1])
+                    ),
+                    Ask.id.in_(shared),
+                    Ask.id.in_(helped),
+                ),
+            ),
+        ),
+    )
+
+
+def visible_asks(actor: Actor) -> Select[tuple[Ask]]:
+    """Asks this person may see: their own, their org's, their team's, and private ones shared with them."""
+    return select(Ask).where(_visible(actor))
+
+
+def _with_details(stmt: Select[tuple[Ask]]) -> Select[tuple[Ask]]:
+    # populate_existing: an ask already in the session gets fresh collections (new offers, thanks).
+    return stmt.execution_options(populate_existing=True).options(
+        selectinload(Ask.tags),
+        selectinload(Ask.author),
+        selectinload(Ask.audience),
+        selectinload(Ask.offers).selectinload(Offer.helper),
+        selectinload(Ask.offers).selectinload(Offer.thanks),
+    )
+
+
+def get_ask(db: Session, *, actor: Actor, ask_id: int) -> Ask:
+    ask = db.scalar(_with_details(visible_asks(actor).where(Ask.id == ask_id)))
+    if ask is None:
+        raise AskNotFound()
+    return ask
+
+
+def get_ask_for_update(db: Session, *, actor: Actor, ask_id: int) -> Ask:
+    """As ``get_ask``, locking the row on PostgreSQL so concurrent transitions serialise."""
+    ask = db.scalar(visible_asks(actor).where(Ask.id == ask_id).with_for_update())
+    if ask is None:
+        raise AskNotFound()
+    return get_ask(db, actor=actor, ask_id=ask_id)
+
+
+def get_offer(db: Session, *, actor: Actor, offer_id: int) -> tuple[Offer, Ask]:
+    """An offer on an ask the actor may see (the helper can always see their own offers)."""
+    ask_id = db.scalar(select(Offer.ask_id).where(Offer.org_id == actor.org_id, Offer.id == offer_id))
+    if ask_id is None:
+        raise OfferNotFound()
+    try:
+        ask = get_ask(db, actor=actor, ask_id=ask_id)
+    except AskNotFound:
+        raise OfferNotFound() from None
+    offer = next(o for o in ask.offers if o.id == offer_id)
+    return offer, ask
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    asks: list[Ask]
+    offer_counts: dict[int, int]
+    total: int
+    limit: int
+    offset: int
+
+
+SCOPES = ("open", "mine", "team", "offered", "all")
+
+
+def board(
+    db: Session,
+    *,
+    actor: Actor,
+    scope: str = "open",
+    query: str = "",
+    tag: str = "",
+    limit: int = 20,
+    offset: int = 0,
+) -> BoardPage:
+    """The ask board: a bounded number of queries whatever the page size (count, page, tags, authors, offers)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    stmt = select(Ask.id).where(_visible(actor))
+    if scope == "open":
+        stmt = stmt.where(Ask.status.in_([s.value for s in ACTIVE]))
+    elif scope == "mine":
+        stmt = stmt.where(Ask.author_id == actor.person_id)
+    elif scope == "team":
+        stmt = stmt.where(
+            Ask.status.in_([s.value for s in ACTIVE]),
+            or_(Ask.team_id.in_(sorted(actor.teams) or [-1]), Ask.author_id.in_(_teammates(actor))),
+        )
+    elif scope == "offered":
+        stmt = stmt.where(
+            Ask.id.in_(
+                select(Offer.ask_id).where(Offer.org_id == actor.org_id, Offer.helper_id == actor.person_id)
+            )
+        )
+    else:
+        stmt = stmt.where(Ask.status != AskStatus.DRAFT.value)
+    for word in query.lower().split()[:5]:
+        pattern = f"%{_escape_like(word)}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Ask.title).like(pattern, escape="\\"),
+                func.lower(Ask.body).like(pattern, escape="\\"),
+            )
+        )
+    if tag.strip():
+        stmt = stmt.where(
+            Ask.id.in_(
+                select(AskTag.ask_id).where(
+                    AskTag.org_id == actor.org_id, AskTag.key == tag.strip().casefold()
+                )
+            )
+        )
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page_ids = list(
+        db.scalars(stmt.order_by(Ask.created_at.desc(), Ask.id.desc()).limit(limit).offset(offset))
+    )
+    asks = list(
+        db.scalars(
+            select(Ask)
+            .where(Ask.org_id == actor.org_id, Ask.id.in_(page_ids or [-1]))
+            .options(selectinload(Ask.tags), selectinload(Ask.author))
+            .order_by(Ask.created_at.desc(), Ask.id.desc())
+        )
+    )
+    counts = dict(
+        db.execute(
+            select(Offer.ask_id, func.count())
+            .where(Offer.org_id == actor.org_id, Offer.ask_id.in_(page_ids or [-1]))
+            .group_by(Offer.ask_id)
+        ).all()
+    )
+    return BoardPage(asks=asks, offer_counts=counts, total=total, limit=limit, offset=offset)
+
+
+def _teammates(actor: Actor) -> Select[tuple[int]]:
+    return select(TeamMembership.person_id).where(
+        TeamMembership.org_id == actor.org_id, TeamMembership.team_id.in_(sorted(actor.teams) or [-1])
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def open_commitments(db: Session, *, org_id: int, person_ids: list[int]) -> dict[int, int]:
+    """Accepted, not yet done offers per helper: their current load."""
+    return dict(
+        db.execute(
+            select(Offer.helper_id, func.count())
+            .where(
+                Offer.org_id == org_id, Offer.helper_id.in_(person_ids or [-1]), Offer.status == "accepted"
+            )
+            .group_by(Offer.helper_id)
+        ).all()
+    )
+
+
+# --- for the worker's jobs: system-wide scans, each row then handled in its own organization ----
+
+
+def due_soon(db: Session, *, start: datetime, end: datetime) -> list[Ask]:
+    return list(
+        db.scalars(
+            select(Ask).where(
+                Ask.status.in_([s.value for s in ACTIVE]),
+                Ask.due_at.is_not(None),
+                Ask.due_at > start,
+                Ask.due_at <= end,
+                Ask.due_reminded_at.is_(None),
+            )
+        )
+    )
+
+
+def overdue(db: Session, *, before: datetime) -> list[Ask]:
+    return list(
+        db.scalars(
+            select(Ask).where(
+                Ask.status.in_([s.value for s in ACTIVE]), Ask.due_at.is_not(None), Ask.due_at < before
+            )
+        )
+    )
+
+
+def stale_accepted_offers(db: Session, *, accepted_before: datetime) -> list[Offer]:
+    return list(
+        db.scalars(
+            select(Offer).where(
+                Offer.status == "accepted", Offer.responded_at < accepted_before, Offer.reminded_at.is_(None)
+            )
+        )
+    )

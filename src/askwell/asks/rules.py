@@ -1,0 +1,92 @@
+"""The ask lifecycle and who may see an ask: pure rules over plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from askwell.asks.models import AskStatus, OfferStatus, Visibility
+
+S = AskStatus
+
+CLOSED = frozenset({S.FULFILLED, S.PARTLY_FULFILLED, S.UNFULFILLED, S.WITHDRAWN})
+OUTCOMES = frozenset({S.FULFILLED, S.PARTLY_FULFILLED, S.UNFULFILLED})
+ACTIVE = frozenset({S.OPEN, S.IN_PROGRESS})
+
+# draft → open → (in progress) → fulfilled | partly fulfilled | unfulfilled | withdrawn | expired.
+# An expired ask can be extended (back to open) or closed with its outcome.
+TRANSITIONS: dict[AskStatus, frozenset[AskStatus]] = {
+    S.DRAFT: frozenset({S.OPEN, S.WITHDRAWN}),
+    S.OPEN: frozenset({S.IN_PROGRESS, *OUTCOMES, S.WITHDRAWN, S.EXPIRED}),
+    S.IN_PROGRESS: frozenset({S.OPEN, *OUTCOMES, S.WITHDRAWN, S.EXPIRED}),
+    S.EXPIRED: frozenset({S.OPEN, *OUTCOMES, S.WITHDRAWN}),
+    S.FULFILLED: frozenset(),
+    S.PARTLY_FULFILLED: frozenset(),
+    S.UNFULFILLED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
+    OfferStatus.PROPOSED: frozenset({OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN}),
+    OfferStatus.ACCEPTED: frozenset({OfferStatus.DONE, OfferStatus.WITHDRAWN}),
+    OfferStatus.DECLINED: frozenset(),
+    OfferStatus.DONE: frozenset(),
+    OfferStatus.WITHDRAWN: frozenset(),
+}
+
+
+def can_transition(current: str, target: str) -> bool:
+    return AskStatus(target) in TRANSITIONS[AskStatus(current)]
+
+
+def can_offer_transition(current: str, target: str) -> bool:
+    return OfferStatus(target) in OFFER_TRANSITIONS[OfferStatus(current)]
+
+
+def accepts_offers(status: str) -> bool:
+    return AskStatus(status) in ACTIVE
+
+
+@dataclass(frozen=True)
+class AskAccess:
+    """What visibility depends on, without the database."""
+
+    author_id: int
+    status: str
+    visibility: str
+    team_id: int | None
+    audience: frozenset[int]
+    helpers: frozenset[int] = frozenset()
+
+
+def can_view(ask: AskAccess, *, viewer_id: int, viewer_teams: frozenset[int]) -> bool:
+    """Drafts are the author's; private asks are for the people named, the author and their helpers."""
+    if viewer_id == ask.author_id:
+        return True
+    if ask.status == AskStatus.DRAFT:
+        return False
+    if viewer_id in ask.audience or viewer_id in ask.helpers:
+        return True
+    if ask.visibility == Visibility.ORG:
+        return True
+    if ask.visibility == Visibility.TEAM:
+        return ask.team_id is not None and ask.team_id in viewer_teams
+    return False
+
+
+END_OF_DAY = time(17, 0)
+
+
+def resolve_due(due: datetime | date | None, *, tz: ZoneInfo) -> datetime | None:
+    """A due date in the author's timezone → an aware UTC instant.
+
+    A bare date means the end of that working day (17:00 local); a naive time is local.
+    """
+    if due is None:
+        return None
+    if isinstance(due, datetime):
+        local = due if due.tzinfo is not None else due.replace(tzinfo=tz)
+    else:
+        local = datetime.combine(due, END_OF_DAY, tzinfo=tz)
+    return local.astimezone(UTC)

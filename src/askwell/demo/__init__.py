@@ -1,0 +1,1 @@
+"""The demo organization: realistic, deterministic sample data for trying Askwell and for benchmarks."""

@@ -1,0 +1,1 @@
+"""The ledger: the append-only record of asks, offers, help given, thanks and introductions."""

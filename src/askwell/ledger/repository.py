@@ -1,0 +1,33 @@
+"""Reading the ledger, always within one organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from askwell.ledger.models import LedgerEntry
+
+
+def entries_for_person(
+    db: Session, *, org_id: int, person_id: int, since: datetime | None = None, limit: int = 500
+) -> list[LedgerEntry]:
+    """What a person did or received, newest first (their own history; callers check privacy)."""
+    stmt = select(LedgerEntry).where(
+        LedgerEntry.org_id == org_id,
+        or_(LedgerEntry.actor_id == person_id, LedgerEntry.subject_id == person_id),
+    )
+    if since is not None:
+        stmt = stmt.where(LedgerEntry.at >= since)
+    return list(db.scalars(stmt.order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc()).limit(limit)))
+
+
+def entries_for_ask(db: Session, *, org_id: int, ask_id: int) -> list[LedgerEntry]:
+    return list(
+        db.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.org_id == org_id, LedgerEntry.ask_id == ask_id)
+            .order_by(LedgerEntry.at, LedgerEntry.id)
+        )
+    )

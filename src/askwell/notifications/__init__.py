@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox, with email through the outbox."""

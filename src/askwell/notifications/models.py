@@ -1,0 +1,43 @@
+"""The in-app inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from askwell.core.db import Base, UTCDateTime
+
+
+class NotificationKind(StrEnum):
+    NEW_OFFER = "new_offer"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+    OFFER_DONE = "offer_done"
+    THANKS = "thanks"
+    ASK_DUE_SOON = "ask_due_soon"
+    ASK_EXPIRED = "ask_expired"
+    ASKED_DIRECTLY = "asked_directly"
+    OFFER_REMINDER = "offer_reminder"
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
+        Index("ix_notifications_org_id_person_id_read_at", "org_id", "person_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    # Where the notification leads (a page path), so the inbox needs no join to render.
+    link: Mapped[str] = mapped_column(String(300), default="")
+    ask_id: Mapped[int | None] = mapped_column(default=None)
+    actor_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
