@@ -5,6 +5,8 @@ from askwell.asks import models as asks_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
 from askwell.ledger import models as ledger_models
+from askwell.matching import models as matching_models
+from askwell.network import models as network_models
 from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 
@@ -14,6 +16,8 @@ __all__ = [
     "asks_models",
     "core_jobs",
     "ledger_models",
+    "matching_models",
+    "network_models",
     "notifications_models",
     "people_models",
 ]
