@@ -170,19 +170,28 @@ def enqueue_due_schedules(factory: sessionmaker[Session], registry: JobRegistry,
 def claim(factory: sessionmaker[Session], *, worker_id: str, now: datetime, lease: timedelta) -> Job | None:
     """Lease the next runnable job (queued and due, or running with an expired lease)."""
     with factory() as db, db.begin():
-        candidate = db.scalar(
-            select(Job)
-            .where(
-                or_(
-                    (Job.status == QUEUED) & (Job.run_at <= now),
-                    (Job.status == RUNNING) & (Job.locked_until < now),
+        for _ in range(_CLAIM_SCAN):
+            candidate = db.scalar(
+                select(Job)
+                .where(
+                    or_(
+                        (Job.status == QUEUED) & (Job.run_at <= now),
+                        (Job.status == RUNNING) & (Job.locked_until < now),
+                    )
                 )
+                .order_by(Job.run_at, Job.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
             )
-            .order_by(Job.run_at, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if candidate is None:
+            if candidate is None:
+                return None
+            if candidate.status == RUNNING and candidate.attempts >= candidate.max_attempts:
+                # Every attempt ended with a dead worker (or overran its lease): a job that kills its
+                # worker must not be retried forever, so it fails like any other exhausted job.
+                _fail_abandoned(candidate, now=now)
+                continue
+            break
+        else:
             return None
         candidate.status = RUNNING
         candidate.locked_by = worker_id
@@ -191,6 +200,21 @@ def claim(factory: sessionmaker[Session], *, worker_id: str, now: datetime, leas
         db.flush()
         db.expunge(candidate)
         return candidate
+
+
+# Abandoned, exhausted jobs one claim may retire before giving up for this call.
+_CLAIM_SCAN = 50
+
+
+def _fail_abandoned(job: Job, *, now: datetime) -> None:
+    job.last_error = (
+        f"lease held by {job.locked_by} expired on attempt {job.attempts} of {job.max_attempts}: "
+        "the worker died or the job ran past its lease"
+    )
+    job.status = FAILED
+    job.locked_by = None
+    job.locked_until = None
+    job.finished_at = now
 
 
 def run_claimed(
@@ -259,3 +283,32 @@ def run_pending(
             break
         completed += run_claimed(factory, job, registry, ctx, worker_id=worker_id)
     return completed
+
+
+class Cursor(Base):
+    """How far a consumer has read an append-only stream (e.g. the ledger), so a job resumes there.
+
+    Jobs advance a cursor in the same transaction as the work it stands for: crashed work is redone,
+    finished work is never redone.
+    """
+
+    __tablename__ = "cursors"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def read_cursor(db: Session, name: str) -> int:
+    cursor = db.get(Cursor, name, with_for_update=True)
+    return cursor.position if cursor is not None else 0
+
+
+def advance_cursor(db: Session, name: str, position: int, *, now: datetime) -> None:
+    cursor = db.get(Cursor, name)
+    if cursor is None:
+        db.add(Cursor(name=name, position=position, updated_at=now))
+    else:
+        cursor.position = max(cursor.position, position)
+        cursor.updated_at = now
+    db.flush()
