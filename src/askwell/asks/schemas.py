@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from askwell.asks.models import AskStatus, OfferKind, Visibility
+from askwell.asks.coaching import CRITERION_NAMES, Review
+from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, Visibility
 
 MAX_TAGS = 10
 MAX_AUDIENCE = 50
@@ -146,3 +147,134 @@ class AskRead(AskSummary):
     outcome_note: str
     version: int
     offers: list[OfferRead]
+
+
+# --- read models built from rows and reviews ------------------------------------------------------
+
+
+class CriterionRead(BaseModel):
+    criterion: str
+    name: str
+    status: str
+    reason: str
+    rewrite: str | None
+
+
+class DeadlineRead(BaseModel):
+    text: str
+    kind: str
+    when: datetime | None
+    past: bool
+
+
+class SignalRead(BaseModel):
+    name: str
+    present: bool
+    hint: str
+
+
+class CoachingRead(BaseModel):
+    """The SMART review: per criterion, the signals that help requests succeed, and the score."""
+
+    score: int
+    criteria: list[CriterionRead]
+    deadline: DeadlineRead | None
+    signals: list[SignalRead]
+    issues: list[str]
+    effort_hours: float | None
+    likely_rate: float
+    own_guess: float | None
+
+
+class CoachRequest(BaseModel):
+    """Live coaching input: free text, or the ask form's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(max_length=5000)] = ""
+    title: Annotated[str, StringConstraints(max_length=140)] = ""
+    what: Part = ""
+    why: Part = ""
+    action: Part = ""
+    effort_hours: float | None = Field(default=None, gt=0, le=1000)
+    due: datetime | date | None = None
+    own_guess: int | None = Field(default=None, ge=0, le=100)
+    timezone: str | None = None
+
+
+def coaching_read(review: Review) -> CoachingRead:
+    deadline = review.deadline
+    return CoachingRead(
+        score=review.score,
+        criteria=[
+            CriterionRead(
+                criterion=c.criterion,
+                name=CRITERION_NAMES[c.criterion],
+                status=c.status,
+                reason=c.reason,
+                rewrite=c.rewrite,
+            )
+            for c in review.criteria
+        ],
+        deadline=DeadlineRead(text=deadline.text, kind=deadline.kind, when=deadline.when, past=deadline.past)
+        if deadline
+        else None,
+        signals=[SignalRead(name=s.name, present=s.present, hint=s.hint) for s in review.signals],
+        issues=list(review.issues),
+        effort_hours=review.effort_hours,
+        likely_rate=review.likely_rate,
+        own_guess=review.own_guess,
+    )
+
+
+def _ref(person: object) -> PersonRef:
+    return PersonRef(id=person.id, name=person.name)  # type: ignore[attr-defined]
+
+
+def offer_read(offer: Offer, *, names: dict[int, str] | None = None) -> OfferRead:
+    intro = None
+    if offer.introduce_id is not None:
+        intro = PersonRef(id=offer.introduce_id, name=(names or {}).get(offer.introduce_id, ""))
+    return OfferRead(
+        id=offer.id,
+        helper=_ref(offer.helper),
+        kind=offer.kind,
+        message=offer.message,
+        hours=offer.hours,
+        introduce=intro,
+        status=offer.status,
+        created_at=offer.created_at,
+        done_at=offer.done_at,
+        thanked=bool(offer.thanks),
+    )
+
+
+def ask_summary(ask: Ask, *, offer_count: int) -> AskSummary:
+    return AskSummary(
+        id=ask.id,
+        title=ask.title,
+        status=ask.status,
+        author=_ref(ask.author),
+        visibility=ask.visibility,
+        tags=ask.tag_names,
+        due_at=ask.due_at,
+        created_at=ask.created_at,
+        offer_count=offer_count,
+        coaching_score=ask.coaching_score,
+    )
+
+
+def ask_read(ask: Ask, *, names: dict[int, str] | None = None) -> AskRead:
+    return AskRead(
+        **ask_summary(ask, offer_count=len(ask.offers)).model_dump(),
+        body=ask.body,
+        what=ask.what,
+        why=ask.why,
+        action=ask.action,
+        effort_hours=ask.effort_hours,
+        team_id=ask.team_id,
+        own_guess=ask.own_guess,
+        outcome_note=ask.outcome_note,
+        version=ask.version,
+        offers=[offer_read(o, names=names) for o in ask.offers],
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -39,7 +39,15 @@ from askwell.asks.models import (
     Thanks,
     Visibility,
 )
-from askwell.asks.schemas import AskClose, AskCreate, AskExtend, AskWrite, OfferCreate, ThanksCreate
+from askwell.asks.schemas import (
+    AskClose,
+    AskCreate,
+    AskExtend,
+    AskWrite,
+    CoachRequest,
+    OfferCreate,
+    ThanksCreate,
+)
 from askwell.core.errors import InvalidInput
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
@@ -556,3 +564,27 @@ def _ask_directly_notify(
         ask_id=ask.id,
         actor_id=me.id,
     )
+
+
+def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime) -> Review:
+    """Live coaching of free text or of the ask form's fields (nothing is stored)."""
+    if data.timezone:
+        try:
+            tz = ZoneInfo(data.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(
+                "Unknown timezone.", fields={"timezone": "use an IANA name such as Europe/Berlin"}
+            ) from None
+    text = "\n".join(part for part in (data.title, data.text) if part.strip())
+    if not text.strip() and not (data.what or data.why or data.action):
+        raise InvalidInput("Write the ask first: there is nothing to coach yet.", fields={"text": "empty"})
+    draft = AskDraft(
+        text=text,
+        what=data.what or None,
+        why=data.why or None,
+        action=data.action or None,
+        effort_hours=data.effort_hours,
+        due=rules.resolve_due(data.due, tz=tz),
+    )
+    guess = data.own_guess / 100 if data.own_guess is not None else None
+    return review(draft, now=now, tz=tz, own_guess=guess)

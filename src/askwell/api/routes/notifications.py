@@ -1,0 +1,76 @@
+"""The in-app inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from askwell.http.deps import ApiActor, Db, Now
+from askwell.notifications import service
+
+router = APIRouter(tags=["notifications"])
+
+
+class NotificationRead(BaseModel):
+    id: int
+    kind: str
+    text: str
+    link: str
+    ask_id: int | None
+    created_at: datetime
+    read: bool
+
+
+class Inbox(BaseModel):
+    unread: int
+    items: list[NotificationRead]
+
+
+class Marked(BaseModel):
+    marked: int
+
+
+@router.get("/notifications", response_model=Inbox, summary="My inbox, newest first, with the unread count")
+def inbox(
+    db: Db,
+    actor: ApiActor,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Inbox:
+    rows = service.inbox(db, org_id=actor.org_id, person_id=actor.person_id, limit=limit, offset=offset)
+    return Inbox(
+        unread=service.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
+        items=[
+            NotificationRead(
+                id=n.id,
+                kind=n.kind,
+                text=n.text,
+                link=n.link,
+                ask_id=n.ask_id,
+                created_at=n.created_at,
+                read=n.read_at is not None,
+            )
+            for n in rows
+        ],
+    )
+
+
+@router.post("/notifications/read", response_model=Marked, summary="Mark all my notifications read")
+def mark_all_read(db: Db, actor: ApiActor, now: Now) -> Marked:
+    marked = service.mark_read(db, org_id=actor.org_id, person_id=actor.person_id, now=now)
+    db.commit()
+    return Marked(marked=marked)
+
+
+@router.post(
+    "/notifications/{notification_id}/read", response_model=Marked, summary="Mark one notification read"
+)
+def mark_one_read(notification_id: int, db: Db, actor: ApiActor, now: Now) -> Marked:
+    marked = service.mark_read(
+        db, org_id=actor.org_id, person_id=actor.person_id, now=now, notification_id=notification_id
+    )
+    db.commit()
+    return Marked(marked=marked)
