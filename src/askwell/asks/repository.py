@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from askwell.asks.errors import AskNotFound, OfferNotFound
 from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, Visibility
 from askwell.asks.rules import ACTIVE
-from askwell.people.models import TeamMembership
+from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
 
 MAX_PAGE = 100
@@ -148,15 +148,20 @@ def board(
                 )
             )
         )
-    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page_ids = list(
-        db.scalars(stmt.order_by(Ask.created_at.desc(), Ask.id.desc()).limit(limit).offset(offset))
-    )
+    # One scan gives the page and the total (a window count), instead of a count query plus a page query.
+    rows = db.execute(
+        stmt.add_columns(func.count().over())
+        .order_by(Ask.created_at.desc(), Ask.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    page_ids = [row[0] for row in rows]
+    total = int(rows[0][1]) if rows else db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     asks = list(
         db.scalars(
             select(Ask)
             .where(Ask.org_id == actor.org_id, Ask.id.in_(page_ids or [-1]))
-            .options(selectinload(Ask.tags), selectinload(Ask.author))
+            .options(selectinload(Ask.tags), selectinload(Ask.author).load_only(Person.id, Person.name))
             .order_by(Ask.created_at.desc(), Ask.id.desc())
         )
     )
