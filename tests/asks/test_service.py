@@ -304,3 +304,22 @@ def test_create_request_validation() -> None:
         AskCreate(title="Team ask", visibility=Visibility.TEAM)
     with pytest.raises(ValueError):
         AskCreate(title="Tags", tags=[f"t{i}" for i in range(11)])
+
+
+def test_the_board_runs_the_same_few_queries_for_5_or_20_asks(
+    db: Session, world: World, new_ask: NewAsk, count_queries: Callable[[], object]
+) -> None:
+    org = world.org()
+    author, reader = world.person(org), world.person(org)
+    counts = []
+    for n in (5, 15):
+        for i in range(n):
+            new_ask(author, title=f"Ask {n}-{i} about Terraform modules")
+        actor = world.actor(reader)
+        db.expunge_all()
+        counter = count_queries()
+        page = repository.board(db, actor=actor, scope="open", limit=20)
+        counts.append(counter.count)  # type: ignore[attr-defined]
+        assert page.asks
+    assert counts[0] == counts[1]
+    assert counts[1] <= 5
