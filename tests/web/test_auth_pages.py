@@ -9,19 +9,33 @@ class TestSignIn:
         person = world.person(org, "Ada Lovelace", password=PASSWORD)
         client.get("/signin")
         token = client.cookies.get("askwell_csrf")
-        r = client.post("/signin", data={"email": person.email.upper(), "password": PASSWORD, "csrf_token": token, "next": "/people"})
+        r = client.post(
+            "/signin",
+            data={
+                "email": person.email.upper(),
+                "password": PASSWORD,
+                "csrf_token": token,
+                "next": "/people",
+            },
+        )
         assert r.status_code == 303
         assert r.headers["location"] == "/people"
         assert "askwell_session" in r.headers["set-cookie"]
         assert "HttpOnly" in r.headers["set-cookie"]
 
-    def test_wrong_password_says_so_without_revealing_the_account(self, client: TestClient, world: World) -> None:
+    def test_wrong_password_says_so_without_revealing_the_account(
+        self, client: TestClient, world: World
+    ) -> None:
         org = world.org()
         person = world.person(org, password=PASSWORD)
         client.get("/signin")
         token = client.cookies.get("askwell_csrf")
-        wrong = client.post("/signin", data={"email": person.email, "password": "nope nope nope", "csrf_token": token})
-        unknown = client.post("/signin", data={"email": "ghost@example.com", "password": "x", "csrf_token": token})
+        wrong = client.post(
+            "/signin", data={"email": person.email, "password": "nope nope nope", "csrf_token": token}
+        )
+        unknown = client.post(
+            "/signin", data={"email": "ghost@example.com", "password": "x", "csrf_token": token}
+        )
         assert wrong.status_code == unknown.status_code == 401
         assert "do not match an account" in wrong.text
         assert "do not match an account" in unknown.text
@@ -37,7 +51,9 @@ class TestSignIn:
         client.get("/signin")
         token = client.cookies.get("askwell_csrf")
         for _ in range(5):
-            client.post("/signin", data={"email": person.email, "password": "wrong password", "csrf_token": token})
+            client.post(
+                "/signin", data={"email": person.email, "password": "wrong password", "csrf_token": token}
+            )
         r = client.post("/signin", data={"email": person.email, "password": PASSWORD, "csrf_token": token})
         assert r.status_code == 429
         assert "Too many failed sign-ins" in r.text
@@ -47,7 +63,8 @@ class TestSignIn:
         client.get("/signin")
         token = client.cookies.get("askwell_csrf")
         r = client.post(
-            "/signin", data={"email": person.email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example"}
+            "/signin",
+            data={"email": person.email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example"},
         )
         assert r.headers["location"] == "/"
 

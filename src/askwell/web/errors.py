@@ -17,12 +17,18 @@ def page_error(request: Request, exc: AskwellError) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
     return render(
-        request, "errors/error.html", {"status": exc.status_code, "message": exc.message}, status_code=exc.status_code
+        request,
+        "errors/error.html",
+        {"status": exc.status_code, "message": exc.message},
+        status_code=exc.status_code,
     )
 
 
 def page_validation_error(request: Request, errors: list[dict[str, object]]) -> Response:
     messages = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in errors]  # type: ignore[union-attr]
     return render(
-        request, "errors/error.html", {"status": 422, "message": "Some of what was sent is not valid.", "details": messages}, status_code=422
+        request,
+        "errors/error.html",
+        {"status": 422, "message": "Some of what was sent is not valid.", "details": messages},
+        status_code=422,
     )

@@ -12,7 +12,9 @@ from starlette.responses import HTMLResponse
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     """Render with what the layout needs: the person, the CSRF token and the flash message."""
     base = {
         "me": getattr(request.state, "person", None),
@@ -21,3 +23,11 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "flash": request.query_params.get("flash", "")[:200],
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)
+
+
+def is_partial(request: Request) -> bool:
+    """An htmx request wants a fragment; a history restore (back button with an empty cache) wants the page."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from askwell.web.routes import auth
+from askwell.web.routes import accounts, admin, auth, home, network, people, settings, teams
 
 router = APIRouter(include_in_schema=False)
-router.include_router(auth.router)
+for module in (auth, home, people, teams, admin, accounts, settings, network):
+    router.include_router(module.router)

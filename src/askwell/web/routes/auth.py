@@ -53,16 +53,24 @@ def signin(
 ) -> Response:
     client = client_address(request)
     try:
-        signed = accounts.sign_in(db, email=email, password=password, client=client, settings=ctx.settings, now=now)
+        signed = accounts.sign_in(
+            db, email=email, password=password, client=client, settings=ctx.settings, now=now
+        )
     except BadCredentials as exc:
         accounts.record_failure(db, email=email, client=client, now=now)
         db.commit()
         return render(
-            request, "auth/signin.html", {"error": exc.message, "email": email, "next": safe_next(next)}, status_code=401
+            request,
+            "auth/signin.html",
+            {"error": exc.message, "email": email, "next": safe_next(next)},
+            status_code=401,
         )
     except TooManyAttempts as exc:
         return render(
-            request, "auth/signin.html", {"error": exc.message, "email": email, "next": safe_next(next)}, status_code=429
+            request,
+            "auth/signin.html",
+            {"error": exc.message, "email": email, "next": safe_next(next)},
+            status_code=429,
         )
     db.commit()
     response = RedirectResponse(safe_next(next), status_code=303)

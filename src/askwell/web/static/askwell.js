@@ -9,4 +9,30 @@
       event.preventDefault();
     }
   });
+
+  // Preselect the browser's own timezone where a form offers one and it is among the choices.
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    document.querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === zone) {
+          select.selectedIndex = i;
+          return;
+        }
+      }
+    });
+  });
+
+  // Select a freshly created token's text on focus so it is easy to copy.
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    if (el && el.id === "token-value" && el.select) {
+      el.select();
+    }
+  });
 })();

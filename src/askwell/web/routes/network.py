@@ -1,0 +1,237 @@
+"""Network pages: my network (a picture and lists), dormant ties, introductions, and network health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from askwell.core.errors import InvalidInput
+from askwell.http.deps import Db, Now, PageActor
+from askwell.network import service
+from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
+from askwell.people.policy import Actor
+from askwell.web.forms import field_errors
+from askwell.web.templating import is_partial, render
+
+router = APIRouter()
+
+MAX_ID = 2**31 - 1
+IntroId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
+AskId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Months = Annotated[int, Query(ge=1, le=120)]
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def _see(url: str, message: str) -> Response:
+    return RedirectResponse(f"{url}?{urlencode({'flash': message})}", status_code=303)
+
+
+def _optional_id(raw: str) -> int | None:
+    return int(raw) if raw.strip().isdigit() and 0 < int(raw) <= MAX_ID else None
+
+
+def _network_page(
+    request: Request,
+    db: Db,
+    actor: Actor,
+    now: datetime,
+    *,
+    q: str = "",
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    view = service.my_network(db, actor=actor, now=now)
+    routes = []
+    if q.strip():
+        routes = [
+            service.connector_read(r) for r in service.find_connectors(db, actor=actor, now=now, query=q)
+        ]
+    return render(
+        request,
+        "network/index.html",
+        {
+            "view": view,
+            "q": q,
+            "routes": routes,
+            "errors": errors or {},
+            "values": values or {},
+            "ask_id": None,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/network")
+def my_network(
+    request: Request, db: Db, actor: PageActor, now: Now, q: Annotated[str, Query(max_length=300)] = ""
+) -> Response:
+    return _network_page(request, db, actor, now, q=q)
+
+
+@router.get("/asks/{ask_id}/connectors")
+def ask_connectors(request: Request, db: Db, actor: PageActor, now: Now, ask_id: AskId) -> Response:
+    """The partial an ask page loads: connectors for this ask, each with a request form."""
+    routes = [
+        service.connector_read(r) for r in service.find_connectors(db, actor=actor, now=now, ask_id=ask_id)
+    ]
+    context = {"routes": routes, "ask_id": ask_id, "q": "", "errors": {}, "values": {}}
+    template = "network/_connectors.html" if is_partial(request) else "network/connectors.html"
+    return render(request, template, context)
+
+
+@router.post("/network/intros")
+def request_intro(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    connector_id: Annotated[str, Form(max_length=12)] = "",
+    ask_id: Annotated[str, Form(max_length=12)] = "",
+    query: Annotated[str, Form(max_length=300)] = "",
+    message: Text = "",
+) -> Response:
+    values = {"connector_id": connector_id, "ask_id": ask_id, "query": query, "message": message}
+    try:
+        data = IntroRequest(
+            connector_id=_optional_id(connector_id) or 0,
+            ask_id=_optional_id(ask_id),
+            query=query,
+            message=message,
+        )
+        intro = service.request_intro(db, actor=actor, data=data, now=now)
+    except ValidationError as exc:
+        return _network_page(request, db, actor, now, q=query, errors=field_errors(exc), values=values)
+    except InvalidInput as exc:
+        db.rollback()
+        errors = {"__all__": exc.message, **exc.fields}
+        return _network_page(request, db, actor, now, q=query, errors=errors, values=values)
+    db.commit()
+    return _see(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
+
+
+@router.get("/network/intros")
+def intros(request: Request, db: Db, actor: PageActor) -> Response:
+    mine = service.my_intros(db, actor=actor)
+    groups = {role: [i for i in mine if i.role == role] for role in IntroRole}
+    return render(request, "network/intros.html", {"groups": groups, "roles": IntroRole})
+
+
+def _intro_page(
+    request: Request, db: Db, actor: Actor, intro_id: int, *, errors: dict[str, str] | None = None
+) -> Response:
+    view = service.intro(db, actor=actor, intro_id=intro_id)
+    return render(
+        request,
+        "network/intro.html",
+        {"intro": view, "errors": errors or {}, "roles": IntroRole},
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/network/intros/{intro_id}")
+def intro_page(request: Request, db: Db, actor: PageActor, intro_id: IntroId) -> Response:
+    return _intro_page(request, db, actor, intro_id)
+
+
+@router.post("/network/intros/{intro_id}/connector")
+def answer_as_connector(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    intro_id: IntroId,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    note: Text = "",
+    suggested_person_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    try:
+        data = ConnectorAnswer(
+            decision=decision,  # type: ignore[arg-type]
+            note=note,
+            suggested_person_id=_optional_id(suggested_person_id),
+        )
+        service.answer_as_connector(db, actor=actor, intro_id=intro_id, data=data, now=now)
+    except ValidationError as exc:
+        return _intro_page(request, db, actor, intro_id, errors=field_errors(exc))
+    except InvalidInput as exc:
+        db.rollback()
+        return _intro_page(request, db, actor, intro_id, errors={"__all__": exc.message, **exc.fields})
+    db.commit()
+    return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+
+
+@router.post("/network/intros/{intro_id}/target")
+def answer_as_target(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    intro_id: IntroId,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    note: Text = "",
+) -> Response:
+    try:
+        data = TargetAnswer(decision=decision, note=note)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        return _intro_page(request, db, actor, intro_id, errors=field_errors(exc))
+    service.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
+    db.commit()
+    return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+
+
+@router.post("/network/intros/{intro_id}/withdraw")
+def withdraw_intro(db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
+    service.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
+    db.commit()
+    return _see("/network/intros", "Request withdrawn.")
+
+
+def _dormant_page(
+    request: Request,
+    db: Db,
+    actor: Actor,
+    now: datetime,
+    months: int,
+    *,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    found = service.dormant_ties(db, actor=actor, now=now, dormant_days=service.dormant_days_for(months))
+    return render(
+        request,
+        "network/dormant.html",
+        {"dormant": found, "months": months, "errors": errors or {}},
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/network/dormant")
+def dormant(request: Request, db: Db, actor: PageActor, now: Now, months: Months = 12) -> Response:
+    return _dormant_page(request, db, actor, now, months)
+
+
+@router.post("/network/dormant/{person_id}/reconnect")
+def reconnect(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    person_id: PersonId,
+    ask_id: Annotated[str, Form(max_length=12)] = "",
+    message: Text = "",
+) -> Response:
+    data = ReconnectRequest(ask_id=_optional_id(ask_id), message=message.strip())
+    service.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
+    db.commit()
+    return _see("/network/dormant", "Message sent: the tie is awake again.")
+
+
+@router.get("/network/health")
+def health(request: Request, db: Db, actor: PageActor, now: Now) -> Response:
+    report = service.network_health(db, actor=actor, now=now)
+    return render(request, "network/health.html", {"health": report})

@@ -1,0 +1,173 @@
+"""The people directory, profiles and profile editing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from askwell.http.deps import Db, Now, PageActor
+from askwell.people import repository
+from askwell.people import service as people_service
+from askwell.people.errors import NotAllowed
+from askwell.people.models import Person
+from askwell.people.policy import Actor, can_edit_profile
+from askwell.people.schemas import MAX_SKILLS, ProfileUpdate
+from askwell.web.forms import field_errors, split_list, timezone_choices
+from askwell.web.templating import is_partial, render
+
+router = APIRouter()
+
+PAGE_SIZE = 20
+# Ids beyond a 32-bit integer cannot exist; refusing them early keeps PostgreSQL from raising.
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _page_url(q: str, team: str, skill: str, page: int) -> str:
+    params = {k: v for k, v in {"q": q, "team": team, "skill": skill}.items() if v}
+    if page > 1:
+        params["page"] = str(page)
+    return "/people" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/people")
+def directory(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    q: Annotated[str, Query(max_length=200)] = "",
+    team: Annotated[str, Query(max_length=12)] = "",
+    skill: Annotated[str, Query(max_length=60)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    team_id = int(team) if team.isdigit() and int(team) < 2**31 else None
+    people, total = repository.search_people(
+        db, actor=actor, query=q, team_id=team_id, skill=skill, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    context: dict[str, Any] = {
+        "people": people,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "q": q,
+        "team": str(team_id) if team_id else "",
+        "skill": skill,
+        "prev_url": _page_url(q, team, skill, page - 1) if page > 1 else None,
+        "next_url": _page_url(q, team, skill, page + 1) if page < pages else None,
+    }
+    if is_partial(request):
+        response = render(request, "people/_results.html", context)
+    else:
+        teams = repository.teams_by_name(db, org_id=actor.org_id).values()
+        context["teams"] = sorted(teams, key=lambda t: t.name.casefold())
+        response = render(request, "people/directory.html", context)
+    # The same URL answers with a fragment for htmx and a page otherwise; caches must keep both.
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _local_time(person: Person, now: datetime) -> datetime:
+    try:
+        return now.astimezone(ZoneInfo(person.timezone))
+    except (KeyError, ValueError):
+        return now
+
+
+@router.get("/people/{person_id}")
+def profile(request: Request, db: Db, actor: PageActor, now: Now, person_id: PersonId) -> Response:
+    person = repository.get_person(db, actor=actor, person_id=person_id)
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "person": person,
+            "memberships": sorted(person.memberships, key=lambda m: m.team.name.casefold()),
+            "local_time": _local_time(person, now),
+            "away": person.away_until is not None and person.away_until >= _local_time(person, now).date(),
+            "can_edit": can_edit_profile(actor, person_id=person.id, org_id=person.org_id),
+        },
+    )
+
+
+def _editable(db: Db, actor: Actor, person_id: int) -> Person:
+    person = repository.get_person(db, actor=actor, person_id=person_id)
+    if not can_edit_profile(actor, person_id=person.id, org_id=person.org_id):
+        raise NotAllowed("edit someone else's profile")
+    return person
+
+
+def _edit_page(
+    request: Request, person: Person, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    return render(
+        request,
+        "people/edit.html",
+        {
+            "person": person,
+            "values": values,
+            "errors": errors,
+            "timezones": timezone_choices(str(values.get("timezone", ""))),
+            "max_skills": MAX_SKILLS,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/people/{person_id}/edit")
+def edit_form(request: Request, db: Db, actor: PageActor, person_id: PersonId) -> Response:
+    person = _editable(db, actor, person_id)
+    values = {
+        "name": person.name,
+        "title": person.title,
+        "timezone": person.timezone,
+        "skills": ", ".join(person.skill_names),
+        "can_help_with": person.can_help_with,
+        "learning": person.learning,
+        "away_until": person.away_until.isoformat() if person.away_until else "",
+        "suggestible": person.suggestible,
+    }
+    return _edit_page(request, person, values, {})
+
+
+@router.post("/people/{person_id}/edit")
+def edit(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    person_id: PersonId,
+    name: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    timezone: Annotated[str, Form()] = "UTC",
+    skills: Annotated[str, Form()] = "",
+    can_help_with: Annotated[str, Form()] = "",
+    learning: Annotated[str, Form()] = "",
+    away_until: Annotated[str, Form()] = "",
+    suggestible: Annotated[str | None, Form()] = None,
+) -> Response:
+    person = _editable(db, actor, person_id)
+    values: dict[str, Any] = {
+        "name": name,
+        "title": title,
+        "timezone": timezone,
+        "skills": skills,
+        "can_help_with": can_help_with,
+        "learning": learning,
+        "away_until": away_until,
+        "suggestible": suggestible is not None,
+    }
+    try:
+        data = ProfileUpdate(
+            **{**values, "skills": split_list(skills), "away_until": away_until.strip() or None}
+        )
+    except ValidationError as exc:
+        return _edit_page(request, person, values, field_errors(exc), status=422)
+    people_service.update_profile(db, actor=actor, person_id=person.id, data=data, now=now)
+    db.commit()
+    return RedirectResponse(f"/people/{person.id}?{urlencode({'flash': 'Profile saved.'})}", status_code=303)

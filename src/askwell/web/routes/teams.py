@@ -1,0 +1,123 @@
+"""Teams: the list, one team's members, and membership management for admins and the team's leads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Request
+from starlette.responses import RedirectResponse, Response
+
+from askwell.http.deps import Db, PageActor
+from askwell.people import repository
+from askwell.people import service as people_service
+from askwell.people.errors import NotAllowed
+from askwell.people.models import Person, Team
+from askwell.people.policy import Actor, can_manage_team
+from askwell.people.schemas import normalise_email
+from askwell.web.routes.people import PersonId
+from askwell.web.templating import render
+
+router = APIRouter()
+
+Slug = Annotated[str, Path(max_length=80)]
+
+
+@router.get("/teams")
+def teams(request: Request, db: Db, actor: PageActor) -> Response:
+    return render(request, "teams/list.html", {"teams": repository.list_teams(db, actor=actor)})
+
+
+def _team_page(
+    request: Request,
+    db: Db,
+    actor: Actor,
+    team: Team,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    return render(
+        request,
+        "teams/detail.html",
+        {
+            "team": team,
+            "members": repository.team_members(db, actor=actor, team_id=team.id),
+            "can_manage": can_manage_team(actor, team_id=team.id),
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/teams/{slug}")
+def team_page(request: Request, db: Db, actor: PageActor, slug: Slug) -> Response:
+    return _team_page(request, db, actor, repository.team_by_slug(db, actor=actor, slug=slug))
+
+
+def _person_by_email(db: Db, actor: Actor, email: str) -> Person | None:
+    email = normalise_email(email)
+    if not email or " " in email:
+        return None
+    matches, _ = repository.search_people(db, actor=actor, query=email, limit=repository.MAX_PAGE)
+    return next((p for p in matches if p.email == email), None)
+
+
+def _back(team: Team, message: str) -> Response:
+    return RedirectResponse(f"/teams/{team.slug}?{urlencode({'flash': message})}", status_code=303)
+
+
+@router.post("/teams/{slug}/members")
+def add_member(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    slug: Slug,
+    email: Annotated[str, Form(max_length=320)] = "",
+    lead: Annotated[str | None, Form()] = None,
+) -> Response:
+    team = repository.team_by_slug(db, actor=actor, slug=slug)
+    person = _person_by_email(db, actor, email)
+    if person is None:
+        return _team_page(
+            request,
+            db,
+            actor,
+            team,
+            errors={"email": "Nobody in your organization has that email."},
+            values={"email": email},
+        )
+    people_service.set_membership(
+        db,
+        actor=actor,
+        team_id=team.id,
+        person_id=person.id,
+        member=True,
+        lead=lead is not None and actor.is_admin,
+    )
+    db.commit()
+    return _back(team, f"{person.name} is in {team.name}.")
+
+
+@router.post("/teams/{slug}/members/{person_id}/remove")
+def remove_member(db: Db, actor: PageActor, slug: Slug, person_id: PersonId) -> Response:
+    team = repository.team_by_slug(db, actor=actor, slug=slug)
+    people_service.set_membership(db, actor=actor, team_id=team.id, person_id=person_id, member=False)
+    db.commit()
+    return _back(team, "Removed from the team.")
+
+
+@router.post("/teams/{slug}/members/{person_id}/lead")
+def set_lead(
+    db: Db, actor: PageActor, slug: Slug, person_id: PersonId, lead: Annotated[str, Form(max_length=5)] = ""
+) -> Response:
+    if not actor.is_admin:
+        raise NotAllowed("appoint team leads")
+    team = repository.team_by_slug(db, actor=actor, slug=slug)
+    make_lead = lead == "1"
+    people_service.set_membership(
+        db, actor=actor, team_id=team.id, person_id=person_id, member=True, lead=make_lead
+    )
+    db.commit()
+    return _back(team, "Marked as a lead." if make_lead else "No longer a lead.")

@@ -1,0 +1,158 @@
+"""The network pages: my network, finding connectors, introductions, dormant ties, health."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from askwell.asks.models import Ask
+from askwell.network.models import Introduction, IntroStatus
+from askwell.people.models import Person, Role
+from tests.conftest import World
+from tests.network import conftest as fixtures
+from tests.network.conftest import Circle, Tied
+from tests.web.conftest import post
+
+# The network tests' fixtures, used here too.
+ask_for, circle, tie = fixtures.ask_for, fixtures.circle, fixtures.tie
+
+SignedIn = Callable[[Person], TestClient]
+
+
+class TestMyNetwork:
+    def test_anonymous_goes_to_sign_in(self, client: TestClient) -> None:
+        answer = client.get("/network")
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/signin")
+
+    def test_picture_and_lists(self, signed_in: SignedIn, world: World, tie: Tied) -> None:
+        org = world.org()
+        me, friend, their_friend, old = (
+            world.person(org, n) for n in ("Me Me", "Fay Friend", "Tom Two", "Olly Old")
+        )
+        tie(me, friend)
+        tie(friend, their_friend)
+        tie(me, old, days_ago=400)
+        page = signed_in(me).get("/network")
+        assert page.status_code == 200
+        html = page.text
+        assert "<svg" in html and "style=" not in html and "<script>" not in html
+        assert "Fay Friend" in html and "1 person through" in html and "Olly Old" in html
+        assert "Tom Two" not in html  # whom a tie knows is theirs to share
+
+    def test_query_shows_connectors_without_naming_the_target(
+        self, signed_in: SignedIn, circle: Circle
+    ) -> None:
+        html = signed_in(circle.ana).get("/network", params={"q": "SOC 2 audits"}).text
+        assert "Ask Carl Connector for an introduction" in html
+        assert "Tess" not in html
+
+
+class TestRequestIntroForm:
+    def test_valid_request_goes_to_the_introduction(
+        self, signed_in: SignedIn, circle: Circle, db: Session
+    ) -> None:
+        client = signed_in(circle.ana)
+        answer = post(
+            client, "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2 audits"}
+        )
+        assert answer.status_code == 303
+        intro = db.scalar(select(Introduction))
+        assert intro is not None and answer.headers["location"].startswith(f"/network/intros/{intro.id}")
+
+    def test_errors_are_shown_in_place(self, signed_in: SignedIn, circle: Circle, db: Session) -> None:
+        client = signed_in(circle.ana)
+        answer = post(
+            client,
+            "/network/intros",
+            {"connector_id": str(circle.dan.id), "query": "SOC 2 audits", "message": "kept text"},
+        )
+        assert answer.status_code == 422
+        assert "You have no tie with this person" in answer.text
+        assert db.scalar(select(Introduction)) is None
+
+    def test_without_csrf(self, signed_in: SignedIn, circle: Circle) -> None:
+        client = signed_in(circle.ana)
+        answer = client.post("/network/intros", data={"connector_id": str(circle.carl.id), "query": "SOC 2"})
+        assert answer.status_code == 403
+
+
+class TestIntroPages:
+    def test_connector_then_target_accept(
+        self, client: TestClient, world: World, circle: Circle, db: Session
+    ) -> None:
+        client.cookies.set("askwell_session", world.session_cookie(circle.ana))
+        post(client, "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2 audits"})
+        intro = db.scalar(select(Introduction))
+        assert intro is not None
+        assert client.get(f"/network/intros/{intro.id}").text.count("Tess") == 0
+        client.cookies.set("askwell_session", world.session_cookie(circle.carl))
+        page = client.get(f"/network/intros/{intro.id}")
+        assert "Will you introduce Ana Asker to Tess Target?" in page.text
+        answer = post(client, f"/network/intros/{intro.id}/connector", {"decision": "accept", "note": "Go!"})
+        assert answer.status_code == 303
+        client.cookies.set("askwell_session", world.session_cookie(circle.tess))
+        assert "would like to introduce you to Ana Asker" in client.get(f"/network/intros/{intro.id}").text
+        assert post(client, f"/network/intros/{intro.id}/target", {"decision": "accept"}).status_code == 303
+        db.refresh(intro)
+        assert intro.status == IntroStatus.TARGET_ACCEPTED
+        listing = client.get("/network/intros").text
+        assert "Carl Connector introduces Ana Asker" in listing
+
+    def test_invalid_decision_is_a_422_in_place(
+        self, signed_in: SignedIn, world: World, circle: Circle, db: Session
+    ) -> None:
+        client = signed_in(circle.ana)
+        post(client, "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2 audits"})
+        intro = db.scalar(select(Introduction))
+        assert intro is not None
+        client.cookies.set("askwell_session", world.session_cookie(circle.carl))
+        answer = post(client, f"/network/intros/{intro.id}/connector", {"decision": "maybe"})
+        assert answer.status_code == 422 and "Will you introduce" in answer.text
+
+    def test_someone_elses_introduction(
+        self, signed_in: SignedIn, world: World, circle: Circle, db: Session
+    ) -> None:
+        post(
+            signed_in(circle.ana), "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2"}
+        )
+        intro = db.scalar(select(Introduction))
+        assert intro is not None
+        assert signed_in(circle.dan).get(f"/network/intros/{intro.id}").status_code == 404
+
+
+class TestDormantPage:
+    def test_reconnect(
+        self, signed_in: SignedIn, world: World, tie: Tied, ask_for: Callable[..., Ask]
+    ) -> None:
+        org = world.org()
+        me, old = world.person(org, "Mia Me"), world.person(org, "Kim Kube", skills=["Kubernetes"])
+        tie(me, old, days_ago=400)
+        ask_for(me, "Kubernetes capacity planning", tags=["kubernetes"])
+        client = signed_in(me)
+        html = client.get("/network/dormant").text
+        assert "Kim Kube" in html and "Kubernetes capacity planning" in html and "Hi Kim" in html
+        answer = post(client, f"/network/dormant/{old.id}/reconnect", {"message": "Hi Kim, coffee?"})
+        assert answer.status_code == 303
+        assert "Kim Kube" not in client.get("/network/dormant").text
+
+
+class TestHealthPage:
+    def test_admin_sees_aggregates_member_is_refused(self, signed_in: SignedIn, world: World) -> None:
+        org = world.org()
+        member = world.person(org)
+        admin = world.person(org, role=Role.ADMIN)
+        for _ in range(4):
+            world.person(org)
+        assert signed_in(member).get("/network/health").status_code == 403
+        page = signed_in(admin).get("/network/health")
+        assert page.status_code == 200 and "Ties across teams" in page.text
+
+
+def test_ask_connectors_partial(signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask]) -> None:
+    ask = ask_for(circle.ana, "Prepare SOC 2 audit evidence", tags=["SOC 2"])
+    answer = signed_in(circle.ana).get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    assert "<html" not in answer.text and f'name="ask_id" value="{ask.id}"' in answer.text
