@@ -1,0 +1,341 @@
+"""Word lists behind ask coaching: action verbs with a rough effort, concrete nouns, reason and signal cues."""
+
+from __future__ import annotations
+
+# Hours a colleague typically spends on one unit of each action. Rough on purpose: the review
+# compares orders of magnitude (a quick send vs. a multi-day build), never exact hours.
+QUICK, MEDIUM, LARGE = 0.25, 1.0, 8.0
+STANDING = float("inf")  # owning something is an ongoing role, not a favour with an end
+
+ACTION_EFFORT: dict[str, float] = {
+    **dict.fromkeys(
+        [
+            "send",
+            "forward",
+            "share",
+            "add",
+            "intro",
+            "introduce",
+            "connect",
+            "point",
+            "book",
+            "approve",
+            "sign",
+            "cc",
+            "loop",
+            "ping",
+            "tag",
+            "grant",
+            "give",
+            "lend",
+            "confirm",
+            "recommend",
+            "suggest",
+            "email",
+            "drop",
+            "post",
+            "upload",
+            "invite",
+            "nominate",
+            "vote",
+            "swap",
+            "cover",
+            "forward",
+            "resend",
+            "attach",
+            "link",
+            "unblock",
+            "whitelist",
+        ],
+        QUICK,
+    ),
+    **dict.fromkeys(
+        [
+            "review",
+            "look",
+            "check",
+            "sanity-check",
+            "proofread",
+            "explain",
+            "walk",
+            "pair",
+            "call",
+            "chat",
+            "talk",
+            "meet",
+            "grab",
+            "jump",
+            "fix",
+            "update",
+            "edit",
+            "pull",
+            "translate",
+            "fill",
+            "answer",
+            "read",
+            "test",
+            "debug",
+            "understand",
+            "tell",
+            "teach",
+            "show",
+            "join",
+            "take",
+            "comment",
+            "flag",
+            "weigh",
+            "brief",
+            "train",
+            "retrain",
+            "reconcile",
+            "configure",
+            "install",
+            "summarize",
+            "summarise",
+            "cross-reference",
+            "dedupe",
+            "proof",
+            "skim",
+            "go",
+            "sit",
+            "hop",
+            "run",
+            "field",
+            "demo",
+            "clarify",
+            "verify",
+            "double-check",
+            "investigate",
+            "troubleshoot",
+            "help-understand",
+            "mentor",
+            "coach",
+            "advise",
+            "sanity",
+            "shadow",
+            "draft",
+            "hook",
+            "make",
+            "get",
+            "do",
+            "finish",
+            "rerun",
+            "upgrade",
+            "set",
+            "schedule",
+            "cancel",
+            "move",
+            "order",
+            "buy",
+            "print",
+            "rename",
+            "delete",
+            "reset",
+            "restart",
+            "merge",
+            "deploy",
+            "ship",
+            "hit",
+            "sync",
+            "hop",
+            "cc",
+            "sign-off",
+            "approve",
+            "complete",
+            "collect",
+            "chase",
+            "compile",
+            "gather",
+            "find",
+            "source",
+            "estimate",
+            "price",
+            "quote",
+            "scope",
+            "outline",
+            "sketch",
+            "proof",
+            "record",
+            "film",
+            "photograph",
+            "present",
+            "cover",
+            "host",
+            "run",
+            "facilitate",
+            "moderate",
+            "interview",
+            "screen",
+            "onboard",
+            "interview",
+        ],
+        MEDIUM,
+    ),
+    **dict.fromkeys(
+        [
+            "build",
+            "rebuild",
+            "rewrite",
+            "redo",
+            "migrate",
+            "design",
+            "implement",
+            "develop",
+            "create",
+            "prototype",
+            "load-test",
+            "document",
+            "refactor",
+            "automate",
+            "overhaul",
+            "plan",
+            "organize",
+            "organise",
+            "produce",
+            "prepare",
+            "analyze",
+            "analyse",
+            "audit",
+            "research",
+            "port",
+            "write",
+        ],
+        LARGE,
+    ),
+    **dict.fromkeys(["own", "manage", "lead"], STANDING),
+}
+
+# Irregular and participle forms seen in asks ("get the API documented", "tests written").
+VERB_FORMS: dict[str, str] = {
+    "written": "write",
+    "wrote": "write",
+    "built": "build",
+    "rebuilt": "rebuild",
+    "done": "do",
+    "sent": "send",
+    "taken": "take",
+    "drawn": "draw",
+    "redone": "redo",
+    "documented": "document",
+    "reviewed": "review",
+    "configured": "configure",
+    "migrated": "migrate",
+    "updated": "update",
+    "translated": "translate",
+    "rewritten": "rewrite",
+    "tested": "test",
+    "fixed": "fix",
+    "signed": "sign",
+    "deployed": "deploy",
+}
+
+# Words that are verbs in ask position but name no work ("can you know", "could anyone have").
+NON_ACTION_VERBS = frozenset(
+    [
+        "know",
+        "have",
+        "be",
+        "get-better",
+        "like",
+        "love",
+        "want",
+        "need",
+        "think",
+        "feel",
+        "wonder",
+        "hope",
+        "guess",
+        "is",
+        "are",
+        "was",
+        "were",
+    ]
+)
+
+# Nouns whose count multiplies the work ("47 NDAs", "1,200 laptops"); pages are priced separately.
+WORK_UNITS = (
+    "sites?|laptops?|machines?|servers?|contracts?|ndas?|documents?|docs?|files?|forms?|w-9s?|invoices?|"
+    "endpoints?|tests?|tickets?|vendors?|contractors?|customers?|clients?|accounts?|records?|countries|country|"
+    "units?|problems?|questions?|chapters?|slides?|sections?|reports?|dashboards?|repos?|repositories|"
+    "services?|tables?|videos?|posts?|articles?|interviews?|applications?|candidates?|resumes?|cvs?|"
+    "case stud(?:y|ies)|scenarios?|spreadsheets?|sheets?|lessons?|courses?|templates?|screens?|pages?"
+)
+
+# Deliverables that are big whatever verb asks for them ("do the board deck", "we need a homepage").
+LARGE_ARTIFACTS = (
+    "deck|analysis|strategy|model|homepage|website|site|app|video|case stud(?:y|ies)|campaign|"
+    "migration|roadmap|business plan|plan|curriculum|course|book|thesis|dissertation|redesign|"
+    "platform|pipeline|system|service|policy doc|handbook|documentation|forecast template|template"
+)
+
+# Nouns that make an ask concrete: a named thing someone can open, send or check.
+ARTIFACTS = (
+    "pdf|docs?|document|deck|slides?|sheet|spreadsheet|tab|rubric|template|checklist|contracts?|reports?|"
+    "dashboards?|pr|pull request|ticket|handbook|guidelines|schedule|redlines|msa|ndas?|policy|csv|file|"
+    "form|forms|config|query|pipeline|invoice|draft|thesis|proposal|budget|forecast|grids?|monitor|"
+    "machine|laptop|badge|access|account|login|password|license|repo|branch|commit|build|endpoint|api|"
+    "design doc|spec|mockups?|figma|notion page|wiki page|link|shift|reservation|agenda|minutes|"
+    "contacts?|intro|introduction|template|plan|quota|pass|deck|model|service|blog post|post|copy|"
+    "dinner|room|flight|report|transcript|recording|certificate|letter|reference|checklist"
+)
+
+# The ask itself gives nothing to act on ("any thoughts?", "help with X", "what's going on").
+VAGUE_ASK = (
+    r"\bany (?:thoughts|ideas|input|feedback|advice|tips|suggestions)\b|\bthoughts\?|"
+    r"\bhelp(?:\s+(?:me|us))?(?:\s+out)?\s+with\b|^\W*help\W*$|\bcan (?:any(?:one|body)|some(?:one|body)) help\s*(?:[?!.]|$)|"
+    r"\bwho can help\b|\bexperience with\b|\bwhat (?:you|u|y'all|everyone) think|\bwhat(?:'s| is) going on\b|"
+    r"\bstuff\b|\bthings\b|\banything\b|\bsomeone to talk to\b|\bguidance\b|\bany(?:one|body) at\b|"
+    r"\bthe best way to\b|\bget better at\b|"
+    r"\b(?:look at|looking at|thoughts on|think (?:about|of)|eyes on|feedback on|opinion on|check)\s+(?:this|that|it)"
+    r"(?:\s+one)?\s*(?:[?.!]|$)|"
+    r"\bsome (?:questions|help|advice|pointers)\b|\binspo\b|\bopen to\b"
+)
+
+# Scope words that turn a task into a project when no count is given.
+SCOPE_WORDS = (
+    r"\b(?:all|every|whole|entire|everything|full|complete|company-?wide|org-?wide|end-to-end|"
+    r"from scratch)\b"
+)
+
+# Why it matters: purpose connectives and stakes.
+REASON_CUES = (
+    r"\bbecause\b|\bbc\b|\bcuz\b|\bso that\b|\bin order to\b|\botherwise\b|\bblock(?:ing|s|ed|er)?\b|"
+    r"\bso (?:I|we|they|you|he|she|nobody|no one|everyone|the [\w\s-]{1,40}?) (?:can|could|will|won't|don't|"
+    r"doesn't|aren't|isn't|is|are|get|have|know)\b|"
+    r"\b(?:I|we|I'm|we're|I am|we are)\s+(?:really\s+)?(?:want|trying|try|hoping)\s+to\b|"
+    r"\b(?:can't|cant|cannot|can not|won't be able to|unable to)\b|"
+    r"\bif\b[^.?!]{0,60}\b(?:we'll|we will|I'll|it'll|they'll|won't|lose|miss|slip|fail|cost|break|can't)\b|"
+    r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
+    r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?:about |that )?|"
+    r"improve (?:our|my|the)|odds|chances?|critical|security|compliance|audit(?:ed|ors?)?|"
+    r"revenue|arr|outage|(?:is|are|got|was) broken|breaks|failing|"
+    r"deadline|(?:don't|do not) want to)\b|"
+    r"\bneeds? (?:it|them|this|these|that)\b|\$\s?\d|\d\s?%|"
+    # Narratives of need that raise success in studies of altruistic requests (job, money, family).
+    r"\b(?:unemployed|laid off|lost my job|between jobs|job hunting|paycheck|payday|rent|bills|broke|"
+    r"out of money|no money|can't afford|my (?:kids?|son|daughter|wife|husband|family|mom|dad))\b"
+)
+
+# Reasons that only restate timing or the asker's state: a start, not yet the stakes.
+WEAK_REASON_CUES = (
+    r"\b(?:stuck|drowning|overwhelmed|panicking|swamped|busy|struggling|confused|lost|for a while|"
+    r"meets? at|meeting is|call (?:today|tomorrow)|client call|board meets|demo|craving|crave|in the mood|"
+    r"feel like|treat myself)\b"
+)
+
+REQUEST_SUBJECT = (
+    r"(?:you|u|ya|someone|somebody|anyone|anybody|any one|one of (?:you|the [\w\s-]{1,30}?)|"
+    r"(?:the|our|a) [\w&\s-]{1,30}? (?:team|folks|people|group|crew)|you (?:guys|all|two|each)|y'all|"
+    r"each [\w\s-]{1,30}?|(?:some|any)(?:one|body) (?:from|in|on|at|with|who) [^?.!,]{1,60}?)"
+)
+
+GRATITUDE = r"\b(?:thanks|thank you|thx|ty|appreciate(?:d)?|grateful|gratitude|would mean a lot)\b|🙏"
+RECIPROCITY = (
+    r"\b(?:happy to (?:return|swap|help|walk|owe|cover|do|share|trade|buy|pay)|in return|return the favou?r|"
+    r"pay it forward|owe you|i'll (?:return|owe|buy|cover|pay)|swap|trade|repay|glad to help)\b"
+)
+EVIDENCE = (
+    r"https?://|www\.|\b[\w-]+\.(?:com|org|io|net)/|\battached\b|\bscreenshot\b|\bimgur\b|\bproof\b|"
+    r"\b(?:already|i've|i have|we've)\s+(?:tried|checked|looked|read|searched|asked)\b|['\"][^'\"]{3,60}['\"]|"
+    r"#\d+|\b\d+(?:\.\d+)?\s?(?:%|ms|s|min|mins|minutes|hours|days|pages|k|m)\b"
+)

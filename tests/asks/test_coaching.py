@@ -1,0 +1,248 @@
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from askwell.asks.coaching import AskDraft, Review, review
+
+TZ = ZoneInfo("America/New_York")
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=TZ)  # a Monday morning
+GOOD = (
+    "Could someone from data eng review my PR #4412 (retry logic for the Kafka consumer) by 4pm tomorrow? "
+    "It's blocking the payments release on Thursday. Thanks!"
+)
+
+
+def coach(text: str, **parts: object) -> Review:
+    return review(AskDraft(text, **parts), now=NOW, tz=TZ)  # type: ignore[arg-type]
+
+
+class TestWellFormedAsk:
+    def test_every_criterion_is_met(self) -> None:
+        result = coach(GOOD)
+        assert [c.status for c in result.criteria] == ["met"] * 5
+        assert all(c.rewrite is None for c in result.criteria)
+
+    def test_scores_higher_than_a_vague_ask(self) -> None:
+        assert coach(GOOD).score > coach("any thoughts?").score + 40
+
+
+class TestSpecific:
+    def test_a_numbered_named_thing_is_specific(self) -> None:
+        assert coach("Can you send me the Q2 accruals schedule?").status("S") == "met"
+
+    @pytest.mark.parametrize(
+        "text", ["any thoughts on the new onboarding flow?", "hey can someone look at this?"]
+    )
+    def test_open_invitations_are_not_specific(self, text: str) -> None:
+        result = coach(text)
+        assert result.status("S") != "met"
+        assert "vague" in result.issues
+
+    def test_named_topic_but_help_with_is_weak(self) -> None:
+        assert coach("Need help with Salesforce reports.").status("S") == "weak"
+
+    def test_a_statement_with_no_ask_is_missing(self) -> None:
+        assert coach("The printer on 3 North has been jamming again.").status("S") == "missing"
+
+    def test_structured_what_counts(self) -> None:
+        assert coach("any thoughts?", what="the pricing page copy").status("S") == "met"
+
+    def test_rewrite_keeps_the_asks_own_topic(self) -> None:
+        rewrite = coach("any thoughts on the new onboarding flow?").get("S").rewrite
+        assert rewrite is not None and "the new onboarding flow" in rewrite
+
+
+class TestMeaningful:
+    @pytest.mark.parametrize(
+        "reason",
+        [
+            "It's blocking the release.",
+            "so I can close the books before the auditors arrive.",
+            "If the numbers are off we'll ask for the wrong budget.",
+            "Otherwise nobody gets paid this month.",
+        ],
+    )
+    def test_stakes_make_it_meaningful(self, reason: str) -> None:
+        assert coach(f"Could you send me the Q2 accruals schedule? {reason}").status("M") == "met"
+
+    def test_no_reason_is_missing_and_flagged(self) -> None:
+        result = coach("Can you send me the Q2 accruals schedule?")
+        assert result.status("M") == "missing"
+        assert "no_reason" in result.issues
+
+    def test_only_a_feeling_is_weak(self) -> None:
+        assert coach("Can someone just do the board deck? I'm drowning.").status("M") == "weak"
+
+    def test_a_figure_inside_the_ask_is_its_size_not_its_stakes(self) -> None:
+        assert coach("Team, I need everyone to hit 120% of quota.").status("M") == "missing"
+
+    def test_rewrite_builds_on_the_ask(self) -> None:
+        rewrite = coach("Can you send me the Q2 accruals schedule?").get("M").rewrite
+        assert rewrite is not None and rewrite.startswith("Can you send me the Q2 accruals schedule")
+        assert "because" in rewrite
+
+
+class TestActionOriented:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "pls send me the brand guidelines PDF",
+            "Could you pair with me for an hour on Thursday?",
+            "We need someone to own the on-call rota.",
+            "Would anyone be up for reviewing my blog post draft?",
+            "if anyone has examples send them my way",
+            "Can someone help me understand why CI takes 40 min?",
+        ],
+    )
+    def test_requests_that_name_an_action(self, text: str) -> None:
+        assert coach(text).status("A") == "met"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Does anyone know someone at the Gates Foundation?",
+            "Does anyone have the updated sepsis checklist?",
+            "Could someone help me with some transfer credit questions?",
+            "Who can help?",
+            "I need the final numbers.",
+        ],
+    )
+    def test_questions_without_an_action_are_weak(self, text: str) -> None:
+        result = coach(text)
+        assert result.status("A") == "weak"
+        assert "no_action" in result.issues
+
+    def test_no_request_at_all_is_missing(self) -> None:
+        assert coach("We lost the Pinnacle deal last week.").status("A") == "missing"
+
+    def test_know_someone_rewrite_asks_for_an_introduction(self) -> None:
+        rewrite = coach("Does anyone know someone at the Gates Foundation?").get("A").rewrite
+        assert rewrite is not None and rewrite.startswith("Could someone introduce me to")
+        assert "Gates Foundation" in rewrite
+
+    def test_have_rewrite_asks_to_send_the_same_thing(self) -> None:
+        rewrite = coach("Does anyone have the updated sepsis checklist?").get("A").rewrite
+        assert rewrite == "Could someone send me the updated sepsis checklist?"
+
+
+class TestRealistic:
+    def test_small_ask_with_time_is_realistic(self) -> None:
+        assert coach(GOOD).status("R") == "met"
+
+    def test_pages_beyond_the_window_are_unrealistic(self) -> None:
+        result = coach("Can you review the attached contracts by noon? About 300 pages total.")
+        assert result.status("R") == "missing"
+        assert "unrealistic" in result.issues
+        assert result.effort_hours is not None and result.capacity_hours is not None
+        assert result.effort_hours > result.capacity_hours
+
+    def test_the_same_pages_with_weeks_are_realistic(self) -> None:
+        text = "Can you review the attached 30-page contract by March 28? Legal needs it to sign."
+        assert coach(text).status("R") == "met"
+
+    def test_many_units_in_a_weekend_are_unrealistic(self) -> None:
+        assert coach("Can someone upgrade all 1,200 laptops this weekend?").status("R") == "missing"
+
+    def test_standing_role_is_not_a_favour(self) -> None:
+        result = coach("We need someone to own observability.")
+        assert result.status("R") == "missing"
+        assert result.effort_hours is None
+
+    def test_stated_allocation_makes_a_big_project_plausible(self) -> None:
+        text = (
+            "I need someone to rebuild our FP&A model from scratch in Python, hook it up to NetSuite, and train "
+            "the team on it. We have until October, and I can free up 50% of your time for it."
+        )
+        assert coach(text).status("R") == "met"
+
+    def test_structured_effort_counts(self) -> None:
+        assert coach("Can you send the deck by 10am today?", effort_hours=30).status("R") != "met"
+
+
+class TestBundled:
+    TEXT = (
+        "Can someone help me redo the warehouse slotting, reconcile the March inventory variance, rewrite the "
+        "SOPs for the returns line, and train night shift on the new scanners by Friday?"
+    )
+
+    def test_several_jobs_are_flagged_and_split_using_their_words(self) -> None:
+        result = coach(self.TEXT)
+        assert result.bundled
+        assert [d.verb for d in result.deliverables] == ["redo", "reconcile", "rewrite", "train"]
+        rewrite = result.get("R").rewrite
+        assert rewrite is not None and "reconcile the March inventory variance" in rewrite
+
+    def test_while_youre_at_it_adds_a_second_ask(self) -> None:
+        text = "Could you review my design doc, and while you're at it prototype the sliding-window version?"
+        assert coach(text).bundled
+
+    def test_one_job_is_not_bundled(self) -> None:
+        assert not coach(GOOD).bundled
+
+
+class TestTimeBound:
+    def test_no_deadline_is_missing_with_a_concrete_day_suggested(self) -> None:
+        result = coach("Can you send me the Q2 accruals schedule?")
+        assert result.status("T") == "missing"
+        assert result.get("T").rewrite == "Can you send me the Q2 accruals schedule by Wednesday 5 March?"
+
+    def test_asap_is_weak_and_replaced_in_place(self) -> None:
+        result = coach("Can you send me the deck ASAP?")
+        assert result.status("T") == "weak"
+        assert result.get("T").rewrite == "Can you send me the deck by Wednesday 5 March?"
+
+    def test_past_date_is_flagged(self) -> None:
+        result = coach("Can you send me the deck by 2025-02-20?")
+        assert result.status("T") == "weak"
+        assert "past_deadline" in result.issues
+
+    def test_structured_due_counts(self) -> None:
+        assert coach("Can you send me the deck?", due=datetime(2025, 3, 5, tzinfo=TZ)).status("T") == "met"
+
+
+class TestSignalsAndScore:
+    def test_gratitude_and_reciprocity_are_detected(self) -> None:
+        text = "Can anyone cover my Saturday shift? Thanks so much, happy to swap for any weekend in April."
+        present = {s.name for s in coach(text).signals if s.present}
+        assert {"gratitude", "reciprocity"} <= present
+
+    def test_missing_signals_come_with_a_hint(self) -> None:
+        absent = [s for s in coach("Can you send the deck?").signals if not s.present]
+        assert absent and all(s.hint for s in absent)
+
+    def test_signals_raise_the_score(self) -> None:
+        bare = coach("Can you send me the Q2 deck by Friday?")
+        warm = coach("Can you send me the Q2 deck by Friday? Thank you, happy to return the favour.")
+        assert warm.score > bare.score
+
+    def test_own_guess_is_shown_beside_the_likely_rate(self) -> None:
+        result = review(AskDraft(GOOD), now=NOW, tz=TZ, own_guess=0.3)
+        assert result.own_guess == 0.3
+        assert result.likely_rate > result.own_guess
+        assert 0 <= result.score <= 100
+
+
+def test_structured_parts_alone_can_be_coached() -> None:
+    result = coach("", what="the Q2 deck", why="the board meets Friday", action="send it", effort_hours=0.5)
+    assert [result.status(c) for c in "SMAR"] == ["met"] * 4
+
+
+def test_coaching_is_fast_enough_to_run_while_typing() -> None:
+    asks = [
+        GOOD,
+        TestBundled.TEXT,
+        "any thoughts?",
+        "Can someone upgrade all 1,200 laptops this weekend?",
+    ] * 50
+    timings = []
+    for text in asks:
+        best = float("inf")
+        for _ in range(2):  # best of two: the ask's own cost, not a busy machine's scheduling noise
+            start = time.perf_counter()
+            coach(text)
+            best = min(best, time.perf_counter() - start)
+        timings.append(best)
+    timings.sort()
+    assert timings[int(len(timings) * 0.95)] < 0.020

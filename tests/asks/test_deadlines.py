@@ -1,0 +1,89 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from askwell.asks.deadlines import find_deadline
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Monday 3 March 2025, 09:00 in Berlin.
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN)
+
+
+def when(text: str) -> datetime:
+    deadline = find_deadline(text, now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.when is not None, text
+    return deadline.when
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could you review it by Friday?", datetime(2025, 3, 7, 17, 0)),
+        ("need the numbers EOD tomorrow", datetime(2025, 3, 4, 17, 0)),
+        ("send it before the 12th please", datetime(2025, 3, 12, 17, 0)),
+        ("can the team take this on by end of next week", datetime(2025, 3, 14, 17, 0)),
+        ("we launch in two weeks", datetime(2025, 3, 17, 17, 0)),
+        ("by 4pm tomorrow if you can", datetime(2025, 3, 4, 16, 0)),
+        ("let's pair next Tuesday", datetime(2025, 3, 11, 17, 0)),
+        ("comments by Wednesday the 12th", datetime(2025, 3, 12, 17, 0)),
+        ("due 2025-04-01", datetime(2025, 4, 1, 17, 0)),
+        ("before March 14 works", datetime(2025, 3, 14, 17, 0)),
+        ("before 8:30am Monday", datetime(2025, 3, 10, 8, 30)),
+        ("cover my shift on Sat 3/22", datetime(2025, 3, 22, 17, 0)),
+    ],
+)
+def test_phrases_resolve_in_the_authors_timezone(text: str, expected: datetime) -> None:
+    assert when(text) == expected.replace(tzinfo=BERLIN)
+
+
+def test_the_span_points_at_the_words_in_the_text() -> None:
+    text = "Could someone review PR #4412 by 4pm tomorrow? It blocks Thursday's release."
+    deadline = find_deadline(text, now=NOW, tz=BERLIN)
+    assert deadline is not None
+    assert text[deadline.start : deadline.end] == "by 4pm tomorrow"
+
+
+def test_the_same_moment_is_a_different_utc_instant_in_another_timezone() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    deadline = find_deadline("by Friday", now=NOW, tz=tokyo)
+    assert deadline is not None and deadline.when is not None
+    assert deadline.when.utcoffset() == tokyo.utcoffset(deadline.when)
+    assert deadline.when.hour == 17
+
+
+def test_earliest_of_several_dates_is_the_deadline() -> None:
+    text = "I present on the 14th, so could you get comments to me by Wednesday the 12th?"
+    deadline = find_deadline(text, now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.text == "by Wednesday the 12th"
+
+
+@pytest.mark.parametrize("word", ["ASAP", "soon", "sometime", "at some point"])
+def test_vague_words_are_weak_not_dates(word: str) -> None:
+    deadline = find_deadline(f"Can you send it {word}?", now=NOW, tz=BERLIN)
+    assert deadline is not None
+    assert deadline.kind == "vague" and deadline.when is None
+
+
+def test_a_date_that_has_passed_is_flagged() -> None:
+    deadline = find_deadline("please send it by 2025-02-20", now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.past
+
+
+def test_a_time_earlier_today_is_flagged() -> None:
+    deadline = find_deadline("can you do it by 8am today", now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.past
+
+
+def test_backward_references_are_not_deadlines() -> None:
+    text = "We lost the deal last Friday and it has been broken since yesterday."
+    assert find_deadline(text, now=NOW, tz=BERLIN) is None
+
+
+def test_ordinal_floors_are_not_dates() -> None:
+    assert find_deadline("her desk is on the 5th floor", now=NOW, tz=BERLIN) is None
+
+
+def test_known_team_milestone_counts_without_a_date() -> None:
+    deadline = find_deadline("review it before sprint planning", now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.kind == "milestone"
