@@ -1,28 +1,23 @@
-"""Ask board latency over 10,000 open asks (SQLite), and coaching latency, each beside a baseline.
+"""Ask board latency over 10,000 open asks (SQLite), beside a naive board in the same run.
 
-Board: `asks.repository.board` (visibility in SQL, one page loaded with its tags, authors and offer
-counts) against a naive board that loads every visible ask with its tags and offers and filters and
-pages in Python. Coaching: `asks.coaching.review` per ask as typed, against a baseline that only
-lower-cases and tokenises the text (the floor of any text rule).
+`asks.repository.board` (visibility in SQL, one page loaded with its tags, authors and offer counts)
+against a board that loads every visible ask with its tags and offers and filters and pages in Python.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from askwell.asks import repository
-from askwell.asks.coaching import AskDraft, review
 from askwell.asks.models import Ask, AskStatus, AskTag, Offer, Visibility
 from askwell.core.db import create_db_engine, create_session_factory
 from askwell.core.migrations import upgrade
@@ -179,26 +174,6 @@ def board_section(url: str, org_id: int) -> str:
     )
 
 
-def coaching_section() -> str:
-    rng = random.Random(9)
-    texts = [rng.choice(TEMPLATES).format(t=rng.choice(TOPICS), n=rng.randint(1, 99)) for _ in range(400)]
-    tz = ZoneInfo("Europe/Berlin")
-    review(AskDraft(text=texts[0]), now=NOW, tz=tz)  # warm the regex caches
-    ours, floor = [], []
-    for text in texts:
-        t0 = time.perf_counter()
-        review(AskDraft(text=text), now=NOW, tz=tz)
-        ours.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        re.findall(r"\w+", text.lower())
-        floor.append((time.perf_counter() - t0) * 1000)
-    p50, p95 = statistics.median(ours), percentile(ours, 95)
-    return (
-        f"Coaching one ask ({len(texts)} varied asks), target p95 <= 20 ms: **p50 {p50:.2f} ms, p95 {p95:.2f} ms** "
-        f"(tokenising alone: p50 {statistics.median(floor):.3f} ms; ratio {p50 / statistics.median(floor):.0f}x)."
-    )
-
-
 def main() -> None:
     pinned = pin_to_one_core()
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,12 +182,8 @@ def main() -> None:
         org_id = seed_asks(url)
         seeded = time.perf_counter() - t0
         board = board_section(url, org_id)
-    print(
-        f"## Ask board and coaching\n\n`python -m benchmarks.bench_asks`, {pinned}; seeding took {seeded:.0f} s.\n"
-    )
+    print(f"## Ask board\n\n`python -m benchmarks.bench_asks`, {pinned}; seeding took {seeded:.0f} s.\n")
     print(board)
-    print()
-    print(coaching_section())
 
 
 if __name__ == "__main__":
