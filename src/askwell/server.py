@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -18,7 +19,7 @@ from askwell.api.routes import router as api_router
 from askwell.core.clock import Clock
 from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_db_engine, create_session_factory
-from askwell.core.errors import AskwellError, NotFound
+from askwell.core.errors import AskwellError, InvalidInput, NotFound
 from askwell.core.jobs import JobRegistry
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
@@ -81,6 +82,13 @@ def create_app(
         err = AskwellError(message, status_code=exc.status_code)
         if exc.status_code == 404:
             err = NotFound(message)
+        return api_error(err) if _is_api(request) else page_error(request, err)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> Response:
+        # A value the database cannot hold (an id past its integer range, ...): the input's fault.
+        log.info("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        err = InvalidInput("A value is out of range.")
         return api_error(err) if _is_api(request) else page_error(request, err)
 
     @app.exception_handler(Exception)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
+from askwell.api.params import Id
 from askwell.asks import repository, service
 from askwell.asks.schemas import (
     AskClose,
@@ -76,19 +77,19 @@ def create_ask(data: AskCreate, db: Db, actor: ApiActor, now: Now) -> AskRead:
 
 
 @router.get("/asks/{ask_id}", response_model=AskRead)
-def get_ask(ask_id: int, db: Db, actor: ApiActor) -> AskRead:
+def get_ask(ask_id: Id, db: Db, actor: ApiActor) -> AskRead:
     return ask_read(repository.get_ask(db, actor=actor, ask_id=ask_id))
 
 
 @router.put("/asks/{ask_id}", response_model=AskRead, summary="Edit an ask (the previous version is kept)")
-def update_ask(ask_id: int, data: AskWrite, db: Db, actor: ApiActor, now: Now) -> AskRead:
+def update_ask(ask_id: Id, data: AskWrite, db: Db, actor: ApiActor, now: Now) -> AskRead:
     ask = service.update_ask(db, actor=actor, ask_id=ask_id, data=data, now=now)
     db.commit()
     return ask_read(ask)
 
 
 @router.get("/asks/{ask_id}/history", response_model=list[RevisionRead], summary="Earlier versions of an ask")
-def ask_history(ask_id: int, db: Db, actor: ApiActor) -> list[RevisionRead]:
+def ask_history(ask_id: Id, db: Db, actor: ApiActor) -> list[RevisionRead]:
     return [
         RevisionRead(version=r.version, edited_at=r.edited_at.isoformat(), snapshot=r.snapshot)
         for r in service.history(db, actor=actor, ask_id=ask_id)
@@ -96,21 +97,21 @@ def ask_history(ask_id: int, db: Db, actor: ApiActor) -> list[RevisionRead]:
 
 
 @router.post("/asks/{ask_id}/publish", response_model=AskRead)
-def publish_ask(ask_id: int, db: Db, actor: ApiActor, now: Now) -> AskRead:
+def publish_ask(ask_id: Id, db: Db, actor: ApiActor, now: Now) -> AskRead:
     ask = service.publish_ask(db, actor=actor, ask_id=ask_id, now=now)
     db.commit()
     return ask_read(ask)
 
 
 @router.post("/asks/{ask_id}/withdraw", response_model=AskRead)
-def withdraw_ask(ask_id: int, db: Db, actor: ApiActor, now: Now) -> AskRead:
+def withdraw_ask(ask_id: Id, db: Db, actor: ApiActor, now: Now) -> AskRead:
     ask = service.withdraw_ask(db, actor=actor, ask_id=ask_id, now=now)
     db.commit()
     return ask_read(ask)
 
 
 @router.post("/asks/{ask_id}/close", response_model=AskRead, summary="Close with the outcome")
-def close_ask(ask_id: int, data: AskClose, db: Db, actor: ApiActor, now: Now) -> AskRead:
+def close_ask(ask_id: Id, data: AskClose, db: Db, actor: ApiActor, now: Now) -> AskRead:
     ask = service.close_ask(db, actor=actor, ask_id=ask_id, data=data, now=now)
     db.commit()
     return ask_read(ask)
@@ -119,20 +120,20 @@ def close_ask(ask_id: int, data: AskClose, db: Db, actor: ApiActor, now: Now) ->
 @router.post(
     "/asks/{ask_id}/extend", response_model=AskRead, summary="A new due date (re-opens an expired ask)"
 )
-def extend_ask(ask_id: int, data: AskExtend, db: Db, actor: ApiActor, now: Now) -> AskRead:
+def extend_ask(ask_id: Id, data: AskExtend, db: Db, actor: ApiActor, now: Now) -> AskRead:
     ask = service.extend_ask(db, actor=actor, ask_id=ask_id, data=data, now=now)
     db.commit()
     return ask_read(ask)
 
 
 @router.post("/asks/{ask_id}/ask-directly", status_code=204, summary="Ask one person directly")
-def ask_directly(ask_id: int, data: AskDirectly, db: Db, actor: ApiActor, now: Now) -> None:
+def ask_directly(ask_id: Id, data: AskDirectly, db: Db, actor: ApiActor, now: Now) -> None:
     service.ask_directly(db, actor=actor, ask_id=ask_id, person_id=data.person_id, now=now)
     db.commit()
 
 
 @router.post("/asks/{ask_id}/offers", response_model=OfferRead, status_code=201, summary="Offer help")
-def offer_help(ask_id: int, data: OfferCreate, db: Db, actor: ApiActor, now: Now) -> OfferRead:
+def offer_help(ask_id: Id, data: OfferCreate, db: Db, actor: ApiActor, now: Now) -> OfferRead:
     offer = service.offer_help(db, actor=actor, ask_id=ask_id, data=data, now=now)
     db.commit()
     offer, _ = repository.get_offer(db, actor=actor, offer_id=offer.id)
@@ -147,7 +148,7 @@ def _offer_action(action: str):  # type: ignore[no-untyped-def]
         "done": service.complete_offer,
     }[action]
 
-    def endpoint(offer_id: int, db: Db, actor: ApiActor, now: Now) -> OfferRead:
+    def endpoint(offer_id: Id, db: Db, actor: ApiActor, now: Now) -> OfferRead:
         fn(db, actor=actor, offer_id=offer_id, now=now)
         db.commit()
         offer, _ = repository.get_offer(db, actor=actor, offer_id=offer_id)
@@ -174,7 +175,7 @@ router.post(
 @router.post(
     "/offers/{offer_id}/thanks", response_model=OfferRead, status_code=201, summary="Thank the helper"
 )
-def thank(offer_id: int, data: ThanksCreate, db: Db, actor: ApiActor, now: Now) -> OfferRead:
+def thank(offer_id: Id, data: ThanksCreate, db: Db, actor: ApiActor, now: Now) -> OfferRead:
     service.thank(db, actor=actor, offer_id=offer_id, data=data, now=now)
     db.commit()
     offer, _ = repository.get_offer(db, actor=actor, offer_id=offer_id)

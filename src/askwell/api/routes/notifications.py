@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from askwell.api.params import Id
 from askwell.http.deps import ApiActor, Db, Now
 from askwell.notifications import service
 
@@ -68,7 +69,7 @@ def mark_all_read(db: Db, actor: ApiActor, now: Now) -> Marked:
 @router.post(
     "/notifications/{notification_id}/read", response_model=Marked, summary="Mark one notification read"
 )
-def mark_one_read(notification_id: int, db: Db, actor: ApiActor, now: Now) -> Marked:
+def mark_one_read(notification_id: Id, db: Db, actor: ApiActor, now: Now) -> Marked:
     marked = service.mark_read(
         db, org_id=actor.org_id, person_id=actor.person_id, now=now, notification_id=notification_id
     )
