@@ -76,7 +76,9 @@ def create_test_database(tmp: Path, *, migrate: bool = True) -> TestDatabase:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         url = base.set(database=name).render_as_string(hide_password=False)
-        db = TestDatabase(url=url, engine=create_db_engine(url), dialect="postgresql", _admin_url=admin_url, _name=name)
+        db = TestDatabase(
+            url=url, engine=create_db_engine(url), dialect="postgresql", _admin_url=admin_url, _name=name
+        )
     if migrate:
         upgrade(db.engine)
     return db
@@ -139,8 +141,15 @@ def settings(database: TestDatabase) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock, outbox_email: RecordingEmail):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_factory=session_factory, clock=clock, services={"email": outbox_email})
+def app(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    outbox_email: RecordingEmail,
+):  # type: ignore[no-untyped-def]
+    return create_app(
+        settings, session_factory=session_factory, clock=clock, services={"email": outbox_email}
+    )
 
 
 @pytest.fixture
@@ -184,18 +193,30 @@ class World:
         name = name or f"Person {self._n}"
         email = f"{name.lower().replace(' ', '.')}.{self._n}@example.com"
         data = PersonCreate(
-            name=name, email=email, role=role, title=title, skills=skills or [], teams=teams or [], lead_of=lead_of or []
+            name=name,
+            email=email,
+            role=role,
+            title=title,
+            skills=skills or [],
+            teams=teams or [],
+            lead_of=lead_of or [],
         )
         from askwell.accounts.secrets import hash_password
 
         person = people_service.add_person(
-            self.db, org_id=org.id, data=data, now=self.now, password_hash=hash_password(password) if password else None
+            self.db,
+            org_id=org.id,
+            data=data,
+            now=self.now,
+            password_hash=hash_password(password) if password else None,
         )
         self.db.commit()
         return person
 
     def team(self, org: Organization, name: str) -> Team:
-        team = people_service.create_team(self.db, actor=system_actor(org), data=TeamCreate(name=name), now=self.now)
+        team = people_service.create_team(
+            self.db, actor=system_actor(org), data=TeamCreate(name=name), now=self.now
+        )
         self.db.commit()
         return team
 

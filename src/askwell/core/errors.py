@@ -1,12 +1,12 @@
 """The error hierarchy: every error a user can cause knows its HTTP status.
 
-    AskwellError (400)
-    ├── NotAuthenticated (401)
-    ├── PermissionDenied (403)
-    ├── NotFound (404)
-    ├── Conflict (409)
-    ├── InvalidInput (422)   carries per-field messages
-    └── TooManyRequests (429)
+AskwellError (400)
+├── NotAuthenticated (401)
+├── PermissionDenied (403)
+├── NotFound (404)
+├── Conflict (409)
+├── InvalidInput (422)   carries per-field messages
+└── TooManyRequests (429)
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ def app_context(request: Request) -> AppContext:
 
 def get_db(request: Request) -> Iterator[Session]:
     session = app_context(request).session_factory()
+    # Shared with the layout (the inbox badge): a second session in the same request would wait on
+    # the first one's SQLite write lock.
+    request.state.db = session
     try:
         yield session
     finally:

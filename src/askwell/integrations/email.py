@@ -10,6 +10,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -35,7 +36,9 @@ class LogEmailSender:
     """Used when no SMTP server is configured: the message goes to the log, nothing is lost silently."""
 
     def send(self, message: Email) -> None:
-        log.warning("email (no SMTP configured) to=%s subject=%s\n%s", message.to, message.subject, message.body)
+        log.warning(
+            "email (no SMTP configured) to=%s subject=%s\n%s", message.to, message.subject, message.body
+        )
 
 
 class SmtpEmailSender:
@@ -50,6 +53,9 @@ class SmtpEmailSender:
         msg["From"] = s.smtp_from
         msg["To"] = message.to
         msg["Subject"] = message.subject
+        # smtplib adds neither; many relays reject or spam-score mail without them.
+        msg["Date"] = formatdate(usegmt=True)
+        msg["Message-ID"] = make_msgid(domain=s.smtp_host)
         msg.set_content(message.body)
         with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
             if s.smtp_starttls:

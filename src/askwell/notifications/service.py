@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
 from askwell.notifications.models import Notification, NotificationKind
 from askwell.people.models import Person
@@ -81,6 +82,15 @@ def mark_read(
         Notification.org_id == org_id, Notification.person_id == person_id, Notification.read_at.is_(None)
     )
     if notification_id is not None:
+        mine = db.scalar(
+            select(Notification.id).where(
+                Notification.org_id == org_id,
+                Notification.person_id == person_id,
+                Notification.id == notification_id,
+            )
+        )
+        if mine is None:
+            raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification_id)
     result = db.execute(stmt.values(read_at=now).execution_options(synchronize_session=False))
     return int(result.rowcount or 0)

@@ -53,6 +53,8 @@ class Person(Base):
     # Lower-cased name for sorting and prefix search without a function index.
     sort_name: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(120), default="")
+    # Case-folded name, title, email and skills in one column: one LIKE per search word, one scan.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     can_help_with: Mapped[str] = mapped_column(Text, default="")
     learning: Mapped[str] = mapped_column(Text, default="")
@@ -72,6 +74,10 @@ class Person(Base):
         lazy="raise", cascade="all, delete-orphan", overlaps="members"
     )
 
+    @staticmethod
+    def make_search_text(*, name: str, title: str, email: str, skills: list[str]) -> str:
+        return " ".join([name, title, email, *skills]).casefold()
+
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
@@ -88,9 +94,7 @@ class PersonSkill(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "person_id", "key"),
         Index("ix_person_skills_org_id_key", "org_id", "key"),
-        ForeignKeyConstraint(
-            ["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,9 +127,7 @@ class TeamMembership(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "team_id", "person_id"),
         ForeignKeyConstraint(["org_id", "team_id"], ["teams.org_id", "teams.id"], ondelete="CASCADE"),
-        ForeignKeyConstraint(
-            ["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.people.errors import OrganizationNotFound, PersonNotFound, TeamNotFound
@@ -99,20 +99,8 @@ def search_people(
     ids = select(Person.id).where(Person.org_id == actor.org_id)
     if not include_inactive:
         ids = ids.where(Person.is_active.is_(True))
-    for word in query.lower().split()[:5]:
-        pattern = f"%{_escape_like(word)}%"
-        ids = ids.where(
-            or_(
-                Person.sort_name.like(pattern, escape="\\"),
-                func.lower(Person.title).like(pattern, escape="\\"),
-                Person.email.like(pattern, escape="\\"),
-                Person.id.in_(
-                    select(PersonSkill.person_id).where(
-                        PersonSkill.org_id == actor.org_id, PersonSkill.key.like(pattern, escape="\\")
-                    )
-                ),
-            )
-        )
+    for word in query.casefold().split()[:5]:
+        ids = ids.where(Person.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
     if team_id is not None:
         ids = ids.where(
             Person.id.in_(
@@ -129,10 +117,16 @@ def search_people(
                 )
             )
         )
-    total = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    page_ids = ids.order_by(Person.sort_name, Person.id).limit(limit).offset(offset)
+    # One scan gives the page and the total (a window count) instead of a count plus a page query.
+    rows = db.execute(
+        ids.add_columns(func.count().over()).order_by(Person.sort_name, Person.id).limit(limit).offset(offset)
+    ).all()
+    total = int(rows[0][1]) if rows else (db.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    page_ids = [row[0] for row in rows]
     people = db.scalars(
-        _with_profile(select(Person).where(Person.id.in_(page_ids))).order_by(Person.sort_name, Person.id)
+        _with_profile(
+            select(Person).where(Person.org_id == actor.org_id, Person.id.in_(page_ids or [-1]))
+        ).order_by(Person.sort_name, Person.id)
     ).all()
     return list(people), total
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from askwell.people import repository
-from askwell.people.errors import EmailTaken, NotAllowed, SlugTaken, TeamExists, TeamNotFound
+from askwell.people.errors import EmailTaken, NotAllowed, PersonNotFound, SlugTaken, TeamExists, TeamNotFound
 from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
 from askwell.people.policy import Actor, can_administer, can_change_role, can_edit_profile, can_manage_team
 from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate, TeamCreate, slugify
@@ -30,49 +31,19 @@ def add_person(
     data: PersonCreate,
     now: datetime,
     password_hash: str | None = None,
-    teams: dict[str, Team] | None = None,
 ) -> Person:
     """Create a person with profile, skills and team memberships (teams looked up by name)."""
-    if db.scalar(select(Person.id).where(Person.org_id == org_id, Person.email == data.email)) is not None:
-        raise EmailTaken(data.email)
-    person = Person(
-        org_id=org_id,
-        email=data.email,
-        name=data.name,
-        sort_name=data.name.casefold(),
-        title=data.title,
-        timezone=data.timezone,
-        can_help_with=data.can_help_with,
-        learning=data.learning,
-        away_until=data.away_until,
-        role=data.role.value,
-        is_active=True,
-        suggestible=data.suggestible,
-        password_hash=password_hash,
-        created_at=now,
-        updated_at=now,
-    )
-    db.add(person)
-    db.flush()
-    _replace_skills(db, person, data.skills)
-    if data.teams or data.lead_of:
-        teams = teams if teams is not None else repository.teams_by_name(db, org_id=org_id)
-        lead_names = {n.casefold() for n in data.lead_of}
-        for name in dict.fromkeys([*data.teams, *data.lead_of]):
-            team = teams.get(name.casefold())
-            if team is None:
-                raise TeamNotFound()
-            db.add(
-                TeamMembership(
-                    org_id=org_id, team_id=team.id, person_id=person.id, is_lead=name.casefold() in lead_names
-                )
-            )
-    db.flush()
+    [person_id] = add_people(db, org_id=org_id, people=[data], now=now, password_hash=password_hash)
+    person = db.get(Person, person_id)
+    if person is None:  # pragma: no cover - the row was inserted a moment ago
+        raise PersonNotFound()
     return person
 
 
 def _replace_skills(db: Session, person: Person, skills: list[str]) -> None:
-    db.execute(delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id))
+    db.execute(
+        delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
+    )
     db.add_all(
         PersonSkill(org_id=person.org_id, person_id=person.id, name=name, key=name.casefold(), position=i)
         for i, name in enumerate(skills)
@@ -80,7 +51,9 @@ def _replace_skills(db: Session, person: Person, skills: list[str]) -> None:
     db.flush()
 
 
-def update_profile(db: Session, *, actor: Actor, person_id: int, data: ProfileUpdate, now: datetime) -> Person:
+def update_profile(
+    db: Session, *, actor: Actor, person_id: int, data: ProfileUpdate, now: datetime
+) -> Person:
     if not can_edit_profile(actor, person_id=person_id, org_id=actor.org_id):
         raise NotAllowed("edit someone else's profile")
     person = repository.get_person(db, actor=actor, person_id=person_id)
@@ -92,6 +65,9 @@ def update_profile(db: Session, *, actor: Actor, person_id: int, data: ProfileUp
     person.learning = data.learning
     person.away_until = data.away_until
     person.suggestible = data.suggestible
+    person.search_text = Person.make_search_text(
+        name=data.name, title=data.title, email=person.email, skills=data.skills
+    )
     person.updated_at = now
     _replace_skills(db, person, data.skills)
     db.expire(person, ["skills"])
@@ -161,3 +137,77 @@ def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: 
 def admin_actor(org: Organization) -> Actor:
     """An actor with admin rights for system work in one organization (CLI, imports, demo)."""
     return Actor(person_id=0, org_id=org.id, role=Role.ADMIN.value)
+
+
+def add_people(
+    db: Session,
+    *,
+    org_id: int,
+    people: Sequence[PersonCreate],
+    now: datetime,
+    password_hash: str | None = None,
+    batch_size: int = 1000,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Create many people in bulk (CSV import, demo): a few statements per batch, not per person.
+
+    Emails must be new to the organization and teams must exist; the ids come back in input order.
+    """
+    emails = [p.email for p in people]
+    taken = repository.emails_in_org(db, org_id=org_id)
+    for email in emails:
+        if email in taken:
+            raise EmailTaken(email)
+        taken.add(email)
+    teams = repository.teams_by_name(db, org_id=org_id)
+    ids: list[int] = []
+    for start in range(0, len(people), batch_size):
+        batch = people[start : start + batch_size]
+        rows = [
+            {
+                "org_id": org_id,
+                "email": p.email,
+                "name": p.name,
+                "sort_name": p.name.casefold(),
+                "title": p.title,
+                "search_text": Person.make_search_text(
+                    name=p.name, title=p.title, email=p.email, skills=p.skills
+                ),
+                "timezone": p.timezone,
+                "can_help_with": p.can_help_with,
+                "learning": p.learning,
+                "away_until": p.away_until,
+                "role": p.role.value,
+                "is_active": True,
+                "suggestible": p.suggestible,
+                "password_hash": password_hash,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for p in batch
+        ]
+        batch_ids = list(db.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
+        skills = [
+            {"org_id": org_id, "person_id": pid, "name": name, "key": name.casefold(), "position": i}
+            for pid, p in zip(batch_ids, batch, strict=True)
+            for i, name in enumerate(p.skills)
+        ]
+        memberships = []
+        for pid, p in zip(batch_ids, batch, strict=True):
+            lead_names = {n.casefold() for n in p.lead_of}
+            for name in dict.fromkeys(n.casefold() for n in [*p.teams, *p.lead_of]):
+                team = teams.get(name)
+                if team is None:
+                    raise TeamNotFound()
+                memberships.append(
+                    {"org_id": org_id, "team_id": team.id, "person_id": pid, "is_lead": name in lead_names}
+                )
+        if skills:
+            db.execute(insert(PersonSkill), skills)
+        if memberships:
+            db.execute(insert(TeamMembership), memberships)
+        ids.extend(batch_ids)
+        if on_progress is not None:
+            on_progress(len(batch))
+    db.flush()
+    return ids

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
+
+from askwell.notifications.service import unread_count
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -21,6 +24,7 @@ def render(
         "actor": getattr(request.state, "actor", None),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "flash": request.query_params.get("flash", "")[:200],
+        "unread_count": _unread_counter(request),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)
 
@@ -31,3 +35,15 @@ def is_partial(request: Request) -> bool:
         request.headers.get("hx-request") == "true"
         and request.headers.get("hx-history-restore-request") != "true"
     )
+
+
+def _unread_counter(request: Request) -> Callable[[], int]:
+    """The inbox badge: one count query, run only when the layout's navigation is drawn for someone."""
+
+    def count() -> int:
+        person = getattr(request.state, "person", None)
+        if person is None:
+            return 0
+        return unread_count(request.state.db, org_id=person.org_id, person_id=person.id)
+
+    return count

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 23:45:25.207763
+Create Date: 2026-11-28 00:08:12.484435
 """
 
 from collections.abc import Sequence
@@ -138,6 +138,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("sort_name", sa.String(length=120), nullable=False),
         sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("can_help_with", sa.Text(), nullable=False),
         sa.Column("learning", sa.Text(), nullable=False),

@@ -1,0 +1,63 @@
+"""`askwell serve`: the web app and API, with the in-process worker on a single-machine setup."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from askwell.cli.common import engine_from_settings, err_console, out_console
+from askwell.cli.worker import configure_logging, require_migrated
+from askwell.core.config import Settings, get_settings
+from askwell.core.db import create_session_factory
+from askwell.worker.registry import build_registry
+from askwell.worker.runner import Worker
+
+
+def wants_in_process_worker(settings: Settings, flag: bool | None) -> bool:
+    """The flag wins; else the setting; else on for SQLite (one machine), off for PostgreSQL."""
+    if flag is not None:
+        return flag
+    if settings.in_process_worker is not None:
+        return settings.in_process_worker
+    return settings.is_sqlite
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run jobs in this process (default: on for SQLite, off for PostgreSQL, "
+            "where `askwell worker` processes run them).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Serve the web pages and the API."""
+    settings = get_settings()
+    engine = engine_from_settings(settings)
+    require_migrated(engine)
+    configure_logging()
+    background: Worker | None = None
+    if wants_in_process_worker(settings, worker):
+        background = Worker(create_session_factory(engine), build_registry(), settings=settings)
+    thread = background.run_in_thread() if background else None
+    out_console.print(
+        f"Askwell on http://{host}:{port}/ "
+        + ("(jobs run in this process)" if background else "(jobs need `askwell worker`)")
+    )
+    try:
+        uvicorn.run("askwell.server:create_app_from_env", factory=True, host=host, port=port)
+    finally:
+        if background and thread:
+            background.stop()
+            thread.join(timeout=settings.job_lease_seconds)
+            if thread.is_alive():
+                err_console.print(
+                    "[yellow]the running job did not finish; it will be retried after its lease[/]"
+                )
+        engine.dispose()

@@ -1,0 +1,65 @@
+"""`askwell worker`: a job-runner process (run several against PostgreSQL)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from askwell.cli.common import engine_from_settings, err_console, fail
+from askwell.core.config import get_settings
+from askwell.core.db import create_session_factory
+from askwell.core.migrations import is_up_to_date
+from askwell.worker.registry import build_registry
+from askwell.worker.runner import Worker
+
+
+def configure_logging() -> None:
+    """Job logs to stderr, once; leaves a logging setup the host already made alone."""
+    logger = logging.getLogger("askwell")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def require_migrated(engine: Engine) -> None:
+    """Refuse to start on a database the code does not match, with the command that fixes it."""
+    url = engine.url.render_as_string(hide_password=True)
+    try:
+        current = is_up_to_date(engine)
+    except Exception as exc:  # an unreachable server or a bad URL: one line, no traceback
+        engine.dispose()
+        fail(f"cannot open the database {url}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    if not current:
+        engine.dispose()
+        fail(f"the database {url} is not migrated: run `askwell db upgrade` first")
+
+
+def worker_command(
+    once: Annotated[bool, typer.Option("--once", help="Run the jobs that are due now, then exit.")] = False,
+) -> None:
+    """Run queued jobs (emails, scheduled work) until stopped with Ctrl-C or SIGTERM."""
+    settings = get_settings()
+    engine = engine_from_settings(settings)
+    require_migrated(engine)
+    configure_logging()
+    worker = Worker(create_session_factory(engine), build_registry(), settings=settings)
+    try:
+        if once:
+            try:
+                result = worker.drain()
+            except KeyboardInterrupt:
+                # The interrupted job's transaction rolled back; it runs again once its lease expires.
+                fail("interrupted", code=130)
+            err_console.print(
+                f"ran {result.completed} job(s), {result.failed} not completed, {result.scheduled} scheduled"
+            )
+        else:
+            err_console.print(f"worker {worker.id} running; Ctrl-C stops it after the current job")
+            worker.run()
+    finally:
+        engine.dispose()
