@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from askwell.accounts.secrets import hash_password
+from askwell.core.jobs import Job
 from askwell.demo.asks import asks_step
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.people import service as people_service
@@ -103,5 +104,7 @@ def create_demo(
     )
     for step in STEPS if steps is None else steps:
         step.run(ctx)
+    # The history is in the inboxes already; emailing it all on the first run would be spam.
+    db.execute(delete(Job).where(Job.org_id == org.id, Job.kind == "notifications.email"))
     db.flush()
     return ctx

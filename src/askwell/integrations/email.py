@@ -35,6 +35,10 @@ class EmailSender(Protocol):
 class LogEmailSender:
     """Used when no SMTP server is configured: the message goes to the log, nothing is lost silently."""
 
+    # Account emails (invitations, resets) are logged so an admin can copy the link; notifications,
+    # which also live in the in-app inbox, are not worth a log line each.
+    delivers = False
+
     def send(self, message: Email) -> None:
         log.warning(
             "email (no SMTP configured) to=%s subject=%s\n%s", message.to, message.subject, message.body
@@ -42,6 +46,8 @@ class LogEmailSender:
 
 
 class SmtpEmailSender:
+    delivers = True
+
     def __init__(self, settings: Settings) -> None:
         if not settings.smtp_host:
             raise ValueError("ASKWELL_SMTP_HOST is not set")

@@ -67,7 +67,9 @@ class Worker:
         self.lease = timedelta(seconds=settings.job_lease_seconds)
         self.ctx = JobContext(
             clock=self.clock,
-            services=services if services is not None else {"email": sender_from_settings(settings)},
+            services=services
+            if services is not None
+            else {"email": sender_from_settings(settings), "base_url": settings.base_url},
         )
         self._stop = threading.Event()
 
