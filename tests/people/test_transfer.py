@@ -179,3 +179,12 @@ def test_a_domain_adds_its_section_and_finds_the_new_ids(db: Session, source: Or
     assert loaded["payload"] == ["remember the milk"]
     new_ids = {p.email: p.id for p in db.scalars(select(Person).where(Person.org_id == copy_.id))}
     assert loaded["people"] == new_ids
+
+
+def test_imported_people_are_found_in_the_directory(db: Session, source: Organization) -> None:
+    from askwell.people.repository import search_people
+
+    copy_org = import_org(db, document=export_org(db, org_id=source.id), now=NOW, slug="copy-dir")
+    found, total = search_people(db, actor=system_actor(copy_org), query="sql")
+    assert total == 1
+    assert [p.name for p in found] == ["Ada Admin"]

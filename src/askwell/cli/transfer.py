@@ -11,13 +11,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from askwell.asks import transfer as asks_transfer
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.config import get_settings
 from askwell.people import repository
+from askwell.people import transfer as people_transfer
 from askwell.people.csv_import import FILE_LINE, import_people
 from askwell.people.service import admin_actor
 from askwell.people.transfer import export_org, import_org
+
+# Every domain's part of an organization export, in dependency order (people before asks).
+SECTIONS = [*people_transfer.SECTIONS, *asks_transfer.SECTIONS]
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 64 * 1024
@@ -100,7 +105,7 @@ def export_command(
 ) -> None:
     """Export a whole organization to JSON. The file holds password hashes: keep it like a backup."""
     with cli_unit_of_work() as db:
-        document = export_org(db, org_id=repository.organization_by_slug(db, org).id)
+        document = export_org(db, org_id=repository.organization_by_slug(db, org).id, sections=SECTIONS)
     try:
         # Created private (0600): the document holds everyone's password hash.
         fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -126,6 +131,6 @@ def import_org_command(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         fail(f"{file} is not a JSON document: {exc}")
     with cli_unit_of_work() as db:
-        org = import_org(db, document=document, now=Clock().now(), slug=slug, name=name)
+        org = import_org(db, document=document, now=Clock().now(), slug=slug, name=name, sections=SECTIONS)
         people = len(document.get("people", []))
     err_console.print(f"[green]Imported[/] {org.name} ([bold]{org.slug}[/]) with {people} people.")
