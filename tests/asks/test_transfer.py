@@ -37,6 +37,6 @@ def test_an_ask_naming_an_unknown_person_is_refused_before_anything_is_written(d
     document = export_org(db, org_id=source.id, sections=SECTIONS)
     document["asks"][0]["author"] = "ghost@example.com"
     before = db.scalar(select(func.count()).select_from(Ask))
-    with pytest.raises(InvalidInput, match="ghost@example.com"):
+    with pytest.raises(InvalidInput, match=r"ghost@example\.com"):
         import_org(db, document=document, now=NOW, slug="copy2", sections=SECTIONS)
     assert db.scalar(select(func.count()).select_from(Ask)) == before
