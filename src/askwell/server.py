@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -90,6 +90,17 @@ def create_app(
         log.info("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
         err = InvalidInput("A value is out of range.")
         return api_error(err) if _is_api(request) else page_error(request, err)
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(request: Request, exc: OperationalError) -> Response:
+        if "locked" not in str(exc.orig).lower():
+            return await _unexpected(request, exc)
+        # SQLite under a burst of writes: say so and let the client retry, rather than a bare 500.
+        log.warning("database busy on %s %s", request.method, request.url.path)
+        err = AskwellError("The database is busy. Please try again in a moment.", status_code=503)
+        response = api_error(err) if _is_api(request) else page_error(request, err)
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

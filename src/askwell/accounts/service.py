@@ -70,7 +70,9 @@ def sign_in(
 
 def record_failure(db: Session, *, email: str, client: str, now: datetime) -> None:
     email = email.strip().lower()[:254]
-    db.add_all([LoginFailure(key=f"email:{email}", at=now), LoginFailure(key=f"client:{client}"[:300], at=now)])
+    db.add_all(
+        [LoginFailure(key=f"email:{email}", at=now), LoginFailure(key=f"client:{client}"[:300], at=now)]
+    )
     db.flush()
 
 
@@ -250,7 +252,9 @@ def set_password(db: Session, *, person: Person, password: str) -> None:
 # --- API tokens --------------------------------------------------------------------------------
 
 
-def create_api_token(db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime) -> tuple[ApiToken, str]:
+def create_api_token(
+    db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime
+) -> tuple[ApiToken, str]:
     token = new_token(API_TOKEN_PREFIX)
     row = ApiToken(
         org_id=actor.org_id,
@@ -287,11 +291,12 @@ def revoke_api_token(db: Session, *, actor: Actor, token_id: int, now: datetime)
     db.flush()
 
 
-def person_for_api_token(db: Session, *, token: str, now: datetime) -> Person | None:
+def person_for_api_token(db: Session, *, token: str, now: datetime, record_use: bool = True) -> Person | None:
+    """The token's person. ``record_use`` updates ``last_used_at`` (at most once a minute); reads skip
+    it so that a GET never takes a write lock."""
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
-    # Recording use on every request would turn reads into writes; once a minute is enough.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+    if record_use and (row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1)):
         row.last_used_at = now
     return people_repo.person_in_org(db, org_id=row.org_id, person_id=row.person_id)

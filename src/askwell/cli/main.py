@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from askwell.cli import coach, database, demo, evals, network, orgs, serve, transfer, worker
+from askwell.cli import asks, coach, database, demo, evals, network, orgs, serve, transfer, worker
 
 app = typer.Typer(
     name="askwell",
@@ -39,6 +39,7 @@ app.command("worker")(worker.worker_command)
 app.command("coach")(coach.coach_command)
 app.add_typer(evals.eval_app, name="eval")
 app.add_typer(network.network_app, name="network")
+app.add_typer(asks.ask_app, name="ask")
 
 
 if __name__ == "__main__":

@@ -53,10 +53,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # pysqlite's own BEGIN handling is off (see create_db_engine); taking the write lock at BEGIN
-    # avoids "database is locked" upgrades mid-transaction between the web app and the worker.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY = "askwell_read_only"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # pysqlite's own BEGIN handling is off (see create_db_engine). A transaction that will write takes
+    # the write lock at BEGIN (IMMEDIATE), so it never fails half-way upgrading a read lock while the
+    # worker commits. Read-only work (page views: connections marked READ_ONLY) begins deferred and
+    # never waits for writers, thanks to WAL.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
@@ -70,7 +76,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             poolclass=StaticPool if in_memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

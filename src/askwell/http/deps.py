@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from askwell.accounts import service as accounts
+from askwell.core.db import READ_ONLY
 from askwell.core.errors import NotAuthenticated
 from askwell.http.context import AppContext
 from askwell.people.models import Person
@@ -29,6 +30,9 @@ def app_context(request: Request) -> AppContext:
 
 def get_db(request: Request) -> Iterator[Session]:
     session = app_context(request).session_factory()
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        # Reads begin deferred on SQLite, so a page view never queues behind the worker's writes.
+        session.connection(execution_options={READ_ONLY: True})
     # Shared with the layout (the inbox badge): a second session in the same request would wait on
     # the first one's SQLite write lock.
     request.state.db = session
@@ -67,7 +71,9 @@ def optional_person(request: Request, db: Db, now: Now) -> Person | None:
     person: Person | None = None
     token = _bearer(request)
     if token is not None:
-        person = accounts.person_for_api_token(db, token=token, now=now)
+        person = accounts.person_for_api_token(
+            db, token=token, now=now, record_use=request.method not in ("GET", "HEAD", "OPTIONS")
+        )
         request.state.auth = "token"
         if person is None:
             raise NotAuthenticated("The API token is invalid or revoked.")
