@@ -156,3 +156,23 @@ def test_ask_connectors_partial(signed_in: SignedIn, circle: Circle, ask_for: Ca
     answer = signed_in(circle.ana).get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"})
     assert answer.status_code == 200
     assert "<html" not in answer.text and f'name="ask_id" value="{ask.id}"' in answer.text
+
+
+def test_connector_suggests_someone_they_know(
+    signed_in: SignedIn, world: World, circle: Circle, db: Session
+) -> None:
+    post(signed_in(circle.ana), "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2"})
+    intro = db.scalar(select(Introduction))
+    assert intro is not None
+    client = signed_in(circle.carl)
+    page = client.get(f"/network/intros/{intro.id}").text
+    assert f'<option value="{circle.dan.id}">Dan Dev' in page
+    assert f'<option value="{circle.ana.id}">' not in page
+    answer = post(
+        client,
+        f"/network/intros/{intro.id}/connector",
+        {"decision": "redirect", "suggested_person_id": str(circle.dan.id)},
+    )
+    assert answer.status_code == 303
+    db.refresh(intro)
+    assert intro.status == IntroStatus.REDIRECTED and intro.suggested_target_id == circle.dan.id

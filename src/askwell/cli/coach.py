@@ -105,3 +105,8 @@ def _print(console: Console, result: Review) -> None:
         if gap > 0:
             line += f" [cyan](askers tend to underestimate help; {gap * 100:.0f} points more likely)[/]"
     console.print(line)
+
+
+def print_review(console: Console, result: Review) -> None:
+    """The coloured review, for other commands that coach an ask (``askwell ask new``)."""
+    _print(console, result)

@@ -212,3 +212,12 @@ def organizations_with_counts(db: Session) -> list[tuple[Organization, int]]:
     )
     orgs = db.scalars(select(Organization).order_by(Organization.slug)).all()
     return [(org, counts.get(org.id, 0)) for org in orgs]
+
+
+def person_by_email(db: Session, *, org_id: int, email: str) -> Person | None:
+    """An active person of one organization by email: how CLI commands name the person they act for."""
+    return db.scalar(
+        select(Person).where(
+            Person.org_id == org_id, Person.email == email.strip().lower(), Person.is_active.is_(True)
+        )
+    )

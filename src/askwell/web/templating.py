@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import object_session
 from starlette.responses import HTMLResponse
 
 from askwell.notifications.service import unread_count
@@ -38,12 +39,20 @@ def is_partial(request: Request) -> bool:
 
 
 def _unread_counter(request: Request) -> Callable[[], int]:
-    """The inbox badge: one count query, run only when the layout's navigation is drawn for someone."""
+    """The inbox badge: one count query, run only when the layout's navigation is drawn for someone.
+
+    It runs on the request's own session (the one that loaded the person): a second session would
+    wait for the first one's write lock on SQLite.
+    """
 
     def count() -> int:
         person = getattr(request.state, "person", None)
-        if person is None:
+        db = object_session(person) if person is not None else None
+        if db is None:
             return 0
-        return unread_count(request.state.db, org_id=person.org_id, person_id=person.id)
+        actor = getattr(request.state, "actor", None)
+        if actor is not None:
+            return unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
+        return unread_count(db, org_id=person.org_id, person_id=person.id)
 
     return count

@@ -2,8 +2,12 @@
 
 from fastapi import APIRouter
 
-from askwell.web.routes import accounts, admin, auth, home, network, people, settings, teams
+from askwell.web.routes import accounts, admin, asks, auth, home, inbox, network, people, settings, teams
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, people, teams, admin, accounts, settings, network):
+for module in (auth, home, people, teams, admin, accounts, settings, network, asks, inbox):
     router.include_router(module.router)
+
+from askwell.web.routes import suggestions  # noqa: E402
+
+router.include_router(suggestions.router)

@@ -12,7 +12,8 @@ from starlette.responses import RedirectResponse, Response
 
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import Db, Now, PageActor
-from askwell.network import service
+from askwell.network import dormant, intros, overview, service
+from askwell.network.models import IntroStatus
 from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
 from askwell.people.policy import Actor
 from askwell.web.forms import field_errors
@@ -46,12 +47,10 @@ def _network_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    view = service.my_network(db, actor=actor, now=now)
+    view = overview.my_network(db, actor=actor, now=now)
     routes = []
     if q.strip():
-        routes = [
-            service.connector_read(r) for r in service.find_connectors(db, actor=actor, now=now, query=q)
-        ]
+        routes = [intros.connector_read(r) for r in intros.find_connectors(db, actor=actor, now=now, query=q)]
     return render(
         request,
         "network/index.html",
@@ -78,7 +77,7 @@ def my_network(
 def ask_connectors(request: Request, db: Db, actor: PageActor, now: Now, ask_id: AskId) -> Response:
     """The partial an ask page loads: connectors for this ask, each with a request form."""
     routes = [
-        service.connector_read(r) for r in service.find_connectors(db, actor=actor, now=now, ask_id=ask_id)
+        intros.connector_read(r) for r in intros.find_connectors(db, actor=actor, now=now, ask_id=ask_id)
     ]
     context = {"routes": routes, "ask_id": ask_id, "q": "", "errors": {}, "values": {}}
     template = "network/_connectors.html" if is_partial(request) else "network/connectors.html"
@@ -104,7 +103,7 @@ def request_intro(
             query=query,
             message=message,
         )
-        intro = service.request_intro(db, actor=actor, data=data, now=now)
+        intro = intros.request_intro(db, actor=actor, data=data, now=now)
     except ValidationError as exc:
         return _network_page(request, db, actor, now, q=query, errors=field_errors(exc), values=values)
     except InvalidInput as exc:
@@ -116,27 +115,37 @@ def request_intro(
 
 
 @router.get("/network/intros")
-def intros(request: Request, db: Db, actor: PageActor) -> Response:
-    mine = service.my_intros(db, actor=actor)
+def intros_page(request: Request, db: Db, actor: PageActor) -> Response:
+    mine = intros.my_intros(db, actor=actor)
     groups = {role: [i for i in mine if i.role == role] for role in IntroRole}
     return render(request, "network/intros.html", {"groups": groups, "roles": IntroRole})
 
 
 def _intro_page(
-    request: Request, db: Db, actor: Actor, intro_id: int, *, errors: dict[str, str] | None = None
+    request: Request,
+    db: Db,
+    actor: Actor,
+    now: datetime,
+    intro_id: int,
+    *,
+    errors: dict[str, str] | None = None,
 ) -> Response:
-    view = service.intro(db, actor=actor, intro_id=intro_id)
+    view = intros.intro(db, actor=actor, intro_id=intro_id)
+    # A connector who suggests someone else picks from the people they know.
+    known = []
+    if view.role == IntroRole.CONNECTOR and view.status == IntroStatus.REQUESTED:
+        known = [t.person for t in service.my_ties(db, actor=actor, now=now) if t.person.id != view.asker.id]
     return render(
         request,
         "network/intro.html",
-        {"intro": view, "errors": errors or {}, "roles": IntroRole},
+        {"intro": view, "errors": errors or {}, "roles": IntroRole, "known": known},
         status_code=422 if errors else 200,
     )
 
 
 @router.get("/network/intros/{intro_id}")
-def intro_page(request: Request, db: Db, actor: PageActor, intro_id: IntroId) -> Response:
-    return _intro_page(request, db, actor, intro_id)
+def intro_page(request: Request, db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
+    return _intro_page(request, db, actor, now, intro_id)
 
 
 @router.post("/network/intros/{intro_id}/connector")
@@ -156,12 +165,12 @@ def answer_as_connector(
             note=note,
             suggested_person_id=_optional_id(suggested_person_id),
         )
-        service.answer_as_connector(db, actor=actor, intro_id=intro_id, data=data, now=now)
+        intros.answer_as_connector(db, actor=actor, intro_id=intro_id, data=data, now=now)
     except ValidationError as exc:
-        return _intro_page(request, db, actor, intro_id, errors=field_errors(exc))
+        return _intro_page(request, db, actor, now, intro_id, errors=field_errors(exc))
     except InvalidInput as exc:
         db.rollback()
-        return _intro_page(request, db, actor, intro_id, errors={"__all__": exc.message, **exc.fields})
+        return _intro_page(request, db, actor, now, intro_id, errors={"__all__": exc.message, **exc.fields})
     db.commit()
     return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
 
@@ -179,15 +188,15 @@ def answer_as_target(
     try:
         data = TargetAnswer(decision=decision, note=note)  # type: ignore[arg-type]
     except ValidationError as exc:
-        return _intro_page(request, db, actor, intro_id, errors=field_errors(exc))
-    service.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
+        return _intro_page(request, db, actor, now, intro_id, errors=field_errors(exc))
+    intros.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
     db.commit()
     return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
 
 
 @router.post("/network/intros/{intro_id}/withdraw")
 def withdraw_intro(db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
-    service.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
+    intros.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
     db.commit()
     return _see("/network/intros", "Request withdrawn.")
 
@@ -201,7 +210,7 @@ def _dormant_page(
     *,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    found = service.dormant_ties(db, actor=actor, now=now, dormant_days=service.dormant_days_for(months))
+    found = dormant.dormant_ties(db, actor=actor, now=now, dormant_days=service.dormant_days_for(months))
     return render(
         request,
         "network/dormant.html",
@@ -211,7 +220,7 @@ def _dormant_page(
 
 
 @router.get("/network/dormant")
-def dormant(request: Request, db: Db, actor: PageActor, now: Now, months: Months = 12) -> Response:
+def dormant_page(request: Request, db: Db, actor: PageActor, now: Now, months: Months = 12) -> Response:
     return _dormant_page(request, db, actor, now, months)
 
 
@@ -226,12 +235,12 @@ def reconnect(
     message: Text = "",
 ) -> Response:
     data = ReconnectRequest(ask_id=_optional_id(ask_id), message=message.strip())
-    service.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
+    dormant.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
     db.commit()
     return _see("/network/dormant", "Message sent: the tie is awake again.")
 
 
 @router.get("/network/health")
 def health(request: Request, db: Db, actor: PageActor, now: Now) -> Response:
-    report = service.network_health(db, actor=actor, now=now)
+    report = overview.network_health(db, actor=actor, now=now)
     return render(request, "network/health.html", {"health": report})

@@ -1,0 +1,66 @@
+"""The "Who can help" panel of an ask (an htmx partial) and its one-click "Ask them directly"."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import RedirectResponse, Response
+
+from askwell.asks import repository as asks_repo
+from askwell.asks import rules
+from askwell.asks import service as asks_service
+from askwell.core.errors import Conflict, InvalidInput
+from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.matching import service
+from askwell.matching.embeddings import EmbeddingModelMissing
+from askwell.web.templating import render
+
+router = APIRouter()
+
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/asks/{ask_id}/suggestions")
+def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx: Ctx, ask_id: Id) -> Response:
+    """Rendered into the ask page after it loads, so the page never waits for the model."""
+    try:
+        result = service.suggest(
+            db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.services)
+        )
+    except EmbeddingModelMissing as exc:
+        # 200 so that htmx swaps the message into the panel instead of leaving it spinning.
+        db.rollback()
+        return render(
+            request, "asks/_suggestions.html", {"ask_id": ask_id, "result": None, "error": exc.message}
+        )
+    db.commit()
+    ask = asks_repo.get_ask(db, actor=actor, ask_id=ask_id)
+    asked = {a.person_id for a in ask.audience if a.asked_directly_at is not None}
+    return render(
+        request,
+        "asks/_suggestions.html",
+        {
+            "ask_id": ask_id,
+            "result": result,
+            "error": None,
+            "asked": asked,
+            "can_ask": rules.accepts_offers(ask.status),
+        },
+    )
+
+
+@router.post("/asks/{ask_id}/suggestions/{person_id}/ask")
+def ask_suggested_person(db: Db, actor: PageActor, now: Now, ask_id: Id, person_id: Id) -> Response:
+    """One click: share the ask with that person and notify them (once, however often it is clicked)."""
+    try:
+        asks_service.ask_directly(db, actor=actor, ask_id=ask_id, person_id=person_id, now=now)
+    except (Conflict, InvalidInput) as exc:
+        db.rollback()
+        message = exc.message
+    else:
+        db.commit()
+        message = "Asked directly: they have been notified."
+    return RedirectResponse(f"/asks/{ask_id}?{urlencode({'flash': message})}#who-can-help", status_code=303)
