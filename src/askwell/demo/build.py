@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from askwell.accounts.secrets import hash_password
 from askwell.core.jobs import Job
 from askwell.demo.asks import asks_step
+from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.people import service as people_service
 from askwell.people.models import Organization
@@ -68,7 +69,17 @@ def _people_step(ctx: DemoContext) -> None:
     ctx.known = plan.known
 
 
-STEPS: list[DemoStep] = [DemoStep("people", _people_step), DemoStep("asks", asks_step)]
+def _network_step(ctx: DemoContext) -> None:
+    add_tie_history(
+        ctx.db, org=ctx.org, people=sorted(ctx.person_ids.values()), rng=ctx.rng("network"), now=ctx.now
+    )
+
+
+STEPS: list[DemoStep] = [
+    DemoStep("people", _people_step),
+    DemoStep("asks", asks_step),
+    DemoStep("network", _network_step),
+]
 
 
 def any_organization(db: Session) -> bool:

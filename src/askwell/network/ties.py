@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
-from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -35,18 +33,8 @@ MAX_TEAM_FOR_TIES = 60
 MIN_GROUP = 5
 
 
-class NetworkNotice(StrEnum):
-    """Notification kinds of this domain (to be listed in ``NotificationKind`` by the lead)."""
-
-    INTRO_REQUESTED = "intro_requested"
-    INTRO_ACCEPTED = "intro_connector_accepted"
-    INTRO_REDIRECTED = "intro_redirected"
-    INTRO_DECLINED = "intro_declined"
-    INTRO_TARGET_ACCEPTED = "intro_target_accepted"
-    INTRO_TARGET_DECLINED = "intro_target_declined"
-    INTRO_REMINDER = "intro_reminder"
-    RECONNECT = "reconnect"
-    RECONNECT_NUDGE = "reconnect_nudge"
+# The network's notification kinds are members of NotificationKind (INTRO_*, RECONNECT*).
+NetworkNotice = NotificationKind
 
 
 def send(
@@ -63,7 +51,7 @@ def send(
     notify(
         db,
         recipient=to,
-        kind=cast(NotificationKind, kind),
+        kind=kind,
         text=text,
         link=link,
         now=now,

@@ -21,6 +21,15 @@ class NotificationKind(StrEnum):
     ASK_EXPIRED = "ask_expired"
     ASKED_DIRECTLY = "asked_directly"
     OFFER_REMINDER = "offer_reminder"
+    INTRO_REQUESTED = "intro_requested"
+    INTRO_ACCEPTED = "intro_connector_accepted"
+    INTRO_REDIRECTED = "intro_redirected"
+    INTRO_DECLINED = "intro_declined"
+    INTRO_TARGET_ACCEPTED = "intro_target_accepted"
+    INTRO_TARGET_DECLINED = "intro_target_declined"
+    INTRO_REMINDER = "intro_reminder"
+    RECONNECT = "reconnect"
+    RECONNECT_NUDGE = "reconnect_nudge"
 
 
 class Notification(Base):

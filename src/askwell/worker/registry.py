@@ -5,6 +5,8 @@ from __future__ import annotations
 from askwell.asks import jobs as asks_jobs
 from askwell.core.jobs import JobRegistry
 from askwell.integrations.email import register_email_jobs
+from askwell.matching import jobs as matching_jobs
+from askwell.network import jobs as network_jobs
 from askwell.notifications import jobs as notifications_jobs
 
 
@@ -13,4 +15,6 @@ def build_registry() -> JobRegistry:
     register_email_jobs(registry)
     notifications_jobs.register(registry)
     asks_jobs.register(registry)
+    network_jobs.register(registry)
+    matching_jobs.register(registry)
     return registry
