@@ -176,3 +176,26 @@ def test_connector_suggests_someone_they_know(
     assert answer.status_code == 303
     db.refresh(intro)
     assert intro.status == IntroStatus.REDIRECTED and intro.suggested_target_id == circle.dan.id
+
+
+class TestAskPageOffersIntroductions:
+    def test_the_ask_page_loads_the_connectors_partial(self, client, world) -> None:  # type: ignore[no-untyped-def]
+        from askwell.asks import service
+        from askwell.asks.schemas import AskCreate
+
+        org = world.org()
+        author = world.person(org, "Asker")
+        ask = service.create_ask(
+            world.db,
+            actor=world.actor(author),
+            data=AskCreate(title="Someone who knows SOC 2 audits", body="Need an intro to an auditor."),
+            now=world.now,
+        )
+        world.db.commit()
+        client.cookies.set("askwell_session", world.session_cookie(author))
+        page = client.get(f"/asks/{ask.id}")
+        assert page.status_code == 200
+        assert f'hx-get="/asks/{ask.id}/connectors"' in page.text
+        partial = client.get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"})
+        assert partial.status_code == 200
+        assert 'id="connectors"' in partial.text

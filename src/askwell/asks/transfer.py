@@ -120,6 +120,12 @@ def _ordered_asks(db: Session, org_id: int) -> list[Ask]:
     )
 
 
+def ask_refs(db: Session, org_id: int) -> dict[int, int]:
+    """Ask id → its ``ref`` in the document, for other domains' sections that point at asks."""
+    ids = db.scalars(select(Ask.id).where(Ask.org_id == org_id).order_by(Ask.created_at, Ask.id))
+    return {ask_id: ref for ref, ask_id in enumerate(ids, start=1)}
+
+
 def _export_asks(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     team_slug = dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).all())

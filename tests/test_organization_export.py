@@ -1,4 +1,4 @@
-"""Asks, offers, thanks and the ledger travel with an organization export, and come back identical."""
+"""Asks, offers, thanks, the ledger and ties travel with an organization export, and come back identical."""
 
 import pytest
 from sqlalchemy import func, select
@@ -9,11 +9,13 @@ from askwell.asks.models import Ask, Thanks
 from askwell.core.errors import InvalidInput
 from askwell.demo.build import create_demo
 from askwell.ledger.models import LedgerEntry
+from askwell.network import transfer as network_transfer
+from askwell.network.models import Tie
 from askwell.people import transfer as people_transfer
 from askwell.people.transfer import export_org, import_org
 from tests.conftest import NOW
 
-SECTIONS = [*people_transfer.SECTIONS, *asks_transfer.SECTIONS]
+SECTIONS = [*people_transfer.SECTIONS, *asks_transfer.SECTIONS, *network_transfer.SECTIONS]
 
 
 def test_export_import_export_is_identical_with_the_asks_history(db: Session) -> None:
@@ -24,7 +26,8 @@ def test_export_import_export_is_identical_with_the_asks_history(db: Session) ->
     copy = import_org(db, document=first, now=NOW, slug="copy", sections=SECTIONS)
     second = export_org(db, org_id=copy.id, sections=SECTIONS)
     assert {**second, "organization": None} == {**first, "organization": None}
-    for model in (Ask, Thanks, LedgerEntry):
+    assert first["ties"]
+    for model in (Ask, Thanks, LedgerEntry, Tie):
         counts = [
             db.scalar(select(func.count()).select_from(model).where(model.org_id == org.id))
             for org in (source, copy)
