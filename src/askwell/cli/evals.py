@@ -20,4 +20,6 @@ eval_app.command("success", help="Does the coaching score predict which requests
 eval_app.command("routing", help="Who can help: rank answerers on a Stack Exchange dump (MRR, P@1, R@k).")(
     routing_command
 )
-eval_app.command("network", help="Tie formation and reactivation on a temporal message network.")(network_command)
+eval_app.command("network", help="Tie formation and reactivation on a temporal message network.")(
+    network_command
+)

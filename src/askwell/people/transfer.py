@@ -196,7 +196,9 @@ def _load_people(db: Session, ctx: ImportContext, people: list[PersonDoc]) -> No
             "name": p.name,
             "sort_name": p.name.casefold(),
             "title": p.title,
-            "search_text": Person.make_search_text(name=p.name, title=p.title, email=p.email, skills=p.skills),
+            "search_text": Person.make_search_text(
+                name=p.name, title=p.title, email=p.email, skills=p.skills
+            ),
             "timezone": p.timezone,
             "can_help_with": p.can_help_with,
             "learning": p.learning,
