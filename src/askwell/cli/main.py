@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from askwell.cli import asks, coach, database, demo, evals, network, orgs, serve, transfer, worker
+from askwell.cli import asks, coach, database, demo, evals, network, orgs, serve, suggest, transfer, worker
 
 app = typer.Typer(
     name="askwell",
@@ -40,6 +40,7 @@ app.command("coach")(coach.coach_command)
 app.add_typer(evals.eval_app, name="eval")
 app.add_typer(network.network_app, name="network")
 app.add_typer(asks.ask_app, name="ask")
+app.command("suggest")(suggest.suggest_command)
 
 
 if __name__ == "__main__":

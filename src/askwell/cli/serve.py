@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from askwell.cli.common import engine_from_settings, err_console, out_console
+from askwell.cli.common import engine_from_settings, err_console, fail, out_console
 from askwell.cli.worker import configure_logging, require_migrated
 from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_session_factory
+from askwell.matching.embeddings import EmbeddingModelMissing, packaged_model_dir, verify_model_dir
 from askwell.worker.registry import build_registry
 from askwell.worker.runner import Worker
 
@@ -41,6 +42,11 @@ def serve_command(
     settings = get_settings()
     engine = engine_from_settings(settings)
     require_migrated(engine)
+    try:
+        # Who-can-help needs the packaged model: say so now, not on the first ask page.
+        verify_model_dir(packaged_model_dir())
+    except EmbeddingModelMissing as exc:
+        fail(exc.message)
     configure_logging()
     background: Worker | None = None
     if wants_in_process_worker(settings, worker):

@@ -1,8 +1,28 @@
 """All /api/v1 routers, in one router the composition root mounts under the prefix."""
 
-from fastapi import APIRouter
+from typing import Any
 
-from askwell.api.routes import me
+from fastapi import APIRouter, Security
+from fastapi.security import HTTPBearer
 
-router = APIRouter()
-router.include_router(me.router)
+from askwell.api.routes import asks, invitations, me, network, notifications, people, teams, tokens
+from askwell.api.schemas import ApiError
+
+# Declares the scheme in OpenAPI only; authentication itself is ``askwell.http.deps.api_person``,
+# which also accepts a browser session (with CSRF) so pages can call the API.
+bearer = HTTPBearer(auto_error=False, description="A personal API token from POST /api/v1/tokens")
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ApiError, "description": "No valid token or session"},
+    403: {"model": ApiError, "description": "Not allowed for your role, or a missing CSRF token"},
+    404: {"model": ApiError, "description": "Not found in your organization"},
+    422: {"model": ApiError, "description": "Invalid input; `fields` says where"},
+}
+
+router = APIRouter(dependencies=[Security(bearer)], responses=ERRORS)
+for module in (me, people, teams, tokens, invitations, asks, notifications, network):
+    router.include_router(module.router)
+
+from askwell.api.routes import suggestions  # noqa: E402
+
+router.include_router(suggestions.router)

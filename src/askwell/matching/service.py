@@ -1,0 +1,492 @@
+"""Use cases of matching: keep stored embeddings current, and suggest who can help with an ask.
+
+The sentence model is an edge: every use case takes an ``encode`` callable (texts → unit float32 rows),
+the real model in production and a small deterministic fake in most tests. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from askwell.asks import repository as asks_repo
+from askwell.asks.models import Ask, OfferStatus, Visibility
+from askwell.asks.rules import AskAccess, can_view
+from askwell.matching import index, repository
+from askwell.matching.embeddings import MODEL_VERSION
+from askwell.matching.embeddings import encode as encode_with_model
+from askwell.matching.errors import SuggestionsNotYours
+from askwell.matching.fusion import reciprocal_rank_fusion
+from askwell.matching.lexical import tokenize
+from askwell.matching.profiles import ask_text, expertise_text, is_thin, text_hash
+from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
+from askwell.matching.scoring import DIVERSITY_WINDOW, CandidateFeatures, Tie, rank
+from askwell.network import index as network_index
+from askwell.people.policy import Actor
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+# The key under which the composition root (app, worker, CLI) may pass another encoder in ``services``.
+ENCODE_SERVICE = "matching.encode"
+
+RETRIEVE = 100  # candidates each retrieval path hands to fusion
+POOL = 40  # fused candidates the ranker scores (plus everyone with evidence on similar asks)
+NEIGHBOURS = 20  # past helped asks consulted for the evidence of past help
+MIN_SIMILAR = 0.35  # cosine below which a past ask is not "similar" (MiniLM: unrelated topics sit ~0.1)
+EVIDENCE_DAYS = 365.0
+THANKED_EVIDENCE = 1.5
+LOAD_WINDOW = timedelta(days=14)  # help given this recently still counts as load
+DIRECT_MIN = 0.05  # current tie strength from which two people "know each other"
+# Fit: cosine is mapped so that unrelated texts (~0.1) give 0 and close paraphrases (~0.6+) give 1.
+COSINE_FLOOR, COSINE_SPAN = 0.1, 0.5
+DENSE_SHARE = 0.6
+MIN_FIT = 0.05
+ON_THE_FLY = 64  # stale profiles refreshed inside a request; more than this waits for the job
+BATCH = 256  # texts embedded per job run and organization
+THIN_HINT = "Say a little more (what you need, and a tag or two) so that the right people can be found."
+NOBODY_HINT = "Nobody in your organization matches this yet. Adding tags or detail may help."
+
+
+def encoder(services: Mapping[str, Any]) -> Encode:
+    """The encoder passed in ``services``, else the packaged model (loaded on first use)."""
+    found = services.get(ENCODE_SERVICE)
+    return found if found is not None else _model_encode  # type: ignore[no-any-return]
+
+
+def _model_encode(texts: Sequence[str]) -> np.ndarray:
+    return encode_with_model(texts, batch_size=64)
+
+
+# --- keeping embeddings current ------------------------------------------------------------------------
+
+
+def refresh_people(
+    db: Session,
+    *,
+    org_id: int,
+    now: datetime,
+    encode: Encode,
+    person_ids: Iterable[int] | None = None,
+    limit: int = BATCH,
+) -> int:
+    """Embed the profiles whose text changed (or that have no vector); returns how many were written."""
+    ids = (
+        list(person_ids)
+        if person_ids is not None
+        else repository.people_needing_embedding(db, org_id=org_id, limit=limit)
+    )
+    if not ids:
+        return 0
+    sources = repository.profile_sources(db, org_id=org_id, person_ids=ids)
+    stored = {
+        row.owner_id: row
+        for row in repository.embeddings(db, org_id=org_id, owner_kind=repository.PERSON, owner_ids=ids)
+    }
+    texts = {s.person_id: expertise_text(s, now=now) for s in sources}
+    hashes = {pid: text_hash(text, model_version=MODEL_VERSION) for pid, text in texts.items()}
+    changed = [pid for pid in texts if pid not in stored or stored[pid].text_hash != hashes[pid]]
+    vectors = encode([texts[pid] for pid in changed]) if changed else None
+    for position, pid in enumerate(changed):
+        assert vectors is not None
+        repository.save_embedding(
+            db,
+            org_id=org_id,
+            owner_kind=repository.PERSON,
+            owner_id=pid,
+            text_hash=hashes[pid],
+            vector=vectors[position],
+            now=now,
+            existing=stored.get(pid),
+        )
+    # Checked and unchanged: mark them current so that the stale scan does not return them again.
+    for pid in texts:
+        if pid in stored and pid not in changed and stored[pid].updated_at < now:
+            stored[pid].updated_at = now
+    db.flush()
+    return len(changed)
+
+
+def _ask_text(ask: Ask) -> str:
+    return ask_text(
+        title=ask.title, body=ask.body, what=ask.what, why=ask.why, action=ask.action, tags=ask.tag_names
+    )
+
+
+def refresh_asks(
+    db: Session,
+    *,
+    org_id: int,
+    now: datetime,
+    encode: Encode,
+    ask_ids: Iterable[int] | None = None,
+    limit: int = BATCH,
+) -> int:
+    ids = (
+        list(ask_ids)
+        if ask_ids is not None
+        else repository.asks_needing_embedding(db, org_id=org_id, limit=limit)
+    )
+    asks = repository.asks_for_embedding(db, org_id=org_id, ask_ids=ids)
+    stored = {
+        row.owner_id: row
+        for row in repository.embeddings(db, org_id=org_id, owner_kind=repository.ASK, owner_ids=ids)
+    }
+    texts = {ask.id: _ask_text(ask) for ask in asks}
+    hashes = {aid: text_hash(text, model_version=MODEL_VERSION) for aid, text in texts.items()}
+    changed = [aid for aid in texts if aid not in stored or stored[aid].text_hash != hashes[aid]]
+    vectors = encode([texts[aid] for aid in changed]) if changed else None
+    for position, aid in enumerate(changed):
+        assert vectors is not None
+        repository.save_embedding(
+            db,
+            org_id=org_id,
+            owner_kind=repository.ASK,
+            owner_id=aid,
+            text_hash=hashes[aid],
+            vector=vectors[position],
+            now=now,
+            existing=stored.get(aid),
+        )
+    for aid in texts:
+        if aid in stored and aid not in changed and stored[aid].updated_at < now:
+            stored[aid].updated_at = now
+    db.flush()
+    return len(changed)
+
+
+def ask_vector(db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode) -> np.ndarray:
+    """The stored vector when its text hash is current; else embedded now and stored (the job missed it)."""
+    digest = text_hash(text, model_version=MODEL_VERSION)
+    rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
+    if rows and rows[0].text_hash == digest:
+        return repository.vector_of(rows[0])
+    vector = np.asarray(encode([text]), dtype=np.float32)[0]
+    repository.save_embedding(
+        db,
+        org_id=ask.org_id,
+        owner_kind=repository.ASK,
+        owner_id=ask.id,
+        text_hash=digest,
+        vector=vector,
+        now=now,
+        existing=rows[0] if rows else None,
+    )
+    db.flush()
+    return vector
+
+
+# --- suggestions ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    strength: float
+    helps: int
+    thanks: int
+    topic: str | None
+
+
+def _audience(ask: Ask) -> tuple[frozenset[int], frozenset[int]]:
+    helpers = frozenset(o.helper_id for o in ask.offers if o.status != OfferStatus.WITHDRAWN.value)
+    return frozenset(a.person_id for a in ask.audience), helpers
+
+
+def _universe(db: Session, ask: Ask) -> set[int] | None:
+    """Everyone who could see the ask when that is a small set (team or private asks); None: the org."""
+    audience, helpers = _audience(ask)
+    if ask.visibility == Visibility.ORG.value:
+        return None
+    people = set(audience | helpers)
+    if ask.visibility == Visibility.TEAM.value and ask.team_id is not None:
+        people.update(repository.team_member_ids(db, org_id=ask.org_id, team_id=ask.team_id))
+    return people
+
+
+def _retrieve(
+    db: Session,
+    people: index.PeopleIndex,
+    *,
+    ask: Ask,
+    text: str,
+    vector: np.ndarray,
+    universe: set[int] | None,
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Dense cosine and BM25 score per candidate, from the org index or, for a small audience, exactly."""
+    if universe is None:
+        with people.lock:
+            dense = dict(people.vectors.search(vector, RETRIEVE))
+        lexical = dict(people.lexical.search(text, RETRIEVE))
+        return {int(k): v for k, v in dense.items()}, {int(k): v for k, v in lexical.items()}
+    rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.PERSON, owner_ids=universe)
+    dense = {row.owner_id: float(repository.vector_of(row) @ vector) for row in rows}
+    scores = people.lexical.scores(text)
+    lexical = {
+        int(pid): float(scores[i])
+        for i, pid in enumerate(people.lexical.ids)
+        if pid in universe and scores[i] > 0
+    }
+    return dense, lexical
+
+
+def _evidence(db: Session, *, ask: Ask, vector: np.ndarray) -> dict[int, _Evidence]:
+    """Who helped with past asks most like this one, weighted by similarity, thanks and age."""
+    helped = index.helped_asks(db, org_id=ask.org_id)
+    if not helped.ask_ids:
+        return {}
+    similarity = helped.vectors @ vector
+    order = np.argsort(-similarity, kind="stable")[: NEIGHBOURS + 1]
+    strength: dict[int, float] = defaultdict(float)
+    helps: Counter[int] = Counter()
+    thanks: Counter[int] = Counter()
+    topics: dict[int, Counter[str]] = defaultdict(Counter)
+    wanted = {t.casefold(): t for t in ask.tag_names}
+    for position in order:
+        past = helped.ask_ids[position]
+        sim = float(similarity[position])
+        if past == ask.id or sim < MIN_SIMILAR:
+            continue
+        for helper, thanked, when in helped.helpers[position]:
+            age = max((ask.created_at - when).total_seconds(), 0.0) / 86400
+            strength[helper] += sim * (THANKED_EVIDENCE if thanked else 1.0) * math.exp(-age / EVIDENCE_DAYS)
+            helps[helper] += 1
+            thanks[helper] += int(thanked)
+            for tag in helped.tags.get(past, ()):
+                # The asker's own tag spelling when it matches, so the reason speaks their words.
+                topics[helper][wanted.get(tag.casefold(), tag)] += 2 if tag.casefold() in wanted else 1
+    return {
+        pid: _Evidence(
+            value, helps[pid], thanks[pid], topics[pid].most_common(1)[0][0] if topics[pid] else None
+        )
+        for pid, value in strength.items()
+    }
+
+
+def _matched_terms(
+    ask_words: dict[str, str], ask_tags: list[str], skills: Sequence[str], text: str
+) -> tuple[str, ...]:
+    """Words the ask and the profile share, in the person's own spelling for skills ("Kubernetes")."""
+    profile = set(tokenize(text))
+    shared = set(ask_words) & profile
+    if not shared:
+        return ()
+    terms = [skill for skill in skills if set(tokenize(skill)) & shared]
+    terms += [
+        tag
+        for tag in ask_tags
+        if set(tokenize(tag)) & shared and tag.casefold() not in {t.casefold() for t in terms}
+    ]
+    covered = {stem for term in terms for stem in tokenize(term)}
+    terms += [ask_words[stem] for stem in sorted(shared - covered)]
+    return tuple(dict.fromkeys(terms))[:3]
+
+
+@dataclass(frozen=True)
+class _History:
+    total_helps: int
+    helped_at: tuple[datetime, ...]
+    thanked_share: float | None
+    response_rate: float | None
+    median_reply: timedelta | None
+    recent_helps: int
+    open_commitments: int
+
+
+def _histories(db: Session, *, org_id: int, people: list[int], now: datetime) -> dict[int, _History]:
+    offers = defaultdict(list)
+    for row in repository.offers_of(db, org_id=org_id, person_ids=people):
+        offers[row.helper_id].append(row)
+    asked = repository.asked_directly(db, org_id=org_id, person_ids=people)
+    out: dict[int, _History] = {}
+    for pid in people:
+        mine = offers.get(pid, [])
+        done = [o for o in mine if o.status == OfferStatus.DONE.value and o.helped_at is not None]
+        replies = [o.created_at - o.asked_at for o in mine if o.created_at >= o.asked_at]
+        chances = asked.get(pid, set())
+        answered = {o.ask_id for o in mine} & chances
+        out[pid] = _History(
+            total_helps=len(done),
+            helped_at=tuple(o.helped_at for o in done if o.helped_at is not None),
+            thanked_share=sum(o.thanked for o in done) / len(done) if done else None,
+            response_rate=len(answered) / len(chances) if chances else None,
+            median_reply=statistics.median(replies) if replies else None,
+            recent_helps=sum(1 for o in done if o.helped_at is not None and now - o.helped_at <= LOAD_WINDOW),
+            open_commitments=sum(1 for o in mine if o.status == OfferStatus.ACCEPTED.value),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Reach:
+    tie: Tie | None
+    connector: int | None = None
+
+
+def _reach(db: Session, *, org_id: int, asker: int, people: list[int], now: datetime) -> dict[int, _Reach]:
+    """Direct tie, two steps through a connector, a dormant tie, or no path; None when the asker has no ties."""
+    graph = network_index.org_graph(db, org_id=org_id)
+    me = graph.index.get(asker)
+    if me is None:
+        return {}
+    current = graph.current(now)
+    dormant = {graph.person(d.person) for d in graph.past.dormant(me, now.timestamp())}
+    out: dict[int, _Reach] = {}
+    others: list[int] = []
+    for pid in people:
+        position = graph.index.get(pid)
+        if pid in dormant:
+            out[pid] = _Reach(Tie.DORMANT)
+        elif position is not None and current.strength(me, position) >= DIRECT_MIN:
+            out[pid] = _Reach(Tie.DIRECT)
+        elif position is not None:
+            others.append(position)
+        else:
+            out[pid] = _Reach(Tie.NONE)
+    if others:
+        paths = current.connectors(me, np.array(others, dtype=np.int64), k=len(others) * 4)
+        best: dict[int, int] = {}
+        for path in paths:
+            best.setdefault(graph.person(path.target), graph.person(path.connector))
+        for position in others:
+            pid = graph.person(position)
+            out[pid] = _Reach(Tie.TWO_STEP, best[pid]) if pid in best else _Reach(Tie.NONE)
+    return out
+
+
+def _scale(values: dict[int, float]) -> dict[int, float]:
+    top = max(values.values(), default=0.0)
+    return {k: v / top for k, v in values.items()} if top > 0 else {}
+
+
+def _away(day: object) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day is not None else None  # type: ignore[arg-type]
+
+
+def suggest(
+    db: Session, *, actor: Actor, ask_id: int, now: datetime, encode: Encode, limit: int = DIVERSITY_WINDOW
+) -> SuggestionsRead:
+    """The few people most able and likely to help with the actor's ask, each with reasons in words.
+
+    Never the asker, a deactivated or opted-out person, someone who cannot see the ask, or anyone
+    outside the ask's organization (the index is per organization and every query is scoped to it).
+    """
+    ask = asks_repo.get_ask(db, actor=actor, ask_id=ask_id)
+    if ask.author_id != actor.person_id:
+        raise SuggestionsNotYours()
+    org_id = ask.org_id
+    text = _ask_text(ask)
+    stale = repository.people_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
+    if 0 < len(stale) <= ON_THE_FLY:
+        refresh_people(db, org_id=org_id, now=now, encode=encode, person_ids=stale)
+    stale_asks = repository.asks_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
+    if 0 < len(stale_asks) <= ON_THE_FLY:
+        refresh_asks(db, org_id=org_id, now=now, encode=encode, ask_ids=stale_asks)
+    vector = ask_vector(db, ask=ask, text=text, now=now, encode=encode)
+    people = index.people_index(db, org_id=org_id, now=now)
+    universe = _universe(db, ask)
+    dense, lexical = _retrieve(db, people, ask=ask, text=text, vector=vector, universe=universe)
+    evidence = _evidence(db, ask=ask, vector=vector)
+
+    fused = reciprocal_rank_fusion(
+        [sorted(lexical, key=lambda k: -lexical[k]), sorted(dense, key=lambda k: -dense[k])]
+    )
+    pool = [pid for pid, _ in fused if pid != ask.author_id][:POOL]
+    pool += [pid for pid in evidence if pid not in set(pool) and pid != ask.author_id]
+    rows = repository.candidate_rows(db, org_id=org_id, person_ids=pool)
+    audience, helpers = _audience(ask)
+    access = AskAccess(ask.author_id, ask.status, ask.visibility, ask.team_id, audience, helpers)
+    pool = [
+        pid
+        for pid in pool
+        if pid in rows
+        and rows[pid].is_active
+        and rows[pid].suggestible
+        and can_view(access, viewer_id=pid, viewer_teams=frozenset(rows[pid].teams))
+    ]
+    hint = THIN_HINT if is_thin(text) else None
+    if not pool:
+        return SuggestionsRead(ask_id=ask.id, suggestions=[], hint=hint or NOBODY_HINT)
+
+    sources = {s.person_id: s for s in repository.profile_sources(db, org_id=org_id, person_ids=pool)}
+    histories = _histories(db, org_id=org_id, people=pool, now=now)
+    reach = _reach(db, org_id=org_id, asker=ask.author_id, people=pool, now=now)
+    lexical_scaled = _scale({pid: lexical.get(pid, 0.0) for pid in pool})
+    ask_words: dict[str, str] = {}
+    for word in text.replace(",", " ").replace(".", " ").split():
+        for stem in tokenize(word):
+            ask_words.setdefault(stem, word.strip("()?!:;\"'").lower())
+    my_teams = actor.teams
+    asker_team = "your team" if my_teams else None
+    connector_ids = {r.connector for r in reach.values() if r.connector is not None}
+    connectors = (
+        repository.candidate_rows(db, org_id=org_id, person_ids=connector_ids) if connector_ids else {}
+    )
+
+    candidates: list[CandidateFeatures] = []
+    for pid in pool:
+        row, history = rows[pid], histories[pid]
+        dense_part = min(max((dense.get(pid, 0.0) - COSINE_FLOOR) / COSINE_SPAN, 0.0), 1.0)
+        fit = DENSE_SHARE * dense_part + (1 - DENSE_SHARE) * lexical_scaled.get(pid, 0.0)
+        source = sources.get(pid)
+        found = evidence.get(pid)
+        if fit < MIN_FIT and found is None:
+            continue  # nothing says they could help: a suggestion without a reason is noise
+        reached = reach.get(pid, _Reach(None))
+        connector = connectors.get(reached.connector) if reached.connector is not None else None
+        connector_name = None
+        if connector is not None:
+            teammate = bool(set(connector.teams) & my_teams)
+            connector_name = f"your teammate {connector.name}" if teammate else connector.name
+        shares_team = bool(set(row.teams) & my_teams)
+        candidates.append(
+            CandidateFeatures(
+                person_id=pid,
+                fit=fit,
+                matched_terms=_matched_terms(
+                    ask_words, ask.tag_names, source.skills if source else (), people.texts.get(pid, "")
+                ),
+                topic=found.topic if found else None,
+                similar_helps=found.helps if found else 0,
+                similar_thanks=found.thanks if found else 0,
+                evidence=found.strength if found else 0.0,
+                total_helps=history.total_helps,
+                helped_at=history.helped_at,
+                response_rate=history.response_rate,
+                median_reply=history.median_reply,
+                thanked_share=history.thanked_share,
+                recent_helps=history.recent_helps,
+                open_commitments=history.open_commitments,
+                away_until=_away(row.away_until),
+                team="your team" if shares_team else (next(iter(row.teams.values()), None)),
+                tie=reached.tie,
+                connector=connector_name,
+            )
+        )
+    if not candidates:
+        return SuggestionsRead(ask_id=ask.id, suggestions=[], hint=hint or NOBODY_HINT)
+    ranked = rank(candidates, now=now, due=ask.due_at, asker_team=asker_team, limit=max(1, min(limit, 20)))
+    suggestions = []
+    for suggestion in ranked:
+        pid = int(suggestion.person_id)
+        reached = reach.get(pid, _Reach(None))
+        connector = connectors.get(reached.connector) if reached.connector is not None else None
+        row = rows[pid]
+        suggestions.append(
+            SuggestionRead(
+                person=PersonBrief(id=pid, name=row.name, title=row.title),
+                score=suggestion.score,
+                reasons=list(suggestion.reasons),
+                team=next(iter(row.teams.values()), None),
+                tie=reached.tie.value if reached.tie is not None else None,
+                connector=PersonBrief(id=connector.id, name=connector.name, title=connector.title)
+                if connector
+                else None,
+            )
+        )
+    return SuggestionsRead(ask_id=ask.id, suggestions=suggestions, hint=hint)
