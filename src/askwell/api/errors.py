@@ -19,7 +19,11 @@ def api_error(exc: AskwellError) -> JSONResponse:
 
 def api_validation_error(errors: list[dict[str, Any]]) -> JSONResponse:
     fields = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ())),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in errors
     ]
     return JSONResponse(

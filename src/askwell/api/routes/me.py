@@ -1,13 +1,16 @@
-"""The signed-in person."""
+"""The signed-in person: read and edit their own profile."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import ValidationError
 
+from askwell.api.schemas import ProfilePatch
 from askwell.api.serializers import person_read
-from askwell.http.deps import ApiActor, Db
-from askwell.people import repository
-from askwell.people.schemas import PersonRead
+from askwell.core.errors import InvalidInput
+from askwell.http.deps import ApiActor, Db, Now
+from askwell.people import repository, service
+from askwell.people.schemas import PersonRead, ProfileUpdate
 
 router = APIRouter(tags=["me"])
 
@@ -15,3 +18,32 @@ router = APIRouter(tags=["me"])
 @router.get("/me", response_model=PersonRead, summary="The person this token or session belongs to")
 def get_me(db: Db, actor: ApiActor) -> PersonRead:
     return person_read(repository.get_person(db, actor=actor, person_id=actor.person_id))
+
+
+@router.patch(
+    "/me",
+    response_model=PersonRead,
+    summary="Change your own profile",
+    description="Send only the fields to change. `away_until: null` clears an absence.",
+)
+def patch_me(body: ProfilePatch, db: Db, actor: ApiActor, now: Now) -> PersonRead:
+    person = repository.get_person(db, actor=actor, person_id=actor.person_id)
+    current = {
+        "name": person.name,
+        "title": person.title,
+        "timezone": person.timezone,
+        "skills": person.skill_names,
+        "can_help_with": person.can_help_with,
+        "learning": person.learning,
+        "away_until": person.away_until,
+        "suggestible": person.suggestible,
+    }
+    try:
+        data = ProfileUpdate.model_validate({**current, **body.changes()})
+    except ValidationError as exc:
+        # Only reachable when a stored value predates today's rules (e.g. an imported long title).
+        fields = {".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}
+        raise InvalidInput("The profile is not valid.", fields=fields) from None
+    updated = service.update_profile(db, actor=actor, person_id=actor.person_id, data=data, now=now)
+    db.commit()
+    return person_read(updated)

@@ -1,0 +1,42 @@
+"""Personal API tokens: the secret is shown once, at creation; revocation is immediate."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from starlette.responses import Response
+
+from askwell.accounts import service as accounts
+from askwell.accounts.schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
+from askwell.api.params import TokenId
+from askwell.http.deps import ApiActor, Db, Now
+
+router = APIRouter(tags=["tokens"])
+
+
+@router.get("/tokens", response_model=list[ApiTokenRead], summary="Your API tokens (without their secrets)")
+def list_tokens(db: Db, actor: ApiActor) -> list[ApiTokenRead]:
+    return [ApiTokenRead.model_validate(t) for t in accounts.list_api_tokens(db, actor=actor)]
+
+
+@router.post(
+    "/tokens",
+    response_model=ApiTokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API token; copy `token` now, it is never shown again",
+)
+def create_token(body: ApiTokenCreate, db: Db, actor: ApiActor, now: Now) -> ApiTokenCreated:
+    row, secret = accounts.create_api_token(db, actor=actor, data=body, now=now)
+    db.commit()
+    return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=secret)
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Revoke one of your API tokens",
+)
+def revoke_token(token_id: TokenId, db: Db, actor: ApiActor, now: Now) -> Response:
+    accounts.revoke_api_token(db, actor=actor, token_id=token_id, now=now)
+    db.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
