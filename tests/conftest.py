@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -140,20 +141,36 @@ def settings(database: TestDatabase) -> Settings:
     return Settings(database_url=database.url, in_process_worker=False, login_max_failures=5)
 
 
-@pytest.fixture
-def app(
-    settings: Settings,
-    session_factory: sessionmaker[Session],
-    clock: FrozenClock,
-    outbox_email: RecordingEmail,
-):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def shared_app(database: TestDatabase) -> FastAPI:
+    """One app for the run: FastAPI builds its route table on an app's first request, which costs
+    most of a second; each test swaps in its own context instead (settings, rolled-back sessions,
+    clock, email), which is all the app holds per deployment."""
     return create_app(
-        settings, session_factory=session_factory, clock=clock, services={"email": outbox_email}
+        Settings(database_url=database.url, in_process_worker=False), session_factory=sessionmaker()
     )
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def app(
+    shared_app: FastAPI,
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    outbox_email: RecordingEmail,
+) -> FastAPI:
+    shared_app.state.ctx = replace(
+        shared_app.state.ctx,
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock,
+        services={"email": outbox_email},
+    )
+    return shared_app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
         yield c
 

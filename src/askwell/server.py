@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from askwell.api.docs import router as api_docs_router
 from askwell.api.errors import api_error, api_validation_error
 from askwell.api.routes import router as api_router
 from askwell.core.clock import Clock
@@ -66,6 +67,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     app.include_router(web_router, dependencies=[Depends(csrf_protect)])
     app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
+    app.include_router(api_docs_router)
 
     @app.exception_handler(AskwellError)
     async def _askwell_error(request: Request, exc: AskwellError) -> Response:
