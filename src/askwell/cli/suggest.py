@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
+from askwell.core.db import MAX_ID
 from askwell.matching import service
 from askwell.matching.schemas import SuggestionsRead
 from askwell.people import repository as people_repo
@@ -45,7 +46,7 @@ def _table(result: SuggestionsRead) -> Table:
 
 
 def suggest_command(
-    ask_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="The ask's id.")],
+    ask_id: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The ask's id.")],
     org: Annotated[str, typer.Option("--org", help="Organization slug.")],
     email: Annotated[str, typer.Option("--email", help="The asker's email in that organization.")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=20, help="How many people.")] = 5,

@@ -20,6 +20,11 @@ NAMING_CONVENTION = {
 }
 
 
+# Primary keys are 32-bit integers on PostgreSQL; ids from users are checked against this bound at the
+# edges so that a huge number is a clear 422, not an overflow inside the driver.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from askwell.core.db import MAX_ID
 from askwell.network.models import IntroStatus
 
-MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from askwell.notifications.service import unread_count
 
@@ -56,3 +57,9 @@ def _unread_counter(request: Request) -> Callable[[], int]:
         return unread_count(db, org_id=person.org_id, person_id=person.id)
 
     return count
+
+
+def redirect(url: str, flash: str | None = None, *, fragment: str = "") -> RedirectResponse:
+    """303 to ``url`` after a form post, with a one-line message the next page shows."""
+    query = f"?{urlencode({'flash': flash})}" if flash else ""
+    return RedirectResponse(f"{url}{query}{fragment}", status_code=303)

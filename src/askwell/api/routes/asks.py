@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from askwell.api.params import Id
 from askwell.asks import repository, service
 from askwell.asks.schemas import (
     AskClose,
@@ -28,6 +27,7 @@ from askwell.asks.schemas import (
     offer_read,
 )
 from askwell.http.deps import ApiActor, ApiPerson, Db, Now
+from askwell.http.params import Id
 from askwell.people.schemas import Page
 
 router = APIRouter(tags=["asks"])

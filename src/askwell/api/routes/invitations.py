@@ -7,10 +7,10 @@ from starlette.responses import Response
 
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
-from askwell.api.params import InvitationId
 from askwell.api.schemas import InvitationRead
 from askwell.api.serializers import invitation_read
 from askwell.http.deps import ApiActor, Ctx, Db, Now
+from askwell.http.params import InvitationId
 
 router = APIRouter(tags=["invitations"])
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request, status
+from fastapi import APIRouter, Body, Query, Request, status
 
-from askwell.api.params import MAX_ID, PersonId
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.params import MAX_ID, AskId, IntroId, PersonId
 from askwell.network import csv_import, dormant, intros, overview, service
 from askwell.network.schemas import (
     ConnectorAnswer,
@@ -26,8 +26,6 @@ from askwell.network.schemas import (
 
 router = APIRouter(tags=["network"])
 
-IntroId = Annotated[int, Path(ge=1, le=MAX_ID, description="An introduction's id")]
-AskId = Annotated[int, Path(ge=1, le=MAX_ID, description="An ask's id")]
 Months = Annotated[int, Query(ge=1, le=120, description="Months without interaction that make a tie dormant")]
 
 

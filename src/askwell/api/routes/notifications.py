@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from askwell.api.params import Id
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.params import Id
 from askwell.notifications import service
 
 router = APIRouter(tags=["notifications"])

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from askwell.api.params import MAX_ID, Limit, Offset, PersonId
 from askwell.api.serializers import person_read, person_summary
 from askwell.http.deps import ApiActor, Db
+from askwell.http.params import MAX_ID, Limit, Offset, PersonId
 from askwell.people import repository
 from askwell.people.schemas import Page, PersonRead, PersonSummary
 

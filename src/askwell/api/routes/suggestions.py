@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from askwell.api.params import Id
 from askwell.http.deps import ApiActor, Ctx, Db, Now
+from askwell.http.params import Id
 from askwell.matching import service
 from askwell.matching.schemas import SuggestionsRead
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, status
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from askwell.api.params import PersonId, TeamId
 from askwell.api.schemas import MembershipUpdate, TeamDetail
 from askwell.api.serializers import team_detail, team_read
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.params import PersonId, TeamId
 from askwell.people import repository, service
 from askwell.people.policy import Actor
 from askwell.people.schemas import TeamCreate, TeamRead

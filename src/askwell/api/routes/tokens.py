@@ -7,8 +7,8 @@ from starlette.responses import Response
 
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
-from askwell.api.params import TokenId
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.params import TokenId
 
 router = APIRouter(tags=["tokens"])
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -14,6 +14,7 @@ from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
 from askwell.core.errors import Conflict, InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.http.params import InvitationId
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.csv_import import import_people
@@ -28,7 +29,6 @@ from askwell.web.templating import render
 router = APIRouter()
 
 PEOPLE_PER_PAGE = 50
-InvitationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _admin(actor: Actor) -> Actor:

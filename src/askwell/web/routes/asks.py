@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from askwell.asks import repository, rules, service
 from askwell.asks.errors import NotYourAsk
@@ -28,19 +28,17 @@ from askwell.asks.schemas import (
 )
 from askwell.core.errors import Conflict, InvalidInput, NotFound
 from askwell.http.deps import Db, Now, PageActor, PagePerson
+from askwell.http.params import AskId, OfferId, parse_id
 from askwell.people import repository as people_repo
 from askwell.people.errors import PersonNotFound
 from askwell.people.models import Person
 from askwell.people.policy import Actor
 from askwell.web.forms import blank_to_none, field_errors, split_list
-from askwell.web.templating import is_partial, render
+from askwell.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 
 PAGE_SIZE = 20
-MAX_ID = 2**31 - 1
-AskId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OfferId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=5000)]
 TABS = (("open", "Open"), ("mine", "Mine"), ("team", "My team"), ("offered", "I offered"))
@@ -55,15 +53,6 @@ OFFER_KINDS = (
     (OfferKind.RESOURCE.value, "I'll share a resource"),
     (OfferKind.INTRODUCE.value, "I'll introduce someone"),
 )
-
-
-def _see(url: str, message: str) -> Response:
-    return RedirectResponse(f"{url}?{urlencode({'flash': message})}", status_code=303)
-
-
-def _optional_id(raw: str) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
 
 
 def _parse_date(raw: str, errors: dict[str, str], name: str = "due") -> date | None:
@@ -208,7 +197,7 @@ def _write_values(
         "tags": tags,
         "visibility": visibility or Visibility.ORG.value,
         "team_id": team_id,
-        "audience": [i for i in (_optional_id(a) for a in audience) if i is not None],
+        "audience": [i for i in (parse_id(a) for a in audience) if i is not None],
         "own_guess": own_guess.strip(),
     }
 
@@ -223,7 +212,7 @@ def _parse_write(values: dict[str, Any], *, publish: bool | None) -> tuple[AskWr
             "effort_hours": values["effort_hours"],
             "own_guess": values["own_guess"],
             "tags": split_list(values["tags"]),
-            "team_id": _optional_id(values["team_id"]),
+            "team_id": parse_id(values["team_id"]),
             "due": due,
         },
         ("effort_hours", "own_guess"),
@@ -307,7 +296,7 @@ def create_ask(
         else:
             db.commit()
             message = "Your ask is open." if ask.status != AskStatus.DRAFT.value else "Draft saved."
-            return _see(f"/asks/{ask.id}", message)
+            return redirect(f"/asks/{ask.id}", message)
     coaching = _coach_values(values, person, now)
     return _form_page(request, db, actor, values=values, errors=errors, coaching=coaching, status=422)
 
@@ -381,7 +370,7 @@ def pick_people(
     Those already chosen come back first and checked, so a new search never drops a choice.
     """
     picked = audience if field == "audience" else [introduce_id]
-    chosen = _people_named(db, actor, [i for i in (_optional_id(a) for a in picked) if i is not None])
+    chosen = _people_named(db, actor, [i for i in (parse_id(a) for a in picked) if i is not None])
     people: list[Person] = []
     if q.strip():
         found, _ = people_repo.search_people(db, actor=actor, query=q, limit=8)
@@ -560,7 +549,7 @@ def offer_help(
             status=422,
         )
     db.commit()
-    return _see(f"/asks/{ask_id}", "Thank you for offering. They will hear from Askwell now.")
+    return redirect(f"/asks/{ask_id}", "Thank you for offering. They will hear from Askwell now.")
 
 
 def _author_ask(db: Db, actor: Actor, ask_id: int, action: str) -> Ask:
@@ -595,7 +584,7 @@ def close_ask(
     message = "Ask closed."
     if unthanked:
         message += f" Say thank you to {', '.join(unthanked)}: it takes a minute and it matters."
-    return _see(f"/asks/{ask_id}", message)
+    return redirect(f"/asks/{ask_id}", message)
 
 
 @router.post("/asks/{ask_id}/withdraw")
@@ -608,7 +597,7 @@ def withdraw_ask(
     except Conflict as exc:
         return _in_place(request, db, actor, person, now, ask_id, exc, form="withdraw")
     db.commit()
-    return _see(f"/asks/{ask_id}", "Ask withdrawn.")
+    return redirect(f"/asks/{ask_id}", "Ask withdrawn.")
 
 
 @router.post("/asks/{ask_id}/extend")
@@ -634,7 +623,7 @@ def extend_ask(
     except (InvalidInput, Conflict) as exc:
         return _in_place(request, db, actor, person, now, ask_id, exc, form="extend", values=values)
     db.commit()
-    return _see(f"/asks/{ask_id}", "New due date saved.")
+    return redirect(f"/asks/{ask_id}", "New due date saved.")
 
 
 @router.post("/asks/{ask_id}/publish")
@@ -647,7 +636,7 @@ def publish_ask(
     except (InvalidInput, Conflict) as exc:
         return _in_place(request, db, actor, person, now, ask_id, exc, form="publish")
     db.commit()
-    return _see(f"/asks/{ask_id}", "Your ask is open.")
+    return redirect(f"/asks/{ask_id}", "Your ask is open.")
 
 
 @router.get("/asks/{ask_id}/edit")
@@ -701,7 +690,7 @@ def edit_ask(
             errors = {"__all__": exc.message}
         else:
             db.commit()
-            return _see(f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.")
+            return redirect(f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.")
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
     coaching = _coach_values(values, person, now)
     return _form_page(
@@ -791,7 +780,7 @@ def _offer_step(
     except (InvalidInput, Conflict) as exc:
         return _in_place(request, db, actor, person, now, ask.id, exc, form=f"offer-{offer_id}")
     db.commit()
-    return _see(f"/asks/{ask.id}", message)
+    return redirect(f"/asks/{ask.id}", message)
 
 
 @router.post("/offers/{offer_id}/accept")
@@ -844,4 +833,4 @@ def thank(
             request, db, actor, person, now, ask.id, exc, form=f"thanks-{offer_id}", values={"note": note}
         )
     db.commit()
-    return _see(f"/asks/{ask.id}", "Thanks sent.")
+    return redirect(f"/asks/{ask.id}", "Thanks sent.")

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import Db, Now, PageActor
+from askwell.http.params import AskId, IntroId, PersonId, parse_id
 from askwell.network import dormant, intros, overview, service
 from askwell.network.models import IntroStatus
 from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
 from askwell.people.policy import Actor
 from askwell.web.forms import field_errors
-from askwell.web.templating import is_partial, render
+from askwell.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 
-MAX_ID = 2**31 - 1
-IntroId = Annotated[int, Path(ge=1, le=MAX_ID)]
-PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
-AskId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Months = Annotated[int, Query(ge=1, le=120)]
 Text = Annotated[str, Form(max_length=2000)]
-
-
-def _see(url: str, message: str) -> Response:
-    return RedirectResponse(f"{url}?{urlencode({'flash': message})}", status_code=303)
-
-
-def _optional_id(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() and 0 < int(raw) <= MAX_ID else None
 
 
 def _network_page(
@@ -98,8 +86,8 @@ def request_intro(
     values = {"connector_id": connector_id, "ask_id": ask_id, "query": query, "message": message}
     try:
         data = IntroRequest(
-            connector_id=_optional_id(connector_id) or 0,
-            ask_id=_optional_id(ask_id),
+            connector_id=parse_id(connector_id) or 0,
+            ask_id=parse_id(ask_id),
             query=query,
             message=message,
         )
@@ -111,7 +99,7 @@ def request_intro(
         errors = {"__all__": exc.message, **exc.fields}
         return _network_page(request, db, actor, now, q=query, errors=errors, values=values)
     db.commit()
-    return _see(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
+    return redirect(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
 
 
 @router.get("/network/intros")
@@ -163,7 +151,7 @@ def answer_as_connector(
         data = ConnectorAnswer(
             decision=decision,  # type: ignore[arg-type]
             note=note,
-            suggested_person_id=_optional_id(suggested_person_id),
+            suggested_person_id=parse_id(suggested_person_id),
         )
         intros.answer_as_connector(db, actor=actor, intro_id=intro_id, data=data, now=now)
     except ValidationError as exc:
@@ -172,7 +160,7 @@ def answer_as_connector(
         db.rollback()
         return _intro_page(request, db, actor, now, intro_id, errors={"__all__": exc.message, **exc.fields})
     db.commit()
-    return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+    return redirect(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
 
 
 @router.post("/network/intros/{intro_id}/target")
@@ -191,14 +179,14 @@ def answer_as_target(
         return _intro_page(request, db, actor, now, intro_id, errors=field_errors(exc))
     intros.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
     db.commit()
-    return _see(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+    return redirect(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
 
 
 @router.post("/network/intros/{intro_id}/withdraw")
 def withdraw_intro(db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
     intros.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
     db.commit()
-    return _see("/network/intros", "Request withdrawn.")
+    return redirect("/network/intros", "Request withdrawn.")
 
 
 def _dormant_page(
@@ -234,10 +222,10 @@ def reconnect(
     ask_id: Annotated[str, Form(max_length=12)] = "",
     message: Text = "",
 ) -> Response:
-    data = ReconnectRequest(ask_id=_optional_id(ask_id), message=message.strip())
+    data = ReconnectRequest(ask_id=parse_id(ask_id), message=message.strip())
     dormant.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
     db.commit()
-    return _see("/network/dormant", "Message sent: the tie is awake again.")
+    return redirect("/network/dormant", "Message sent: the tie is awake again.")
 
 
 @router.get("/network/health")

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from askwell.http.deps import Db, Now, PageActor
+from askwell.http.params import PersonId, parse_id
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.errors import NotAllowed
@@ -24,8 +25,6 @@ from askwell.web.templating import is_partial, render
 router = APIRouter()
 
 PAGE_SIZE = 20
-# Ids beyond a 32-bit integer cannot exist; refusing them early keeps PostgreSQL from raising.
-PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _page_url(q: str, team: str, skill: str, page: int) -> str:
@@ -45,7 +44,7 @@ def directory(
     skill: Annotated[str, Query(max_length=60)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    team_id = int(team) if team.isdigit() and int(team) < 2**31 else None
+    team_id = parse_id(team)
     people, total = repository.search_people(
         db, actor=actor, query=q, team_id=team_id, skill=skill, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )

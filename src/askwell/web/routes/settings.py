@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import ApiTokenCreate
 from askwell.http.deps import Db, Now, PageActor
+from askwell.http.params import TokenId
 from askwell.people.policy import Actor
 from askwell.web.forms import field_errors
 from askwell.web.templating import render
@@ -49,9 +50,7 @@ def create_token(
 
 
 @router.post("/settings/tokens/{token_id}/revoke")
-def revoke_token(
-    db: Db, actor: PageActor, now: Now, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> Response:
+def revoke_token(db: Db, actor: PageActor, now: Now, token_id: TokenId) -> Response:
     accounts.revoke_api_token(db, actor=actor, token_id=token_id, now=now)
     db.commit()
     return RedirectResponse("/settings/tokens?flash=Token+revoked.", status_code=303)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from askwell.asks import repository as asks_repo
@@ -13,14 +12,12 @@ from askwell.asks import rules
 from askwell.asks import service as asks_service
 from askwell.core.errors import Conflict, InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.http.params import Id
 from askwell.matching import service
 from askwell.matching.embeddings import EmbeddingModelMissing
 from askwell.web.templating import render
 
 router = APIRouter()
-
-MAX_ID = 2**31 - 1
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/asks/{ask_id}/suggestions")
