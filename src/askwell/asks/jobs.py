@@ -29,26 +29,33 @@ def _claim(db: Session, stmt: Any) -> bool:
     return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
 
 
+def _tell(
+    db: Session, *, ask_id: int, org_id: int, person_id: int, kind: NotificationKind, text: str, now: datetime
+) -> bool:
+    person = people_repo.person_in_org(db, org_id=org_id, person_id=person_id)
+    if person is None:  # deactivated since: nobody to remind
+        return False
+    notify(db, recipient=person, kind=kind, text=text, link=f"/asks/{ask_id}", now=now, ask_id=ask_id)
+    return True
+
+
 def remind_due_soon(db: Session, *, now: datetime) -> int:
     sent = 0
     for ask in repository.due_soon(db, start=now, end=now + DUE_SOON):
-        if not _claim(
+        claimed = _claim(
             db, update(Ask).where(Ask.id == ask.id, Ask.due_reminded_at.is_(None)).values(due_reminded_at=now)
-        ):
-            continue
-        author = people_repo.person_in_org(db, org_id=ask.org_id, person_id=ask.author_id)
-        if author is None:
-            continue
-        notify(
-            db,
-            recipient=author,
-            kind=NotificationKind.ASK_DUE_SOON,
-            text=f"Your ask “{ask.title}” is due within a day: close it, or extend it if you still need help",
-            link=f"/asks/{ask.id}",
-            now=now,
-            ask_id=ask.id,
         )
-        sent += 1
+        text = f"Your ask “{ask.title}” is due within a day: close it, or extend it if you still need help"
+        if claimed and _tell(
+            db,
+            ask_id=ask.id,
+            org_id=ask.org_id,
+            person_id=ask.author_id,
+            kind=NotificationKind.ASK_DUE_SOON,
+            text=text,
+            now=now,
+        ):
+            sent += 1
     return sent
 
 
@@ -56,26 +63,23 @@ def expire_overdue(db: Session, *, now: datetime) -> int:
     """Asks past their due date plus the grace period expire; the author is asked to close or extend."""
     expired = 0
     for ask in repository.overdue(db, before=now - GRACE):
-        if not _claim(
+        claimed = _claim(
             db,
             update(Ask)
             .where(Ask.id == ask.id, Ask.status.in_([s.value for s in ACTIVE]))
             .values(status=AskStatus.EXPIRED.value, updated_at=now),
-        ):
-            continue
-        author = people_repo.person_in_org(db, org_id=ask.org_id, person_id=ask.author_id)
-        if author is None:
-            continue
-        notify(
-            db,
-            recipient=author,
-            kind=NotificationKind.ASK_EXPIRED,
-            text=f"Your ask “{ask.title}” has passed its due date: did you get the help? Close or extend it",
-            link=f"/asks/{ask.id}",
-            now=now,
-            ask_id=ask.id,
         )
-        expired += 1
+        text = f"Your ask “{ask.title}” has passed its due date: did you get the help? Close or extend it"
+        if claimed and _tell(
+            db,
+            ask_id=ask.id,
+            org_id=ask.org_id,
+            person_id=ask.author_id,
+            kind=NotificationKind.ASK_EXPIRED,
+            text=text,
+            now=now,
+        ):
+            expired += 1
     return expired
 
 
@@ -87,19 +91,17 @@ def remind_accepted_offers(db: Session, *, now: datetime) -> int:
             db, update(Offer).where(Offer.id == offer.id, Offer.reminded_at.is_(None)).values(reminded_at=now)
         ):
             continue
-        helper = people_repo.person_in_org(db, org_id=offer.org_id, person_id=offer.helper_id)
-        if helper is None:
-            continue
-        notify(
+        text = "You offered to help and the offer was accepted: mark it done when you have helped"
+        if _tell(
             db,
-            recipient=helper,
-            kind=NotificationKind.OFFER_REMINDER,
-            text="You offered to help and the offer was accepted: mark it done when you have helped",
-            link=f"/asks/{offer.ask_id}",
-            now=now,
             ask_id=offer.ask_id,
-        )
-        sent += 1
+            org_id=offer.org_id,
+            person_id=offer.helper_id,
+            kind=NotificationKind.OFFER_REMINDER,
+            text=text,
+            now=now,
+        ):
+            sent += 1
     return sent
 
 

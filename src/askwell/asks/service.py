@@ -58,6 +58,22 @@ from askwell.people.models import Person
 from askwell.people.policy import Actor
 
 
+def _tell(
+    db: Session, *, ask: Ask, to: Person, kind: NotificationKind, text: str, now: datetime, actor_id: int
+) -> None:
+    """Notify someone about an ask; the notification leads to the ask's page."""
+    notify(
+        db,
+        recipient=to,
+        kind=kind,
+        text=text,
+        link=f"/asks/{ask.id}",
+        now=now,
+        ask_id=ask.id,
+        actor_id=actor_id,
+    )
+
+
 def _me(db: Session, actor: Actor) -> Person:
     return people_repo.get_person(db, actor=actor, person_id=actor.person_id)
 
@@ -340,14 +356,13 @@ def offer_help(db: Session, *, actor: Actor, ask_id: int, data: OfferCreate, now
         at=now,
         data={"kind": data.kind.value},
     )
-    notify(
+    _tell(
         db,
-        recipient=ask.author,
+        ask=ask,
+        to=ask.author,
         kind=NotificationKind.NEW_OFFER,
         text=f"{me.name} offered to help with “{ask.title}”",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=me.id,
     )
     return offer
@@ -383,14 +398,13 @@ def accept_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> 
         offer_id=offer.id,
         at=now,
     )
-    notify(
+    _tell(
         db,
-        recipient=offer.helper,
+        ask=ask,
+        to=offer.helper,
         kind=NotificationKind.OFFER_ACCEPTED,
         text=f"{ask.author.name} accepted your offer on “{ask.title}”",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=actor.person_id,
     )
     db.flush()
@@ -411,14 +425,13 @@ def decline_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) ->
         offer_id=offer.id,
         at=now,
     )
-    notify(
+    _tell(
         db,
-        recipient=offer.helper,
+        ask=ask,
+        to=offer.helper,
         kind=NotificationKind.OFFER_DECLINED,
         text=f"{ask.author.name} went another way on “{ask.title}”; thank you for offering",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=actor.person_id,
     )
     db.flush()
@@ -453,14 +466,13 @@ def complete_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -
         at=now,
         data={"hours": offer.hours, "kind": offer.kind},
     )
-    notify(
+    _tell(
         db,
-        recipient=ask.author,
+        ask=ask,
+        to=ask.author,
         kind=NotificationKind.OFFER_DONE,
         text=f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=actor.person_id,
     )
     db.flush()
@@ -493,14 +505,13 @@ def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: 
         offer_id=offer.id,
         at=now,
     )
-    notify(
+    _tell(
         db,
-        recipient=offer.helper,
+        ask=ask,
+        to=offer.helper,
         kind=NotificationKind.THANKS,
         text=f"{ask.author.name} thanked you: “{data.note[:140]}”",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=actor.person_id,
     )
     return thanks
@@ -554,14 +565,13 @@ def _ask_directly_notify(
         ask_id=ask.id,
         at=now,
     )
-    notify(
+    _tell(
         db,
-        recipient=target,
+        ask=ask,
+        to=target,
         kind=NotificationKind.ASKED_DIRECTLY,
         text=f"{me.name} asked you directly: “{ask.title}”",
-        link=f"/asks/{ask.id}",
         now=now,
-        ask_id=ask.id,
         actor_id=me.id,
     )
 
