@@ -21,7 +21,7 @@ from askwell.asks import repository
 from askwell.asks.models import Ask, AskStatus, AskTag, Offer, Visibility
 from askwell.core.db import create_db_engine, create_session_factory
 from askwell.core.migrations import upgrade
-from askwell.demo.build import create_demo
+from askwell.demo.build import STEPS, create_demo
 from askwell.people.models import Person
 from askwell.people.repository import actor_for
 from benchmarks.bench_directory import pin_to_one_core
@@ -62,7 +62,10 @@ def seed_asks(url: str) -> int:
     factory = create_session_factory(engine)
     rng = random.Random(11)
     with factory() as db, db.begin():
-        org = create_demo(db, size=PEOPLE, seed=3, now=NOW).org
+        # People only: the board is filled below with a known number of asks.
+        org = create_demo(
+            db, size=PEOPLE, seed=3, now=NOW, steps=[s for s in STEPS if s.name == "people"]
+        ).org
         people = list(db.scalars(select(Person.id).where(Person.org_id == org.id)))
         ask_rows = []
         for i in range(ASKS):
