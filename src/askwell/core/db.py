@@ -58,16 +58,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-READ_ONLY = "askwell_read_only"
+DEFERRED = "askwell_deferred_begin"
 
 
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite's own BEGIN handling is off (see create_db_engine). A transaction that will write takes
     # the write lock at BEGIN (IMMEDIATE), so it never fails half-way upgrading a read lock while the
-    # worker commits. Read-only work (page views: connections marked READ_ONLY) begins deferred and
-    # never waits for writers, thanks to WAL.
-    read_only = conn.get_execution_options().get(READ_ONLY, False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # worker commits. Reads (page views) and long computations (embedding jobs) are marked DEFERRED:
+    # they begin without the lock and never wait for writers, thanks to WAL.
+    deferred = conn.get_execution_options().get(DEFERRED, False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:

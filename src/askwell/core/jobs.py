@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from askwell.core.clock import Clock
-from askwell.core.db import Base, UTCDateTime
+from askwell.core.db import DEFERRED, Base, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,7 @@ class Schedule:
 class JobRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._deferred: set[str] = set()
         self.schedules: list[Schedule] = []
 
     def handler(self, kind: str) -> Callable[[Handler], Handler]:
@@ -134,17 +135,25 @@ class JobRegistry:
 
         return register
 
-    def add(self, kind: str, fn: Handler) -> None:
+    def add(self, kind: str, fn: Handler, *, deferred: bool = False) -> None:
+        """Register a handler. ``deferred``: it computes at length before it writes (embeddings), so on
+        SQLite its transaction begins without the write lock; if another writer got in first, the job
+        fails and is retried, which its handler must tolerate (be idempotent)."""
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
         self._handlers[kind] = fn
+        if deferred:
+            self._deferred.add(kind)
+
+    def is_deferred(self, kind: str) -> bool:
+        return kind in self._deferred
 
     def schedule(self, kind: str, every: timedelta) -> None:
         self.schedules.append(Schedule(kind, every))
 
     def merge(self, other: JobRegistry) -> None:
         for kind, fn in other._handlers.items():
-            self.add(kind, fn)
+            self.add(kind, fn, deferred=other.is_deferred(kind))
         self.schedules.extend(other.schedules)
 
     def get(self, kind: str) -> Handler | None:
@@ -225,7 +234,10 @@ def run_claimed(
     try:
         if handler is None:
             raise LookupError(f"no handler registered for job kind {job.kind!r}")
-        with factory() as db, db.begin():
+        with factory() as db:
+            if registry.is_deferred(job.kind):
+                # Procuring the connection first sets how its transaction begins (see core.db).
+                db.connection(execution_options={DEFERRED: True})
             handler(db, dict(job.payload or {}), ctx)
             done = db.execute(
                 update(Job)
@@ -236,6 +248,7 @@ def run_claimed(
             if done.rowcount != 1:
                 # The lease expired and another worker took the job over: undo our effects.
                 raise _LeaseLost()
+            db.commit()
         return True
     except _LeaseLost:
         log.warning("job %s (%s): lease lost, rolled back", job.id, job.kind)

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from askwell.accounts import service as accounts
-from askwell.core.db import READ_ONLY
+from askwell.core.db import DEFERRED
 from askwell.core.errors import NotAuthenticated
 from askwell.http.context import AppContext
 from askwell.people.models import Person
@@ -32,7 +32,7 @@ def get_db(request: Request) -> Iterator[Session]:
     session = app_context(request).session_factory()
     if request.method in ("GET", "HEAD", "OPTIONS"):
         # Reads begin deferred on SQLite, so a page view never queues behind the worker's writes.
-        session.connection(execution_options={READ_ONLY: True})
+        session.connection(execution_options={DEFERRED: True})
     # Shared with the layout (the inbox badge): a second session in the same request would wait on
     # the first one's SQLite write lock.
     request.state.db = session

@@ -41,5 +41,6 @@ def _handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
 
 
 def register(registry: JobRegistry) -> None:
-    registry.add(EMBED, _handler)
+    # Deferred: embedding takes seconds; on SQLite the write lock is taken only to store the vectors.
+    registry.add(EMBED, _handler, deferred=True)
     registry.schedule(EMBED, EVERY)

@@ -161,13 +161,17 @@ def refresh_asks(
     return len(changed)
 
 
-def ask_vector(db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode) -> np.ndarray:
-    """The stored vector when its text hash is current; else embedded now and stored (the job missed it)."""
+def ask_vector(
+    db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode, persist: bool = True
+) -> np.ndarray:
+    """The stored vector when its text hash is current; else embedded now (and stored when ``persist``)."""
     digest = text_hash(text, model_version=MODEL_VERSION)
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
     if rows and rows[0].text_hash == digest:
         return repository.vector_of(rows[0])
     vector = np.asarray(encode([text]), dtype=np.float32)[0]
+    if not persist:
+        return vector
     repository.save_embedding(
         db,
         org_id=ask.org_id,
@@ -369,25 +373,35 @@ def _away(day: object) -> datetime | None:
 
 
 def suggest(
-    db: Session, *, actor: Actor, ask_id: int, now: datetime, encode: Encode, limit: int = DIVERSITY_WINDOW
+    db: Session,
+    *,
+    actor: Actor,
+    ask_id: int,
+    now: datetime,
+    encode: Encode,
+    limit: int = DIVERSITY_WINDOW,
+    persist: bool = True,
 ) -> SuggestionsRead:
     """The few people most able and likely to help with the actor's ask, each with reasons in words.
 
     Never the asker, a deactivated or opted-out person, someone who cannot see the ask, or anyone
     outside the ask's organization (the index is per organization and every query is scoped to it).
+    With ``persist`` off (a GET: reads never write) a new ask is embedded in memory only and stale
+    profiles keep their last vector until the ``matching.embed`` job catches up.
     """
     ask = asks_repo.get_ask(db, actor=actor, ask_id=ask_id)
     if ask.author_id != actor.person_id:
         raise SuggestionsNotYours()
     org_id = ask.org_id
     text = _ask_text(ask)
-    stale = repository.people_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
-    if 0 < len(stale) <= ON_THE_FLY:
-        refresh_people(db, org_id=org_id, now=now, encode=encode, person_ids=stale)
-    stale_asks = repository.asks_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
-    if 0 < len(stale_asks) <= ON_THE_FLY:
-        refresh_asks(db, org_id=org_id, now=now, encode=encode, ask_ids=stale_asks)
-    vector = ask_vector(db, ask=ask, text=text, now=now, encode=encode)
+    if persist:
+        stale = repository.people_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
+        if 0 < len(stale) <= ON_THE_FLY:
+            refresh_people(db, org_id=org_id, now=now, encode=encode, person_ids=stale)
+        stale_asks = repository.asks_needing_embedding(db, org_id=org_id, limit=ON_THE_FLY + 1)
+        if 0 < len(stale_asks) <= ON_THE_FLY:
+            refresh_asks(db, org_id=org_id, now=now, encode=encode, ask_ids=stale_asks)
+    vector = ask_vector(db, ask=ask, text=text, now=now, encode=encode, persist=persist)
     people = index.people_index(db, org_id=org_id, now=now)
     universe = _universe(db, ask)
     dense, lexical = _retrieve(db, people, ask=ask, text=text, vector=vector, universe=universe)

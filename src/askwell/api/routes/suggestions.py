@@ -29,9 +29,13 @@ def suggestions(
     limit: Annotated[int, Query(ge=1, le=20, description="How many people, 1 to 20")] = 5,
 ) -> SuggestionsRead:
     """Only the asker sees them. Never the asker, people who opted out, or people who cannot see the ask."""
-    result = service.suggest(
-        db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.services), limit=limit
+    # A GET never writes: vectors of a new ask are computed in memory; the embed job stores them.
+    return service.suggest(
+        db,
+        actor=actor,
+        ask_id=ask_id,
+        now=now,
+        encode=service.encoder(ctx.services),
+        limit=limit,
+        persist=False,
     )
-    # Vectors embedded on the fly (a new or edited ask) are kept for the next request.
-    db.commit()
-    return result

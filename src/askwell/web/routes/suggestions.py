@@ -24,8 +24,9 @@ router = APIRouter()
 def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx: Ctx, ask_id: Id) -> Response:
     """Rendered into the ask page after it loads, so the page never waits for the model."""
     try:
+        # A GET never writes: a new ask's vector is computed in memory; the embed job stores it.
         result = service.suggest(
-            db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.services)
+            db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.services), persist=False
         )
     except EmbeddingModelMissing as exc:
         # 200 so that htmx swaps the message into the panel instead of leaving it spinning.
@@ -33,7 +34,6 @@ def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx:
         return render(
             request, "asks/_suggestions.html", {"ask_id": ask_id, "result": None, "error": exc.message}
         )
-    db.commit()
     ask = asks_repo.get_ask(db, actor=actor, ask_id=ask_id)
     asked = {a.person_id for a in ask.audience if a.asked_directly_at is not None}
     return render(
