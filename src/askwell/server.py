@@ -25,6 +25,7 @@ from askwell.core.jobs import JobRegistry
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
+from askwell.http.limits import BodySizeLimitMiddleware
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
 from askwell.worker.registry import build_registry
@@ -64,6 +65,7 @@ def create_app(
     )
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     app.include_router(web_router, dependencies=[Depends(csrf_protect)])
     app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
