@@ -74,6 +74,33 @@ def _tell(
     )
 
 
+def _offer_event(
+    db: Session,
+    *,
+    ask: Ask,
+    offer: Offer,
+    entry: tuple[EntryKind, int, int],
+    notice: tuple[NotificationKind, Person, str],
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """What happened to an offer: a ledger entry (kind, actor, subject) and a notification (kind, to, text)."""
+    kind, actor_id, subject_id = entry
+    record(
+        db,
+        org_id=ask.org_id,
+        kind=kind,
+        actor_id=actor_id,
+        subject_id=subject_id,
+        ask_id=ask.id,
+        offer_id=offer.id,
+        at=now,
+        data=data,
+    )
+    notice_kind, to, text = notice
+    _tell(db, ask=ask, to=to, kind=notice_kind, text=text, now=now, actor_id=actor_id)
+
+
 def _me(db: Session, actor: Actor) -> Person:
     return people_repo.get_person(db, actor=actor, person_id=actor.person_id)
 
@@ -345,25 +372,14 @@ def offer_help(db: Session, *, actor: Actor, ask_id: int, data: OfferCreate, now
     db.add(offer)
     db.flush()
     me = _me(db, actor)
-    record(
-        db,
-        org_id=ask.org_id,
-        kind=EntryKind.OFFER_MADE,
-        actor_id=me.id,
-        subject_id=ask.author_id,
-        ask_id=ask.id,
-        offer_id=offer.id,
-        at=now,
-        data={"kind": data.kind.value},
-    )
-    _tell(
+    _offer_event(
         db,
         ask=ask,
-        to=ask.author,
-        kind=NotificationKind.NEW_OFFER,
-        text=f"{me.name} offered to help with “{ask.title}”",
+        offer=offer,
+        entry=(EntryKind.OFFER_MADE, me.id, ask.author_id),
+        notice=(NotificationKind.NEW_OFFER, ask.author, f"{me.name} offered to help with “{ask.title}”"),
         now=now,
-        actor_id=me.id,
+        data={"kind": data.kind.value},
     )
     return offer
 
@@ -388,24 +404,17 @@ def accept_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> 
     offer.responded_at = now
     if ask.status == AskStatus.OPEN.value:
         _transition(ask, AskStatus.IN_PROGRESS)
-    record(
-        db,
-        org_id=ask.org_id,
-        kind=EntryKind.OFFER_ACCEPTED,
-        actor_id=actor.person_id,
-        subject_id=offer.helper_id,
-        ask_id=ask.id,
-        offer_id=offer.id,
-        at=now,
-    )
-    _tell(
+    _offer_event(
         db,
         ask=ask,
-        to=offer.helper,
-        kind=NotificationKind.OFFER_ACCEPTED,
-        text=f"{ask.author.name} accepted your offer on “{ask.title}”",
+        offer=offer,
+        entry=(EntryKind.OFFER_ACCEPTED, actor.person_id, offer.helper_id),
+        notice=(
+            NotificationKind.OFFER_ACCEPTED,
+            offer.helper,
+            f"{ask.author.name} accepted your offer on “{ask.title}”",
+        ),
         now=now,
-        actor_id=actor.person_id,
     )
     db.flush()
     return offer
@@ -415,24 +424,17 @@ def decline_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) ->
     offer, ask = _offer_for_author(db, actor, offer_id)
     _offer_transition(offer, OfferStatus.DECLINED)
     offer.responded_at = now
-    record(
-        db,
-        org_id=ask.org_id,
-        kind=EntryKind.OFFER_DECLINED,
-        actor_id=actor.person_id,
-        subject_id=offer.helper_id,
-        ask_id=ask.id,
-        offer_id=offer.id,
-        at=now,
-    )
-    _tell(
+    _offer_event(
         db,
         ask=ask,
-        to=offer.helper,
-        kind=NotificationKind.OFFER_DECLINED,
-        text=f"{ask.author.name} went another way on “{ask.title}”; thank you for offering",
+        offer=offer,
+        entry=(EntryKind.OFFER_DECLINED, actor.person_id, offer.helper_id),
+        notice=(
+            NotificationKind.OFFER_DECLINED,
+            offer.helper,
+            f"{ask.author.name} went another way on “{ask.title}”; thank you for offering",
+        ),
         now=now,
-        actor_id=actor.person_id,
     )
     db.flush()
     return offer
@@ -455,25 +457,18 @@ def complete_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -
         raise NotYourOffer("mark it done")
     _offer_transition(offer, OfferStatus.DONE)
     offer.done_at = now
-    record(
-        db,
-        org_id=ask.org_id,
-        kind=EntryKind.HELP_GIVEN,
-        actor_id=actor.person_id,
-        subject_id=ask.author_id,
-        ask_id=ask.id,
-        offer_id=offer.id,
-        at=now,
-        data={"hours": offer.hours, "kind": offer.kind},
-    )
-    _tell(
+    _offer_event(
         db,
         ask=ask,
-        to=ask.author,
-        kind=NotificationKind.OFFER_DONE,
-        text=f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
+        offer=offer,
+        entry=(EntryKind.HELP_GIVEN, actor.person_id, ask.author_id),
+        notice=(
+            NotificationKind.OFFER_DONE,
+            ask.author,
+            f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
+        ),
         now=now,
-        actor_id=actor.person_id,
+        data={"hours": offer.hours, "kind": offer.kind},
     )
     db.flush()
     return offer
@@ -495,24 +490,13 @@ def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: 
     )
     db.add(thanks)
     db.flush()
-    record(
-        db,
-        org_id=ask.org_id,
-        kind=EntryKind.THANKS,
-        actor_id=actor.person_id,
-        subject_id=offer.helper_id,
-        ask_id=ask.id,
-        offer_id=offer.id,
-        at=now,
-    )
-    _tell(
+    _offer_event(
         db,
         ask=ask,
-        to=offer.helper,
-        kind=NotificationKind.THANKS,
-        text=f"{ask.author.name} thanked you: “{data.note[:140]}”",
+        offer=offer,
+        entry=(EntryKind.THANKS, actor.person_id, offer.helper_id),
+        notice=(NotificationKind.THANKS, offer.helper, f"{ask.author.name} thanked you: “{data.note[:140]}”"),
         now=now,
-        actor_id=actor.person_id,
     )
     return thanks
 
