@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from askwell.matching.vector_index import QuantizedVectorIndex, VectorIndex
+from askwell.matching.vector_index import VectorIndex
 
 DIM = 64
 
@@ -51,46 +51,3 @@ class TestExactIndex:
         index = VectorIndex(DIM)
         index.upsert(["a", "b"], _unit(2, seed=4))
         assert len(index.search(_unit(1, seed=5)[0], 10)) == 2
-
-
-class TestQuantizedIndex:
-    def test_recall_at_10_close_to_exact_on_random_data(self) -> None:
-        vectors = _unit(5000, seed=6)
-        exact, quantized = VectorIndex(DIM), QuantizedVectorIndex(DIM)
-        exact.upsert(list(range(5000)), vectors)
-        quantized.upsert(list(range(5000)), vectors)
-        queries = _unit(30, seed=7)  # unrelated queries: scores are close together, the hard case
-        recall = np.mean(
-            [len(set(_ids(exact.search(q, 10))) & set(_ids(quantized.search(q, 10)))) / 10 for q in queries]
-        )
-        assert recall >= 0.95
-
-    def test_scores_are_exact_after_re_ranking(self) -> None:
-        vectors = _unit(200, seed=8)
-        quantized = QuantizedVectorIndex(DIM)
-        quantized.upsert(list(range(200)), vectors)
-        query = _unit(1, seed=9)[0]
-        for item, score in quantized.search(query, 5):
-            assert score == pytest.approx(float(vectors[item] @ query), abs=1e-6)
-
-    def test_incremental_updates_match_a_fresh_build(self) -> None:
-        vectors = _unit(300, seed=10)
-        replacement = _unit(50, seed=11)
-        grown = QuantizedVectorIndex(DIM, capacity=4)
-        grown.upsert(list(range(300)), vectors)
-        grown.remove(list(range(0, 300, 3)))
-        grown.upsert(list(range(1, 100, 2)), replacement)
-
-        final = {i: vectors[i] for i in range(300) if i % 3 != 0}
-        final.update({item: replacement[n] for n, item in enumerate(range(1, 100, 2))})
-        fresh = QuantizedVectorIndex(DIM)
-        fresh.upsert(list(final), np.stack(list(final.values())))
-
-        assert len(grown) == len(fresh) == len(final)
-        for query in _unit(10, seed=12):
-            assert _ids(grown.search(query, 10)) == _ids(fresh.search(query, 10))
-
-    def test_codes_take_a_quarter_of_the_float_bytes(self) -> None:
-        quantized = QuantizedVectorIndex(DIM)
-        quantized.upsert(list(range(100)), _unit(100, seed=13))
-        assert quantized.code_nbytes < quantized.nbytes / 3

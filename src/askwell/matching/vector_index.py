@@ -1,13 +1,10 @@
-"""In-memory inner-product indexes over unit vectors: exact float32, and int8 with exact re-ranking."""
+"""In-memory inner-product indexes over unit vectors: exact float32 (numpy), and faiss IVF beyond a size."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-
-# Rows scored per block by the int8 scan: bounds the float32 scratch memory to a few MiB at any size.
-_SCAN_BLOCK = 16_384
 
 
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -108,75 +105,6 @@ class VectorIndex:
         return [(self._ids[i], float(scores[i])) for i in _top_k(scores, k)]
 
 
-class QuantizedVectorIndex(VectorIndex):
-    """Scans int8 codes (a quarter of the bytes) for a shortlist, then re-ranks it with the exact vectors.
-
-    Superseded in the product by ``IVFVectorIndex`` (docs/decisions/0003-vector-index.md): without an
-    int8 matrix product in numpy this scan is slower than the exact float32 one.
-
-    Each row is scaled by its own largest absolute component, so quantisation error stays relative to
-    the row. ``oversample`` times ``k`` rows survive the coarse scan; with unit vectors from a sentence
-    model, 10× keeps recall@10 close to 1 (checked in the tests and the benchmark).
-
-    Trade-off: numpy has no int8 matrix product, so the scan converts blocks to float32 and costs more
-    CPU than the exact BLAS product; what it saves is memory bandwidth and RAM for the scanned part,
-    which matters once the float32 rows can live outside RAM (only the shortlist is read from them).
-    """
-
-    def __init__(self, dim: int, *, capacity: int = 1024, oversample: int = 10) -> None:
-        super().__init__(dim, capacity=capacity)
-        self.oversample = oversample
-        self._codes = np.zeros((self._vectors.shape[0], dim), dtype=np.int8)
-        self._scales = np.zeros(self._vectors.shape[0], dtype=np.float32)
-
-    @property
-    def code_nbytes(self) -> int:
-        """Bytes the coarse scan reads per query (codes and scales)."""
-        return int(self._codes[: len(self)].nbytes + self._scales[: len(self)].nbytes)
-
-    def _grow(self, needed: int) -> None:
-        old = self._vectors.shape[0]
-        super()._grow(needed)
-        if self._vectors.shape[0] != old:
-            codes = np.zeros((self._vectors.shape[0], self.dim), dtype=np.int8)
-            codes[: len(self)] = self._codes[: len(self)]
-            scales = np.zeros(self._vectors.shape[0], dtype=np.float32)
-            scales[: len(self)] = self._scales[: len(self)]
-            self._codes, self._scales = codes, scales
-
-    def _store(self, rows: np.ndarray, vectors: np.ndarray) -> None:
-        super()._store(rows, vectors)
-        peaks = np.max(np.abs(vectors), axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
-        scales = np.where(peaks > 0, peaks / 127.0, 1.0).astype(np.float32)
-        self._codes[rows] = np.clip(np.rint(vectors / scales[:, None]), -127, 127).astype(np.int8)
-        self._scales[rows] = scales
-
-    def _move(self, source: int, target: int) -> None:
-        super()._move(source, target)
-        self._codes[target] = self._codes[source]
-        self._scales[target] = self._scales[source]
-
-    def approximate_scores(self, query: np.ndarray) -> np.ndarray:
-        """Inner products from the int8 codes, block by block to keep scratch memory small."""
-        query = np.asarray(query, dtype=np.float32)
-        n = len(self)
-        out = np.empty(n, dtype=np.float32)
-        for start in range(0, n, _SCAN_BLOCK):
-            stop = min(start + _SCAN_BLOCK, n)
-            out[start:stop] = self._codes[start:stop].astype(np.float32) @ query
-        return out * self._scales[:n]
-
-    def search(self, query: np.ndarray, k: int) -> list[tuple[Hashable, float]]:
-        query = np.asarray(query, dtype=np.float32)
-        shortlist = _top_k(self.approximate_scores(query), k * self.oversample)
-        exact = self._vectors[shortlist] @ query
-        order = _top_k(exact, k)
-        return [(self._ids[shortlist[i]], float(exact[i])) for i in order]
-
-
-# Below this many rows the exact scan is already a few milliseconds (20,000 x 384 float32 = 30 MiB) and
-# needs no training; above it the inverted-file index answers in well under a millisecond at recall@10
-# close to 1 (docs/decisions/0003-vector-index.md, measured in benchmarks/bench_matching.py).
 EXACT_UP_TO = 20_000
 # LISTS_FACTOR * sqrt(n) lists of about sqrt(n) / LISTS_FACTOR rows each; a query scans PROBE_SHARE of the
 # lists (about 6 % of the rows), which keeps recall@10 near 1 on sentence-model vectors.
