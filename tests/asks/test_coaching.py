@@ -62,10 +62,14 @@ class TestMeaningful:
             "so I can close the books before the auditors arrive.",
             "If the numbers are off we'll ask for the wrong budget.",
             "Otherwise nobody gets paid this month.",
+            "I'd like a second view since the two reviewers disagree.",
         ],
     )
     def test_stakes_make_it_meaningful(self, reason: str) -> None:
         assert coach(f"Could you send me the Q2 accruals schedule? {reason}").status("M") == "met"
+
+    def test_since_a_date_is_not_a_reason(self) -> None:
+        assert coach("Can you send me the Q2 accruals schedule since Monday?").status("M") == "missing"
 
     def test_no_reason_is_missing_and_flagged(self) -> None:
         result = coach("Can you send me the Q2 accruals schedule?")

@@ -31,6 +31,8 @@ def when(text: str) -> datetime:
         ("before March 14 works", datetime(2025, 3, 14, 17, 0)),
         ("before 8:30am Monday", datetime(2025, 3, 10, 8, 30)),
         ("cover my shift on Sat 3/22", datetime(2025, 3, 22, 17, 0)),
+        ("could you pair with me this afternoon", datetime(2025, 3, 3, 17, 0)),
+        ("send it this evening", datetime(2025, 3, 3, 19, 0)),
     ],
 )
 def test_phrases_resolve_in_the_authors_timezone(text: str, expected: datetime) -> None:

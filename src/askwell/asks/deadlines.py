@@ -82,7 +82,10 @@ _ORDINAL = re.compile(
     _I,
 )
 _WEEKDAY = re.compile(rf"\b(?:(this|next|coming)\s+)?({_WD})\b(?!'s)", _I)
-_RELATIVE_DAY = re.compile(r"\b(today|tonight|tomorrow|tomorow|tmrw|tmr|tmrow)\b", _I)
+# "this" counts as today when a part of the day follows ("this afternoon"): the time piece joins it.
+_RELATIVE_DAY = re.compile(
+    r"\b(today|tonight|tomorrow|tomorow|tmrw|tmr|tmrow|this(?=\s+(?:morning|afternoon|evening)\b))\b", _I
+)
 _PERIOD = re.compile(
     r"\b(?:(end\s+of|eo)\s*(?:the\s+)?)?(this|next|the)\s+(week(?:end)?|month|quarter|year)\b", _I
 )
@@ -207,7 +210,7 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
         pieces.append(_Piece(m.start(), m.end(), _weekday(m[1], m[2], today), None))
     for m in _RELATIVE_DAY.finditer(text):
         word = m[1].lower()
-        day = today if word in ("today", "tonight") else today + timedelta(days=1)
+        day = today if word in ("today", "tonight", "this") else today + timedelta(days=1)
         pieces.append(_Piece(m.start(), m.end(), day, time(20, 0) if word == "tonight" else None))
     for m in _PERIOD.finditer(text):
         if m[2].lower() == "the" and not m[1]:

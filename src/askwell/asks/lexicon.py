@@ -300,6 +300,8 @@ SCOPE_WORDS = (
 # Why it matters: purpose connectives and stakes.
 REASON_CUES = (
     r"\bbecause\b|\bbc\b|\bcuz\b|\bso that\b|\bin order to\b|\botherwise\b|\bblock(?:ing|s|ed|er)?\b|"
+    # "since" gives a reason when a clause follows ("since the two reviewers disagree"), not a date.
+    r"\bsince (?:the|we|I|our|it|they|there|you|this|that|he|she|my)\b|"
     r"\bso (?:I|we|they|you|he|she|nobody|no one|everyone|the [\w\s-]{1,40}?) (?:can|could|will|won't|don't|"
     r"doesn't|aren't|isn't|is|are|get|have|know)\b|"
     r"\b(?:I|we|I'm|we're|I am|we are)\s+(?:really\s+)?(?:want|trying|try|hoping)\s+to\b|"
