@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
@@ -172,20 +172,24 @@ def _ask_values(ask: Ask, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _write_values(
-    title: str,
-    body: str,
-    what: str,
-    why: str,
-    action: str,
-    effort_hours: str,
-    due: str,
-    tags: str,
-    visibility: str,
-    team_id: str,
-    audience: list[str],
-    own_guess: str,
-) -> dict[str, Any]:
+FormFields = dict[str, Any]
+
+
+def ask_form(
+    title: Short = "",
+    body: Long = "",
+    what: Long = "",
+    why: Long = "",
+    action: Long = "",
+    effort_hours: Annotated[str, Form(max_length=20)] = "",
+    due: Annotated[str, Form(max_length=20)] = "",
+    tags: Annotated[str, Form(max_length=1000)] = "",
+    visibility: Annotated[str, Form(max_length=20)] = "",
+    team_id: Annotated[str, Form(max_length=12)] = "",
+    audience: Annotated[list[str], Form(max_length=MAX_AUDIENCE + 1)] = [],  # noqa: B006 (FastAPI copies defaults)
+    own_guess: Annotated[str, Form(max_length=5)] = "",
+) -> FormFields:
+    """The ask form's fields as posted (new and edit share them), trimmed for re-display."""
     return {
         "title": title,
         "body": body,
@@ -252,9 +256,6 @@ def _coach_values(
         return None
 
 
-FormFields = dict[str, Any]
-
-
 @router.get("/asks/new")
 def new_ask_form(request: Request, db: Db, actor: PageActor) -> Response:
     teams = _my_teams(db, actor)
@@ -269,23 +270,9 @@ def create_ask(
     actor: PageActor,
     person: PagePerson,
     now: Now,
-    title: Short = "",
-    body: Long = "",
-    what: Long = "",
-    why: Long = "",
-    action: Long = "",
-    effort_hours: Annotated[str, Form(max_length=20)] = "",
-    due: Annotated[str, Form(max_length=20)] = "",
-    tags: Annotated[str, Form(max_length=1000)] = "",
-    visibility: Annotated[str, Form(max_length=20)] = "",
-    team_id: Annotated[str, Form(max_length=12)] = "",
-    audience: Annotated[list[str], Form(max_length=MAX_AUDIENCE + 1)] = [],  # noqa: B006 (FastAPI copies defaults)
-    own_guess: Annotated[str, Form(max_length=5)] = "",
+    values: Annotated[FormFields, Depends(ask_form)],
     save: Annotated[str, Form(max_length=20)] = "publish",
 ) -> Response:
-    values = _write_values(
-        title, body, what, why, action, effort_hours, due, tags, visibility, team_id, audience, own_guess
-    )
     data, errors = _parse_write(values, publish=save != "draft")
     if data is not None:
         try:
@@ -661,23 +648,9 @@ def edit_ask(
     person: PagePerson,
     now: Now,
     ask_id: AskId,
-    title: Short = "",
-    body: Long = "",
-    what: Long = "",
-    why: Long = "",
-    action: Long = "",
-    effort_hours: Annotated[str, Form(max_length=20)] = "",
-    due: Annotated[str, Form(max_length=20)] = "",
-    tags: Annotated[str, Form(max_length=1000)] = "",
-    visibility: Annotated[str, Form(max_length=20)] = "",
-    team_id: Annotated[str, Form(max_length=12)] = "",
-    audience: Annotated[list[str], Form(max_length=MAX_AUDIENCE + 1)] = [],  # noqa: B006 (FastAPI copies defaults)
-    own_guess: Annotated[str, Form(max_length=5)] = "",
+    values: Annotated[FormFields, Depends(ask_form)],
 ) -> Response:
     ask = _author_ask(db, actor, ask_id, "edit it")
-    values = _write_values(
-        title, body, what, why, action, effort_hours, due, tags, visibility, team_id, audience, own_guess
-    )
     data, errors = _parse_write(values, publish=None)
     if data is not None:
         try:
