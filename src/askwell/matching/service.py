@@ -85,32 +85,8 @@ def refresh_people(
     if not ids:
         return 0
     sources = repository.profile_sources(db, org_id=org_id, person_ids=ids)
-    stored = {
-        row.owner_id: row
-        for row in repository.embeddings(db, org_id=org_id, owner_kind=repository.PERSON, owner_ids=ids)
-    }
-    texts = {s.person_id: expertise_text(s, now=now) for s in sources}
-    hashes = {pid: text_hash(text, model_version=MODEL_VERSION) for pid, text in texts.items()}
-    changed = [pid for pid in texts if pid not in stored or stored[pid].text_hash != hashes[pid]]
-    vectors = encode([texts[pid] for pid in changed]) if changed else None
-    for position, pid in enumerate(changed):
-        assert vectors is not None
-        repository.save_embedding(
-            db,
-            org_id=org_id,
-            owner_kind=repository.PERSON,
-            owner_id=pid,
-            text_hash=hashes[pid],
-            vector=vectors[position],
-            now=now,
-            existing=stored.get(pid),
-        )
-    # Checked and unchanged: mark them current so that the stale scan does not return them again.
-    for pid in texts:
-        if pid in stored and pid not in changed and stored[pid].updated_at < now:
-            stored[pid].updated_at = now
-    db.flush()
-    return len(changed)
+    texts = {src.person_id: expertise_text(src, now=now) for src in sources}
+    return _store(db, org_id=org_id, owner_kind=repository.PERSON, texts=texts, now=now, encode=encode)
 
 
 def _ask_text(ask: Ask) -> str:
@@ -134,29 +110,37 @@ def refresh_asks(
         else repository.asks_needing_embedding(db, org_id=org_id, limit=limit)
     )
     asks = repository.asks_for_embedding(db, org_id=org_id, ask_ids=ids)
+    texts = {ask.id: _ask_text(ask) for ask in asks}
+    return _store(db, org_id=org_id, owner_kind=repository.ASK, texts=texts, now=now, encode=encode)
+
+
+def _store(
+    db: Session, *, org_id: int, owner_kind: str, texts: dict[int, str], now: datetime, encode: Encode
+) -> int:
+    """Embed and store the texts whose hash changed; returns how many vectors were written."""
     stored = {
         row.owner_id: row
-        for row in repository.embeddings(db, org_id=org_id, owner_kind=repository.ASK, owner_ids=ids)
+        for row in repository.embeddings(db, org_id=org_id, owner_kind=owner_kind, owner_ids=list(texts))
     }
-    texts = {ask.id: _ask_text(ask) for ask in asks}
-    hashes = {aid: text_hash(text, model_version=MODEL_VERSION) for aid, text in texts.items()}
-    changed = [aid for aid in texts if aid not in stored or stored[aid].text_hash != hashes[aid]]
-    vectors = encode([texts[aid] for aid in changed]) if changed else None
-    for position, aid in enumerate(changed):
-        assert vectors is not None
-        repository.save_embedding(
-            db,
-            org_id=org_id,
-            owner_kind=repository.ASK,
-            owner_id=aid,
-            text_hash=hashes[aid],
-            vector=vectors[position],
-            now=now,
-            existing=stored.get(aid),
-        )
-    for aid in texts:
-        if aid in stored and aid not in changed and stored[aid].updated_at < now:
-            stored[aid].updated_at = now
+    hashes = {oid: text_hash(text, model_version=MODEL_VERSION) for oid, text in texts.items()}
+    changed = [oid for oid in texts if oid not in stored or stored[oid].text_hash != hashes[oid]]
+    if changed:
+        vectors = encode([texts[oid] for oid in changed])
+        for oid, vector in zip(changed, vectors, strict=True):
+            repository.save_embedding(
+                db,
+                org_id=org_id,
+                owner_kind=owner_kind,
+                owner_id=oid,
+                text_hash=hashes[oid],
+                vector=vector,
+                now=now,
+                existing=stored.get(oid),
+            )
+    # Checked and unchanged: mark them current so that the stale scan does not return them again.
+    for oid in texts:
+        if oid in stored and oid not in changed and stored[oid].updated_at < now:
+            stored[oid].updated_at = now
     db.flush()
     return len(changed)
 
