@@ -259,7 +259,20 @@ def answer_as_connector(
     asker, me, target = parties.get(intro.asker_id), parties[actor.person_id], parties.get(intro.target_id)
     intro.connector_note = data.note
     intro.connector_responded_at = now
-    link = f"/network/intros/{intro.id}"
+
+    def tell(person: Person | None, kind: NetworkNotice, text: str) -> None:
+        if person is not None:
+            send(
+                db,
+                to=person,
+                kind=kind,
+                link=f"/network/intros/{intro.id}",
+                now=now,
+                ask_id=intro.ask_id,
+                actor_id=me.id,
+                text=text,
+            )
+
     if data.decision == ConnectorDecision.REDIRECT:
         assert data.suggested_person_id is not None  # the schema guarantees it
         if data.suggested_person_id in (intro.asker_id, actor.person_id):
@@ -271,53 +284,18 @@ def answer_as_connector(
             raise InvalidIntroParty("That person has opted out of being suggested.", "suggested_person_id")
         intro.suggested_target_id = suggested.id
         intro.status = IntroStatus.REDIRECTED.value
-        if asker is not None:
-            send(
-                db,
-                to=asker,
-                kind=NetworkNotice.INTRO_REDIRECTED,
-                link=link,
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-                text=f"{me.name} suggests you talk to {suggested.name} instead",
-            )
+        tell(
+            asker, NetworkNotice.INTRO_REDIRECTED, f"{me.name} suggests you talk to {suggested.name} instead"
+        )
     elif data.decision == ConnectorDecision.DECLINE:
         intro.status = IntroStatus.CONNECTOR_DECLINED.value
-        if asker is not None:
-            send(
-                db,
-                to=asker,
-                kind=NetworkNotice.INTRO_DECLINED,
-                link=link,
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-                text=f"{me.name} cannot make this introduction",
-            )
+        tell(asker, NetworkNotice.INTRO_DECLINED, f"{me.name} cannot make this introduction")
     else:
         intro.status = IntroStatus.CONNECTOR_ACCEPTED.value
         if asker is not None and target is not None:
-            send(
-                db,
-                to=asker,
-                kind=NetworkNotice.INTRO_ACCEPTED,
-                link=link,
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-                text=f"{me.name} agreed to introduce you to {target.name}",
-            )
-        if target is not None and asker is not None:
-            send(
-                db,
-                to=target,
-                kind=NetworkNotice.INTRO_ACCEPTED,
-                link=link,
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-                text=f"{me.name} would like to introduce you to {asker.name}",
+            tell(asker, NetworkNotice.INTRO_ACCEPTED, f"{me.name} agreed to introduce you to {target.name}")
+            tell(
+                target, NetworkNotice.INTRO_ACCEPTED, f"{me.name} would like to introduce you to {asker.name}"
             )
     db.flush()
     return intro
