@@ -39,6 +39,10 @@ def _tell(
     return True
 
 
+def _tell_author(db: Session, ask: Ask, kind: NotificationKind, text: str, now: datetime) -> bool:
+    return _tell(db, ask_id=ask.id, org_id=ask.org_id, person_id=ask.author_id, kind=kind, text=text, now=now)
+
+
 def remind_due_soon(db: Session, *, now: datetime) -> int:
     sent = 0
     for ask in repository.due_soon(db, start=now, end=now + DUE_SOON):
@@ -46,15 +50,7 @@ def remind_due_soon(db: Session, *, now: datetime) -> int:
             db, update(Ask).where(Ask.id == ask.id, Ask.due_reminded_at.is_(None)).values(due_reminded_at=now)
         )
         text = f"Your ask “{ask.title}” is due within a day: close it, or extend it if you still need help"
-        if claimed and _tell(
-            db,
-            ask_id=ask.id,
-            org_id=ask.org_id,
-            person_id=ask.author_id,
-            kind=NotificationKind.ASK_DUE_SOON,
-            text=text,
-            now=now,
-        ):
+        if claimed and _tell_author(db, ask, NotificationKind.ASK_DUE_SOON, text, now):
             sent += 1
     return sent
 
@@ -70,15 +66,7 @@ def expire_overdue(db: Session, *, now: datetime) -> int:
             .values(status=AskStatus.EXPIRED.value, updated_at=now),
         )
         text = f"Your ask “{ask.title}” has passed its due date: did you get the help? Close or extend it"
-        if claimed and _tell(
-            db,
-            ask_id=ask.id,
-            org_id=ask.org_id,
-            person_id=ask.author_id,
-            kind=NotificationKind.ASK_EXPIRED,
-            text=text,
-            now=now,
-        ):
+        if claimed and _tell_author(db, ask, NotificationKind.ASK_EXPIRED, text, now):
             expired += 1
     return expired
 
