@@ -24,7 +24,7 @@ from askwell.asks.models import Ask, AskStatus, OfferKind, Visibility
 from askwell.asks.schemas import AskClose, AskCreate, AskExtend, AskWrite, OfferCreate, ThanksCreate
 from askwell.ledger.models import LedgerEntry
 from askwell.notifications.models import Notification
-from askwell.notifications.service import unread_count
+from askwell.notifications.repository import unread_count
 from tests.asks.conftest import GOOD_ASK
 from tests.conftest import World
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
+from askwell.notifications import repository
 from askwell.notifications.models import Notification, NotificationKind
 from askwell.people.models import Person
 
@@ -47,33 +48,6 @@ def notify(
     return note
 
 
-def unread_count(db: Session, *, org_id: int, person_id: int) -> int:
-    return (
-        db.scalar(
-            select(func.count()).where(
-                Notification.org_id == org_id,
-                Notification.person_id == person_id,
-                Notification.read_at.is_(None),
-            )
-        )
-        or 0
-    )
-
-
-def inbox(
-    db: Session, *, org_id: int, person_id: int, limit: int = 50, offset: int = 0
-) -> list[Notification]:
-    return list(
-        db.scalars(
-            select(Notification)
-            .where(Notification.org_id == org_id, Notification.person_id == person_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(max(1, min(limit, 100)))
-            .offset(max(0, offset))
-        )
-    )
-
-
 def mark_read(
     db: Session, *, org_id: int, person_id: int, now: datetime, notification_id: int | None = None
 ) -> int:
@@ -82,14 +56,7 @@ def mark_read(
         Notification.org_id == org_id, Notification.person_id == person_id, Notification.read_at.is_(None)
     )
     if notification_id is not None:
-        mine = db.scalar(
-            select(Notification.id).where(
-                Notification.org_id == org_id,
-                Notification.person_id == person_id,
-                Notification.id == notification_id,
-            )
-        )
-        if mine is None:
+        if not repository.is_mine(db, org_id=org_id, person_id=person_id, notification_id=notification_id):
             raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification_id)
     result = db.execute(stmt.values(read_at=now).execution_options(synchronize_session=False))

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from askwell.notifications.service import unread_count
+from askwell.notifications.repository import unread_count
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

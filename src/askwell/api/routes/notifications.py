@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from askwell.http.deps import ApiActor, Db, Now
 from askwell.http.params import Id
-from askwell.notifications import service
+from askwell.notifications import repository, service
 
 router = APIRouter(tags=["notifications"])
 
@@ -41,9 +41,9 @@ def inbox(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Inbox:
-    rows = service.inbox(db, org_id=actor.org_id, person_id=actor.person_id, limit=limit, offset=offset)
+    rows = repository.inbox(db, org_id=actor.org_id, person_id=actor.person_id, limit=limit, offset=offset)
     return Inbox(
-        unread=service.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
+        unread=repository.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
         items=[
             NotificationRead(
                 id=n.id,

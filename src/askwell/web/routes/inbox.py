@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from askwell.asks.models import Ask
 from askwell.asks.repository import visible_asks
 from askwell.http.deps import Db, Now, PageActor
-from askwell.notifications import service
+from askwell.notifications import repository, service
 from askwell.web.templating import render
 
 router = APIRouter()
@@ -23,7 +23,7 @@ PAGE_SIZE = 30
 def inbox(
     request: Request, db: Db, actor: PageActor, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> Response:
-    items = service.inbox(
+    items = repository.inbox(
         db, org_id=actor.org_id, person_id=actor.person_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
     more = len(items) > PAGE_SIZE
@@ -40,7 +40,7 @@ def inbox(
         {
             "items": items,
             "hidden": {n.id for n in items if n.ask_id is not None and n.ask_id not in visible},
-            "unread": service.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
+            "unread": repository.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
             "page": page,
             "prev_url": f"/inbox?page={page - 1}" if page > 1 else None,
             "next_url": f"/inbox?page={page + 1}" if more else None,
