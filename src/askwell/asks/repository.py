@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
-from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, Visibility
+from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, Visibility
 from askwell.asks.rules import ACTIVE
 from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
@@ -87,6 +87,40 @@ def get_offer(db: Session, *, actor: Actor, offer_id: int) -> tuple[Offer, Ask]:
         raise OfferNotFound() from None
     offer = next(o for o in ask.offers if o.id == offer_id)
     return offer, ask
+
+
+def audience_ids(db: Session, *, ask: Ask) -> set[int]:
+    """Who an ask is shared with (named on a private ask, or asked directly)."""
+    return set(
+        db.scalars(
+            select(AskAudience.person_id).where(
+                AskAudience.org_id == ask.org_id, AskAudience.ask_id == ask.id
+            )
+        )
+    )
+
+
+def audience_not_told(db: Session, *, ask: Ask) -> list[AskAudience]:
+    return list(
+        db.scalars(
+            select(AskAudience).where(
+                AskAudience.org_id == ask.org_id,
+                AskAudience.ask_id == ask.id,
+                AskAudience.asked_directly_at.is_(None),
+            )
+        )
+    )
+
+
+def revisions(db: Session, *, ask: Ask) -> list[AskRevision]:
+    """Earlier versions of an ask, newest first (the caller has already checked visibility)."""
+    return list(
+        db.scalars(
+            select(AskRevision)
+            .where(AskRevision.org_id == ask.org_id, AskRevision.ask_id == ask.id)
+            .order_by(AskRevision.version.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from askwell.asks import repository, rules
@@ -159,13 +159,7 @@ def _apply(db: Session, ask: Ask, data: AskWrite, *, actor: Actor, tz: ZoneInfo,
         AskTag(org_id=ask.org_id, ask_id=ask.id, name=name, key=name.casefold(), position=i)
         for i, name in enumerate(data.tags)
     )
-    existing = set(
-        db.scalars(
-            select(AskAudience.person_id).where(
-                AskAudience.org_id == ask.org_id, AskAudience.ask_id == ask.id
-            )
-        )
-    )
+    existing = repository.audience_ids(db, ask=ask)
     db.add_all(
         AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=p) for p in audience if p not in existing
     )
@@ -251,14 +245,7 @@ def _snapshot(ask: Ask) -> dict[str, Any]:
 
 
 def history(db: Session, *, actor: Actor, ask_id: int) -> list[AskRevision]:
-    ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
-    return list(
-        db.scalars(
-            select(AskRevision)
-            .where(AskRevision.org_id == ask.org_id, AskRevision.ask_id == ask.id)
-            .order_by(AskRevision.version.desc())
-        )
-    )
+    return repository.revisions(db, ask=repository.get_ask(db, actor=actor, ask_id=ask_id))
 
 
 def _require_author(ask: Ask, actor: Actor, action: str) -> None:
@@ -510,12 +497,7 @@ def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now:
     if person_id == actor.person_id:
         raise InvalidInput("You cannot ask yourself.")
     target = people_repo.get_person(db, actor=actor, person_id=person_id)
-    exists = db.scalar(
-        select(AskAudience.id).where(
-            AskAudience.org_id == ask.org_id, AskAudience.ask_id == ask.id, AskAudience.person_id == target.id
-        )
-    )
-    if exists is None:
+    if target.id not in repository.audience_ids(db, ask=ask):
         db.add(AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=target.id))
         db.flush()
     _notify_audience(db, ask=ask, me=_me(db, actor), actor=actor, now=now)
@@ -523,14 +505,7 @@ def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now:
 
 def _notify_audience(db: Session, *, ask: Ask, me: Person, actor: Actor, now: datetime) -> None:
     """Tell everyone the ask is shared with and not yet told; each person is told once."""
-    rows = db.scalars(
-        select(AskAudience).where(
-            AskAudience.org_id == ask.org_id,
-            AskAudience.ask_id == ask.id,
-            AskAudience.asked_directly_at.is_(None),
-        )
-    ).all()
-    for row in rows:
+    for row in repository.audience_not_told(db, ask=ask):
         row.asked_directly_at = now
         _ask_directly_notify(db, ask=ask, me=me, person_id=row.person_id, actor=actor, now=now)
     db.flush()
