@@ -300,36 +300,20 @@ def coach(
     request: Request,
     person: PagePerson,
     now: Now,
-    title: Short = "",
-    body: Long = "",
-    what: Long = "",
-    why: Long = "",
-    action: Long = "",
-    effort_hours: Annotated[str, Form(max_length=20)] = "",
-    due: Annotated[str, Form(max_length=20)] = "",
-    own_guess: Annotated[str, Form(max_length=5)] = "",
+    values: Annotated[FormFields, Depends(ask_form)],
 ) -> Response:
     """The coaching panel for what is in the form right now; nothing is saved.
 
     It answers 200 even for values it cannot coach (htmx swaps only successful answers), and says why.
     """
-    values = {
-        "title": title,
-        "body": body,
-        "what": what,
-        "why": why,
-        "action": action,
-        "effort_hours": effort_hours,
-        "due": due,
-        "own_guess": own_guess,
-    }
     problem = ""
     errors: dict[str, str] = {}
-    _parse_date(due, errors)
+    _parse_date(values["due"], errors)
     try:
         CoachRequest(
             **blank_to_none(
-                {"effort_hours": effort_hours, "own_guess": own_guess}, ("effort_hours", "own_guess")
+                {"effort_hours": values["effort_hours"], "own_guess": values["own_guess"]},
+                ("effort_hours", "own_guess"),
             )
         )
     except ValidationError as exc:
