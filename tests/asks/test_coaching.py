@@ -46,6 +46,10 @@ class TestSpecific:
     def test_a_statement_with_no_ask_is_missing(self) -> None:
         assert coach("The printer on 3 North has been jamming again.").status("S") == "missing"
 
+    def test_a_bracketed_tag_is_not_a_name(self) -> None:
+        result = coach("[Request] Any chance someone could help out?")
+        assert result.status("S") != "met"
+
     def test_structured_what_counts(self) -> None:
         assert coach("any thoughts?", what="the pricing page copy").status("S") == "met"
 
@@ -67,6 +71,20 @@ class TestMeaningful:
     )
     def test_stakes_make_it_meaningful(self, reason: str) -> None:
         assert coach(f"Could you send me the Q2 accruals schedule? {reason}").status("M") == "met"
+
+    @pytest.mark.parametrize(
+        "need",
+        [
+            "We're strapped for cash until payday.",
+            "My now 8 year old son is turning 8 today.",
+            "I've been on hard times and I'm scraping by.",
+        ],
+    )
+    def test_a_narrative_of_need_is_a_reason(self, need: str) -> None:
+        assert coach(f"Could someone send a pizza? {need}").status("M") == "met"
+
+    def test_any_chance_is_a_request_formula_not_stakes(self) -> None:
+        assert coach("Any chance someone could send me the Q2 deck?").status("M") == "missing"
 
     def test_since_a_date_is_not_a_reason(self) -> None:
         assert coach("Can you send me the Q2 accruals schedule since Monday?").status("M") == "missing"
@@ -98,10 +116,18 @@ class TestActionOriented:
             "Would anyone be up for reviewing my blog post draft?",
             "if anyone has examples send them my way",
             "Can someone help me understand why CI takes 40 min?",
+            # Verbs outside our word lists still ask a person to act.
+            "Could you triage the new bug reports?",
+            "I was wondering if anyone could bless him with a pizza.",
+            "Would anyone be kind enough to proofread my cover letter?",
         ],
     )
     def test_requests_that_name_an_action(self, text: str) -> None:
         assert coach(text).status("A") == "met"
+
+    @pytest.mark.parametrize("text", ["Will the team triage it?", "Can we triage it together?"])
+    def test_an_unlisted_verb_counts_only_when_a_person_is_asked(self, text: str) -> None:
+        assert coach(text).status("A") != "met"
 
     @pytest.mark.parametrize(
         "text",
@@ -111,6 +137,8 @@ class TestActionOriented:
             "Could someone help me with some transfer credit questions?",
             "Who can help?",
             "I need the final numbers.",
+            "Any help would be appreciated.",
+            "I would love some pizza tonight.",
         ],
     )
     def test_questions_without_an_action_are_weak(self, text: str) -> None:
@@ -215,6 +243,19 @@ class TestSignalsAndScore:
     def test_missing_signals_come_with_a_hint(self) -> None:
         absent = [s for s in coach("Can you send the deck?").signals if not s.present]
         assert absent and all(s.hint for s in absent)
+
+    @pytest.mark.parametrize(
+        "text", ["I'm stuck and don't know what I'm doing.", "We can't ship it, it's the team's call."]
+    )
+    def test_apostrophes_are_not_quoted_evidence(self, text: str) -> None:
+        signals = {s.name: s.present for s in coach(text).signals}
+        assert not signals["evidence"]
+
+    def test_a_real_quotation_is_evidence(self) -> None:
+        signals = {
+            s.name: s.present for s in coach('The build fails with "connection reset by peer".').signals
+        }
+        assert signals["evidence"]
 
     def test_signals_raise_the_score(self) -> None:
         bare = coach("Can you send me the Q2 deck by Friday?")

@@ -77,6 +77,20 @@ def test_a_time_earlier_today_is_flagged() -> None:
     assert deadline is not None and deadline.past
 
 
+@pytest.mark.parametrize("word", ["tonight", "today"])
+def test_tonight_said_late_in_the_day_runs_to_midnight(word: str) -> None:
+    late = datetime(2025, 3, 3, 21, 30, tzinfo=BERLIN)
+    deadline = find_deadline(f"can someone cover my shift {word}?", now=late, tz=BERLIN)
+    assert deadline is not None and not deadline.past
+    assert deadline.when == datetime(2025, 3, 3, 23, 59, tzinfo=BERLIN)
+
+
+def test_this_morning_said_in_the_afternoon_is_flagged() -> None:
+    afternoon = datetime(2025, 3, 3, 15, 0, tzinfo=BERLIN)
+    deadline = find_deadline("can you send it this morning", now=afternoon, tz=BERLIN)
+    assert deadline is not None and deadline.past
+
+
 def test_backward_references_are_not_deadlines() -> None:
     text = "We lost the deal last Friday and it has been broken since yesterday."
     assert find_deadline(text, now=NOW, tz=BERLIN) is None

@@ -38,12 +38,15 @@ VAGUE_WINDOW_HOURS = 24.0
 BUNDLE_LIMIT = 3
 # A few sentences of background count as context for the helper.
 CONTEXT_WORDS = 60
-# SMART carries 70 points and the success signals 30. Evidence and detail weigh most among the signals:
-# in Althoff et al. (ICWSM 2014) length and evidence were among the strongest text predictors of help.
-WEIGHTS: dict[Criterion, float] = {"S": 15, "M": 20, "A": 15, "R": 10, "T": 10}
-SIGNAL_WEIGHTS = {"gratitude": 5.0, "reciprocity": 5.0, "evidence": 10.0}
+# The score estimates the chance of help, so the SMART structure and the published predictors of success
+# weigh the same, 50 points each. Within SMART a reason weighs most: a stated need is the strongest text
+# predictor of help (Althoff et al., ICWSM 2014; Langer et al.'s "because", 1978); realism weighs least,
+# as an oversized ask is also flagged on its own. Among the signals evidence and detail weigh most: in
+# Althoff et al. length and evidence were among the strongest text predictors of help.
+WEIGHTS: dict[Criterion, float] = {"S": 10, "M": 15, "A": 10, "R": 5, "T": 10}
+SIGNAL_WEIGHTS = {"gratitude": 10.0, "reciprocity": 10.0, "evidence": 15.0}
 # Detail is graded rather than a threshold: each word of background helps, up to about 150 words.
-DETAIL_WEIGHT = 10.0
+DETAIL_WEIGHT = 15.0
 DETAIL_FULL_WORDS = 150
 _STATUS_VALUE: dict[Status, float] = {"met": 1.0, "weak": 0.5, "missing": 0.0}
 
@@ -115,7 +118,9 @@ _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|$)")
 _OFFER = re.compile(r"^\W*(?:happy to|glad to|i can|i'll|i will|i'm happy|i am happy|i'd be happy)\b", _I)
 _IDIOM = re.compile(r"\bdrop (?:what (?:they|you|he|she)(?:'re| are|'s| is) doing|everything)\s+and\s+", _I)
 _BE_WILLING = re.compile(
-    r"\bbe (?:up for|willing to|able to|free to|around to|available to|open to|down to|keen to)\s+", _I
+    r"\bbe (?:up for|willing to|able to|free to|around to|available to|open to|down to|keen to|"
+    r"(?:kind|nice|generous) enough to|so kind as to)\s+",
+    _I,
 )
 _MODAL = re.compile(
     r"\b(?:can|could|would|will|cld|wud)\s+(?:you|u|ya|y'all|we|someone|somebody|anyone|anybody|one|each|the|"
@@ -150,7 +155,10 @@ _WEAK_REQUEST = re.compile(
     r"would|knows)\b|\bneed(?:s|ed)? help\b|\blooking for\b|\bhoping (?:to get|for|someone|somebody)\b|"
     r"\bany (?:thoughts|ideas|input|feedback|advice|tips|suggestions|recs|recommendations)\b|\blmk\b|"
     r"\blet me know\b|^\W*help\b|\bwhat(?:'s| is) the best way\b|\b(?:some(?:one|body)|we|you) should\b|"
-    r"\bhow do (?:I|we)\b|\bwhere (?:can|do|should) (?:I|we)\b",
+    r"\bhow do (?:I|we)\b|\bwhere (?:can|do|should) (?:I|we)\b|"
+    # Wanting something without saying who should do what: "I'd love some pizza", "any help is appreciated".
+    r"\b(?:I'd|I would|we'd|we would|would)\s+(?:really\s+|so\s+|greatly\s+)?(?:love|appreciate|welcome|"
+    r"be (?:grateful|thankful) for)\s+(?:some|a|an|any)\b|\bany help\b",
     _I,
 )
 _NEED_NOUN = re.compile(
@@ -195,7 +203,7 @@ _ARTIFACT = re.compile(rf"\b(?:{lx.ARTIFACTS})\b", _I)
 _NUMBER = re.compile(r"\d")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&-]*\b")
 _NOT_NAMES = frozenset({"I", "Hi", "Hey", "Hello", "Thanks", "Team", "ASAP", "URGENT", "EOD", "OK", "Q"})
-_QUOTED = re.compile(r"['\"“][^'\"”]{3,60}['\"”]")
+_QUOTED = re.compile(lx.QUOTED)
 _URL = re.compile(r"https?://\S+|\b[\w-]+\.(?:com|org|io|net|dev)/\S*")
 _REASON = re.compile(
     lx.REASON_CUES
@@ -319,6 +327,28 @@ def _first_verb(fragment: str, limit: int = 12) -> tuple[str | None, int]:
     return None, -1
 
 
+def _unlisted_verb(tail: str, *, addressed: bool) -> tuple[str | None, int]:
+    """The verb after "could anyone ..." when our word lists lack it ("could anyone bless him with ...").
+
+    ``tail`` starts at the addressee for a modal ("anyone bless him") and right after it otherwise. Only a
+    request to a person counts: "will the build pass" asks nobody to do anything.
+    """
+    words = list(_WORD.finditer(tail))
+    if not addressed:
+        if not words or words[0].group(0).lower() not in lx.PERSON_SUBJECTS:
+            return None, -1
+        words = words[1:]
+    for m in words[:4]:
+        word = m.group(0)
+        lower = word.lower()
+        if lower in lx.REQUEST_FILLERS:
+            continue
+        if lower in lx.NOT_VERB_STARTS or not word.islower() or "'" in word or len(word) < 2:
+            return None, -1
+        return _lemma(word), m.start()
+    return None, -1
+
+
 def _resolve_help(fragment: str) -> tuple[str | None, Literal["direct", "weak"]]:
     """ "help me redo X" asks for redo; "help with X" or a bare "help" names no action."""
     m = _HELP_NEXT.match(fragment)
@@ -339,6 +369,8 @@ def _request(sentence: str, start: int) -> _Request | None:
         for m in rx.finditer(s):
             tail = s[m.end() :] if rx is not _MODAL else s[m.start() :].split(None, 1)[-1]
             verb, at = _first_verb(tail)
+            if verb is None:
+                verb, at = _unlisted_verb(tail, addressed=rx is not _MODAL)
             if verb is None:
                 continue
             clause = tail[at:]
@@ -578,7 +610,7 @@ def _names(body: str) -> list[str]:
     for m in _CAPITALISED.finditer(body):
         before = body[: m.start()].rstrip()
         word = m.group(0)
-        if not before or before[-1] in '.!?:-–\n("' or word in _NOT_NAMES or word.startswith("I'"):
+        if not before or before[-1] in '.!?:-–\n("[{]}' or word in _NOT_NAMES or word.startswith("I'"):
             continue
         out.append(word)
     return out

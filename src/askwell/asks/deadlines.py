@@ -13,6 +13,8 @@ DeadlineKind = Literal["date", "milestone", "vague"]
 
 # When an ask names a day but no hour, the helper plans around the end of the working day.
 END_OF_DAY = time(17, 0)
+TONIGHT = time(20, 0)
+MIDNIGHT = time(23, 59)
 # A month-day that fell at most this long ago is read as a (mistaken) past date, not next year's.
 RECENT_PAST_DAYS = 60
 
@@ -132,6 +134,8 @@ class _Piece:
     day: date | None
     clock: time | None
     period_end: bool = False
+    # "today" and "tonight" run to midnight: said late in the day they mean "before I sleep", not a past time.
+    rest_of_day: bool = False
 
 
 def find_deadline(text: str, *, now: datetime, tz: ZoneInfo) -> Deadline | None:
@@ -211,7 +215,8 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
     for m in _RELATIVE_DAY.finditer(text):
         word = m[1].lower()
         day = today if word in ("today", "tonight", "this") else today + timedelta(days=1)
-        pieces.append(_Piece(m.start(), m.end(), day, time(20, 0) if word == "tonight" else None))
+        clock = TONIGHT if word == "tonight" else None
+        pieces.append(_Piece(m.start(), m.end(), day, clock, rest_of_day=word in ("today", "tonight")))
     for m in _PERIOD.finditer(text):
         if m[2].lower() == "the" and not m[1]:
             continue
@@ -239,10 +244,10 @@ def _time_pieces(text: str) -> list[_Piece]:
             clock = {
                 "noon": time(12, 0),
                 "midday": time(12, 0),
-                "midnight": time(23, 59),
+                "midnight": MIDNIGHT,
                 "afternoon": time(17, 0),
                 "evening": time(19, 0),
-                "tonight": time(20, 0),
+                "tonight": TONIGHT,
             }.get(word, time(9, 0) if "morning" in word else END_OF_DAY)
         else:
             hour = int(m[1]) % 12 + (12 if m[3].strip().lower().startswith("p") else 0)
@@ -299,6 +304,8 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
         best = min(days, key=lambda p: (p.period_end, p.clock is not None, -(p.end - p.start)))
         day = best.day or now.date()
         clock = clocks[0] if clocks else (best.clock or END_OF_DAY)
+        if not clocks and best.rest_of_day and day == now.date() and clock < now.time():
+            clock = MIDNIGHT
     if prefix:
         start -= len(prefix.group(0))
     when = datetime.combine(day, clock, tzinfo=tz)

@@ -252,6 +252,102 @@ NON_ACTION_VERBS = frozenset(
     ]
 )
 
+# Who a modal request addresses; "can we" and "will the build" address nobody in particular.
+PERSON_SUBJECTS = frozenset(
+    [
+        "you",
+        "u",
+        "ya",
+        "y'all",
+        "someone",
+        "somebody",
+        "anyone",
+        "anybody",
+        "one",
+        "each",
+        "everyone",
+        "everybody",
+    ]
+)
+# Words between the addressee and the verb ("could you guys please just ...").
+REQUEST_FILLERS = frozenset(
+    [
+        "guys",
+        "all",
+        "two",
+        "out",
+        "there",
+        "here",
+        "please",
+        "pls",
+        "possibly",
+        "maybe",
+        "perhaps",
+        "just",
+        "kindly",
+        "also",
+        "really",
+        "quickly",
+        "still",
+        "ever",
+        "else",
+        "at",
+        "least",
+    ]
+)
+# Words that cannot start a verb phrase, so reading a request into them would be a mistake.
+NOT_VERB_STARTS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "me",
+        "us",
+        "them",
+        "him",
+        "of",
+        "in",
+        "on",
+        "to",
+        "for",
+        "with",
+        "not",
+        "no",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "who",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "than",
+        "as",
+        "by",
+        "from",
+        "about",
+        "i",
+        "we",
+        "they",
+    ]
+)
+
 # Nouns whose count multiplies the work ("47 NDAs", "1,200 laptops"); pages are priced separately.
 WORK_UNITS = (
     "sites?|laptops?|machines?|servers?|contracts?|ndas?|documents?|docs?|files?|forms?|w-9s?|invoices?|"
@@ -309,13 +405,17 @@ REASON_CUES = (
     r"\bif\b[^.?!]{0,60}\b(?:we'll|we will|I'll|it'll|they'll|won't|lose|miss|slip|fail|cost|break|can't)\b|"
     r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
     r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?:about |that )?|"
-    r"improve (?:our|my|the)|odds|chances?|critical|security|compliance|audit(?:ed|ors?)?|"
+    r"improve (?:our|my|the)|critical|security|compliance|audit(?:ed|ors?)?|"
     r"revenue|arr|outage|(?:is|are|got|was) broken|breaks|failing|"
     r"deadline|(?:don't|do not) want to)\b|"
+    # Odds as stakes ("hurts our chances"), not the request formula "any chance of".
+    r"\b(?:improve|raise|increase|boost|hurt|ruin|lower|our|my|their|better|best)\s+(?:odds|chances?)\b|"
     r"\bneeds? (?:it|them|this|these|that)\b|\$\s?\d|\d\s?%|"
     # Narratives of need that raise success in studies of altruistic requests (job, money, family).
     r"\b(?:unemployed|laid off|lost my job|between jobs|job hunting|paycheck|payday|rent|bills|broke|"
-    r"out of money|no money|can't afford|my (?:kids?|son|daughter|wife|husband|family|mom|dad))\b"
+    r"out of (?:money|cash|food)|no money|can't afford|strapped for cash|hard times|scraping by|"
+    r"(?:short|tight|low) on (?:cash|money|funds)|"
+    r"(?:my|our) (?:[\w-]+ ){0,4}?(?:kids?|children|son|daughter|wife|husband|family|mom|dad))\b"
 )
 
 # Reasons that only restate timing or the asker's state: a start, not yet the stakes.
@@ -336,8 +436,10 @@ RECIPROCITY = (
     r"\b(?:happy to (?:return|swap|help|walk|owe|cover|do|share|trade|buy|pay)|in return|return the favou?r|"
     r"pay it forward|owe you|i'll (?:return|owe|buy|cover|pay)|swap|trade|repay|glad to help)\b"
 )
+# A quotation: the marks stand apart from words, so the apostrophes in "I'm" and "don't" are not quotes.
+QUOTED = r"(?<![\w'’])['\"“‘][^'\"”’\n]{3,60}['\"”’](?![\w'’])"
 EVIDENCE = (
     r"https?://|www\.|\b[\w-]+\.(?:com|org|io|net)/|\battached\b|\bscreenshot\b|\bimgur\b|\bproof\b|"
-    r"\b(?:already|i've|i have|we've)\s+(?:tried|checked|looked|read|searched|asked)\b|['\"][^'\"]{3,60}['\"]|"
+    r"\b(?:already|i've|i have|we've)\s+(?:tried|checked|looked|read|searched|asked)\b|" + QUOTED + "|"
     r"#\d+|\b\d+(?:\.\d+)?\s?(?:%|ms|s|min|mins|minutes|hours|days|pages|k|m)\b"
 )

@@ -37,11 +37,15 @@ def coach_command(
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        err.print(f"error: unknown timezone {tz!r} (use an IANA name such as Europe/Berlin)", markup=False)
+        err.print(
+            f"error: unknown timezone {tz!r} (use an IANA name such as Europe/Berlin)",
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(2) from None
     body = sys.stdin.read() if text in (None, "-") else text
     if not body or not body.strip():
-        err.print("error: the ask is empty; pass it as an argument or on stdin", markup=False)
+        err.print("error: the ask is empty; pass it as an argument or on stdin", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     result = review(AskDraft(body), now=datetime.now(UTC), tz=zone, own_guess=guess)
     if json_output:

@@ -37,5 +37,6 @@ def cli_unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}")
+    # Soft wrap: the terminal wraps the line, so a path or id in the message stays whole when copied.
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)

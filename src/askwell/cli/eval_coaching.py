@@ -43,7 +43,7 @@ def coaching_command(
     try:
         rows = read_jsonl(labels, LABEL_FIELDS)
     except EvalInputError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if json_output:
         result = evaluate_coaching(rows)

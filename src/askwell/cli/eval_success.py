@@ -46,7 +46,7 @@ def success_command(
         train_rows = read_jsonl(train, REQUIRED_FIELDS)
         test_rows = read_jsonl(test, REQUIRED_FIELDS) if test is not None else None
     except EvalInputError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     narratives = load_narratives(train)
     total = len(train_rows) + (len(test_rows) if test_rows is not None else 0)
@@ -60,7 +60,7 @@ def success_command(
                     train_rows, test_rows, narratives=narratives, progress=lambda: bar.advance(task)
                 )
     except (ValueError, TypeError) as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     argv = ["askwell", "eval", "success", "--train", str(train)]
     argv += ["--test", str(test)] if test is not None else []
