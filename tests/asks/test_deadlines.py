@@ -67,6 +67,49 @@ def test_vague_words_are_weak_not_dates(word: str) -> None:
     assert deadline.kind == "vague" and deadline.when is None
 
 
+def test_an_iso_date_after_by_is_that_day_not_the_year() -> None:
+    assert when("timesheets submitted by 2025-03-28 so we can invoice") == datetime(
+        2025, 3, 28, 17, 0, tzinfo=BERLIN
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("send me the batch record before 10. thx", datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN)),
+        ("review it by 3 today", datetime(2025, 3, 3, 15, 0, tzinfo=BERLIN)),
+        (
+            "take over the infra on-call for the rest of the quarter",
+            datetime(2025, 3, 31, 17, 0, tzinfo=BERLIN),
+        ),
+        ("replace the belt during Saturday's planned shutdown", datetime(2025, 3, 8, 17, 0, tzinfo=BERLIN)),
+    ],
+)
+def test_more_ways_to_say_when(text: str, expected: datetime) -> None:
+    assert when(text) == expected
+
+
+@pytest.mark.parametrize("text", ["we split 3 people by 5 teams", "before 10 people arrive"])
+def test_a_count_after_by_is_not_an_hour(text: str) -> None:
+    assert find_deadline(text, now=NOW, tz=BERLIN) is None
+
+
+def test_a_calendar_date_beside_a_weekday_wins() -> None:
+    assert when("please approve it by Friday, Feb 28") == datetime(2025, 2, 28, 17, 0, tzinfo=BERLIN)
+
+
+def test_an_ordinal_in_a_compound_is_not_a_date() -> None:
+    assert find_deadline("funding for the 5th-grade trip", now=NOW, tz=BERLIN) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "prefixed"), [("the report is due on March 14", True), ("certs expire on March 14", False)]
+)
+def test_a_deadline_word_is_told_from_an_event_date(text: str, prefixed: bool) -> None:
+    deadline = find_deadline(text, now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.prefixed is prefixed
+
+
 def test_a_date_that_has_passed_is_flagged() -> None:
     deadline = find_deadline("please send it by 2025-02-20", now=NOW, tz=BERLIN)
     assert deadline is not None and deadline.past
@@ -89,6 +132,15 @@ def test_this_morning_said_in_the_afternoon_is_flagged() -> None:
     afternoon = datetime(2025, 3, 3, 15, 0, tzinfo=BERLIN)
     deadline = find_deadline("can you send it this morning", now=afternoon, tz=BERLIN)
     assert deadline is not None and deadline.past
+
+
+@pytest.mark.parametrize("text", ["review it before Thursday's planning", "in time for Thursday's demo"])
+def test_a_possessive_weekday_after_a_deadline_word_is_a_deadline(text: str) -> None:
+    assert when(text) == datetime(2025, 3, 6, 17, 0, tzinfo=BERLIN)
+
+
+def test_a_bare_possessive_weekday_is_not_a_deadline() -> None:
+    assert find_deadline("Friday's offsite went well; notes attached", now=NOW, tz=BERLIN) is None
 
 
 def test_backward_references_are_not_deadlines() -> None:

@@ -14,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from askwell.asks import lexicon as lx
-from askwell.asks.deadlines import Deadline, find_deadline
+from askwell.asks.deadlines import Deadline, choose_deadline, find_deadlines
 
 Criterion = Literal["S", "M", "A", "R", "T"]
 Status = Literal["met", "weak", "missing"]
@@ -36,6 +36,8 @@ NO_DEADLINE_CAP_HOURS = 4.0
 # "ASAP" gives the helper about a day.
 VAGUE_WINDOW_HOURS = 24.0
 BUNDLE_LIMIT = 3
+# "all", "whole", "everything": scope that turns one task into a project well past a favour.
+SCOPE_FACTOR = 20
 # A few sentences of background count as context for the helper.
 CONTEXT_WORDS = 60
 # The score estimates the chance of help, so the SMART structure and the published predictors of success
@@ -124,19 +126,58 @@ _BE_WILLING = re.compile(
 )
 _MODAL = re.compile(
     r"\b(?:can|could|would|will|cld|wud)\s+(?:you|u|ya|y'all|we|someone|somebody|anyone|anybody|one|each|the|"
-    r"any|some|every(?:one|body))\b",
+    r"any|some|every(?:one|body)|an?)\b"  # "could an SRE look at ...": a request addressed to a role
+    rf"|\b(?:can|could|would|will)\s+(?:{lx.DEPARTMENTS})\b",
     _I,
 )
-_IF_SOMEONE = re.compile(r"\bif (?:some(?:one|body)|any(?:one|body)|you) (?:could|can|would)\b", _I)
+# "I was wondering whether someone in Permits could ...", "it would help if the PTA could ...".
+_IF_SOMEONE = re.compile(
+    r"\b(?:if|whether|any chance(?: that)?)\s+(?:(?:some(?:one|body)|any(?:one|body))(?:\s+(?:in|from|on|at|with)\s+"
+    r"[^,.?!]{1,40}?)?|you|u|whoever\b[^,.?!]{0,40}?|the\s+[\w&\s-]{1,30}?|"
+    rf"(?:{lx.DEPARTMENTS}))\s+(?:could|can|would)\b",
+    _I,
+)
 _FREE_TO = re.compile(
-    r"\bany(?:one|body)\s+(?:free|available|around|up for|willing|able|keen|down)\s+(?:to\s+|for\s+)?", _I
+    r"\b(?:any(?:one|body)|any [\w\s-]{1,30}?|(?:are|is) (?:you|any(?:one|body)|some(?:one|body)))\s+"
+    r"(?:free|available|around|up for|willing|able|keen|down)\s+(?:to\s+|for\s+)?",
+    _I,
 )
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", _I)
-_NEED_SOMEONE = re.compile(
-    r"\b(?:I|[Ww]e)\s+(?:really\s+|just\s+)?(?:need|want|would like|'d like)\s+(?:someone|somebody|you|u|everyone|"
-    r"everybody|each of you|one of you|all of you|the [\w&\s-]{1,30}? team|[A-Z][a-z]+)(?:\s+[\w-]+){0,3}?\s+"
-    r"to\s+([\w-]+)",
+# "please have maintenance replace the belt": the action is the causee's verb.
+_CAUSATIVE = re.compile(
+    r"\b(?:please|pls|plz|can you|could you)\s+(?:have|get|ask)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+team)?\s+"
+    r"(?:to\s+)?([a-z][\w-]+)",
+    _I,
 )
+_NEED_SOMEONE = re.compile(
+    r"(?:\b(?:I|[Ww]e)(?:\s+(?:really\s+|just\s+)?(?:need|want|would like)|'d (?:really\s+)?like)|^\W*(?:[A-Z]\w*:\s*)?"
+    r"[Nn]eed)\s+(?:someone|somebody|you|u|everyone|everybody|each of you|one of you|all of you|"
+    rf"the [\w&\s-]{{1,30}}? team|[A-Z][A-Za-z]+|(?i:{lx.DEPARTMENTS}))(?:\s+[\w-]+){{0,3}}?\s+to\s+([\w-]+)",
+)
+# "need someone full-time on the upgrade": staffing a piece of work, an action in itself.
+_NEED_SOMEONE_ON = re.compile(
+    r"\b(?:need|want|looking for)\s+(?:some(?:one|body)|a volunteer)\s+(?:(?:full|part)[- ]time\s+)?(?:on|for)\s+",
+    _I,
+)
+# "need a hand moving 12 boxes": the gerund is the action.
+_NEED_A_HAND = re.compile(r"\bneed (?:a|some) (?:hand|help)\s+(?:with\s+)?([a-z]+ing)\b", _I)
+# "help me get ready", "help make onboarding better": a state to reach, not a task.
+_HELP_TO_STATE = re.compile(
+    r"^help(?:\s+(?:me|us|him|her|them))?\s*(?:to\s+)?(?:get|make)\b(?:\s+[\w'-]+){0,3}?\s+"
+    r"(?:ready|better|started|organi[sz]ed|sorted|unstuck|going)\b",
+    _I,
+)
+# Common misspellings of the addressee, read as the word meant.
+_TYPOS = re.compile(r"\b(?:sombody|somebdy|somone|some1|any1|anybdy|anyon)\b", _I)
+_TYPO_FIX = {
+    "sombody": "somebody",
+    "somebdy": "somebody",
+    "somone": "someone",
+    "some1": "someone",
+    "any1": "anyone",
+    "anybdy": "anybody",
+    "anyon": "anyone",
+}
 _CONDITIONAL_IMPERATIVE = re.compile(
     r"\bif (?:any(?:one|body)|you|some(?:one|body)) (?:has|have|knows?|sees?|finds?|gets?)\b[^.?!]*?"
     r"\b(send|share|forward|drop|post|dm|ping|point|tag|email)\b",
@@ -145,6 +186,9 @@ _CONDITIONAL_IMPERATIVE = re.compile(
 _WOULD_LOVE = re.compile(
     r"\b(?:I'd|I would|we'd|we would|would)\s+(?:love|appreciate|welcome|value)\s+(?:your\s+|some\s+|a\s+|any\s+)?"
     r"(?:quick\s+)?(feedback|comments|review|eyes|input|notes|edits|a review|a second pair of eyes)\b|"
+    # "I need a second opinion on the model": a review of a named thing, not an open call for thoughts.
+    r"\b(?:I|we)\s+(?:really\s+|still\s+)?(?:need|want|'d like|would like)\s+(?:a\s+)?(?:quick\s+)?"
+    r"(second opinion|sanity check|second pair of eyes|fresh pair of eyes|code review|review)\s+(?:on|of)\b|"
     r"\b(comments|feedback|notes|edits|a review)\b[^.?!]{0,60}\bwould be (?:amazing|great|helpful|ideal|perfect|"
     r"awesome|wonderful|fantastic)",
     _I,
@@ -163,7 +207,7 @@ _WEAK_REQUEST = re.compile(
 )
 _NEED_NOUN = re.compile(
     r"(?:^\W*|[:;]\s*|\b(?:I|we)\s+(?:still\s+|really\s+|just\s+)?)(?:need|require)\s+"
-    r"(?!to\b|someone|somebody|you\b|help\b|everyone|everybody|one of|each of)([^.?!]+)",
+    r"(?!to\b|someone|somebody|you\b|help\b|everyone\b(?!')|everybody\b(?!')|one of|each of)([^.?!]+)",
     _I,
 )
 _NEED_TO = re.compile(
@@ -183,6 +227,12 @@ _TOPIC_END = re.compile(r"\s+\b(?:by|before|until|so|because|since|if|when)\b.*$
 _POINTS_BACK = re.compile(r"\b(?:this|that|it|these|them|all of (?:it|this))\b", _I)
 
 _VAGUE_ASK = re.compile(lx.VAGUE_ASK, _I | re.MULTILINE)
+# Not vague after all: "two small things: (a) ... (b) ...", and the polite "anything else you need".
+_NOT_VAGUE = re.compile(
+    r"\b(?:two|three|four|five|a few|a couple of|couple of|\d+)\s+(?:small\s+|quick\s+|little\s+|more\s+)?"
+    r"things\b|\banything else\b",
+    _I,
+)
 _SCOPE = re.compile(lx.SCOPE_WORDS, _I)
 _LARGE = re.compile(rf"\b(?:{lx.LARGE_ARTIFACTS})\b", _I)
 _UNITS = re.compile(
@@ -198,18 +248,30 @@ _DURATION = re.compile(
     r"(min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\b",
     _I,
 )
+# The asker's own estimate ("should take ~20 min") beats ours.
+_STATED_EFFORT = re.compile(
+    r"\b(?:(?:should|will|would|might|may|it'?ll)\s+(?:only\s+)?take|takes?|taking)\s+(?:only\s+)?"
+    r"(?:about\s+|around\s+|roughly\s+|maybe\s+|~\s*)?(\d+(?:\.\d+)?|an?|one|two|three|half an?)\s*"
+    r"(min(?:ute)?s?|h(?:ou)?rs?)\b",
+    _I,
+)
 _ALLOCATION = re.compile(r"\b(\d{1,3})\s*%\s+of\s+(?:your|their|his|her|my|our|the team's)?\s*time\b", _I)
 _ARTIFACT = re.compile(rf"\b(?:{lx.ARTIFACTS})\b", _I)
 _NUMBER = re.compile(r"\d")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&-]*\b")
-_NOT_NAMES = frozenset({"I", "Hi", "Hey", "Hello", "Thanks", "Team", "ASAP", "URGENT", "EOD", "OK", "Q"})
+# Greetings, titles and the departments an ask is addressed to name nothing to pick up.
+_NOT_NAMES = frozenset(
+    {"I", "Hi", "Hey", "Hello", "Thanks", "Team", "ASAP", "URGENT", "EOD", "OK", "Q"}
+    | {"Mr", "Mrs", "Ms", "Dr", "Prof", "IT", "HR", "QA", "PTA"}
+)
 _QUOTED = re.compile(lx.QUOTED)
 _URL = re.compile(r"https?://\S+|\b[\w-]+\.(?:com|org|io|net|dev)/\S*")
 _REASON = re.compile(
     lx.REASON_CUES
     + r"|(?:^|[.!?]\s+)(?:trying|hoping|looking) to\b|\band (?:really )?(?:want|trying|hoping) to\b"
-    + r"|\b(?:customers?|clients?|users?)\s+(?:have|has|are|is|filed|reported|complained|can't|cannot|won't|"
-    r"waiting|threatening)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
+    + r"|\b(?:customers?|clients?|users?|patients?|parents|students|residents|guests|members|donors|tenants)\s+(?:have (?:filed|reported|complained)|has (?:filed|reported|"
+    r"complained)|are (?:waiting|blocked|stuck|churning|leaving)|is (?:waiting|blocked|stuck|threatening)|filed|reported|"
+    r"complained|can't|cannot|won't|will|would|waiting|threatening)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
     _I | re.MULTILINE,
 )
 _MONEY = re.compile(r"\$\s?\d|\d\s?%|\bARR\b", _I)
@@ -242,9 +304,9 @@ class _Request:
 def review(draft: AskDraft, *, now: datetime, tz: ZoneInfo, own_guess: float | None = None) -> Review:
     """Coach one ask against the five SMART criteria and the signals that make help more likely."""
     text = draft.text.strip()
-    deadline = find_deadline(text, now=now, tz=tz)
     sentences = _sentences(text)
     requests = [r for s, start in sentences if (r := _request(s, start)) is not None]
+    deadline = _helper_deadline(text, requests, now=now, tz=tz)
     deliverables = _deliverables(text, requests)
     issues: list[str] = []
 
@@ -253,7 +315,7 @@ def review(draft: AskDraft, *, now: datetime, tz: ZoneInfo, own_guess: float | N
     m = _meaningful(draft, text, requests)
     t = _time_bound(draft, text, requests, deadline, now=now, tz=tz)
     r, effort, capacity = _realistic(draft, text, requests, deliverables, deadline, now=now, tz=tz)
-    if s.status != "met" and any(_VAGUE_ASK.search(q.sentence) for q in requests):
+    if s.status != "met" and any(_vague(q.sentence) for q in requests):
         issues.append("vague")
     if m.status == "missing":
         issues.append("no_reason")
@@ -327,6 +389,20 @@ def _first_verb(fragment: str, limit: int = 12) -> tuple[str | None, int]:
     return None, -1
 
 
+def _participle(wanted: str) -> tuple[str, int] | None:
+    """ "I need everyone's timesheets submitted by Friday" asks for the submitting, not for a thing.
+
+    Only a participle that closes its phrase counts: "the updated numbers" wants numbers.
+    """
+    words = list(_WORD.finditer(wanted))[:9]
+    for i, m in enumerate(words[1:], start=1):
+        verb = lx.VERB_FORMS.get(m.group(0).lower())
+        following = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
+        if verb and following in ("", "by", "before", "to", "for", "so", "and", "asap", "today", "tomorrow"):
+            return verb, m.start()
+    return None
+
+
 def _unlisted_verb(tail: str, *, addressed: bool) -> tuple[str | None, int]:
     """The verb after "could anyone ..." when our word lists lack it ("could anyone bless him with ...").
 
@@ -351,6 +427,8 @@ def _unlisted_verb(tail: str, *, addressed: bool) -> tuple[str | None, int]:
 
 def _resolve_help(fragment: str) -> tuple[str | None, Literal["direct", "weak"]]:
     """ "help me redo X" asks for redo; "help with X" or a bare "help" names no action."""
+    if _HELP_TO_STATE.match(fragment):
+        return None, "weak"
     m = _HELP_NEXT.match(fragment)
     nxt = _lemma(m.group(1)) if m and m.group(1) else None
     if nxt and nxt in lx.ACTION_EFFORT and nxt not in ("with", "out"):
@@ -362,15 +440,24 @@ def _request(sentence: str, start: int) -> _Request | None:
     if _OFFER.search(sentence):
         return None
     s = _BE_WILLING.sub("", _IDIOM.sub("", sentence))
+    s = _TYPOS.sub(lambda t: _TYPO_FIX[t.group(0).lower()], s)
     m = _NEED_SOMEONE.search(s)
     if m:
+        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
+    m = _NEED_SOMEONE_ON.search(s)
+    if m:
+        return _Request(sentence, start, "direct", "work", s[m.end() :])
+    m = _NEED_A_HAND.search(s)
+    if m and _lemma(m.group(1)) in lx.ACTION_EFFORT:
         return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
     for rx in (_MODAL, _IF_SOMEONE, _FREE_TO):
         for m in rx.finditer(s):
             tail = s[m.end() :] if rx is not _MODAL else s[m.start() :].split(None, 1)[-1]
-            verb, at = _first_verb(tail)
+            # The word right after "could you" is the verb, listed or not ("could anyone play through ...");
+            # past an aside ("someone from data eng review ...") the first verb we know wins.
+            verb, at = _unlisted_verb(tail, addressed=rx is not _MODAL)
             if verb is None:
-                verb, at = _unlisted_verb(tail, addressed=rx is not _MODAL)
+                verb, at = _first_verb(tail)
             if verb is None:
                 continue
             clause = tail[at:]
@@ -380,8 +467,16 @@ def _request(sentence: str, start: int) -> _Request | None:
             if verb in lx.NON_ACTION_VERBS:
                 return _Request(sentence, start, "weak", None, clause)
             return _Request(sentence, start, "direct", verb, clause)
+    m = _CAUSATIVE.search(s)
+    if m and _lemma(m.group(1)) not in lx.NON_ACTION_VERBS and m.group(1).lower() not in lx.NOT_VERB_STARTS:
+        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
     for m in _PLEASE.finditer(s):
         verb, at = _first_verb(s[m.end() :], limit=2)
+        if verb is None and s[m.start() :].lstrip(" \t-–•*>").lower().startswith(
+            ("please", "pls", "plz", "kindly")
+        ):
+            # A sentence that opens with "please" is an imperative whatever its verb ("Please change ...").
+            verb, at = _unlisted_verb(s[m.end() :], addressed=True)
         if verb and verb not in lx.NON_ACTION_VERBS:
             clause = s[m.end() + at :]
             if verb == "help":
@@ -400,7 +495,11 @@ def _request(sentence: str, start: int) -> _Request | None:
         lemma = first.group(0).lower()
         if lemma in lx.ACTION_EFFORT:
             return _Request(sentence, start, "direct", lemma, s.lstrip(" \t-–•*>"))
-    if _WEAK_REQUEST.search(s) or _NEED_NOUN.search(s):
+    need = _NEED_NOUN.search(s)
+    done = _participle(need.group(1)) if need else None
+    if done is not None:
+        return _Request(sentence, start, "direct", done[0], need.group(1)[done[1] :])
+    if _WEAK_REQUEST.search(s) or need:
         verb, at = _first_verb(s)
         return _Request(sentence, start, "weak", "help" if verb == "help" else None, s)
     if s.rstrip().endswith("?"):
@@ -416,7 +515,9 @@ def _deliverables(text: str, requests: list[_Request]) -> list[Deliverable]:
         if req.verb is None and req.strength == "weak":
             noun = _NEED_NOUN.search(req.sentence)
             if noun:
-                wanted = _PURPOSE.split(noun.group(1))[0]
+                wanted = _TOPIC_END.sub("", _PURPOSE.split(noun.group(1))[0])
+                if re.match(r"(?:this|it|that|them|these)\b", wanted, _I):
+                    continue  # "I need this working by Friday" points back at the ask itself
                 for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", wanted):
                     if part.strip():
                         out.append(Deliverable("provide", part.strip(), _hours("get", part, None)))
@@ -434,6 +535,28 @@ def _deliverables(text: str, requests: list[_Request]) -> list[Deliverable]:
         for verb, clause in _clause_verbs(_lemma(m.group(1)), tail):
             out.append(Deliverable(verb, clause, _hours(verb, clause, None)))
     return out
+
+
+def _vague(sentence: str) -> re.Match[str] | None:
+    return _VAGUE_ASK.search(_NOT_VAGUE.sub(" ", sentence))
+
+
+def _helper_deadline(text: str, requests: list[_Request], *, now: datetime, tz: ZoneInfo) -> Deadline | None:
+    """The date the helper works to: one led by "by" or "before" first, then one inside the request, then any.
+
+    "this morning" outside the request counts only when such a word leads it ("three tickets this morning").
+    """
+    spans = [(r.start, r.start + len(r.sentence)) for r in requests]
+
+    def in_request(d: Deadline) -> bool:
+        return any(s <= d.start < e for s, e in spans)
+
+    found = [d for d in find_deadlines(text, now=now, tz=tz) if not d.loose or in_request(d)]
+    # A deadline word beats a date inside the request, which beats a date elsewhere ("I fly down Thursday").
+    for tier in ([d for d in found if d.prefixed], [d for d in found if in_request(d)], found):
+        if tier:
+            return choose_deadline(tier, now=now)
+    return None
 
 
 def _clause_verbs(verb: str, clause: str) -> list[tuple[str, str]]:
@@ -485,8 +608,8 @@ def _hours(verb: str, clause: str, pages: re.Match[str] | None) -> float:
         if n >= 2:
             per_unit = base if base >= lx.LARGE else 0.5 * max(base, 0.5)
             return n * per_unit
-    if _SCOPE.search(clause):
-        return base * 10
+    if any(not m.group(0).isupper() for m in _SCOPE.finditer(clause)):  # "VACUUM FULL" is a command
+        return base * SCOPE_FACTOR
     return base
 
 
@@ -582,7 +705,7 @@ def _specific(
     artifact = _ARTIFACT.search(body)
     if artifact:
         cues.append(f"a concrete thing ({artifact.group(0)})")
-    vague = next((m for q in requests if (m := _VAGUE_ASK.search(q.sentence))), None)
+    vague = next((m for q in requests if (m := _vague(q.sentence))), None)
     core, topic = _core(requests, text), _topic(requests, text)
     if topic:
         rewrite = f"{core} — specifically [which part of {topic}: the file, number or name]?"
@@ -610,7 +733,7 @@ def _names(body: str) -> list[str]:
     for m in _CAPITALISED.finditer(body):
         before = body[: m.start()].rstrip()
         word = m.group(0)
-        if not before or before[-1] in '.!?:-–\n("[{]}' or word in _NOT_NAMES or word.startswith("I'"):
+        if not before or before[-1] in '.!?:-–|\n("[{]}' or word in _NOT_NAMES or word.startswith("I'"):
             continue
         out.append(word)
     return out
@@ -694,6 +817,10 @@ def _realistic(
     tz: ZoneInfo,
 ) -> tuple[CriterionReview, float | None, float | None]:
     effort = draft.effort_hours if draft.effort_hours is not None else sum(d.hours for d in deliverables)
+    stated = _STATED_EFFORT.search(text)
+    if stated and draft.effort_hours is None and deliverables:
+        count = _NUM_WORDS.get(stated.group(1).lower()) or float(stated.group(1))
+        effort = count / 60 if stated.group(2).lower().startswith("m") else count
     allocation = _ALLOCATION.search(text)
     share = int(allocation.group(1)) / 100 if allocation else DEFAULT_SHARE
     window = _window_hours(draft, deadline, now)

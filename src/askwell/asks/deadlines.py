@@ -29,6 +29,11 @@ class Deadline:
     kind: DeadlineKind
     when: datetime | None = None
     past: bool = False
+    # "this morning", "this month" with no "by" or "before" may say when something happened ("three tickets
+    # this morning"), so it is a deadline only inside the request itself.
+    loose: bool = False
+    # Led by a deadline word ("by", "before", "until", "due"): the asker's own deadline, not an event's date.
+    prefixed: bool = False
 
 
 _NUM_WORDS = {
@@ -79,11 +84,15 @@ _MONTH_DAY = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", _I)
 _WEEKDAY_ORD = re.compile(rf"\b(?:(this|next)\s+)?({_WD})\.?,?\s+the\s+{_ORD}\b", _I)
 _ORDINAL = re.compile(
-    rf"\bthe\s+{_ORD}\b(?!\s+(?:floor|time|grade|percentile|place|row|round|attempt|version|edition|step|"
+    rf"\bthe\s+{_ORD}\b(?!-\w)(?!\s+(?:floor|time|grade|percentile|place|row|round|attempt|version|edition|step|"
     r"page|line|item|person|one|century|birthday|anniversary)\b)",
     _I,
 )
 _WEEKDAY = re.compile(rf"\b(?:(this|next|coming)\s+)?({_WD})\b(?!'s)", _I)
+# "before Thursday's review" names a day; a bare "Friday's meeting" may be one that already happened.
+_WEEKDAY_POSSESSIVE = re.compile(
+    rf"\b(?:by|before|ahead of|in time for|until|till|during)\s+(?:(this|next|coming)\s+)?({_WD})'s\b", _I
+)
 # "this" counts as today when a part of the day follows ("this afternoon"): the time piece joins it.
 _RELATIVE_DAY = re.compile(
     r"\b(today|tonight|tomorrow|tomorow|tmrw|tmr|tmrow|this(?=\s+(?:morning|afternoon|evening)\b))\b", _I
@@ -91,19 +100,27 @@ _RELATIVE_DAY = re.compile(
 _PERIOD = re.compile(
     r"\b(?:(end\s+of|eo)\s*(?:the\s+)?)?(this|next|the)\s+(week(?:end)?|month|quarter|year)\b", _I
 )
-_END_OF = re.compile(r"\b(?:end\s+of|eo)\s*(?:the\s+)?(week|month|quarter|year)\b|\beo([wmqy])\b", _I)
+_END_OF = re.compile(
+    r"\b(?:end\s+of|eo|(?:for\s+)?the\s+rest\s+of)\s*(?:the\s+|this\s+)?(week|month|quarter|year)\b|\beo([wmqy])\b",
+    _I,
+)
 _IN_SPAN = re.compile(rf"\b(?:in|within the next|for the next|in the next)\s+{_NUM}\s+{_UNIT}\b", _I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|by|before|until|till)\s+(?:early\s+|mid-?\s*|late\s+)?({_MON})\b(?!\s+\d)", _I
 )
-_BY_YEAR = re.compile(r"\b(?:by|before|until|in)\s+((?:19|20)\d{2})\b", _I)
+_BY_YEAR = re.compile(r"\b(?:by|before|until|in)\s+((?:19|20)\d{2})\b(?![-/.]\d)", _I)
 # Times of day, merged with an adjacent day anchor or read as today when introduced by "by".
 _TIME = re.compile(
     r"\b(\d{1,2})(?::(\d{2}))?(\s*(?:am|pm|a\.m\.|p\.m\.)|a|p)\b|\b(noon|midday|midnight|eod|cob|eob|end\s+of\s+(?:the\s+)?"
     r"(?:business\s+|work\s+)?day|(?:in\s+the\s+)?morning|afternoon|evening|tonight)\b",
     _I,
 )
-_BARE_HOUR = re.compile(r"\bat\s+(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:%|am|pm|a\b|p\b))", _I)
+_BARE_HOUR = re.compile(
+    r"\b(?:at|before|by|until|till)\s+(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:%|am|pm|a\b|p\b|[-/.]\d))"
+    # A count ("by 5 teams") is not an hour: the number must end the phrase.
+    r"(?=\s*(?:$|[.,;:!?)]|(?:today|tomorrow|tonight|on|at|and|so|please|pls|thx|thanks|if|or|latest|sharp)\b))",
+    _I,
+)
 _VAGUE = re.compile(
     r"\b(asap|a\.s\.a\.p\.?|as soon as (?:possible|you can)|soon(?:ish)?|sometime|some time|at some point|"
     r"when(?:ever)? you (?:get a chance|have (?:a sec|time|a minute))|"
@@ -113,12 +130,18 @@ _VAGUE = re.compile(
 _MILESTONE = re.compile(
     r"\b(?:before|by|ahead of|prior to|in time for)\s+(?:the\s+|our\s+|my\s+|next\s+)*"
     r"((?:q[1-4]\s+)?(?:sprint\s+planning|planning|stand-?up|retro(?:spective)?|all-?hands|offsite|kick-?off|"
-    r"launch|go-live|release|code\s+freeze|board\s+meeting|steering\s+committee|sprint\s+review))\b",
+    r"launch|go-live|release|code\s+freeze|board\s+meeting|steering\s+committee|sprint\s+review))\b|"
+    # The team's own timebox: "this sprint", "by the end of the sprint".
+    r"\b(?:(?:by|before)\s+(?:the\s+)?end\s+of\s+(?:the|this)\s+sprint|(?:with)?in\s+(?:this|the\s+current)\s+sprint|"
+    r"this\s+sprint)\b",
     _I,
 )
 _EVENT = re.compile(r"\bbefore\s+(?:they|we|I|you|he|she|it)\s+\w+(?:\s+\w+)?", _I)
+_DUE_ON = re.compile(r"\b(?:due|submitted|delivered|ready|done)\s+$", _I)
 _PREFIX = re.compile(
-    r"\b(?:by|before|until|till|til|due|on|no later than|ahead of|for)\s+$|"
+    r"\b(?:by|before|until|till|til|due|on|no later than|ahead of|in time for|for)\s+(?:the\s+)?$|"
+    # A clock time after "at" inside a sentence with "before" ("before their SLA breaches at 1pm").
+    r"\bbefore\b[^.?!]{1,40}\bat\s+$|"
     r"(?:\beod\s+|\bend\s+of\s+(?:the\s+)?day\s+)$",
     _I,
 )
@@ -136,6 +159,8 @@ class _Piece:
     period_end: bool = False
     # "today" and "tonight" run to midnight: said late in the day they mean "before I sleep", not a past time.
     rest_of_day: bool = False
+    # A calendar date ("Feb 28", "2025-02-28") outranks a weekday beside it ("Friday, Feb 28").
+    explicit: bool = False
 
 
 def find_deadline(text: str, *, now: datetime, tz: ZoneInfo) -> Deadline | None:
@@ -145,7 +170,11 @@ def find_deadline(text: str, *, now: datetime, tz: ZoneInfo) -> Deadline | None:
     the 14th") needs the help before the first of them. A deadline that has already passed is still
     returned (flagged) when it is the only date, so the review can point at it.
     """
-    found = find_deadlines(text, now=now, tz=tz)
+    return choose_deadline(find_deadlines(text, now=now, tz=tz), now=now)
+
+
+def choose_deadline(found: list[Deadline], *, now: datetime) -> Deadline | None:
+    """The one deadline among ``found`` that the helper should plan around (see ``find_deadline``)."""
     dated = [d for d in found if d.kind == "date" and d.when is not None]
     future = [d for d in dated if not d.past]
     if future:
@@ -178,7 +207,11 @@ def find_deadlines(text: str, *, now: datetime, tz: ZoneInfo) -> list[Deadline]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            result.append(Deadline(text=m.group(0), start=m.start(), end=m.end(), kind=kind))
+            result.append(
+                Deadline(
+                    text=m.group(0), start=m.start(), end=m.end(), kind=kind, prefixed=kind == "milestone"
+                )
+            )
     return sorted(result, key=lambda d: d.start)
 
 
@@ -188,22 +221,22 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
     for m in _ISO.finditer(text):
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
-            pieces.append(_Piece(m.start(), m.end(), d, None))
+            pieces.append(_Piece(m.start(), m.end(), d, None, explicit=True))
     for m in _SLASH.finditer(text):
         year = int(m[3]) + (2000 if m[3] and len(m[3]) == 2 else 0) if m[3] else None
         d = _month_day(int(m[1]), int(m[2]), year, today)
         if d:
-            pieces.append(_Piece(m.start(), m.end(), d, None))
+            pieces.append(_Piece(m.start(), m.end(), d, None, explicit=True))
     for m in _MONTH_DAY.finditer(text):
         if m[1] in _AMBIGUOUS_WORDS:
             continue
         d = _month_day(_MONTHS[m[1][:3].lower()], int(m[2]), int(m[3]) if m[3] else None, today)
         if d:
-            pieces.append(_Piece(m.start(), m.end(), d, None))
+            pieces.append(_Piece(m.start(), m.end(), d, None, explicit=True))
     for m in _DAY_MONTH.finditer(text):
         d = _month_day(_MONTHS[m[2][:3].lower()], int(m[1]), int(m[3]) if m[3] else None, today)
         if d:
-            pieces.append(_Piece(m.start(), m.end(), d, None))
+            pieces.append(_Piece(m.start(), m.end(), d, None, explicit=True))
     for m in _WEEKDAY_ORD.finditer(text):
         pieces.append(_Piece(m.start(), m.end(), _next_day_of_month(int(m[3]), today), None))
     for m in _ORDINAL.finditer(text):
@@ -212,6 +245,9 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
         if m[2] in _AMBIGUOUS_WORDS:
             continue
         pieces.append(_Piece(m.start(), m.end(), _weekday(m[1], m[2], today), None))
+    for m in _WEEKDAY_POSSESSIVE.finditer(text):
+        start = m.start(1) if m[1] else m.start(2)
+        pieces.append(_Piece(start, m.end(2), _weekday(m[1], m[2], today), None))
     for m in _RELATIVE_DAY.finditer(text):
         word = m[1].lower()
         day = today if word in ("today", "tonight", "this") else today + timedelta(days=1)
@@ -259,9 +295,9 @@ def _time_pieces(text: str) -> list[_Piece]:
         hour = int(m[1])
         if 1 <= hour <= 12:
             # Working-hours reading: "at 9" is 9am, "at 3" is 3pm.
-            pieces.append(
-                _Piece(m.start(), m.end(), None, time(hour + (12 if hour < 7 else 0), int(m[2] or 0)))
-            )
+            # "before 10" keeps its deadline word outside the piece, so it reads as the prefix.
+            start = m.start() if m.group(0).lower().startswith("at") else m.start(1)
+            pieces.append(_Piece(start, m.end(), None, time(hour + (12 if hour < 7 else 0), int(m[2] or 0))))
     return _drop_nested(pieces)
 
 
@@ -293,7 +329,7 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
     days = [p for p in group if p.day is not None]
     clocks = [p.clock for p in group if p.day is None and p.clock is not None]
     start, end = group[0].start, group[-1].end
-    prefix = _PREFIX.search(text[max(0, start - 30) : start])
+    prefix = _PREFIX.search(text[max(0, start - 50) : start])
     if not days:
         if not prefix or not clocks:
             return None
@@ -301,7 +337,9 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
         day = now.date() if clock > now.time() else now.date() + timedelta(days=1)
     else:
         # The most specific day wins: an explicit date over a weekday over "this week".
-        best = min(days, key=lambda p: (p.period_end, p.clock is not None, -(p.end - p.start)))
+        best = min(
+            days, key=lambda p: (p.period_end, not p.explicit, p.clock is not None, -(p.end - p.start))
+        )
         day = best.day or now.date()
         clock = clocks[0] if clocks else (best.clock or END_OF_DAY)
         if not clocks and best.rest_of_day and day == now.date() and clock < now.time():
@@ -309,7 +347,18 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
     if prefix:
         start -= len(prefix.group(0))
     when = datetime.combine(day, clock, tzinfo=tz)
-    return Deadline(text=text[start:end], start=start, end=end, kind="date", when=when, past=when < now)
+    loose = prefix is None and text[start:end].lower().startswith("this ")
+    return Deadline(
+        text=text[start:end],
+        start=start,
+        end=end,
+        kind="date",
+        when=when,
+        past=when < now,
+        loose=loose,
+        prefixed=prefix is not None
+        and (prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(text[:start]))),
+    )
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -11,7 +11,6 @@ ACTION_EFFORT: dict[str, float] = {
     **dict.fromkeys(
         [
             "send",
-            "forward",
             "share",
             "add",
             "intro",
@@ -19,9 +18,7 @@ ACTION_EFFORT: dict[str, float] = {
             "connect",
             "point",
             "book",
-            "approve",
             "sign",
-            "cc",
             "loop",
             "ping",
             "tag",
@@ -39,13 +36,30 @@ ACTION_EFFORT: dict[str, float] = {
             "nominate",
             "vote",
             "swap",
-            "cover",
             "forward",
             "resend",
             "attach",
             "link",
             "unblock",
             "whitelist",
+            "submit",
+            "reply",
+            "respond",
+            "escalate",
+            "kill",
+            "rebook",
+            "file",
+            "scan",
+            "label",
+            "rotate",
+            "pick",
+            "collect",
+            "adjust",
+            "enable",
+            "disable",
+            "remove",
+            "rename",
+            "extend",
         ],
         QUICK,
     ),
@@ -94,12 +108,9 @@ ACTION_EFFORT: dict[str, float] = {
             "summarise",
             "cross-reference",
             "dedupe",
-            "proof",
             "skim",
             "go",
             "sit",
-            "hop",
-            "run",
             "field",
             "demo",
             "clarify",
@@ -164,10 +175,27 @@ ACTION_EFFORT: dict[str, float] = {
             "run",
             "facilitate",
             "moderate",
-            "interview",
             "screen",
             "onboard",
             "interview",
+            "turn",
+            "put",
+            "export",
+            "grade",
+            "inspect",
+            "re-inspect",
+            "triage",
+            "patch",
+            "replace",
+            "deliver",
+            "pack",
+            "clean",
+            "staff",
+            "hire",
+            "haul",
+            "drive",
+            "substitute",
+            "play",
         ],
         MEDIUM,
     ),
@@ -199,6 +227,14 @@ ACTION_EFFORT: dict[str, float] = {
             "research",
             "port",
             "write",
+            "modernize",
+            "modernise",
+            "revamp",
+            "redesign",
+            "transform",
+            "restructure",
+            "reorganize",
+            "reorganise",
         ],
         LARGE,
     ),
@@ -227,6 +263,15 @@ VERB_FORMS: dict[str, str] = {
     "fixed": "fix",
     "signed": "sign",
     "deployed": "deploy",
+    "submitted": "submit",
+    "approved": "approve",
+    "uploaded": "upload",
+    "completed": "complete",
+    "filled": "fill",
+    "booked": "book",
+    "checked": "check",
+    "merged": "merge",
+    "moved": "move",
 }
 
 # Words that are verbs in ask position but name no work ("can you know", "could anyone have").
@@ -293,6 +338,8 @@ REQUEST_FILLERS = frozenset(
         "else",
         "at",
         "least",
+        "mind",
+        "both",
     ]
 )
 # Words that cannot start a verb phrase, so reading a request into them would be a mistake.
@@ -354,7 +401,14 @@ WORK_UNITS = (
     "endpoints?|tests?|tickets?|vendors?|contractors?|customers?|clients?|accounts?|records?|countries|country|"
     "units?|problems?|questions?|chapters?|slides?|sections?|reports?|dashboards?|repos?|repositories|"
     "services?|tables?|videos?|posts?|articles?|interviews?|applications?|candidates?|resumes?|cvs?|"
-    "case stud(?:y|ies)|scenarios?|spreadsheets?|sheets?|lessons?|courses?|templates?|screens?|pages?"
+    "case stud(?:y|ies)|scenarios?|spreadsheets?|sheets?|lessons?|courses?|templates?|screens?|pages?|"
+    "parts?|items?|samples?|boxes|pallets?|orders?|exams?|midterms?|essays?|papers?|shifts?|patients?|"
+    "photos?|images?|labels?|entries|rows?|surveys?|transcripts?|recordings?|calls?|emails?|messages?"
+)
+# Departments addressed as a group ("can legal review ...", "could QA re-test ...").
+DEPARTMENTS = (
+    "legal|finance|support|quality|qa|it|hr|ops|operations|security|design|marketing|sales|procurement|"
+    "facilities|engineering|eng|data|product|payroll|accounting|compliance|research|admissions|pharmacy"
 )
 
 # Deliverables that are big whatever verb asks for them ("do the board deck", "we need a homepage").
@@ -372,7 +426,10 @@ ARTIFACTS = (
     "machine|laptop|badge|access|account|login|password|license|repo|branch|commit|build|endpoint|api|"
     "design doc|spec|mockups?|figma|notion page|wiki page|link|shift|reservation|agenda|minutes|"
     "contacts?|intro|introduction|template|plan|quota|pass|deck|model|service|blog post|post|copy|"
-    "dinner|room|flight|report|transcript|recording|certificate|letter|reference|checklist"
+    "dinner|room|flight|report|transcript|recording|certificate|letter|reference|checklist|records?|"
+    "website|site|page|app|database|server|belt|printer|van|truck|samples?|photos?|images?|tiffs?|essays?|"
+    "midterms?|exams?|permit|fee|deposit|quote|estimate|claim|filing|brief|memo|manuscript|chapter|"
+    "dataset|spreadsheet|timesheets?|invoices?|receipts?"
 )
 
 # The ask itself gives nothing to act on ("any thoughts?", "help with X", "what's going on").
@@ -380,7 +437,7 @@ VAGUE_ASK = (
     r"\bany (?:thoughts|ideas|input|feedback|advice|tips|suggestions)\b|\bthoughts\?|"
     r"\bhelp(?:\s+(?:me|us))?(?:\s+out)?\s+with\b|^\W*help\W*$|\bcan (?:any(?:one|body)|some(?:one|body)) help\s*(?:[?!.]|$)|"
     r"\bwho can help\b|\bexperience with\b|\bwhat (?:you|u|y'all|everyone) think|\bwhat(?:'s| is) going on\b|"
-    r"\bstuff\b|\bthings\b|\banything\b|\bsomeone to talk to\b|\bguidance\b|\bany(?:one|body) at\b|"
+    r"\bstuff\b|\bthings\b|\banything\b|\beverything\b|\bsomeone to talk to\b|\bguidance\b|\bany(?:one|body) at\b|"
     r"\bthe best way to\b|\bget better at\b|"
     r"\b(?:look at|looking at|thoughts on|think (?:about|of)|eyes on|feedback on|opinion on|check)\s+(?:this|that|it)"
     r"(?:\s+one)?\s*(?:[?.!]|$)|"
@@ -395,22 +452,44 @@ SCOPE_WORDS = (
 
 # Why it matters: purpose connectives and stakes.
 REASON_CUES = (
-    r"\bbecause\b|\bbc\b|\bcuz\b|\bso that\b|\bin order to\b|\botherwise\b|\bblock(?:ing|s|ed|er)?\b|"
+    r"\bbecause\b|\bbc\b|\bcuz\b|\bso that\b|\bin order to\b|\botherwise\b|\bblock(?:ing|ed|er|ers)\b|"
+    r"\b(?:it|this|that) blocks\b|\bhold(?:s|ing)? (?:up|us up)\b|\bheld up\b|"
     # "since" gives a reason when a clause follows ("since the two reviewers disagree"), not a date.
-    r"\bsince (?:the|we|I|our|it|they|there|you|this|that|he|she|my)\b|"
+    r"(?<!ever )\bsince (?:the|we|I|our|it|they|there|you|this|that|he|she|my)\b|"
     r"\bso (?:I|we|they|you|he|she|nobody|no one|everyone|the [\w\s-]{1,40}?) (?:can|could|will|won't|don't|"
     r"doesn't|aren't|isn't|is|are|get|have|know)\b|"
     r"\b(?:I|we|I'm|we're|I am|we are)\s+(?:really\s+)?(?:want|trying|try|hoping)\s+to\b|"
     r"\b(?:can't|cant|cannot|can not|won't be able to|unable to)\b|"
-    r"\bif\b[^.?!]{0,60}\b(?:we'll|we will|I'll|it'll|they'll|won't|lose|miss|slip|fail|cost|break|can't)\b|"
+    r"\bif\b[^.?!]{0,60}\b(?:we'll|we will|we'd|I'll|I'd|it'll|it'd|they'll|they'd|won't|lose|miss|slip|fail|cost|break|"
+    r"can't|gets?|reject|deny|cancel|pull)\b|"
     r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
     r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?:about |that )?|"
-    r"improve (?:our|my|the)|critical|security|compliance|audit(?:ed|ors?)?|"
-    r"revenue|arr|outage|(?:is|are|got|was) broken|breaks|failing|"
+    r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audit(?:ed|ors?)?|"
+    r"(?:lose|losing|lost|cost|costs|costing) (?:us )?(?:\$[\d.,]+[km]? (?:in |of )?)?revenue|revenue (?:loss|hit|at risk)|"
+    r"arr|outage|(?:is|are|got|was) broken|breaks|failing|"
     r"deadline|(?:don't|do not) want to)\b|"
     # Odds as stakes ("hurts our chances"), not the request formula "any chance of".
     r"\b(?:improve|raise|increase|boost|hurt|ruin|lower|our|my|their|better|best)\s+(?:odds|chances?)\b|"
-    r"\bneeds? (?:it|them|this|these|that)\b|\$\s?\d|\d\s?%|"
+    r"\$\s?\d|\d\s?%|"
+    # Someone else needs it to get something done ("procurement needs them cleared to close the quarter").
+    r"\bneeds? (?:it|them|this|these|that)\b[^.?!]{0,20}?\bto\b|"
+    # Harm to avoid ("catch anything we shouldn't disclose").
+    r"\b(?:anything|nothing|something) (?:we|I|you|they) (?:shouldn't|should not|mustn't|must not)\b|"
+    # Consequences: what breaks, stalls or costs if nobody helps.
+    r"\b(?:depends?|depending|hinges?|relies|rely) on\b|\bon hold\b|\btrigger(?:s|ed)?\b|"
+    r"\bgets? (?:cut|cancell?ed|pulled|dropped|rejected|delayed)\b|"
+    r"\b(?:has|have|had|got|was|were) (?:rejected|denied|cancell?ed|flagged)\b|"
+    r"\bwould (?:really |greatly |so )?help (?:us|me|them) (?!with\b|out\b)\w+|"
+    r"\bwithout (?:it|this|them|that)\b|\b(?:lapses?|lapsed|ineligible|sued|lawsuit|liabilit(?:y|ies))\b|"
+    r"\b(?:don't|do not) want (?:anyone|anybody|us|them|people|the [\w-]+)\b|\bdecid(?:e|es|ing) whether\b|"
+    # Personal obligations that make cover necessary.
+    r"\b(?:(?:is|'s|am|'m|are|was|been|were) in (?:the )?hospital|hospitali[sz]ed|family emergency|funeral|"
+    r"jury duty|surgery|medical appointment|(?:on|going on|starting) (?:maternity|paternity|parental|"
+    r"medical|sick) leave)\b|"
+    r"\b(?:won't|can't|cannot|will not) [\w\s]{0,40}?\bwithout\b|\bwill start\b|\blocked out\b|"
+    r"\b(?:push(?:es|ed|ing)?|set(?:s|ting)?) (?:[\w-]+ ){0,4}?back\b|\bdelay(?:s|ed|ing)?\b|"
+    r"\b(?:in breach|breach(?:es|ed)?|penalt(?:y|ies)|fined|fines|a fine|gets? a finding|on probation)\b|"
+    r"\b(?:use|using) (?:it|this|them|these|that) to (?:decide|choose|pick|set|plan|price|prioriti[sz]e)\b|"
     # Narratives of need that raise success in studies of altruistic requests (job, money, family).
     r"\b(?:unemployed|laid off|lost my job|between jobs|job hunting|paycheck|payday|rent|bills|broke|"
     r"out of (?:money|cash|food)|no money|can't afford|strapped for cash|hard times|scraping by|"
