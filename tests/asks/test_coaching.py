@@ -120,6 +120,14 @@ class TestMeaningful:
             "QA has rejected three pallets this week for crushed cartons.",
             "Coverage would really help us make the case for phase 2 funding.",
             "My grandma's in the hospital and I'm flying down Thursday.",
+            "Last Tuesday it maxed out and we had to replay 3 hours of orders by hand.",
+            "Our 510(k) submission is stalled without one.",
+            "One wrong apply would wipe the prod database.",
+            "Those people won't get reimbursed in this week's payroll.",
+            "A warm intro is probably our only way in.",
+            "My laptop was stolen last night.",
+            "A missing exhibit can get the filing rejected.",
+            "Every extra volunteer means about 40 more families get served.",
         ],
     )
     def test_a_consequence_is_a_reason(self, consequence: str) -> None:
@@ -135,6 +143,8 @@ class TestMeaningful:
             "Honestly I've been so stressed about the gala ever since the caterer pulled out.",
             "Could someone in revenue management pull the load factors?",
             "Can someone grade the remaining essays? I've been out sick all week.",
+            "Could someone explain the finance slides from the all-hands? Not sure what it means for us.",
+            "Could someone get new tooling cut for the 7740 housing by March 20?",
         ],
     )
     def test_a_use_a_topic_or_a_feeling_is_not_a_stake(self, text: str) -> None:
@@ -205,6 +215,12 @@ class TestActionOriented:
             "Please change the UPS pickup cut-off in the WMS to 3:45pm.",
             "Can a couple of people play through the new boss fight in build 0.14.2?",
             "Please have maintenance replace the worn conveyor belt on line B.",
+            "Could someone on the SRE rotation bump the connection pool on orders-db-2 to 400?",
+            "Can pharmacy re-verify the heparin drip bags in the 5 West Pyxis today?",
+            "Can whoever owns the Concur integration re-run the February export?",
+            "please can somebody help me for make the pivot table of sales by region?",
+            "If anyone has a sec, it'd be great to get eyes on the empty-state illustrations in Figma.",
+            "Two quick things for on-call:\n1. bump the thumbnailer memory limit to 2Gi\n2. restart the reindex job",
             # Addressed to a role rather than to "someone".
             "Could an SRE look at the disk alert on db-7?",
             "I need a second opinion on the retention model before Thursday's review.",
@@ -229,6 +245,7 @@ class TestActionOriented:
             "I would love some pizza tonight.",
             "can someone help me get ready for my presentation thursday?",
             "Can someone help make our onboarding better?",
+            "Could someone from legal weigh in on the contract before Thursday's call?",
         ],
     )
     def test_questions_without_an_action_are_weak(self, text: str) -> None:

@@ -94,3 +94,21 @@ def test_missing_field_and_missing_file_exit_2(tmp_path: Path) -> None:
     labels = write(tmp_path / "labels.jsonl", [{"id": "x", "text": "hi"}])
     assert CliRunner().invoke(app(), ["--labels", str(labels)]).exit_code == 2
     assert CliRunner().invoke(app(), ["--labels", str(tmp_path / "nope.jsonl")]).exit_code == 2
+
+
+def test_each_label_set_keeps_its_own_report_section(tmp_path: Path) -> None:
+    labels, report = write(tmp_path / "fresh.jsonl", [GOOD, VAGUE]), tmp_path / "evaluation.md"
+    CliRunner().invoke(app(), ["--labels", str(labels), "--report", str(report)])
+    result = CliRunner().invoke(
+        app(), ["--labels", str(labels), "--report", str(report), "--section", "coaching-fresh"]
+    )
+    assert result.exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "<!-- eval:coaching:start -->" in text and "<!-- eval:coaching-fresh:start -->" in text
+    assert "## SMART coaching — fresh.jsonl" in text and "--section coaching-fresh" in text
+
+
+def test_a_section_name_that_could_break_the_report_exits_2(tmp_path: Path) -> None:
+    labels = write(tmp_path / "fresh.jsonl", [GOOD])
+    result = CliRunner().invoke(app(), ["--labels", str(labels), "--section", "a -->b"])
+    assert result.exit_code == 2

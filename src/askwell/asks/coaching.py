@@ -142,6 +142,9 @@ _FREE_TO = re.compile(
     r"(?:free|available|around|up for|willing|able|keen|down)\s+(?:to\s+|for\s+)?",
     _I,
 )
+# Bullets and list numbers before an item ("- send", "2. restart", "b) check").
+_DEPARTMENT = re.compile(rf"(?:{lx.DEPARTMENTS})", _I)
+_LIST_MARK = re.compile(r"^[\s\-–•*>]*(?:(?:\d{1,2}|[a-h])[.)]\s+)?")
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", _I)
 # "please have maintenance replace the belt": the action is the causee's verb.
 _CAUSATIVE = re.compile(
@@ -186,6 +189,8 @@ _CONDITIONAL_IMPERATIVE = re.compile(
 _WOULD_LOVE = re.compile(
     r"\b(?:I'd|I would|we'd|we would|would)\s+(?:love|appreciate|welcome|value)\s+(?:your\s+|some\s+|a\s+|any\s+)?"
     r"(?:quick\s+)?(feedback|comments|review|eyes|input|notes|edits|a review|a second pair of eyes)\b|"
+    r"\b(?:it'd|it would|would) be (?:great|amazing|helpful|awesome|ideal) to get (?:some\s+|a\s+|your\s+)?"
+    r"(eyes|feedback|a review|review|input|a second pair of eyes)\b|"
     # "I need a second opinion on the model": a review of a named thing, not an open call for thoughts.
     r"\b(?:I|we)\s+(?:really\s+|still\s+)?(?:need|want|'d like|would like)\s+(?:a\s+)?(?:quick\s+)?"
     r"(second opinion|sanity check|second pair of eyes|fresh pair of eyes|code review|review)\s+(?:on|of)\b|"
@@ -213,7 +218,7 @@ _NEED_NOUN = re.compile(
 _NEED_TO = re.compile(
     r"\b(?:I|we)\s+(?:still\s+|really\s+|just\s+|also\s+)?(?:need|have)\s+to\s+([\w-]+)", _I
 )
-_HELP_NEXT = re.compile(r"^help(?:\s+(?:me|us|him|her|them|out))?\s*(?:to\s+)?([\w'-]+)?", _I)
+_HELP_NEXT = re.compile(r"^help(?:\s+(?:me|us|him|her|them|out))?\s*(?:to\s+|for\s+)?([\w'-]+)?", _I)
 _CONJOINED = re.compile(
     r"(?:(?:,\s*)?(?:and\s+)?while you'?re (?:at it|in there)\s*,?\s*(?:(?:can|could) (?:you|u|someone)\s+)?"
     r"(?:also\s+)?|,\s*(?:and\s+)?(?:also\s+)?|\band\s+(?:also\s+)?(?:then\s+)?|\balso\s+|\bthen\s+)([\w-]+)",
@@ -363,6 +368,10 @@ def _sentences(text: str) -> list[tuple[str, int]]:
 
 def _lemma(word: str) -> str:
     w = word.lower().strip("'")
+    if w.startswith("re-") and len(w) > 4:
+        again = _lemma(w[3:])  # "re-run", "re-verify": the same work again
+        if again in lx.ACTION_EFFORT:
+            return again
     if w in lx.VERB_FORMS:
         return lx.VERB_FORMS[w]
     if w in lx.ACTION_EFFORT or w in lx.NON_ACTION_VERBS:
@@ -411,7 +420,9 @@ def _unlisted_verb(tail: str, *, addressed: bool) -> tuple[str | None, int]:
     """
     words = list(_WORD.finditer(tail))
     if not addressed:
-        if not words or words[0].group(0).lower() not in lx.PERSON_SUBJECTS:
+        if not words or not (
+            words[0].group(0).lower() in lx.PERSON_SUBJECTS or _DEPARTMENT.fullmatch(words[0].group(0))
+        ):
             return None, -1
         words = words[1:]
     for m in words[:4]:
@@ -453,6 +464,12 @@ def _request(sentence: str, start: int) -> _Request | None:
     for rx in (_MODAL, _IF_SOMEONE, _FREE_TO):
         for m in rx.finditer(s):
             tail = s[m.end() :] if rx is not _MODAL else s[m.start() :].split(None, 1)[-1]
+            if tail.lower().startswith("whoever"):
+                # "can whoever owns the integration re-run it": past the relative clause's verb.
+                _, at = _first_verb(tail)
+                if at < 0:
+                    continue
+                tail = "someone " + tail[at:].split(None, 1)[-1]
             # The word right after "could you" is the verb, listed or not ("could anyone play through ...");
             # past an aside ("someone from data eng review ...") the first verb we know wins.
             verb, at = _unlisted_verb(tail, addressed=rx is not _MODAL)
@@ -489,12 +506,13 @@ def _request(sentence: str, start: int) -> _Request | None:
     m = _WOULD_LOVE.search(s)
     if m:
         return _Request(sentence, start, "direct", "review", s[m.start() :])
-    first = _WORD.match(s.lstrip(" \t-–•*>"))
-    if first and not s.lstrip(" \t-–•*>")[first.end() :].lstrip().startswith((":", "-")):
+    body = _LIST_MARK.sub("", s)
+    first = _WORD.match(body)
+    if first and not body[first.end() :].lstrip().startswith((":", "-")):
         # "Edit:" and "Update -" are headers, not imperatives.
         lemma = first.group(0).lower()
         if lemma in lx.ACTION_EFFORT:
-            return _Request(sentence, start, "direct", lemma, s.lstrip(" \t-–•*>"))
+            return _Request(sentence, start, "direct", lemma, body)
     need = _NEED_NOUN.search(s)
     done = _participle(need.group(1)) if need else None
     if done is not None:

@@ -60,6 +60,7 @@ ACTION_EFFORT: dict[str, float] = {
             "remove",
             "rename",
             "extend",
+            "bump",
         ],
         QUICK,
     ),
@@ -97,7 +98,6 @@ ACTION_EFFORT: dict[str, float] = {
             "take",
             "comment",
             "flag",
-            "weigh",
             "brief",
             "train",
             "retrain",
@@ -196,6 +196,7 @@ ACTION_EFFORT: dict[str, float] = {
             "drive",
             "substitute",
             "play",
+            "come",
         ],
         MEDIUM,
     ),
@@ -277,6 +278,7 @@ VERB_FORMS: dict[str, str] = {
 # Words that are verbs in ask position but name no work ("can you know", "could anyone have").
 NON_ACTION_VERBS = frozenset(
     [
+        "weigh",
         "know",
         "have",
         "be",
@@ -408,7 +410,8 @@ WORK_UNITS = (
 # Departments addressed as a group ("can legal review ...", "could QA re-test ...").
 DEPARTMENTS = (
     "legal|finance|support|quality|qa|it|hr|ops|operations|security|design|marketing|sales|procurement|"
-    "facilities|engineering|eng|data|product|payroll|accounting|compliance|research|admissions|pharmacy"
+    "facilities|engineering|eng|data|product|payroll|accounting|compliance|research|admissions|pharmacy|"
+    "maintenance|platform|infra|devops|sre|recruiting|nursing|billing|shipping|receiving|purchasing|comms|whoever"
 )
 
 # Deliverables that are big whatever verb asks for them ("do the board deck", "we need a homepage").
@@ -460,10 +463,10 @@ REASON_CUES = (
     r"doesn't|aren't|isn't|is|are|get|have|know)\b|"
     r"\b(?:I|we|I'm|we're|I am|we are)\s+(?:really\s+)?(?:want|trying|try|hoping)\s+to\b|"
     r"\b(?:can't|cant|cannot|can not|won't be able to|unable to)\b|"
-    r"\bif\b[^.?!]{0,60}\b(?:we'll|we will|we'd|I'll|I'd|it'll|it'd|they'll|they'd|won't|lose|miss|slip|fail|cost|break|"
+    r"\bif\b[^.?!]{0,100}\b(?:we'll|we will|we'd|I'll|I'd|it'll|it'd|they'll|they'd|won't|lose|miss|slip|fail|cost|break|"
     r"can't|gets?|reject|deny|cancel|pull)\b|"
     r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
-    r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?:about |that )?|"
+    r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?!for\b)(?:about|roughly|around|we|that|losing|no|missing|a|the|\d)|"
     r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audit(?:ed|ors?)?|"
     r"(?:lose|losing|lost|cost|costs|costing) (?:us )?(?:\$[\d.,]+[km]? (?:in |of )?)?revenue|revenue (?:loss|hit|at risk)|"
     r"arr|outage|(?:is|are|got|was) broken|breaks|failing|"
@@ -477,10 +480,16 @@ REASON_CUES = (
     r"\b(?:anything|nothing|something) (?:we|I|you|they) (?:shouldn't|should not|mustn't|must not)\b|"
     # Consequences: what breaks, stalls or costs if nobody helps.
     r"\b(?:depends?|depending|hinges?|relies|rely) on\b|\bon hold\b|\btrigger(?:s|ed)?\b|"
-    r"\bgets? (?:cut|cancell?ed|pulled|dropped|rejected|delayed)\b|"
+    r"\bget(?:s|ting)? (?:(?:the|our|my|their|it|this|that|them|us)\b(?: [\w-]+){0,2}? )?"
+    r"(?:cut|cancell?ed|pulled|dropped|rejected|dismissed|denied|delayed)\b|"
+    # A past incident that shows what is at risk ("last time we scrapped a full shift's output").
+    r"\b(?:we|it|they) (?:had to|scrapped|crashed|went down|maxed out)\b|"
+    r"\b(?:would|could|might|will) (?:wipe|delete|destroy|break|kill|take down|corrupt|crash|ruin)\b|"
+    r"\b(?:won't|will not) get\b|\bstalled\b|\b(?:our|the) only (?:way|chance|option)\b|"
+    r"\b(?:stolen|compromised|leaked)\b|"
     r"\b(?:has|have|had|got|was|were) (?:rejected|denied|cancell?ed|flagged)\b|"
     r"\bwould (?:really |greatly |so )?help (?:us|me|them) (?!with\b|out\b)\w+|"
-    r"\bwithout (?:it|this|them|that)\b|\b(?:lapses?|lapsed|ineligible|sued|lawsuit|liabilit(?:y|ies))\b|"
+    r"\bwithout (?:it|this|them|that|one|him|her)\b|\b(?:lapses?|lapsed|ineligible|sued|lawsuit|liabilit(?:y|ies))\b|"
     r"\b(?:don't|do not) want (?:anyone|anybody|us|them|people|the [\w-]+)\b|\bdecid(?:e|es|ing) whether\b|"
     # Personal obligations that make cover necessary.
     r"\b(?:(?:is|'s|am|'m|are|was|been|were) in (?:the )?hospital|hospitali[sz]ed|family emergency|funeral|"

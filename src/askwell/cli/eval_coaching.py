@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from askwell.evals.coaching import (
 )
 from askwell.evals.report import update_section
 
+re_section = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
 
 def coaching_command(
     labels: Annotated[
@@ -37,8 +40,18 @@ def coaching_command(
             "--report", help="Also write the table into this Markdown file (e.g. docs/evaluation.md)"
         ),
     ] = None,
+    section: Annotated[
+        str,
+        typer.Option(
+            "--section",
+            help="Name of the report section, so several label sets keep separate tables (default: coaching)",
+        ),
+    ] = "coaching",
 ) -> None:
     """Per-criterion accuracy and F1 of SMART coaching, and how often the deadline text is found."""
+    if not re_section.fullmatch(section):
+        Console(stderr=True).print("error: --section takes letters, digits, '-' and '_' only", soft_wrap=True)
+        raise typer.Exit(2)
     err = Console(stderr=True)
     try:
         rows = read_jsonl(labels, LABEL_FIELDS)
@@ -52,21 +65,24 @@ def coaching_command(
             task = bar.add_task("coaching", total=len(rows))
             result = evaluate_coaching(rows, progress=lambda: bar.advance(task))
     command = "askwell eval coaching " + " ".join(
-        shlex.quote(a) for a in _cli_args(labels, json_output, report)
+        shlex.quote(a) for a in _cli_args(labels, json_output, report, section)
     )
-    markdown = render_coaching(result, command=command, when=datetime.now(UTC))
+    title = "SMART coaching" if section == "coaching" else f"SMART coaching — {labels.name}"
+    markdown = render_coaching(result, command=command, when=datetime.now(UTC), title=title)
     if report is not None:
-        update_section(report, "coaching", markdown)
+        update_section(report, section, markdown)
     if json_output:
         sys.stdout.write(json.dumps(result) + "\n")
     else:
         Console().print(Markdown(markdown))
 
 
-def _cli_args(labels: Path, json_output: bool, report: Path | None) -> list[str]:
+def _cli_args(labels: Path, json_output: bool, report: Path | None, section: str) -> list[str]:
     args = ["--labels", str(labels)]
     if json_output:
         args.append("--json")
     if report is not None:
         args += ["--report", str(report)]
+    if section != "coaching":
+        args += ["--section", section]
     return args

@@ -111,10 +111,14 @@ def _overlaps(text: str, due_text: str, deadline: Any) -> bool:
 
 
 def render_coaching(
-    result: dict[str, Any], *, command: str | None = None, when: datetime | None = None
+    result: dict[str, Any],
+    *,
+    command: str | None = None,
+    when: datetime | None = None,
+    title: str = "SMART coaching",
 ) -> str:
     """Markdown table of the figures, with how they were produced."""
-    lines = ["## SMART coaching", ""]
+    lines = [f"## {title}", ""]
     if command:
         lines += [f"Command: `{command}`" + (f" (run {when:%Y-%m-%d %H:%M} UTC)" if when else ""), ""]
     lines += [
