@@ -63,6 +63,17 @@ class TestSpecific:
     def test_a_title_or_an_addressed_department_is_not_the_thing_asked_for(self, text: str) -> None:
         assert coach(text).status("S") != "met"
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "can someone look into the thing with the invoices from last month?",
+            "Can someone from IT fix my laptop issue before the board presentation?",
+            "Could someone make our website better before the spring appeal?",
+        ],
+    )
+    def test_a_pointer_to_something_unnamed_is_not_specific(self, text: str) -> None:
+        assert coach(text).status("S") != "met"
+
     def test_a_ticket_field_label_is_not_a_name(self) -> None:
         assert coach("TICKET-4471 | Priority: High | Still happening on the portal.").status("S") != "met"
 
@@ -128,6 +139,11 @@ class TestMeaningful:
             "My laptop was stolen last night.",
             "A missing exhibit can get the filing rejected.",
             "Every extra volunteer means about 40 more families get served.",
+            "One wrong units/kg value and a patient could get a tenfold dose.",
+            "Guests on that floor have complained all weekend.",
+            "Three nurses have resigned since January.",
+            "We lost four lambs to exposure last year.",
+            "This is the only shot I get.",
         ],
     )
     def test_a_consequence_is_a_reason(self, consequence: str) -> None:
@@ -145,6 +161,9 @@ class TestMeaningful:
             "Can someone grade the remaining essays? I've been out sick all week.",
             "Could someone explain the finance slides from the all-hands? Not sure what it means for us.",
             "Could someone get new tooling cut for the 7740 housing by March 20?",
+            "How does the 401(k) vesting work? I'm deciding whether to bump my contribution.",
+            "Could someone put the 30% off signs up on the winter coats?",
+            "Could someone in quality audit every fall incident report?",
         ],
     )
     def test_a_use_a_topic_or_a_feeling_is_not_a_stake(self, text: str) -> None:

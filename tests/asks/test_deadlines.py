@@ -83,6 +83,8 @@ def test_an_iso_date_after_by_is_that_day_not_the_year() -> None:
             datetime(2025, 3, 31, 17, 0, tzinfo=BERLIN),
         ),
         ("replace the belt during Saturday's planned shutdown", datetime(2025, 3, 8, 17, 0, tzinfo=BERLIN)),
+        ("re-key the locks in the next hour", datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN)),
+        ("send the headcount before the end of Q1", datetime(2025, 3, 31, 17, 0, tzinfo=BERLIN)),
     ],
 )
 def test_more_ways_to_say_when(text: str, expected: datetime) -> None:
@@ -92,6 +94,11 @@ def test_more_ways_to_say_when(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize("text", ["we split 3 people by 5 teams", "before 10 people arrive"])
 def test_a_count_after_by_is_not_an_hour(text: str) -> None:
     assert find_deadline(text, now=NOW, tz=BERLIN) is None
+
+
+def test_a_clock_time_after_at_is_the_askers_own_deadline() -> None:
+    deadline = find_deadline("join the incident review at 2:15 today", now=NOW, tz=BERLIN)
+    assert deadline is not None and deadline.prefixed
 
 
 def test_a_calendar_date_beside_a_weekday_wins() -> None:

@@ -142,8 +142,8 @@ _FREE_TO = re.compile(
     r"(?:free|available|around|up for|willing|able|keen|down)\s+(?:to\s+|for\s+)?",
     _I,
 )
-# Bullets and list numbers before an item ("- send", "2. restart", "b) check").
 _DEPARTMENT = re.compile(rf"(?:{lx.DEPARTMENTS})", _I)
+# Bullets and list numbers before an item ("- send", "2. restart", "b) check").
 _LIST_MARK = re.compile(r"^[\s\-–•*>]*(?:(?:\d{1,2}|[a-h])[.)]\s+)?")
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b", _I)
 # "please have maintenance replace the belt": the action is the causee's verb.
@@ -274,7 +274,8 @@ _URL = re.compile(r"https?://\S+|\b[\w-]+\.(?:com|org|io|net|dev)/\S*")
 _REASON = re.compile(
     lx.REASON_CUES
     + r"|(?:^|[.!?]\s+)(?:trying|hoping|looking) to\b|\band (?:really )?(?:want|trying|hoping) to\b"
-    + r"|\b(?:customers?|clients?|users?|patients?|parents|students|residents|guests|members|donors|tenants)\s+(?:have (?:filed|reported|complained)|has (?:filed|reported|"
+    + r"|\b(?:customers?|clients?|users?|patients?|parents|students|residents|guests|members|donors|tenants)"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:have (?:filed|reported|complained)|has (?:filed|reported|"
     r"complained)|are (?:waiting|blocked|stuck|churning|leaving)|is (?:waiting|blocked|stuck|threatening)|filed|reported|"
     r"complained|can't|cannot|won't|will|would|waiting|threatening)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
     _I | re.MULTILINE,

@@ -104,6 +104,10 @@ _END_OF = re.compile(
     r"\b(?:end\s+of|eo|(?:for\s+)?the\s+rest\s+of)\s*(?:the\s+|this\s+)?(week|month|quarter|year)\b|\beo([wmqy])\b",
     _I,
 )
+# "in the next hour": one of the unit, counted from now.
+_NEXT_UNIT = re.compile(r"\b(?:in|within)\s+the\s+next\s+(hour|day|week)\b", _I)
+# "by the end of Q1": the last day of that quarter, this year or, once it is well past, next year.
+_END_OF_QUARTER = re.compile(r"\b(?:end\s+of|eo)\s*(?:the\s+)?q([1-4])\b", _I)
 _IN_SPAN = re.compile(rf"\b(?:in|within the next|for the next|in the next)\s+{_NUM}\s+{_UNIT}\b", _I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|by|before|until|till)\s+(?:early\s+|mid-?\s*|late\s+)?({_MON})\b(?!\s+\d)", _I
@@ -267,6 +271,20 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
     for m in _IN_SPAN.finditer(text):
         moment = _span_end(m, now)
         pieces.append(_Piece(m.start(), m.end(), moment.date(), moment.time()))
+    for m in _NEXT_UNIT.finditer(text):
+        step = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}[
+            m[1].lower()
+        ]
+        moment = now + step
+        pieces.append(_Piece(m.start(), m.end(), moment.date(), moment.time()))
+    for m in _END_OF_QUARTER.finditer(text):
+        month = int(m[1]) * 3
+        year = today.year
+        if date(year, month, calendar.monthrange(year, month)[1]) < today - timedelta(days=RECENT_PAST_DAYS):
+            year += 1
+        pieces.append(
+            _Piece(m.start(), m.end(), date(year, month, calendar.monthrange(year, month)[1]), None, True)
+        )
     for m in _BY_YEAR.finditer(text):
         pieces.append(_Piece(m.start(), m.end(), date(int(m[1]), 1, 1), time(0, 0)))
     return _drop_nested(pieces)
@@ -356,8 +374,14 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
         when=when,
         past=when < now,
         loose=loose,
-        prefixed=prefix is not None
-        and (prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(text[:start]))),
+        prefixed=(
+            prefix is not None
+            and (
+                prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(text[:start]))
+            )
+        )
+        or text[start:end].lower().startswith("at ")
+        or text[max(0, start - 3) : start].lower() == "at ",
     )
 
 

@@ -440,7 +440,8 @@ VAGUE_ASK = (
     r"\bany (?:thoughts|ideas|input|feedback|advice|tips|suggestions)\b|\bthoughts\?|"
     r"\bhelp(?:\s+(?:me|us))?(?:\s+out)?\s+with\b|^\W*help\W*$|\bcan (?:any(?:one|body)|some(?:one|body)) help\s*(?:[?!.]|$)|"
     r"\bwho can help\b|\bexperience with\b|\bwhat (?:you|u|y'all|everyone) think|\bwhat(?:'s| is) going on\b|"
-    r"\bstuff\b|\bthings\b|\banything\b|\beverything\b|\bsomeone to talk to\b|\bguidance\b|\bany(?:one|body) at\b|"
+    r"\bstuff\b|\bthings\b|\banything\b|\beverything\b|\b(?:the|that|this) thing\b|"
+    r"\b(?:my|the|that|this) (?:[\w-]+ )?(?:issue|problem)\b(?! (?:with|in|on|where|when) )|\bmake (?:[\w-]+ ){1,3}better\b|\bsomeone to talk to\b|\bguidance\b|\bany(?:one|body) at\b|"
     r"\bthe best way to\b|\bget better at\b|"
     r"\b(?:look at|looking at|thoughts on|think (?:about|of)|eyes on|feedback on|opinion on|check)\s+(?:this|that|it)"
     r"(?:\s+one)?\s*(?:[?.!]|$)|"
@@ -467,13 +468,14 @@ REASON_CUES = (
     r"can't|gets?|reject|deny|cancel|pull)\b|"
     r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
     r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?!for\b)(?:about|roughly|around|we|that|losing|no|missing|a|the|\d)|"
-    r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audit(?:ed|ors?)?|"
+    r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audited|auditors?|"
+    r"(?:the|an|our|their|external|internal|FDA|IRS|SOC 2|compliance) audit|"
     r"(?:lose|losing|lost|cost|costs|costing) (?:us )?(?:\$[\d.,]+[km]? (?:in |of )?)?revenue|revenue (?:loss|hit|at risk)|"
     r"arr|outage|(?:is|are|got|was) broken|breaks|failing|"
     r"deadline|(?:don't|do not) want to)\b|"
     # Odds as stakes ("hurts our chances"), not the request formula "any chance of".
     r"\b(?:improve|raise|increase|boost|hurt|ruin|lower|our|my|their|better|best)\s+(?:odds|chances?)\b|"
-    r"\$\s?\d|\d\s?%|"
+    r"\$\s?\d|\d\s?%(?!\s*off\b)|"
     # Someone else needs it to get something done ("procurement needs them cleared to close the quarter").
     r"\bneeds? (?:it|them|this|these|that)\b[^.?!]{0,20}?\bto\b|"
     # Harm to avoid ("catch anything we shouldn't disclose").
@@ -485,12 +487,14 @@ REASON_CUES = (
     # A past incident that shows what is at risk ("last time we scrapped a full shift's output").
     r"\b(?:we|it|they) (?:had to|scrapped|crashed|went down|maxed out)\b|"
     r"\b(?:would|could|might|will) (?:wipe|delete|destroy|break|kill|take down|corrupt|crash|ruin)\b|"
-    r"\b(?:won't|will not) get\b|\bstalled\b|\b(?:our|the) only (?:way|chance|option)\b|"
+    r"\b(?:won't|will not) get\b|\bstalled\b|\b(?:our|the|my) only (?:way|chance|shot|option)\b|"
+    r"\b(?:could|might|may) (?:get|lead to|cause|end up|hurt|harm)\b|\bwent missing\b|\bget paid\b|"
+    r"\blost (?:two|three|four|five|six|seven|eight|nine|ten|a dozen)\b|\b(?:have|has) (?:resigned|quit)\b|"
     r"\b(?:stolen|compromised|leaked)\b|"
     r"\b(?:has|have|had|got|was|were) (?:rejected|denied|cancell?ed|flagged)\b|"
     r"\bwould (?:really |greatly |so )?help (?:us|me|them) (?!with\b|out\b)\w+|"
     r"\bwithout (?:it|this|them|that|one|him|her)\b|\b(?:lapses?|lapsed|ineligible|sued|lawsuit|liabilit(?:y|ies))\b|"
-    r"\b(?:don't|do not) want (?:anyone|anybody|us|them|people|the [\w-]+)\b|\bdecid(?:e|es|ing) whether\b|"
+    r"\b(?:don't|do not) want (?:anyone|anybody|us|them|people|the [\w-]+)\b|(?<!I'm )(?<!I am )\bdecid(?:e|es|ing) whether\b|"
     # Personal obligations that make cover necessary.
     r"\b(?:(?:is|'s|am|'m|are|was|been|were) in (?:the )?hospital|hospitali[sz]ed|family emergency|funeral|"
     r"jury duty|surgery|medical appointment|(?:on|going on|starting) (?:maternity|paternity|parental|"

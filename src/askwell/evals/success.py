@@ -128,7 +128,7 @@ def _text_model(c: float) -> tuple[TfidfVectorizer, LogisticRegression]:
     return (
         # Word pairs carry what single words miss ("pay it forward", "no money", "get paid").
         TfidfVectorizer(min_df=3, sublinear_tf=True, ngram_range=(1, 2), max_features=50000),
-        LogisticRegression(C=c, solver="liblinear", class_weight="balanced"),
+        LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=SEED),
     )
 
 
@@ -140,7 +140,7 @@ def _text_scores(train: list[str], y: np.ndarray, test: list[str], c: float) -> 
 
 def _dense_scores(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) -> np.ndarray:
     scaler = StandardScaler().fit(train)
-    model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced").fit(
+    model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=SEED).fit(
         scaler.transform(train), y
     )
     return model.predict_proba(scaler.transform(test))[:, 1]
