@@ -60,7 +60,7 @@ bench: $(BIN)/.installed-dev
 
 eval: $(BIN)/.installed
 	$(BIN)/askwell eval coaching --labels ../shared/data/asks/smart_dev.jsonl --report docs/evaluation.md
-	for n in 1 2 3 4 5; do \
+	for n in 1 2 3 4 5 6; do \
 	  $(BIN)/askwell eval coaching --labels data/asks/smart_fresh$$n.jsonl --report docs/evaluation.md \
 	    --section coaching-fresh$$n || exit 1; done
 	$(BIN)/askwell eval success --train ../shared/data/raop/dev.jsonl --report docs/evaluation.md

@@ -144,6 +144,10 @@ class TestMeaningful:
             "Three nurses have resigned since January.",
             "We lost four lambs to exposure last year.",
             "This is the only shot I get.",
+            "Her site-selection experience could save us months of false starts.",
+            "Customers are getting double-charged.",
+            "Some vendors will charge a late fee.",
+            "If we miss the IRB deadline on the 21st the study slips a term.",
         ],
     )
     def test_a_consequence_is_a_reason(self, consequence: str) -> None:
@@ -164,6 +168,7 @@ class TestMeaningful:
             "How does the 401(k) vesting work? I'm deciding whether to bump my contribution.",
             "Could someone put the 30% off signs up on the winter coats?",
             "Could someone in quality audit every fall incident report?",
+            "Could you write my recommendation letter for LSHTM? The deadline is 14 April.",
         ],
     )
     def test_a_use_a_topic_or_a_feeling_is_not_a_stake(self, text: str) -> None:
@@ -388,6 +393,10 @@ class TestTimeBound:
     )
     def test_a_sprint_or_a_clock_time_before_an_event_is_a_deadline(self, text: str) -> None:
         assert coach(text).status("T") == "met"
+
+    def test_a_noun_that_looks_like_an_imperative_is_not_a_request(self) -> None:
+        text = "Can merchandising send store 42 the planograms first thing tomorrow? Reset crew is in at 10."
+        assert coach(text).deadline is not None and coach(text).deadline.text == "tomorrow"
 
     def test_a_deadline_word_beats_an_event_date_and_a_date_outside_the_request(self) -> None:
         text = "Can anyone take my closing shift this Friday? I'm flying down Thursday night."

@@ -85,6 +85,12 @@ def test_an_iso_date_after_by_is_that_day_not_the_year() -> None:
         ("replace the belt during Saturday's planned shutdown", datetime(2025, 3, 8, 17, 0, tzinfo=BERLIN)),
         ("re-key the locks in the next hour", datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN)),
         ("send the headcount before the end of Q1", datetime(2025, 3, 31, 17, 0, tzinfo=BERLIN)),
+        ("fix my laptop before my 11am with Corvel", datetime(2025, 3, 3, 11, 0, tzinfo=BERLIN)),
+        ("the next dose is due at 14:00", datetime(2025, 3, 3, 14, 0, tzinfo=BERLIN)),
+        ("update the UAT scripts before wed EOD", datetime(2025, 3, 5, 17, 0, tzinfo=BERLIN)),
+        ("lead the move through end of September", datetime(2025, 9, 30, 17, 0, tzinfo=BERLIN)),
+        ("interpret for us at Thursday's parent-teacher night", datetime(2025, 3, 6, 17, 0, tzinfo=BERLIN)),
+        ("borrow an adapter for the board meeting at 10?", datetime(2025, 3, 3, 10, 0, tzinfo=BERLIN)),
     ],
 )
 def test_more_ways_to_say_when(text: str, expected: datetime) -> None:
@@ -96,9 +102,10 @@ def test_a_count_after_by_is_not_an_hour(text: str) -> None:
     assert find_deadline(text, now=NOW, tz=BERLIN) is None
 
 
-def test_a_clock_time_after_at_is_the_askers_own_deadline() -> None:
+def test_a_clock_time_after_at_is_an_event_time_not_a_deadline_word() -> None:
     deadline = find_deadline("join the incident review at 2:15 today", now=NOW, tz=BERLIN)
-    assert deadline is not None and deadline.prefixed
+    assert deadline is not None and deadline.when == datetime(2025, 3, 3, 14, 15, tzinfo=BERLIN)
+    assert not deadline.prefixed
 
 
 def test_a_calendar_date_beside_a_weekday_wins() -> None:

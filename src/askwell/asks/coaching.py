@@ -274,10 +274,11 @@ _URL = re.compile(r"https?://\S+|\b[\w-]+\.(?:com|org|io|net|dev)/\S*")
 _REASON = re.compile(
     lx.REASON_CUES
     + r"|(?:^|[.!?]\s+)(?:trying|hoping|looking) to\b|\band (?:really )?(?:want|trying|hoping) to\b"
-    + r"|\b(?:customers?|clients?|users?|patients?|parents|students|residents|guests|members|donors|tenants)"
+    + r"|\b(?:customers?|clients?|users?|patients?|parents|students|residents|guests|members|donors|tenants|"
+    r"new hires|staff|employees|vendors|suppliers|families)"
     r"\s+(?:[\w-]+\s+){0,3}?(?:have (?:filed|reported|complained)|has (?:filed|reported|"
     r"complained)|are (?:waiting|blocked|stuck|churning|leaving)|is (?:waiting|blocked|stuck|threatening)|filed|reported|"
-    r"complained|can't|cannot|won't|will|would|waiting|threatening)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
+    r"complained|can't|cannot|won't|will|would|waiting|threatening|are (?:getting|seeing)|keep|keeps)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
     _I | re.MULTILINE,
 )
 _MONEY = re.compile(r"\$\s?\d|\d\s?%|\bARR\b", _I)
@@ -512,7 +513,9 @@ def _request(sentence: str, start: int) -> _Request | None:
     if first and not body[first.end() :].lstrip().startswith((":", "-")):
         # "Edit:" and "Update -" are headers, not imperatives.
         lemma = first.group(0).lower()
-        if lemma in lx.ACTION_EFFORT:
+        # "Reset crew is in at 10": a noun that happens to be a verb, followed by its own verb.
+        subject = re.match(r"\s*(?:[\w-]+\s+)?(?:is|are|was|were|has|have|will)\b", body[first.end() :], _I)
+        if lemma in lx.ACTION_EFFORT and not subject:
             return _Request(sentence, start, "direct", lemma, body)
     need = _NEED_NOUN.search(s)
     done = _participle(need.group(1)) if need else None

@@ -91,7 +91,8 @@ _ORDINAL = re.compile(
 _WEEKDAY = re.compile(rf"\b(?:(this|next|coming)\s+)?({_WD})\b(?!'s)", _I)
 # "before Thursday's review" names a day; a bare "Friday's meeting" may be one that already happened.
 _WEEKDAY_POSSESSIVE = re.compile(
-    rf"\b(?:by|before|ahead of|in time for|until|till|during)\s+(?:(this|next|coming)\s+)?({_WD})'s\b", _I
+    rf"\b(?:by|before|ahead of|in time for|until|till|during|at|on)\s+(?:(this|next|coming)\s+)?({_WD})'s\b",
+    _I,
 )
 # "this" counts as today when a part of the day follows ("this afternoon"): the time piece joins it.
 _RELATIVE_DAY = re.compile(
@@ -107,6 +108,8 @@ _END_OF = re.compile(
 # "in the next hour": one of the unit, counted from now.
 _NEXT_UNIT = re.compile(r"\b(?:in|within)\s+the\s+next\s+(hour|day|week)\b", _I)
 # "by the end of Q1": the last day of that quarter, this year or, once it is well past, next year.
+# "through end of September": the last day of that month.
+_END_OF_MONTH = re.compile(rf"\b(?:end\s+of|eo)\s*(?:the\s+month\s+of\s+)?({_MON})\b", _I)
 _END_OF_QUARTER = re.compile(r"\b(?:end\s+of|eo)\s*(?:the\s+)?q([1-4])\b", _I)
 _IN_SPAN = re.compile(rf"\b(?:in|within the next|for the next|in the next)\s+{_NUM}\s+{_UNIT}\b", _I)
 _IN_MONTH = re.compile(
@@ -118,6 +121,10 @@ _TIME = re.compile(
     r"\b(\d{1,2})(?::(\d{2}))?(\s*(?:am|pm|a\.m\.|p\.m\.)|a|p)\b|\b(noon|midday|midnight|eod|cob|eob|end\s+of\s+(?:the\s+)?"
     r"(?:business\s+|work\s+)?day|(?:in\s+the\s+)?morning|afternoon|evening|tonight)\b",
     _I,
+)
+# A 24-hour clock time ("due at 14:00").
+_CLOCK_24 = re.compile(
+    r"\b(?:at|by|before|until)\s+([01]?\d|2[0-3]):([0-5]\d)\b(?!\s*(?:am|pm|a\.m\.|p\.m\.))", _I
 )
 _BARE_HOUR = re.compile(
     r"\b(?:at|before|by|until|till)\s+(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:%|am|pm|a\b|p\b|[-/.]\d))"
@@ -141,9 +148,10 @@ _MILESTONE = re.compile(
     _I,
 )
 _EVENT = re.compile(r"\bbefore\s+(?:they|we|I|you|he|she|it)\s+\w+(?:\s+\w+)?", _I)
+_DEADLINE_WORD = re.compile(r"\b(?:by|before|until|till|due)\s+$", _I)
 _DUE_ON = re.compile(r"\b(?:due|submitted|delivered|ready|done)\s+$", _I)
 _PREFIX = re.compile(
-    r"\b(?:by|before|until|till|til|due|on|no later than|ahead of|in time for|for)\s+(?:the\s+)?$|"
+    r"\b(?:by|before|until|till|til|due|on|no later than|ahead of|in time for|for)\s+(?:the\s+|my\s+|our\s+)?$|"
     # A clock time after "at" inside a sentence with "before" ("before their SLA breaches at 1pm").
     r"\bbefore\b[^.?!]{1,40}\bat\s+$|"
     r"(?:\beod\s+|\bend\s+of\s+(?:the\s+)?day\s+)$",
@@ -246,8 +254,8 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
     for m in _ORDINAL.finditer(text):
         pieces.append(_Piece(m.start(), m.end(), _next_day_of_month(int(m[1]), today), None))
     for m in _WEEKDAY.finditer(text):
-        if m[2] in _AMBIGUOUS_WORDS:
-            continue
+        if m[2] in _AMBIGUOUS_WORDS and not _DEADLINE_WORD.search(text[max(0, m.start() - 12) : m.start()]):
+            continue  # "sat" and "wed" are words too, unless a deadline word leads them ("before wed EOD")
         pieces.append(_Piece(m.start(), m.end(), _weekday(m[1], m[2], today), None))
     for m in _WEEKDAY_POSSESSIVE.finditer(text):
         start = m.start(1) if m[1] else m.start(2)
@@ -277,6 +285,12 @@ def _day_pieces(text: str, now: datetime) -> list[_Piece]:
         ]
         moment = now + step
         pieces.append(_Piece(m.start(), m.end(), moment.date(), moment.time()))
+    for m in _END_OF_MONTH.finditer(text):
+        month = _MONTHS[m[1][:3].lower()]
+        year = today.year if month >= today.month else today.year + 1
+        pieces.append(
+            _Piece(m.start(), m.end(), date(year, month, calendar.monthrange(year, month)[1]), None, True)
+        )
     for m in _END_OF_QUARTER.finditer(text):
         month = int(m[1]) * 3
         year = today.year
@@ -309,6 +323,10 @@ def _time_pieces(text: str) -> list[_Piece]:
                 continue
             clock = time(hour, int(m[2] or 0))
         pieces.append(_Piece(m.start(), m.end(), None, clock))
+    for m in _CLOCK_24.finditer(text):
+        if int(m[1]) > 12:
+            start = m.start() if m.group(0).lower().startswith("at") else m.start(1)
+            pieces.append(_Piece(start, m.end(), None, time(int(m[1]), int(m[2]))))
     for m in _BARE_HOUR.finditer(text):
         hour = int(m[1])
         if 1 <= hour <= 12:
@@ -349,7 +367,7 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
     start, end = group[0].start, group[-1].end
     prefix = _PREFIX.search(text[max(0, start - 50) : start])
     if not days:
-        if not prefix or not clocks:
+        if not clocks or not (prefix or text[start:end].lower().startswith("at ")):
             return None
         clock = clocks[0]
         day = now.date() if clock > now.time() else now.date() + timedelta(days=1)
@@ -379,9 +397,7 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
             and (
                 prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(text[:start]))
             )
-        )
-        or text[start:end].lower().startswith("at ")
-        or text[max(0, start - 3) : start].lower() == "at ",
+        ),
     )
 
 

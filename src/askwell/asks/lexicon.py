@@ -472,7 +472,7 @@ REASON_CUES = (
     r"(?:the|an|our|their|external|internal|FDA|IRS|SOC 2|compliance) audit|"
     r"(?:lose|losing|lost|cost|costs|costing) (?:us )?(?:\$[\d.,]+[km]? (?:in |of )?)?revenue|revenue (?:loss|hit|at risk)|"
     r"arr|outage|(?:is|are|got|was) broken|breaks|failing|"
-    r"deadline|(?:don't|do not) want to)\b|"
+    r"(?:miss(?:es|ed|ing)?|slip(?:s|ped)?|blow(?:s|n)?) (?:the|a|our|my) (?:[\w-]+ )?deadline|(?:don't|do not) want to)\b|"
     # Odds as stakes ("hurts our chances"), not the request formula "any chance of".
     r"\b(?:improve|raise|increase|boost|hurt|ruin|lower|our|my|their|better|best)\s+(?:odds|chances?)\b|"
     r"\$\s?\d|\d\s?%(?!\s*off\b)|"
@@ -490,7 +490,7 @@ REASON_CUES = (
     r"\b(?:won't|will not) get\b|\bstalled\b|\b(?:our|the|my) only (?:way|chance|shot|option)\b|"
     r"\b(?:could|might|may) (?:get|lead to|cause|end up|hurt|harm)\b|\bwent missing\b|\bget paid\b|"
     r"\blost (?:two|three|four|five|six|seven|eight|nine|ten|a dozen)\b|\b(?:have|has) (?:resigned|quit)\b|"
-    r"\b(?:stolen|compromised|leaked)\b|"
+    r"\b(?:stolen|compromised|leaked)\b|\bsave (?:us|me|them|the team)\b|\blate fees?\b|"
     r"\b(?:has|have|had|got|was|were) (?:rejected|denied|cancell?ed|flagged)\b|"
     r"\bwould (?:really |greatly |so )?help (?:us|me|them) (?!with\b|out\b)\w+|"
     r"\bwithout (?:it|this|them|that|one|him|her)\b|\b(?:lapses?|lapsed|ineligible|sued|lawsuit|liabilit(?:y|ies))\b|"
