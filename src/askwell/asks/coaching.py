@@ -170,17 +170,7 @@ _HELP_TO_STATE = re.compile(
     r"(?:ready|better|started|organi[sz]ed|sorted|unstuck|going)\b",
     _I,
 )
-# Common misspellings of the addressee, read as the word meant.
-_TYPOS = re.compile(r"\b(?:sombody|somebdy|somone|some1|any1|anybdy|anyon)\b", _I)
-_TYPO_FIX = {
-    "sombody": "somebody",
-    "somebdy": "somebody",
-    "somone": "someone",
-    "some1": "someone",
-    "any1": "anyone",
-    "anybdy": "anybody",
-    "anyon": "anyone",
-}
+_TYPOS = re.compile(rf"\b(?:{'|'.join(lx.ADDRESSEE_TYPOS)})\b", _I)
 _CONDITIONAL_IMPERATIVE = re.compile(
     r"\bif (?:any(?:one|body)|you|some(?:one|body)) (?:has|have|knows?|sees?|finds?|gets?)\b[^.?!]*?"
     r"\b(send|share|forward|drop|post|dm|ping|point|tag|email)\b",
@@ -453,7 +443,7 @@ def _request(sentence: str, start: int) -> _Request | None:
     if _OFFER.search(sentence):
         return None
     s = _BE_WILLING.sub("", _IDIOM.sub("", sentence))
-    s = _TYPOS.sub(lambda t: _TYPO_FIX[t.group(0).lower()], s)
+    s = _TYPOS.sub(lambda t: lx.ADDRESSEE_TYPOS[t.group(0).lower()], s)
     m = _NEED_SOMEONE.search(s)
     if m:
         return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])

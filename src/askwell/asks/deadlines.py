@@ -392,13 +392,15 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
         when=when,
         past=when < now,
         loose=loose,
-        prefixed=(
-            prefix is not None
-            and (
-                prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(text[:start]))
-            )
-        ),
+        prefixed=_is_deadline_word(prefix, text[:start]),
     )
+
+
+def _is_deadline_word(prefix: re.Match[str] | None, before: str) -> bool:
+    """ "by", "before", "due on" set a deadline; a bare "on" or "for" dates an event ("expires on the 14th")."""
+    if prefix is None:
+        return False
+    return prefix.group(0).split()[0].lower() not in ("on", "for") or bool(_DUE_ON.search(before))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

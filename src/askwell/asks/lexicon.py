@@ -316,6 +316,16 @@ PERSON_SUBJECTS = frozenset(
         "everybody",
     ]
 )
+# Common misspellings of the addressee, read as the word meant ("can sombody fix the build").
+ADDRESSEE_TYPOS = {
+    "sombody": "somebody",
+    "somebdy": "somebody",
+    "somone": "someone",
+    "some1": "someone",
+    "any1": "anyone",
+    "anybdy": "anybody",
+    "anyon": "anyone",
+}
 # Words between the addressee and the verb ("could you guys please just ...").
 REQUEST_FILLERS = frozenset(
     [

@@ -24,7 +24,8 @@ from askwell.evals.coaching import (
 )
 from askwell.evals.report import update_section
 
-re_section = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# A section name becomes an HTML comment marker in the report, so it stays to plain characters.
+_SECTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def coaching_command(
@@ -49,7 +50,7 @@ def coaching_command(
     ] = "coaching",
 ) -> None:
     """Per-criterion accuracy and F1 of SMART coaching, and how often the deadline text is found."""
-    if not re_section.fullmatch(section):
+    if not _SECTION_NAME.fullmatch(section):
         Console(stderr=True).print("error: --section takes letters, digits, '-' and '_' only", soft_wrap=True)
         raise typer.Exit(2)
     err = Console(stderr=True)
