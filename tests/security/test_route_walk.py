@@ -60,6 +60,8 @@ CSRF_VALUE = "walk-csrf-token"
 # Reachable without signing in. Everything else must refuse anonymous requests.
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
         ("GET", "/signin"),
         ("POST", "/signin"),
         ("GET", "/reset"),

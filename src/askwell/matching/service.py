@@ -23,6 +23,7 @@ from askwell.asks.rules import AskAccess, can_view
 from askwell.matching import index, repository
 from askwell.matching.embeddings import MODEL_VERSION
 from askwell.matching.embeddings import encode as encode_with_model
+from askwell.matching.embeddings import model_status as embedding_model_status
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.lexical import tokenize
@@ -58,6 +59,14 @@ def encoder(services: Mapping[str, Any]) -> Encode:
     """The encoder passed in ``services``, else the packaged model (loaded on first use)."""
     found = services.get(ENCODE_SERVICE)
     return found if found is not None else _model_encode  # type: ignore[no-any-return]
+
+
+def model_status(services: Mapping[str, Any]) -> str:
+    """For readiness: "injected" (a stand-in encoder), "loaded", "available" (verified on first use) or
+    "missing: ..."; cheap, since it only looks for the packaged file unless the model is loaded."""
+    if services.get(ENCODE_SERVICE) is not None:
+        return "injected"
+    return embedding_model_status()
 
 
 def _model_encode(texts: Sequence[str]) -> np.ndarray:

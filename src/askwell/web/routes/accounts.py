@@ -92,7 +92,7 @@ def accept_invitation(
     response = RedirectResponse(
         f"/?{urlencode({'flash': f'Welcome to {organization.name}!'})}", status_code=303
     )
-    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure)
+    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -22,11 +23,14 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure: bool) -> None:
+def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure: bool, now: datetime) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         signed.session_token,
-        expires=int(signed.expires_at.timestamp()),
+        # Seconds from now (Max-Age, and Expires computed from it): Starlette reads an int ``expires``
+        # as seconds from now, so passing the expiry's timestamp once put it in 2083. A relative age
+        # also holds when the browser's clock differs from ours.
+        max_age=max(0, int((signed.expires_at - now).total_seconds())),
         httponly=True,
         samesite="lax",
         secure=secure,
@@ -74,7 +78,7 @@ def signin(
         )
     db.commit()
     response = RedirectResponse(safe_next(next), status_code=303)
-    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure)
+    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
     return response
 
 
