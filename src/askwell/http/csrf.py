@@ -63,11 +63,23 @@ class CsrfCookieMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None (no header, another scheme,
+    or an empty value)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
 async def csrf_protect(request: Request) -> None:
-    """Router dependency: reject unsafe cookie-authenticated requests that do not echo the token."""
+    """Router dependency: reject unsafe cookie-authenticated requests that do not echo the token.
+
+    Only a request that carries a real bearer token is exempt, and such a request is authenticated by
+    that token alone (``http.deps.optional_person`` never falls back to the cookie when an
+    Authorization header is present), so the exemption can never cover a cookie-authenticated write.
+    """
     if request.method in SAFE_METHODS:
         return
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
+    if bearer_token(request) is not None:
         return
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
