@@ -193,6 +193,19 @@ class TestPasswordReset:
         with pytest.raises(TokenInvalid):
             service.reset_password(db, token=token, password="another new secret", now=world.now)
 
+    def test_a_reset_revokes_api_tokens_and_every_other_reset_link(self, db: Session, world: World) -> None:
+        person = world.person(world.org(), password=PASSWORD)
+        _, api_token = service.create_api_token(
+            db, actor=world.actor(person), data=ApiTokenCreate(name="ci"), now=world.now
+        )
+        service.request_reset(db, email=person.email, settings=SETTINGS, now=world.now)
+        service.request_reset(db, email=person.email, settings=SETTINGS, now=world.now)
+        first, second = (e["body"].split("/reset/")[1].split()[0] for e in _emails(db))
+        service.reset_password(db, token=second, password="a brand new secret", now=world.now)
+        assert service.person_for_api_token(db, token=api_token, now=world.now) is None
+        with pytest.raises(TokenInvalid):
+            service.reset_password(db, token=first, password="an older link's secret", now=world.now)
+
     def test_unknown_emails_queue_nothing_and_say_nothing(self, db: Session) -> None:
         service.request_reset(db, email="nobody@example.com", settings=SETTINGS, now=NOW)
         assert _emails(db) == []
@@ -209,6 +222,36 @@ class TestApiTokens:
         assert service.person_for_api_token(db, token=token, now=world.now).id == person.id
         service.revoke_api_token(db, actor=world.actor(person), token_id=row.id, now=world.now)
         assert service.person_for_api_token(db, token=token, now=world.now) is None
+
+    def test_a_token_cannot_mint_tokens(self, db: Session, world: World) -> None:
+        person = world.person(world.org())
+        with pytest.raises(NotAllowed):
+            service.create_api_token(
+                db, actor=world.actor(person), data=ApiTokenCreate(name="x"), now=world.now, via_token=True
+            )
+
+    def test_reactivation_revives_no_old_session_token_or_reset_link(self, db: Session, world: World) -> None:
+        org = world.org()
+        admin = world.person(org, role="admin")
+        person = world.person(org, password=PASSWORD)
+        session = service.open_session(db, person=person, settings=SETTINGS, now=world.now)
+        _, api_token = service.create_api_token(
+            db, actor=world.actor(person), data=ApiTokenCreate(name="ci"), now=world.now
+        )
+        service.request_reset(db, email=person.email, settings=SETTINGS, now=world.now)
+        [email] = _emails(db)
+        reset = email["body"].split("/reset/")[1].split()[0]
+        for active in (False, True):
+            service.set_active(
+                db, actor=world.actor(admin), person_id=person.id, active=active, now=world.now
+            )
+        assert service.person_for_session(db, token=session.session_token, now=world.now) is None
+        assert service.person_for_api_token(db, token=api_token, now=world.now) is None
+        with pytest.raises(TokenInvalid):
+            service.reset_password(db, token=reset, password="a brand new secret", now=world.now)
+        assert service.sign_in(
+            db, email=person.email, password=PASSWORD, client="c", settings=SETTINGS, now=world.now
+        )
 
     def test_nobody_else_can_revoke_my_token(self, db: Session, world: World) -> None:
         org = world.org()

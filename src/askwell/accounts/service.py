@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from askwell.accounts.errors import BadCredentials, TokenInvalid, TooManyAttempts
@@ -107,6 +107,42 @@ def _end_all_sessions(db: Session, person: Person) -> None:
     db.execute(
         delete(WebSession).where(WebSession.org_id == person.org_id, WebSession.person_id == person.id)
     )
+
+
+def _revoke_credentials(db: Session, person: Person, *, now: datetime, keep_reset: int | None = None) -> None:
+    """End every way in that was issued before now: sessions, API tokens, outstanding reset links.
+
+    Used when the password changes and when an account is deactivated, so that neither a stolen
+    token nor an old reset link outlives the event (and reactivation revives none of them).
+    """
+    _end_all_sessions(db, person)
+    db.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.org_id == person.org_id,
+            ApiToken.person_id == person.id,
+            ApiToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    outstanding = update(PasswordReset).where(
+        PasswordReset.org_id == person.org_id,
+        PasswordReset.person_id == person.id,
+        PasswordReset.used_at.is_(None),
+    )
+    if keep_reset is not None:
+        outstanding = outstanding.where(PasswordReset.id != keep_reset)
+    db.execute(outstanding.values(used_at=now))
+
+
+def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: datetime) -> Person:
+    """Deactivate or reactivate an account. Deactivating revokes every credential, so reactivating
+    starts from a clean slate: the person signs in again (or resets their password)."""
+    person = people_service.set_active(db, actor=actor, person_id=person_id, active=active, now=now)
+    if not active:
+        _revoke_credentials(db, person, now=now)
+    db.flush()
+    return person
 
 
 # --- invitations -----------------------------------------------------------------------------
@@ -239,7 +275,8 @@ def reset_password(db: Session, *, token: str, password: str, now: datetime) -> 
         raise TokenInvalid("password reset")
     person.password_hash = hash_password(password)
     reset.used_at = now
-    _end_all_sessions(db, person)
+    # Whoever knew the old password may hold a token or another reset link: none of them survive.
+    _revoke_credentials(db, person, now=now, keep_reset=reset.id)
     db.flush()
     return person
 
@@ -253,8 +290,12 @@ def set_password(db: Session, *, person: Person, password: str) -> None:
 
 
 def create_api_token(
-    db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime
+    db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime, via_token: bool = False
 ) -> tuple[ApiToken, str]:
+    """A new personal token. Only a signed-in person (session) may mint one: a token that could mint
+    tokens would let a leaked token outlive its own revocation."""
+    if via_token:
+        raise NotAllowed("create API tokens with an API token; sign in and use Settings → API tokens")
     token = new_token(API_TOKEN_PREFIX)
     row = ApiToken(
         org_id=actor.org_id,

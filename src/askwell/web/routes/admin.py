@@ -159,7 +159,7 @@ def set_active(
     db: Db, actor: PageActor, now: Now, person_id: PersonId, active: Annotated[str, Form(max_length=5)] = ""
 ) -> Response:
     _admin(actor)
-    person = people_service.set_active(db, actor=actor, person_id=person_id, active=active == "1", now=now)
+    person = accounts.set_active(db, actor=actor, person_id=person_id, active=active == "1", now=now)
     db.commit()
     return _back(f"{person.name} is {'active again' if person.is_active else 'deactivated'}.")
 
