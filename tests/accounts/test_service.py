@@ -1,21 +1,33 @@
 """Sign-in, invitations, resets and tokens on a real database."""
 
+from __future__ import annotations
+
+import os
+import threading
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.accounts import service
-from askwell.accounts.errors import BadCredentials, TokenInvalid, TooManyAttempts, WeakPassword
+from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts, WeakPassword
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
+from askwell.accounts.secrets import hash_password
 from askwell.core.config import Settings
+from askwell.core.db import create_session_factory
 from askwell.core.errors import NotFound
 from askwell.core.jobs import Job
+from askwell.core.uow import unit_of_work
+from askwell.people import service as people_service
 from askwell.people.errors import EmailTaken, NotAllowed
 from askwell.people.models import Role
-from askwell.people.schemas import ProfileUpdate
+from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate
 from tests.conftest import NOW, PASSWORD, World
+
+if TYPE_CHECKING:
+    from tests.conftest import TestDatabase
 
 SETTINGS = Settings(login_max_failures=3)
 
@@ -66,8 +78,16 @@ class TestSignIn:
 
     def test_too_many_failures_lock_the_email_for_the_window(self, db: Session, world: World) -> None:
         person = world.person(world.org(), password=PASSWORD)
-        for _ in range(3):
-            service.record_failure(db, email=person.email, client=f"ip-{_}", now=world.now)
+        for n in range(3):
+            with pytest.raises(BadCredentials):
+                service.sign_in(
+                    db,
+                    email=person.email,
+                    password="wrong",
+                    client=f"ip-{n}",
+                    settings=SETTINGS,
+                    now=world.now,
+                )
         with pytest.raises(TooManyAttempts):
             service.sign_in(
                 db, email=person.email, password=PASSWORD, client="fresh", settings=SETTINGS, now=world.now
@@ -76,6 +96,125 @@ class TestSignIn:
         assert service.sign_in(
             db, email=person.email, password=PASSWORD, client="fresh", settings=SETTINGS, now=later
         )
+
+    def test_failures_from_one_address_slow_it_down_but_never_lock_out_a_colleague(
+        self, db: Session, world: World
+    ) -> None:
+        settings = Settings(login_max_failures=3, login_client_free_failures=4)
+        org = world.org()
+        colleague = world.person(org, password=PASSWORD)
+        for n in range(settings.login_client_free_failures):
+            with pytest.raises(BadCredentials):
+                service.sign_in(
+                    db,
+                    email=f"guess{n}@example.com",
+                    password="x",
+                    client="office",
+                    settings=settings,
+                    now=world.now,
+                )
+            service.record_failure(db, email=f"guess{n}@example.com", client="office", now=world.now)
+        # Past the free failures the address waits 2 s, then may try again: no lock-out.
+        with pytest.raises(SlowDown) as slowed:
+            service.sign_in(
+                db,
+                email=colleague.email,
+                password=PASSWORD,
+                client="office",
+                settings=settings,
+                now=world.now,
+            )
+        assert slowed.value.retry_after == 2
+        later = world.now + timedelta(seconds=2)
+        assert service.sign_in(
+            db, email=colleague.email, password=PASSWORD, client="office", settings=settings, now=later
+        )
+
+    def test_an_email_in_two_organizations_signs_in_to_the_one_named(self, db: Session, world: World) -> None:
+        acme, globex = world.org("Acme"), world.org("Globex")
+        older = world.person(acme, "Ada A", email="ada@example.com", password=PASSWORD)
+        newer = world.person(globex, "Ada G", email="ada@example.com", password="globex password")
+
+        def sign(password: str, **kw: object) -> service.SignedIn:
+            return service.sign_in(
+                db,
+                email="ada@example.com",
+                password=password,
+                client="c",
+                settings=SETTINGS,
+                now=world.now,
+                **kw,
+            )
+
+        default = sign(PASSWORD)
+        assert (default.person.id, default.elsewhere) == (older.id, True)
+        assert sign("globex password", organization=globex.slug).person.id == newer.id
+        assert sign("globex password", organization="GLOBEX").person.id == newer.id
+        assert sign("globex password", preferred_org_id=globex.id).person.id == newer.id
+        # The other organization's password does not open the default account.
+        with pytest.raises(BadCredentials):
+            sign("globex password")
+        with pytest.raises(BadCredentials):
+            sign(PASSWORD, organization="initech")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not os.environ.get("ASKWELL_TEST_DATABASE_URL"),
+    reason="concurrent transactions that each check the limit are the PostgreSQL deployment",
+)
+def test_concurrent_wrong_guesses_never_exceed_the_limit(database: TestDatabase) -> None:
+    committed = database.fresh()
+    try:
+        factory = create_session_factory(committed.engine)
+        with unit_of_work(factory) as db:
+            org = people_service.create_organization(
+                db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
+            )
+            people_service.add_person(
+                db,
+                org_id=org.id,
+                data=PersonCreate(name="Ada", email="ada@example.com"),
+                now=NOW,
+                password_hash=hash_password(PASSWORD),
+            )
+        settings = Settings(login_max_failures=10, login_client_free_failures=1000)
+        attempts = 30
+        start = threading.Barrier(attempts)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def guess(n: int) -> None:
+            start.wait(timeout=60)
+            with factory() as db:
+                try:
+                    service.sign_in(
+                        db,
+                        email="ada@example.com",
+                        password=f"guess {n}",
+                        client=f"c{n}",
+                        settings=settings,
+                        now=NOW,
+                    )
+                    outcome = "signed in"
+                except BadCredentials:
+                    outcome = "checked"
+                except TooManyAttempts:
+                    outcome = "refused"
+                db.commit()
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert len(outcomes) == attempts
+        assert outcomes.count("checked") == settings.login_max_failures
+        assert outcomes.count("refused") == attempts - settings.login_max_failures
+    finally:
+        committed.drop()
 
 
 class TestInvitations:

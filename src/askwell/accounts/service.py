@@ -6,17 +6,20 @@ they leave only if the change that caused them was committed.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from askwell.accounts.errors import BadCredentials, TokenInvalid, TooManyAttempts
+from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts
 from askwell.accounts.models import ApiToken, Invitation, LoginFailure, PasswordReset, WebSession
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import hash_password, needs_rehash, new_token, token_hash, verify_password
 from askwell.core.config import Settings
+from askwell.core.db import lock_for_transaction
 from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
@@ -24,6 +27,7 @@ from askwell.people import service as people_service
 from askwell.people.errors import EmailTaken, NotAllowed
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_administer
+from askwell.people.repository import SignInAccount
 from askwell.people.schemas import PersonCreate, ProfileUpdate
 
 API_TOKEN_PREFIX = "aw_"
@@ -34,45 +38,107 @@ class SignedIn:
     person: Person
     session_token: str
     expires_at: datetime
+    # The same email has an account in another organization too (reachable by naming it).
+    elsewhere: bool = False
 
 
-def _check_rate(db: Session, keys: list[str], *, settings: Settings, now: datetime) -> None:
+def _failures(db: Session, key: str, *, since: datetime) -> tuple[int, datetime | None]:
+    count, last = db.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at >= since
+        )
+    ).one()
+    return int(count or 0), last
+
+
+def _client_wait(db: Session, client_key: str, *, settings: Settings, now: datetime) -> int:
+    """Seconds this address must still wait: 0 until it has many failures, then doubling."""
     since = now - timedelta(minutes=settings.login_window_minutes)
-    for key in keys:
-        count = db.scalar(select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)) or 0
-        if count >= settings.login_max_failures:
-            raise TooManyAttempts(settings.login_window_minutes)
+    count, last = _failures(db, client_key, since=since)
+    over = count - settings.login_client_free_failures
+    if over < 0 or last is None:
+        return 0
+    wait = min(2 ** min(over + 1, 30), settings.login_client_max_wait_seconds)
+    remaining = wait - (now - last).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def _choose_account(
+    candidates: Sequence[SignInAccount], organization: str, preferred_org_id: int | None
+) -> tuple[Person | None, bool]:
+    """The one account this attempt is about, and whether the email has others.
+
+    Exactly one password hash is checked per attempt, whatever the number of accounts, so the time a
+    sign-in takes never tells how many organizations an email belongs to.
+    """
+    wanted = organization.strip().casefold()
+    if wanted:
+        chosen = next(
+            (a for a in candidates if wanted in (a.org_slug.casefold(), a.org_name.casefold())), None
+        )
+    else:
+        chosen = next((a for a in candidates if a.person.org_id == preferred_org_id), None) or next(
+            iter(candidates), None
+        )
+    if chosen is None:
+        return None, False
+    return chosen.person, len(candidates) > 1
 
 
 def sign_in(
-    db: Session, *, email: str, password: str, client: str, settings: Settings, now: datetime
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    settings: Settings,
+    now: datetime,
+    organization: str = "",
+    preferred_org_id: int | None = None,
 ) -> SignedIn:
-    """Check credentials (rate-limited per email and per client) and open a session.
+    """Check credentials and open a session.
 
-    The same email may exist in several organizations; the first one whose password matches wins.
-    Failures are recorded by the caller's transaction, so the caller must commit even on failure:
-    ``record_failure`` is separate for that reason.
+    * Per account: at most ``login_max_failures`` wrong passwords in the window. The attempt is
+      recorded *before* the password is checked, under a lock on the account's key, so concurrent
+      guesses cannot all pass the check before any of them is counted.
+    * Per client address: no lock-out (a bystander behind the same address must still get in), but
+      past many failures a short, growing wait (``SlowDown``).
+    * An email in several organizations signs in to the one named in ``organization`` (slug or
+      name), else the one it last signed in to (``preferred_org_id``), else the oldest.
+
+    A failed attempt stays recorded only if the caller commits: the caller must commit even on
+    failure (``record_failure`` adds the client address's record).
     """
-    email = email.strip().lower()
-    keys = [f"email:{email}", f"client:{client}"]
-    _check_rate(db, keys, settings=settings, now=now)
-    candidates = people_repo.accounts_for_sign_in(db, email) if len(email) <= 254 else []
-    person = next((p for p in candidates if verify_password(p.password_hash, password)), None)
-    if person is None:
-        if not candidates:
-            verify_password(None, password)
+    email = email.strip().lower()[:254]
+    account_key, client_key = f"email:{email}", f"client:{client}"[:300]
+    if wait := _client_wait(db, client_key, settings=settings, now=now):
+        raise SlowDown(wait)
+    lock_for_transaction(db, account_key)
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    failures, _ = _failures(db, account_key, since=since)
+    if failures >= settings.login_max_failures:
+        raise TooManyAttempts(settings.login_window_minutes)
+    db.add(LoginFailure(key=account_key, at=now))
+    db.flush()
+    candidates = people_repo.sign_in_accounts(db, email) if email else []
+    person, elsewhere = _choose_account(candidates, organization, preferred_org_id)
+    if not verify_password(person.password_hash if person else None, password) or person is None:
         raise BadCredentials()
     if person.password_hash and needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
-    db.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
-    return open_session(db, person=person, settings=settings, now=now)
+    db.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+    signed = open_session(db, person=person, settings=settings, now=now)
+    return SignedIn(
+        person=signed.person,
+        session_token=signed.session_token,
+        expires_at=signed.expires_at,
+        elsewhere=elsewhere,
+    )
 
 
 def record_failure(db: Session, *, email: str, client: str, now: datetime) -> None:
-    email = email.strip().lower()[:254]
-    db.add_all(
-        [LoginFailure(key=f"email:{email}", at=now), LoginFailure(key=f"client:{client}"[:300], at=now)]
-    )
+    """The client address's record of a failed sign-in (the account's was made by ``sign_in``)."""
+    db.add(LoginFailure(key=f"client:{client}"[:300], at=now))
     db.flush()
 
 

@@ -20,9 +20,13 @@ class Settings(BaseSettings):
     session_days: int = Field(default=14, ge=1, le=365)
     invite_days: int = Field(default=7, ge=1, le=90)
     reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
-    # Sign-in rate limit: failures allowed per email and per client address in the window.
+    # Sign-in rate limit: failures allowed per account (email) in the window, then a lock-out for it.
     login_max_failures: int = Field(default=10, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    # Per client address no lock-out (colleagues share addresses): past this many failures in the
+    # window, each further try waits 2, 4, 8 ... seconds, at most login_client_max_wait_seconds.
+    login_client_free_failures: int = Field(default=30, ge=1)
+    login_client_max_wait_seconds: int = Field(default=300, ge=1)
     # None means: in-process on SQLite, separate `askwell worker` processes on PostgreSQL.
     in_process_worker: bool | None = None
     worker_poll_seconds: float = Field(default=1.0, gt=0)

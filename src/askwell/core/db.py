@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -90,3 +90,13 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def lock_for_transaction(db: Session, key: str) -> None:
+    """Serialise transactions that check-then-write the same ``key`` (a rate limit, say) until commit.
+
+    PostgreSQL takes a transaction-scoped advisory lock on the key's hash. SQLite needs nothing: every
+    writing transaction begins IMMEDIATE, so writers already run one at a time.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})

@@ -8,6 +8,7 @@ The only unscoped lookups are the ones sign-in needs before anyone is known
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -63,6 +64,25 @@ def accounts_for_sign_in(db: Session, email: str) -> Sequence[Person]:
         .order_by(Person.org_id)
         .limit(10)
     ).all()
+
+
+@dataclass(frozen=True)
+class SignInAccount:
+    person: Person
+    org_slug: str
+    org_name: str
+
+
+def sign_in_accounts(db: Session, email: str) -> list[SignInAccount]:
+    """Active accounts with this email and the organizations they are in, oldest organization first."""
+    rows = db.execute(
+        select(Person, Organization.slug, Organization.name)
+        .join(Organization, Organization.id == Person.org_id)
+        .where(Person.email == email.strip().lower(), Person.is_active.is_(True))
+        .order_by(Person.org_id)
+        .limit(10)
+    ).all()
+    return [SignInAccount(person, slug, name) for person, slug, name in rows]
 
 
 def get_person(db: Session, *, actor: Actor, person_id: int, include_inactive: bool = False) -> Person:
