@@ -59,7 +59,7 @@ def test_an_opened_item_shows_as_read_after_going_back(live_app: LiveApp) -> Non
             expect(offer.locator(".badge")).to_have_text("New")
 
             # Open the offer: it leads to its page; back in the inbox it is read, the other is not.
-            offer.get_by_role("button", name=OFFER).click()
+            offer.get_by_role("button", name=f"New: {OFFER}", exact=True).click()
             expect(page).to_have_url(f"{live_app.url}/people/{grace_id}")
             page.go_back()
             expect(page).to_have_url(f"{live_app.url}/inbox")

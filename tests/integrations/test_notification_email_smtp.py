@@ -11,12 +11,10 @@ from askwell.core.config import Settings
 from askwell.core.jobs import JobRegistry
 from askwell.notifications import jobs as notifications_jobs
 from askwell.notifications.models import NotificationKind
-from askwell.notifications.schemas import NotificationSettingsUpdate
-from askwell.notifications.service import notify, update_settings
-from askwell.people.models import Person
 from askwell.worker.runner import Worker
 from tests.conftest import World
 from tests.integrations.smtp_server import SmtpServer
+from tests.notifications.support import LINK, choose, tell
 
 
 def _worker(factory: sessionmaker[Session], settings: Settings, clock: FrozenClock) -> Worker:
@@ -24,25 +22,6 @@ def _worker(factory: sessionmaker[Session], settings: Settings, clock: FrozenClo
     registry = JobRegistry()
     notifications_jobs.register(registry)
     return Worker(factory, registry, settings=settings, clock=clock)
-
-
-def _tell(
-    db: Session, world: World, person: Person, kind: NotificationKind, text: str, hours_ago: int
-) -> None:
-    notify(
-        db, recipient=person, kind=kind, text=text, link="/asks/3", now=world.now - timedelta(hours=hours_ago)
-    )
-    db.commit()
-
-
-def _choose(db: Session, world: World, person: Person, changes: dict[str, object], *, hours_ago: int) -> None:
-    update_settings(
-        db,
-        actor=world.actor(person),
-        data=NotificationSettingsUpdate.model_validate(changes),
-        now=world.now - timedelta(hours=hours_ago),
-    )
-    db.commit()
 
 
 class TestNotificationSettingsOverSmtp:
@@ -55,9 +34,9 @@ class TestNotificationSettingsOverSmtp:
         db: Session,
     ) -> None:
         ada = world.person(world.org(), "Ada")
-        _choose(db, world, ada, {"events": {"thanks": "inbox"}}, hours_ago=2)
-        _tell(db, world, ada, NotificationKind.THANKS, "Grace thanked you", hours_ago=1)
-        _tell(db, world, ada, NotificationKind.NEW_OFFER, "Linus offered to help", hours_ago=1)
+        choose(db, world, ada, at_hours_ago=2, events={"thanks": "inbox"})
+        tell(db, world, ada, NotificationKind.THANKS, "Grace thanked you", hours_ago=1)
+        tell(db, world, ada, NotificationKind.NEW_OFFER, "Linus offered to help", hours_ago=1)
 
         result = _worker(session_factory, smtp.settings(), clock).run_once()
 
@@ -77,11 +56,20 @@ class TestNotificationSettingsOverSmtp:
         ada = world.person(world.org(), "Ada Lovelace")
         ada.timezone = "Europe/Berlin"  # the clock reads 10:30 there: digest time
         db.commit()
-        _choose(db, world, ada, {"digest": True, "events": {"thanks": "inbox"}}, hours_ago=24)
-        _tell(db, world, ada, NotificationKind.NEW_OFFER, "Linus offered to help with “Kafka retries”", 5)
-        _tell(db, world, ada, NotificationKind.OFFER_DONE, "Linus marked his help done", 3)
-        _tell(db, world, ada, NotificationKind.ASKED_DIRECTLY, "Grace asked you directly: “Budget”", 2)
-        _tell(db, world, ada, NotificationKind.THANKS, "Hank thanked you", 1)  # inbox only
+        choose(db, world, ada, at_hours_ago=24, digest=True, events={"thanks": "inbox"})
+        tell(
+            db,
+            world,
+            ada,
+            NotificationKind.NEW_OFFER,
+            "Linus offered to help with “Kafka retries”",
+            hours_ago=5,
+        )
+        tell(db, world, ada, NotificationKind.OFFER_DONE, "Linus marked his help done", hours_ago=3)
+        tell(
+            db, world, ada, NotificationKind.ASKED_DIRECTLY, "Grace asked you directly: “Budget”", hours_ago=2
+        )
+        tell(db, world, ada, NotificationKind.THANKS, "Hank thanked you", hours_ago=1)  # inbox only
         assert smtp.handler.messages == []  # nothing one by one
 
         worker = _worker(session_factory, smtp.settings(), clock)
@@ -96,7 +84,7 @@ class TestNotificationSettingsOverSmtp:
         for text in ("Linus offered to help", "Linus marked his help done", "Grace asked you directly"):
             assert text in body
         assert "Hank thanked you" not in body
-        assert f"{smtp.settings().base_url}/asks/3" in body
+        assert f"{smtp.settings().base_url}{LINK}" in body
 
         clock.advance(timedelta(minutes=15))  # the next slot of the schedule: no second digest today
         worker.run_once()

@@ -12,35 +12,15 @@ from askwell.notifications import repository
 from askwell.notifications.jobs import send_digests
 from askwell.notifications.models import NotificationKind
 from askwell.notifications.preferences import Channel, Event
-from askwell.notifications.schemas import NotificationSettingsUpdate
-from askwell.notifications.service import mark_read, notify, update_settings
+from askwell.notifications.service import mark_read
 from askwell.people.models import Person
 from tests.conftest import World
+from tests.notifications.support import choose, tell
 
 
 def emails(db: Session) -> list[Job]:
     db.expire_all()
     return list(db.scalars(select(Job).where(Job.kind == "notifications.email").order_by(Job.id)))
-
-
-def tell(
-    db: Session, world: World, person: Person, kind: NotificationKind, text: str, *, hours_ago: float = 0
-) -> int:
-    note = notify(
-        db, recipient=person, kind=kind, text=text, link="/asks/1", now=world.now - timedelta(hours=hours_ago)
-    )
-    db.commit()
-    return note.id
-
-
-def choose(db: Session, world: World, person: Person, *, at_hours_ago: float = 0, **changes: object) -> None:
-    update_settings(
-        db,
-        actor=world.actor(person),
-        data=NotificationSettingsUpdate.model_validate(changes),
-        now=world.now - timedelta(hours=at_hours_ago),
-    )
-    db.commit()
 
 
 class TestSingleEmails:

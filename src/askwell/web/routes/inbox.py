@@ -40,11 +40,10 @@ def inbox(
     # An ask can stop being shared with someone after they were told about it (an edit narrowed its
     # audience): its title must not keep showing in their inbox.
     ask_ids = {n.ask_id for n in items if n.ask_id is not None}
-    author_of: dict[int, int] = dict(
-        db.execute(  # type: ignore[arg-type]
-            visible_asks(actor).where(Ask.id.in_(ask_ids or {-1})).with_only_columns(Ask.id, Ask.author_id)
-        ).all()
+    rows = db.execute(
+        visible_asks(actor).where(Ask.id.in_(ask_ids or {-1})).with_only_columns(Ask.id, Ask.author_id)
     )
+    author_of = {ask_id: author_id for ask_id, author_id in rows}
     return render(
         request,
         "inbox/index.html",
