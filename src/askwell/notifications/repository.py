@@ -141,3 +141,8 @@ def get_mine(db: Session, *, org_id: int, person_id: int, notification_id: int) 
             Notification.id == notification_id,
         )
     )
+
+
+def lock_person(db: Session, *, org_id: int, person_id: int) -> None:
+    """Hold this person's row until the transaction ends (a no-op lock on SQLite, whose writers queue)."""
+    db.execute(select(Person.id).where(Person.org_id == org_id, Person.id == person_id).with_for_update())

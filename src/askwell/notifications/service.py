@@ -135,6 +135,8 @@ def update_settings(
 ) -> Preferences:
     """Change the acting person's own settings; only what ``data`` names changes."""
     org_id, person_id = actor.org_id, actor.person_id
+    # Two saves at once (a double click) queue on the person's row, so neither trips a unique constraint.
+    repository.lock_person(db, org_id=org_id, person_id=person_id)
     if data.digest is not None:
         row = repository.settings_row(db, org_id=org_id, person_id=person_id)
         if row is None:
