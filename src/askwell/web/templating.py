@@ -13,9 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import object_session
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from askwell.core.localtime import local_time
 from askwell.notifications.repository import unread_count
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Times people read: `{{ at | local_time(me.timezone, others=[their_tz]) }}` (see core/localtime.py).
+TEMPLATES.env.filters["local_time"] = local_time
 
 
 def render(
