@@ -106,7 +106,9 @@ def reset_request(
     request: Request, db: Db, ctx: Ctx, now: Now, email: Annotated[str, Form(max_length=320)] = ""
 ) -> Response:
     if email.strip():
-        accounts.request_reset(db, email=email, settings=ctx.settings, now=now)
+        accounts.request_reset(
+            db, email=email, settings=ctx.settings, now=now, served_url=str(request.base_url)
+        )
         db.commit()
     # The same answer whether or not the account exists: the page must not reveal who has one.
     return render(request, "accounts/reset_request.html", {"sent": True, "email": email})

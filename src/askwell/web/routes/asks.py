@@ -53,6 +53,14 @@ OFFER_KINDS = (
     (OfferKind.RESOURCE.value, "I'll share a resource"),
     (OfferKind.INTRODUCE.value, "I'll introduce someone"),
 )
+# How an offer reads after the helper's name ("Grace Hopper offers advice"): the form's first-person
+# labels cannot be reused there, and lower-casing them gave "i can advise".
+OFFER_KIND_PHRASES = {
+    OfferKind.DO.value: "offers to do it",
+    OfferKind.ADVISE.value: "offers advice",
+    OfferKind.RESOURCE.value: "offers a resource",
+    OfferKind.INTRODUCE.value: "offers an introduction",
+}
 
 
 def _parse_date(raw: str, errors: dict[str, str], name: str = "due") -> date | None:
@@ -435,7 +443,7 @@ def _ask_page(
             "due_local": ask.due_at.astimezone(tz) if ask.due_at else None,
             "tz": tz,
             "offer_kinds": OFFER_KINDS,
-            "kind_labels": dict(OFFER_KINDS),
+            "kind_phrases": OFFER_KIND_PHRASES,
             "outcomes": OUTCOMES,
             "errors": errors or {},
             "values": values or {},
