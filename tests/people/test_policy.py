@@ -1,6 +1,13 @@
 """Who may do what: pure rules, no database."""
 
-from askwell.people.policy import Actor, can_administer, can_change_role, can_edit_profile, can_manage_team
+from askwell.people.policy import (
+    Actor,
+    can_administer,
+    can_change_role,
+    can_edit_profile,
+    can_invite,
+    can_manage_team,
+)
 
 MEMBER = Actor(person_id=1, org_id=10, role="member")
 LEAD = Actor(person_id=2, org_id=10, role="lead", lead_of=frozenset({7}))
@@ -34,3 +41,13 @@ def test_an_admin_cannot_demote_themself_by_accident() -> None:
     assert not can_change_role(ADMIN, person_id=3, new_role="member")
     assert can_change_role(ADMIN, person_id=1, new_role="lead")
     assert not can_change_role(LEAD, person_id=1, new_role="admin")
+
+
+def test_leads_invite_members_into_their_own_teams_only() -> None:
+    assert can_invite(ADMIN, role="admin", team_ids=frozenset())
+    assert can_invite(ADMIN, role="member", team_ids=frozenset({8}))
+    assert can_invite(LEAD, role="member", team_ids=frozenset({7}))
+    assert not can_invite(LEAD, role="member", team_ids=frozenset({7, 8}))
+    assert not can_invite(LEAD, role="member", team_ids=frozenset())
+    assert not can_invite(LEAD, role="lead", team_ids=frozenset({7}))
+    assert not can_invite(MEMBER, role="member", team_ids=frozenset({7}))

@@ -42,6 +42,7 @@ def _team_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
     invite: dict[str, Any] | None = None,
+    status: int | None = None,
 ) -> Response:
     return render(
         request,
@@ -54,7 +55,7 @@ def _team_page(
             "values": values or {},
             "invite": invite or {"values": {}, "errors": {}},
         },
-        status_code=422 if errors or (invite and invite["errors"]) else 200,
+        status_code=status or (422 if errors or (invite and invite["errors"]) else 200),
     )
 
 
@@ -152,6 +153,7 @@ def invite_to_team(
     except ValidationError as exc:
         return _team_page(request, db, actor, team, invite={"values": values, "errors": field_errors(exc)})
     except Conflict as exc:
-        return _team_page(request, db, actor, team, invite={"values": values, "errors": {"email": exc.message}})
+        invite = {"values": values, "errors": {"email": exc.message}}
+        return _team_page(request, db, actor, team, invite=invite, status=exc.status_code)
     db.commit()
     return _back(team, f"Invitation sent to {data.email}; they join {team.name} when they accept.")
