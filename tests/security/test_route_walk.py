@@ -60,6 +60,9 @@ CSRF_VALUE = "walk-csrf-token"
 # Reachable without signing in. Everything else must refuse anonymous requests.
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("GET", "/register"),
         ("GET", "/signin"),
         ("POST", "/signin"),
         ("GET", "/reset"),
