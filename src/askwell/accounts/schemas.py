@@ -22,7 +22,9 @@ class InvitationCreate(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
     role: Role = Role.MEMBER
     # Teams (ids) the person joins on accepting.
-    teams: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=MAX_INVITE_TEAMS)
+    teams: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=MAX_INVITE_TEAMS
+    )
 
 
 class ApiTokenCreate(BaseModel):

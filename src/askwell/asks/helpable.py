@@ -34,9 +34,10 @@ class Helpable:
 
 
 def _in_title(skill: str, title: str) -> bool:
-    return len(skill) >= MIN_TITLE_SKILL and re.search(
-        rf"(?<!\w){re.escape(skill.casefold())}(?!\w)", title.casefold()
-    ) is not None
+    return (
+        len(skill) >= MIN_TITLE_SKILL
+        and re.search(rf"(?<!\w){re.escape(skill.casefold())}(?!\w)", title.casefold()) is not None
+    )
 
 
 def rank(

@@ -335,9 +335,7 @@ class HelpCandidates:
     teammates: frozenset[int]
 
 
-def help_candidates(
-    db: Session, *, actor: Actor, skills: list[str], limit: int = 60
-) -> HelpCandidates:
+def help_candidates(db: Session, *, actor: Actor, skills: list[str], limit: int = 60) -> HelpCandidates:
     """Active asks the actor may see, by others, not yet offered on, that name one of the actor's
     skills (as a tag or in the title), come from the actor's teams, or were shared with the actor.
 
@@ -387,7 +385,6 @@ def help_candidates(
         )
     )
     return HelpCandidates(asks=asks, asked_directly=asked, teammates=teammates)
-
 
 
 def visible_ids(db: Session, *, actor: Actor, ask_ids: Iterable[int]) -> set[int]:

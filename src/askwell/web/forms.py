@@ -193,9 +193,7 @@ def human_message(err: Mapping[str, Any], *, label: str) -> str:
     return f"{label} {phrase}"
 
 
-def field_errors(
-    exc: ValidationError | Iterable[Mapping[str, Any]], *, skip_loc: int = 0
-) -> dict[str, str]:
+def field_errors(exc: ValidationError | Iterable[Mapping[str, Any]], *, skip_loc: int = 0) -> dict[str, str]:
     """One message per form field (the first one pydantic reports for it), worded for people.
 
     This is the one place validation errors become what a page shows; ``skip_loc`` drops the

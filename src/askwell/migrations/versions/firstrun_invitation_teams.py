@@ -43,11 +43,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_teams")),
         sa.UniqueConstraint(
-            "org_id", "invitation_id", "team_id", name=op.f("uq_invitation_teams_org_id_invitation_id_team_id")
+            "org_id",
+            "invitation_id",
+            "team_id",
+            name=op.f("uq_invitation_teams_org_id_invitation_id_team_id"),
         ),
     )
     with op.batch_alter_table("invitation_teams", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invitation_teams_invitation_id"), ["invitation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_invitation_teams_invitation_id"), ["invitation_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invitation_teams_org_id"), ["org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_invitation_teams_team_id"), ["team_id"], unique=False)
 
