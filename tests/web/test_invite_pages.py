@@ -131,6 +131,7 @@ class TestAcceptingJoinsTheTeams:
         link = db.scalars(select(Job.payload).where(Job.kind == "email.send")).one()["body"]
         token = link.split("/invite/")[1].split()[0]
         client.cookies.clear()
+        assert "You will join <strong>Platform</strong>" in client.get(f"/invite/{token}").text
         r = post(
             client,
             f"/invite/{token}",

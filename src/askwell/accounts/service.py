@@ -29,7 +29,7 @@ from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
-from askwell.people.models import Person, TeamMembership
+from askwell.people.models import Person, Team, TeamMembership
 from askwell.people.policy import Actor, can_administer, can_invite
 from askwell.people.schemas import PersonCreate, ProfileUpdate
 
@@ -195,6 +195,20 @@ def pending_invitation(db: Session, *, token: str, now: datetime) -> Invitation:
     if inv is None or inv.accepted_at is not None or inv.revoked_at is not None or inv.expires_at <= now:
         raise TokenInvalid("invitation")
     return inv
+
+
+def invitation_teams(db: Session, *, invitation: Invitation) -> list[str]:
+    """The names of the teams the invited person will join, for the acceptance page."""
+    return list(
+        db.scalars(
+            select(Team.name)
+            .join(
+                InvitationTeam, (InvitationTeam.org_id == Team.org_id) & (InvitationTeam.team_id == Team.id)
+            )
+            .where(InvitationTeam.org_id == invitation.org_id, InvitationTeam.invitation_id == invitation.id)
+            .order_by(Team.name)
+        )
+    )
 
 
 def accept_invitation(

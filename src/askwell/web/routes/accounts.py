@@ -40,6 +40,7 @@ def _invite_page(
         {
             "organization": repository.get_organization(db, inv.org_id),
             "invitation": inv,
+            "teams": accounts.invitation_teams(db, invitation=inv),
             "values": values,
             "errors": errors,
             "timezones": timezone_choices(str(values.get("timezone", ""))),
