@@ -5,7 +5,7 @@ from words picked out of the ask's text.
 
 | signal                          | weight | why                                                  |
 |---------------------------------|--------|------------------------------------------------------|
-| shared with me / asked directly | 3      | the asker chose me: the strongest sign I can help    |
+| shared with me / asked directly | 5      | the asker chose me: outweighs two matched skills     |
 | one of my skills, per skill     | 2      | expertise is what makes help useful                  |
 | from my team                    | 1      | teammates share context, and help them is cheap      |
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from askwell.asks.models import Ask
 
-ASKED_WEIGHT = 3.0
+ASKED_WEIGHT = 5.0
 SKILL_WEIGHT = 2.0
 TEAM_WEIGHT = 1.0
 # A title names a skill when the skill stands as a whole phrase: "Python" in "Python packaging", not in "Pythonic".
