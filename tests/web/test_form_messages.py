@@ -204,3 +204,12 @@ class TestPages:
         assert r.status_code == 422
         assert "Name is required." in r.text
         assert not PYDANTIC_WORDING.search(r.text)
+
+
+def test_an_unreadable_due_date_names_the_field(world: World, signed_in: SignIn) -> None:
+    client = signed_in(world.person(world.org()))
+    r = post(client, "/asks/new", {"title": "A fine title", "body": "Some words", "due": "soon"})
+    assert r.status_code == 422
+    assert "Due date needs to be a date, such as 2026-03-06." in r.text
+    coach = post(client, "/asks/coach", {"title": "A fine title", "due": "soon", "own_guess": "500"})
+    assert "Due date needs to be a date" in coach.text and "Your guess can be at most 100." in coach.text

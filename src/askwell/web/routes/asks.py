@@ -33,7 +33,7 @@ from askwell.people import repository as people_repo
 from askwell.people.errors import PersonNotFound
 from askwell.people.models import Person
 from askwell.people.policy import Actor
-from askwell.web.forms import blank_to_none, field_errors, split_list
+from askwell.web.forms import blank_to_none, field_errors, field_label, human_message, split_list
 from askwell.web.templating import is_partial, redirect, render
 
 router = APIRouter()
@@ -71,7 +71,7 @@ def _parse_date(raw: str, errors: dict[str, str], name: str = "due") -> date | N
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors[name] = "Use a date such as 2026-03-06."
+        errors[name] = human_message({"type": "date_parsing"}, label=field_label(name))
         return None
 
 
@@ -327,7 +327,7 @@ def coach(
     except ValidationError as exc:
         errors.update(field_errors(exc))
     if errors:
-        problem = "; ".join(f"{name.replace('_', ' ')}: {msg}" for name, msg in errors.items())
+        problem = " ".join(errors.values())  # each message names its field
     coaching = None if problem else _coach_values(values, person, now)
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
