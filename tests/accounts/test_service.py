@@ -21,8 +21,8 @@ from askwell.core.errors import NotFound
 from askwell.core.jobs import Job
 from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
-from askwell.people.errors import EmailTaken, NotAllowed
-from askwell.people.models import Role
+from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
+from askwell.people.models import Role, Team, TeamMembership
 from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate
 from tests.conftest import NOW, PASSWORD, World
 
@@ -400,3 +400,101 @@ class TestApiTokens:
         )
         with pytest.raises(NotFound):
             service.revoke_api_token(db, actor=world.actor(other), token_id=row.id, now=world.now)
+
+
+def _member_teams(db: Session, person_id: int) -> list[tuple[str, bool]]:
+    rows = db.execute(
+        select(Team.name, TeamMembership.is_lead)
+        .join(Team, Team.id == TeamMembership.team_id)
+        .where(TeamMembership.person_id == person_id)
+        .order_by(Team.name)
+    )
+    return [(name, bool(lead)) for name, lead in rows]
+
+
+class TestInvitationTeams:
+    def _accept(self, db: Session, token: str, now: object) -> int:
+        signed = service.accept_invitation(
+            db, token=token, profile=ProfileUpdate(name="Neo"), password=PASSWORD, settings=SETTINGS, now=now
+        )
+        return signed.person.id
+
+    def test_the_person_joins_the_chosen_teams_on_accepting(self, db: Session, world: World) -> None:
+        org = world.org()
+        admin = world.person(org, role=Role.ADMIN)
+        platform, design = world.team(org, "Platform"), world.team(org, "Design")
+        world.team(org, "Sales")
+        _, token = service.invite(
+            db,
+            actor=world.actor(admin),
+            data=InvitationCreate(email="neo@example.com", teams=[platform.id, design.id]),
+            settings=SETTINGS,
+            now=world.now,
+        )
+        [email] = _emails(db)
+        assert "You will join Design and Platform." in email["body"]
+        person_id = self._accept(db, token, world.now)
+        assert _member_teams(db, person_id) == [("Design", False), ("Platform", False)]
+
+    def test_a_lead_invites_members_into_the_teams_they_lead_only(self, db: Session, world: World) -> None:
+        org = world.org()
+        platform, design = world.team(org, "Platform"), world.team(org, "Design")
+        lead = world.actor(world.person(org, role=Role.LEAD, lead_of=["Platform"]))
+
+        def invite(email: str, **fields: object) -> str:
+            _, token = service.invite(
+                db, actor=lead, data=InvitationCreate(email=email, **fields), settings=SETTINGS, now=world.now
+            )
+            return token
+
+        token = invite("mine@example.com", teams=[platform.id])
+        for refused in (
+            {"teams": [design.id]},
+            {"teams": [platform.id, design.id]},
+            {"teams": []},
+            {"teams": [platform.id], "role": Role.ADMIN},
+        ):
+            with pytest.raises(NotAllowed):
+                invite("other@example.com", **refused)
+        assert _member_teams(db, self._accept(db, token, world.now)) == [("Platform", False)]
+
+    def test_teams_of_another_organization_are_unknown(self, db: Session, world: World) -> None:
+        org = world.org()
+        admin = world.person(org, role=Role.ADMIN)
+        foreign = world.team(world.org("Globex"), "Platform")
+        with pytest.raises(TeamNotFound):
+            service.invite(
+                db,
+                actor=world.actor(admin),
+                data=InvitationCreate(email="neo@example.com", teams=[foreign.id]),
+                settings=SETTINGS,
+                now=world.now,
+            )
+        assert _emails(db) == []
+
+
+class TestInvitationEmailText:
+    def test_no_name_means_a_plain_greeting(self, db: Session, world: World) -> None:
+        admin = world.person(world.org(), role=Role.ADMIN)
+        service.invite(
+            db,
+            actor=world.actor(admin),
+            data=InvitationCreate(email="neo@example.com"),
+            settings=SETTINGS,
+            now=world.now,
+        )
+        [email] = _emails(db)
+        assert email["body"].startswith("Hello,\n")
+
+    def test_the_configured_base_url_wins_over_the_served_address(self, db: Session, world: World) -> None:
+        admin = world.person(world.org(), role=Role.ADMIN)
+        _, token = service.invite(
+            db,
+            actor=world.actor(admin),
+            data=InvitationCreate(email="neo@example.com"),
+            settings=Settings(base_url="https://askwell.acme.example/"),
+            now=world.now,
+            served_url="http://10.1.2.3:8000/",
+        )
+        [email] = _emails(db)
+        assert f"https://askwell.acme.example/invite/{token}\n" in email["body"]

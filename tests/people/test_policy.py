@@ -5,6 +5,7 @@ from askwell.people.policy import (
     can_administer,
     can_change_role,
     can_edit_profile,
+    can_invite,
     can_manage_team,
     can_remove_from_team,
 )
@@ -56,3 +57,13 @@ def test_a_lead_removes_members_and_themself_but_not_co_leads_or_admins() -> Non
     assert not can_remove_from_team(LEAD, team_id=8, person_id=1, target_is_lead=False, target_is_admin=False)
     assert removable(ADMIN, 2, lead=True)
     assert not removable(MEMBER, 4)
+
+
+def test_leads_invite_members_into_their_own_teams_only() -> None:
+    assert can_invite(ADMIN, role="admin", team_ids=frozenset())
+    assert can_invite(ADMIN, role="member", team_ids=frozenset({8}))
+    assert can_invite(LEAD, role="member", team_ids=frozenset({7}))
+    assert not can_invite(LEAD, role="member", team_ids=frozenset({7, 8}))
+    assert not can_invite(LEAD, role="member", team_ids=frozenset())
+    assert not can_invite(LEAD, role="lead", team_ids=frozenset({7}))
+    assert not can_invite(MEMBER, role="member", team_ids=frozenset({7}))

@@ -62,6 +62,9 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
         ("GET", "/healthz"),
         ("GET", "/readyz"),
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("GET", "/register"),
         ("GET", "/signin"),
         ("POST", "/signin"),
         ("GET", "/reset"),

@@ -15,7 +15,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts
-from askwell.accounts.models import ApiToken, Invitation, LoginFailure, PasswordReset, WebSession
+from askwell.accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationTeam,
+    LoginFailure,
+    PasswordReset,
+    WebSession,
+)
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import hash_password, needs_rehash, new_token, token_hash, verify_password
 from askwell.core.config import Settings
@@ -24,9 +31,9 @@ from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
-from askwell.people.errors import EmailTaken, NotAllowed
-from askwell.people.models import Person
-from askwell.people.policy import Actor, can_administer
+from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
+from askwell.people.models import Person, Team, TeamMembership
+from askwell.people.policy import Actor, can_administer, can_invite
 from askwell.people.repository import SignInAccount
 from askwell.people.schemas import PersonCreate, ProfileUpdate
 
@@ -214,11 +221,39 @@ def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: 
 # --- invitations -----------------------------------------------------------------------------
 
 
+def _invitation_email(*, name: str, org_name: str, teams: list[str], link: str, days: int) -> str:
+    greeting = f"Hello {name}," if name else "Hello,"
+    joining = f" You will join {_and_list(teams)}." if teams else ""
+    return (
+        f"{greeting}\n\nYou have been invited to join {org_name} on Askwell, where people ask for and "
+        f"give help.{joining}\n\nAccept the invitation (valid {days} days, one use):\n{link}\n"
+    )
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def invite(
-    db: Session, *, actor: Actor, data: InvitationCreate, settings: Settings, now: datetime
+    db: Session,
+    *,
+    actor: Actor,
+    data: InvitationCreate,
+    settings: Settings,
+    now: datetime,
+    served_url: str | None = None,
 ) -> tuple[Invitation, str]:
-    if not can_administer(actor):
-        raise NotAllowed("invite people")
+    """Invite someone by email, into the given teams; the email leaves only once this is committed.
+
+    ``served_url`` is the address the request came in on: the link uses it when no
+    ``ASKWELL_BASE_URL`` is configured, so it points at the server that sent it.
+    """
+    team_ids = frozenset(data.teams)
+    if not can_invite(actor, role=data.role.value, team_ids=team_ids):
+        raise NotAllowed("invite people" if not actor.lead_of else "invite people outside the teams you lead")
+    teams = people_repo.teams_by_ids(db, actor=actor, team_ids=team_ids)
+    if len(teams) != len(team_ids):
+        raise TeamNotFound()
     if data.email in people_repo.emails_in_org(db, org_id=actor.org_id):
         raise EmailTaken(data.email)
     token = new_token()
@@ -234,23 +269,26 @@ def invite(
     )
     db.add(invitation)
     db.flush()
+    db.add_all(InvitationTeam(org_id=actor.org_id, invitation_id=invitation.id, team_id=t.id) for t in teams)
     org = people_repo.get_organization(db, actor.org_id)
-    link = f"{settings.base_url}/invite/{token}"
     enqueue(
         db,
         "email.send",
         {
             "to": data.email,
             "subject": f"You're invited to {org.name} on Askwell",
-            "body": (
-                f"Hello {data.name or ''},\n\nYou have been invited to join {org.name} on Askwell, where "
-                f"the team asks for and gives help.\n\nAccept the invitation (valid {settings.invite_days} "
-                f"days, one use):\n{link}\n"
+            "body": _invitation_email(
+                name=data.name,
+                org_name=org.name,
+                teams=[t.name for t in teams],
+                link=f"{settings.public_url(served_url)}/invite/{token}",
+                days=settings.invite_days,
             ),
         },
         now=now,
         org_id=actor.org_id,
     )
+    db.flush()
     return invitation, token
 
 
@@ -261,6 +299,20 @@ def pending_invitation(db: Session, *, token: str, now: datetime) -> Invitation:
     return inv
 
 
+def invitation_teams(db: Session, *, invitation: Invitation) -> list[str]:
+    """The names of the teams the invited person will join, for the acceptance page."""
+    return list(
+        db.scalars(
+            select(Team.name)
+            .join(
+                InvitationTeam, (InvitationTeam.org_id == Team.org_id) & (InvitationTeam.team_id == Team.id)
+            )
+            .where(InvitationTeam.org_id == invitation.org_id, InvitationTeam.invitation_id == invitation.id)
+            .order_by(Team.name)
+        )
+    )
+
+
 def accept_invitation(
     db: Session, *, token: str, profile: ProfileUpdate, password: str, settings: Settings, now: datetime
 ) -> SignedIn:
@@ -269,6 +321,13 @@ def accept_invitation(
     person = people_service.add_person(
         db, org_id=inv.org_id, data=data, now=now, password_hash=hash_password(password)
     )
+    # Teams deleted since the invitation are gone from this list (the rows cascade with the team).
+    team_ids = db.scalars(
+        select(InvitationTeam.team_id).where(
+            InvitationTeam.org_id == inv.org_id, InvitationTeam.invitation_id == inv.id
+        )
+    ).all()
+    db.add_all(TeamMembership(org_id=inv.org_id, team_id=t, person_id=person.id) for t in set(team_ids))
     inv.accepted_at = now
     db.flush()
     return open_session(db, person=person, settings=settings, now=now)
@@ -300,8 +359,12 @@ def revoke_invitation(db: Session, *, actor: Actor, invitation_id: int, now: dat
 # --- password reset ----------------------------------------------------------------------------
 
 
-def request_reset(db: Session, *, email: str, settings: Settings, now: datetime) -> None:
-    """Queue a reset email for every account with that email; silent when there is none."""
+def request_reset(
+    db: Session, *, email: str, settings: Settings, now: datetime, served_url: str | None = None
+) -> None:
+    """Queue a reset email for every account with that email; silent when there is none.
+
+    ``served_url``: as for ``invite``, where the link points when no base URL is configured."""
     for person in people_repo.accounts_for_sign_in(db, email):
         token = new_token()
         db.add(
@@ -323,7 +386,7 @@ def request_reset(db: Session, *, email: str, settings: Settings, now: datetime)
                 "body": (
                     f"Hello {person.name},\n\nSomeone asked to reset your Askwell password for {org.name}. "
                     f"If it was you, choose a new one within {settings.reset_minutes} minutes:\n"
-                    f"{settings.base_url}/reset/{token}\n\nIf it was not you, ignore this email.\n"
+                    f"{settings.public_url(served_url)}/reset/{token}\n\nIf it was not you, ignore this email.\n"
                 ),
             },
             now=now,

@@ -7,6 +7,9 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# `askwell serve`'s default address: the last resort for a worker process that knows no better.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
 
 class Settings(BaseSettings):
     """Every knob Askwell reads; nothing else consults the environment."""
@@ -14,7 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASKWELL_", env_file=None, extra="ignore")
 
     database_url: str = "sqlite:///askwell.db"
-    base_url: str = "http://127.0.0.1:8000"
+    # The public address for links in emails. Unset: the address the server is serving on
+    # (`askwell serve` sets it from --host/--port; a request's own address for emails it causes).
+    base_url: str | None = None
     # Cookies are marked Secure when the app is served over https.
     cookie_secure: bool = False
     session_days: int = Field(default=14, ge=1, le=365)
@@ -38,6 +43,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
+    def public_url(self, served_url: str | None = None) -> str:
+        """Where links in emails point: the configured base URL, else the address being served on."""
+        return (self.base_url or served_url or DEFAULT_BASE_URL).rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -54,3 +54,11 @@ def can_remove_from_team(
 def can_change_role(actor: Actor, *, person_id: int, new_role: str) -> bool:
     # An admin may not demote themself: an organization must never lose its last admin by accident.
     return actor.is_admin and not (person_id == actor.person_id and new_role != Role.ADMIN.value)
+
+
+def can_invite(actor: Actor, *, role: str, team_ids: frozenset[int]) -> bool:
+    """Admins invite anyone into any team; a lead invites members into teams they lead (at least one),
+    so every person a lead brings in lands where that lead answers for them."""
+    if actor.is_admin:
+        return True
+    return role == Role.MEMBER.value and bool(team_ids) and team_ids <= actor.lead_of

@@ -7,7 +7,7 @@ The only unscoped lookups are the ones sign-in needs before anyone is known
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -188,6 +188,16 @@ def team_by_slug(db: Session, *, actor: Actor, slug: str) -> Team:
     if team is None:
         raise TeamNotFound()
     return team
+
+
+def teams_by_ids(db: Session, *, actor: Actor, team_ids: Iterable[int]) -> list[Team]:
+    """The actor's organization's teams among these ids, by name; ids of other organizations are absent."""
+    ids = set(team_ids)
+    if not ids:
+        return []
+    return list(
+        db.scalars(select(Team).where(Team.org_id == actor.org_id, Team.id.in_(ids)).order_by(Team.name))
+    )
 
 
 def teams_by_name(db: Session, *, org_id: int) -> dict[str, Team]:

@@ -1,6 +1,6 @@
 """notification settings: channels per event and the daily digest
 
-Revision ID: inbox_0002
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-04 16:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "inbox_0002"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
