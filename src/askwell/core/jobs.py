@@ -3,7 +3,8 @@
 A job row is inserted in the same transaction as the change that caused it, so a rolled-back
 change never sends an email. Workers *claim* a job with a lease (``locked_until``), then run the
 handler and mark the job done in one transaction that only succeeds while they still hold the
-lease. Consequences:
+lease (a ``deferred`` handler, which computes at length, commits its own short steps first; see
+``JobRegistry.add``). Consequences:
 
 * a job is never run to completion twice: a second claimant can only appear after the lease ran
   out, and then the first worker's final conditional update matches no row and rolls back;
