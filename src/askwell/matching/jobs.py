@@ -26,9 +26,9 @@ from askwell.matching import repository, service
 
 EMBED = "matching.embed"
 EVERY = timedelta(minutes=2)
-# Texts per write transaction: a few milliseconds of row writes on SQLite, and a batch size at which the
-# model encodes nearly as fast per text as in larger batches.
-CHUNK = 32
+# Texts per write transaction: one batch of the model (``service._model_encode`` encodes 64 at a time),
+# and a few milliseconds of row writes on SQLite.
+CHUNK = 64
 KINDS = (repository.PERSON, repository.ASK)
 
 
