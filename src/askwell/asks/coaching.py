@@ -240,6 +240,12 @@ _CONJOINED = re.compile(
     _I,
 )
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+# What joins one job to the next, left at the end of the first: "fix the build and also".
+_TRAILING_JOINER = re.compile(
+    r"(?:[\s,;]*(?:\band\b|\balso\b|\bthen\b|\bwhile you'?re (?:at it|in there)\b|\b(?:can|could) (?:you|u|someone)\b))+"
+    r"[\s,;]*$",
+    _I,
+)
 # Where the work stops and the reason for it starts.
 _PURPOSE = re.compile(r"\b(?:so that|so I|so we|so the|because|since|otherwise|in order to)\b|[;]", _I)
 _TOPIC = re.compile(r"\b(?:on|about|with|for|at|over|through|to)\s+([^?.!,]{3,})", _I)
@@ -401,7 +407,7 @@ def likely_rate(score: int) -> float:
 
 # -- quoting the author ---------------------------------------------------------------------------
 
-_CURRENCY = "$€£¥"
+_NUMBER_PREFIXES = "$€£¥#"  # "$15,000", "#4412"
 _JOINERS = "'’-"  # inside words: "don't", "follow-up"
 _NUMBER_JOINERS = ".,:/"  # inside numbers: "12,000", "3.5", "14:00", "3/22"
 
@@ -430,7 +436,7 @@ def _quote(text: str, start: int, end: int) -> Quote:
         start -= 1
     while 0 < end < len(text) and _token_char(text, end - 1) and _token_char(text, end):
         end += 1
-    if 0 < start < len(text) and text[start - 1] in _CURRENCY and text[start].isdigit():
+    if 0 < start < len(text) and text[start - 1] in _NUMBER_PREFIXES and text[start].isdigit():
         start -= 1
     if 0 < end < len(text) and text[end] == "%" and text[end - 1].isdigit():
         end += 1
@@ -774,7 +780,7 @@ def _clause_verbs(verb: str, clause: str) -> list[tuple[str, str, int, int]]:
     out = []
     for i, (at, v) in enumerate(marks):
         end = marks[i + 1][0] if i + 1 < len(marks) else len(body)
-        piece = body[at:end]
+        piece = _TRAILING_JOINER.sub("", body[at:end])  # "fix the build and also" is "fix the build"
         lead = len(piece) - len(piece.lstrip(" ,;"))
         piece = piece.strip(" ,;")
         out.append((v, piece, at + lead, at + lead + len(piece)))
@@ -1143,29 +1149,35 @@ def _suggest_day(now: datetime, tz: ZoneInfo, *, days: int) -> str:
 # -- signals and score ---------------------------------------------------------------------------
 
 
+# Per signal: what a person reads when the ask has it, and what to add when it has not.
+_SIGNAL_TEXT: dict[str, tuple[str, str]] = {
+    "reason": (
+        "It says why you need it: a stated need is the strongest signal of success.",
+        "Say why you need it: a stated need is the strongest signal of success.",
+    ),
+    "gratitude": ("It thanks people in advance.", "Thank people in advance; gratitude raises response."),
+    "reciprocity": ("It offers something back.", "Offer something back ('happy to return the favour')."),
+    "evidence": (
+        "It gives evidence: a link, a figure or what you already tried.",
+        "Add evidence: a link, a figure, what you already tried.",
+    ),
+    "context": (
+        "It gives a few sentences of background.",
+        "Add a few sentences of background: longer, situated requests get help more often.",
+    ),
+}
+
+
 def _signals(text: str, has_reason: bool) -> tuple[Signal, ...]:
-    return (
-        Signal(
-            "reason", has_reason, "Say why you need it: a stated need is the strongest signal of success."
-        ),
-        Signal(
-            "gratitude", bool(_GRATITUDE.search(text)), "Thank people in advance; gratitude raises response."
-        ),
-        Signal(
-            "reciprocity",
-            bool(_RECIPROCITY.search(text)),
-            "Offer something back ('happy to return the favour').",
-        ),
-        Signal(
-            "evidence",
-            bool(_EVIDENCE.search(text)),
-            "Add evidence: a link, a figure, what you already tried.",
-        ),
-        Signal(
-            "context",
-            len(text.split()) >= CONTEXT_WORDS,
-            "Add a few sentences of background: longer, situated requests get help more often.",
-        ),
+    present = {
+        "reason": has_reason,
+        "gratitude": bool(_GRATITUDE.search(text)),
+        "reciprocity": bool(_RECIPROCITY.search(text)),
+        "evidence": bool(_EVIDENCE.search(text)),
+        "context": len(text.split()) >= CONTEXT_WORDS,
+    }
+    return tuple(
+        Signal(name, found, _SIGNAL_TEXT[name][0 if found else 1]) for name, found in present.items()
     )
 
 

@@ -479,7 +479,7 @@ REASON_CUES = (
     r"\b(?:can't|cant|cannot|can not|won't be able to|unable to)\b|"
     r"\bif\b[^.?!]{0,100}\b(?:we'll|we will|we'd|I'll|I'd|it'll|it'd|they'll|they'd|won't|lose|miss|slip|fail|cost|break|"
     r"can't|gets?|reject|deny|cancel|pull)\b|"
-    r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
+    r"\b(?:lose|losing|lost \d[\d,.]*|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
     r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?!for\b)(?:about|roughly|around|we|that|losing|no|missing|a|the|\d)|"
     r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audited|auditors?|"
     r"(?:the|an|our|their|external|internal|FDA|IRS|SOC 2|compliance) audit|"
