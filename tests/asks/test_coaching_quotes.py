@@ -73,6 +73,12 @@ def quote_problems(text: str, result: Review) -> list[str]:
     for d in result.deliverables:
         if text[d.start : d.end] != d.text:
             problems.append(f"deliverable {d.text!r} is not the text at its span")
+    deadline = result.deadline
+    if deadline is not None:
+        if text[deadline.start : deadline.end] != deadline.text:
+            problems.append(f"deadline {deadline.text!r} is not the text at its span")
+        elif cuts_a_token(text, deadline.start) or cuts_a_token(text, deadline.end):
+            problems.append(f"deadline {deadline.text!r} cuts a word or number")
     return problems
 
 

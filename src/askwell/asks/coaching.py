@@ -277,8 +277,8 @@ _DURATION = re.compile(
 _ALLOCATION = re.compile(r"\b(\d{1,3})\s*%\s+of\s+(?:your|their|his|her|my|our|the team's)?\s*time\b", _I)
 _ARTIFACT = re.compile(rf"\b(?:{lx.ARTIFACTS})\b", _I)
 _NUMBER = re.compile(r"\d")
-# Not a unit after a figure ("4°C") nor the tail of a word ("O'Brien" is one name).
-_CAPITALISED = re.compile(r"(?<![\w°'’-])\b[A-Z][A-Za-z0-9&-]*\b")
+# Not a unit after a figure: the "C" of "4°C" is no name.
+_CAPITALISED = re.compile(r"(?<!°)\b[A-Z][A-Za-z0-9&-]*\b")
 # Greetings, titles and the departments an ask is addressed to name nothing to pick up.
 _NOT_NAMES = frozenset(
     {"I", "Hi", "Hey", "Hello", "Thanks", "Team", "ASAP", "URGENT", "EOD", "OK", "Q"}

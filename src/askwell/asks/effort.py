@@ -67,40 +67,50 @@ _APPROX = re.compile(
     r"a\s+good|an\s+extra|a\s+spare|quick|short)|~|≈)\s*)+$",
     _I,
 )
-# Just before the count (hedges removed): the work will take it, is it, or someone is asked to give it.
-_LEAD_CUE = re.compile(
-    r"(?:\b(?:should|will|would|might|may|could|can|won't|wouldn't|shouldn't|to|it|this|that|which)\s+"
-    r"(?:only\s+|just\s+|probably\s+|likely\s+|usually\s+|normally\s+|really\s+|not\s+)?takes?|'ll\s+take|"
-    r"'d\s+take)(?:\s+(?:you|someone|somebody|anyone|anybody|a\s+helper|me|us|them))?(?:\s+(?:more|less)\s+than)?"
-    r"\s*$|"
+_EFFORT_NOUN = (
+    r"(?:your|their|someone's|somebody's|a\s+helper's)?\s*(?:time|work|effort|help|pairing|feedback|review|"
+    r"reviewing|input|advice|coaching|mentoring|support|focus|attention)\b"
+)
+# "it should take", "will only take you": a forecast of the work, the asker's estimate.
+_FORECAST = re.compile(
+    r"(?:\b(?:should|will|would|might|may|could|can|won't|wouldn't|shouldn't|to)|'ll|'d)\s+"
+    r"(?:only\s+|just\s+|probably\s+|likely\s+|really\s+|not\s+)?take"
+    r"(?:\s+(?:you|someone|somebody|anyone|anybody|a\s+helper|me|us|them))?(?:\s+(?:more|less)\s+than)?\s*$",
+    _I,
+)
+# "it only takes", "it's", "anyone have", "can you spare": minutes and hours of help, not days of a process
+# ("which takes 4 weeks to pay out", "it is a day to celebrate").
+_SMALL_LEAD = re.compile(
+    r"\b(?:it|this|that)\s+(?:only\s+|just\s+|usually\s+|normally\s+)?takes(?:\s+(?:more|less)\s+than)?\s*$|"
     r"\b(?:it's|it\s+is|that's|that\s+is|this\s+is|(?:should|would|will|might|shouldn't|won't)\s+be|'ll\s+be|"
     r"'d\s+be)\s*$|"
-    r"\b(?:spare|lend\s+(?:me|us)|give\s+(?:me|us)|need|needs|borrow|steal|grab|book|ask(?:ing)?\s+for|"
+    r"\b(?:spare|lend\s+(?:me|us)|give\s+(?:me|us)|need|borrow|steal|grab|book|ask(?:ing)?\s+for|"
     r"(?:I'd|I\s+would|we'd|we\s+would)\s+(?:like|love)|(?:you|u|anyone|anybody|someone|somebody|one\s+of\s+you)"
     r"\s+(?:\w+\s+)?(?:have|has|got))\s*$",
     _I,
 )
-# Just after the count: what the time is for ("30 min of feedback", "a 15-minute call", "2 hours max").
-_TRAIL_CUE = re.compile(
-    r"^(?:\s*(?:of|')\s*(?:your|their|someone's|somebody's|a\s+helper's|my|our)?\s*(?:time|work|effort|help|"
-    r"pairing|feedback|review|reviewing|input|advice|coaching|mentoring|support|focus|attention)\b|"
-    r"(?:\s+|-)(?:call|chat|meeting|session|sync|walkthrough|walk-through|pairing|review|read|look|job|task|"
-    r"favou?r|fix|conversation|intro|demo|catch-up|zoom|slot|block)\b|"
-    r"\s*(?:max|tops|at\s+most|at\s+the\s+most|or\s+less|or\s+so)\b|'s\s+worth\b|\s+worth\s+of\s+work\b)",
+# Just after the count. Of the work: "30 min of feedback", "3 days' work", "a week's worth".
+_WORK_TRAIL = re.compile(rf"^(?:\s*(?:of|')\s*{_EFFORT_NOUN}|'s\s+worth\b|\s+worth\s+of\s+work\b)", _I)
+# A sized meeting ("a 15-minute call") or a cap ("2 hours max").
+_SIZED = re.compile(
+    r"^(?:\s+|-)(?:call|chat|meeting|session|sync|walkthrough|walk-through|pairing|review|read|look|job|task|"
+    r"favou?r|fix|conversation|intro|demo|catch-up|zoom|slot|block)\b",
     _I,
 )
+_CAP = re.compile(r"^\s*(?:max|tops|at\s+most|at\s+the\s+most|or\s+less|or\s+so)\b", _I)
+_CLAUSE_END = re.compile(r"^\s*(?:[.,;:!?)]|$)")
 # A count that is not the size of the work: when something happens, how long it went on, or a rate.
 _NOT_EFFORT_BEFORE = re.compile(
     r"\b(?:in|within|after|before|by|until|till|next|last|past|every|each|per|than|since|over|from|lasts?|"
     r"lasted|takes|took|eats|ate|drops|dropped|lost|lose|loses|spent|spend|spends|wasted|waste|saves?|saved|"
-    r"been|down|out|for|of|at|ago|still|already)\s*$",
+    r"been|down|out|for|of|at|ago|still|already|miss|missed|missing|off|gone|away|slept|sleep|waited|wait|"
+    r"worked|drove|driven|walked)\s*$",
     _I,
 )
 _NOT_EFFORT_AFTER = re.compile(
     r"^\s*(?:(?:a|an|per|each|every|/)\s*(?:day|week|month|night|shift|weekend|year|sprint)\b|ago\b|later\b|"
     r"left\b|late\b|early\b|before\b|after\b|from\s+now\b|away\b|behind\b|out\b|in\s+a\s+row\b|straight\b|"
-    r"now\b|of\s+(?!(?:your|their|someone's|somebody's|a\s+helper's)?\s*(?:time|work|effort|help|pairing|"
-    r"feedback|review|reviewing|input|advice|coaching|mentoring|support|focus|attention)\b))",
+    rf"now\b|of\s+(?!{_EFFORT_NOUN}))",
     _I,
 )
 # "pair with me for an hour" sizes the favour; "down for 2 hours" or "on leave for a week" is a state.
@@ -112,6 +122,9 @@ _FOR_WORK = re.compile(
 )
 # A compound like "my 2-hour meeting" names the asker's own event, not the favour.
 _OWN_EVENT = re.compile(r"\b(?:my|our|his|her|their|the)\s*$", _I)
+# "24 hour care", "a 14 hour day": a full unit word in the singular after a count above one describes
+# something else, unless a sized meeting follows ("a 2-hour session").
+_SINGULAR_UNIT = re.compile(r"^(?:minute|hour|day|week)$", _I)
 
 
 @dataclass(frozen=True)
@@ -161,30 +174,50 @@ def find_stated_effort(text: str, *, within_request: bool = False) -> StatedEffo
     ("pair with me for an hour"); elsewhere it usually dates a state ("on backorder for three weeks").
     """
     for m in _DURATION.finditer(text):
-        before = text[max(0, m.start() - 60) : m.start()]
-        after = text[m.end() : m.end() + 60]
-        hedge = _APPROX.search(before)
-        start = m.start() - (len(hedge.group(0)) if hedge else 0)
-        # A hedge may stand alone before the count: "... the deploy script, about 30 minutes".
-        rest = before[: len(before) - len(hedge.group(0))] if hedge else before
-        if _NOT_EFFORT_AFTER.match(after):
-            continue
-        if _LEAD_CUE.search(rest) or (within_request and _FOR_WORK.search(rest)):
-            pass
-        elif _TRAIL_CUE.match(after):
-            if _NOT_EFFORT_BEFORE.search(rest) or _OWN_EVENT.search(rest):
-                continue
-        elif (
-            hedge is None
-            or hedge.group(0).strip().lower() in ("only", "just", "quick", "short")
-            or _NOT_EFFORT_BEFORE.search(rest)
-        ):
-            continue
-        hours = _hours(m)
-        if hours <= 0:
-            continue
-        return StatedEffort(text[start : m.end()].strip(), start + _lead_space(text, start), m.end(), hours)
+        if _is_effort(text, m, within_request=within_request):
+            hedge = _APPROX.search(text[max(0, m.start() - 60) : m.start()])
+            start = m.start() - (len(hedge.group(0)) if hedge else 0)
+            start += _lead_space(text, start)
+            return StatedEffort(text[start : m.end()], start, m.end(), _hours(m))
     return None
+
+
+def _is_effort(text: str, m: re.Match[str], *, within_request: bool) -> bool:
+    """Whether the duration ``m`` sizes the work: by the words around it, and more strictly for days.
+
+    Minutes and hours are nearly always the favour's size when hedged or offered; days and weeks in an ask
+    are more often how long a process, a wait or an absence runs, so they need a forecast ("it'll take
+    3 days") or a word for the work ("2 days of work").
+    """
+    before = text[max(0, m.start() - 60) : m.start()]
+    after = text[m.end() : m.end() + 60]
+    if _NOT_EFFORT_AFTER.match(after) or _hours(m) <= 0:
+        return False
+    hedge = _APPROX.search(before)
+    rest = before[: len(before) - len(hedge.group(0))] if hedge else before
+    unit = m["unit"] or m["half_unit"] or m["ah_unit"] or m["om_unit"] or ""
+    small = unit.lower().startswith(("m", "h"))
+    count = m["high"] or m["low"]
+    if count and _SINGULAR_UNIT.match(unit) and _count(count) > 1 and not _SIZED.match(after):
+        return False
+    if _FORECAST.search(rest) or (within_request and _FOR_WORK.search(rest)):
+        return True
+    if _WORK_TRAIL.match(after):
+        return not _NOT_EFFORT_BEFORE.search(rest)
+    if not small:
+        return False
+    if _SMALL_LEAD.search(rest):
+        return True
+    if _SIZED.match(after) or _CAP.match(after):
+        return not (_NOT_EFFORT_BEFORE.search(rest) or _OWN_EVENT.search(rest))
+    # A hedged count standing alone at the end of a clause: "walk me through it? About 30 minutes."
+    standalone = hedge is not None and hedge.group(0).strip().lower() not in (
+        "only",
+        "just",
+        "quick",
+        "short",
+    )
+    return standalone and bool(_CLAUSE_END.match(after)) and not _NOT_EFFORT_BEFORE.search(rest)
 
 
 def _lead_space(text: str, start: int) -> int:
