@@ -18,10 +18,13 @@ from askwell.asks.effort import describe_hours, find_stated_effort
 TZ = ZoneInfo("America/New_York")
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=TZ)  # a Monday morning
 ROOT = Path(__file__).resolve().parents[2]
-_SHARED_DEV = ROOT.parent / "shared" / "data" / "asks" / "smart_dev.jsonl"
-ASK_FILES = sorted((ROOT / "data" / "asks").glob("*.jsonl")) + (
-    [_SHARED_DEV] if _SHARED_DEV.is_file() else []
-)
+# The development set lives beside the checkout (../shared, as in the Makefile), when it is there.
+_SHARED_DEV = [
+    path
+    for parent in ROOT.parents
+    if (path := parent / "shared" / "data" / "asks" / "smart_dev.jsonl").is_file()
+][:1]
+ASK_FILES = sorted((ROOT / "data" / "asks").glob("*.jsonl")) + _SHARED_DEV
 # A fragment between quote marks in a reason or rewrite: 'like this' or "like this".
 SHOWN_QUOTE = re.compile(r"""(?:^|(?<=[\s(:]))(['"])(.+?)\1(?=[\s).,;:!?—]|$)""")
 
