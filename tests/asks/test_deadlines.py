@@ -169,3 +169,29 @@ def test_ordinal_floors_are_not_dates() -> None:
 def test_known_team_milestone_counts_without_a_date() -> None:
     deadline = find_deadline("review it before sprint planning", now=NOW, tz=BERLIN)
     assert deadline is not None and deadline.kind == "milestone"
+
+
+class TestDeadlinesAreWholeNumbers:
+    """A date or time never starts or ends inside another number: what the review quotes is what was typed."""
+
+    def test_a_clock_time_with_minutes_is_read_whole(self) -> None:
+        # "at 10" of "at 10:30pm" used to win: the deadline read 10:00 and was quoted cut.
+        deadline = find_deadline("Tomorrow at 10:30pm please", now=NOW, tz=BERLIN)
+        assert deadline is not None and deadline.text == "Tomorrow at 10:30pm"
+        assert deadline.when == datetime(2025, 3, 4, 22, 30, tzinfo=BERLIN)
+
+    def test_at_an_hour_is_not_cut_from_a_longer_time(self) -> None:
+        # "at 6" of "at 6:00 pm" was read as 6pm today; the whole phrase dates a past event.
+        deadline = find_deadline("She was born at 6:00 pm on 7/30/11.", now=NOW, tz=BERLIN)
+        assert deadline is not None and deadline.text.startswith("6:00 pm")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The error rate went from 0.3/4 to nothing.",
+            "See jagerbacon.wordpress.com/2012/05/11/essay for the draft.",
+            "Totals were 1,15 March and then some.",
+        ],
+    )
+    def test_the_tail_of_another_number_is_no_date(self, text: str) -> None:
+        assert find_deadline(text, now=NOW, tz=BERLIN) is None

@@ -2,19 +2,24 @@
 
 Pure rules over plain data: no I/O, ``now`` and the author's timezone are passed in. Everything is
 precompiled regex so a review runs live while the author types (well under 20 ms).
+
+Whatever the review quotes back is the author's own words exactly as typed: every quote is a span of the
+text under review (``Quote``), widened to whole words and numbers, never a piece of a normalised copy.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from askwell.asks import lexicon as lx
 from askwell.asks.deadlines import Deadline, choose_deadline, find_deadlines
+from askwell.asks.effort import describe_hours, find_stated_effort
 
 Criterion = Literal["S", "M", "A", "R", "T"]
 Status = Literal["met", "weak", "missing"]
@@ -66,16 +71,32 @@ class AskDraft:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """The author's words as written: ``text == draft.text[start:end]``, whole words, on one line."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class CriterionReview:
+    """A verdict with its reason and rewrite, both sentences for people; ``quotes`` are the words they cite."""
+
     criterion: Criterion
     status: Status
     reason: str
     rewrite: str | None = None
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)
 class Signal:
-    """A feature research on altruistic requests links to success (Althoff et al. 2014)."""
+    """A feature research on altruistic requests links to success (Althoff et al. 2014).
+
+    ``name`` is a machine key; ``hint`` is the sentence a person sees: what the ask does when the signal
+    is present, what to add when it is not.
+    """
 
     name: str
     present: bool
@@ -84,9 +105,13 @@ class Signal:
 
 @dataclass(frozen=True)
 class Deliverable:
+    """One piece of work the ask hands over; ``text`` is the author's words for it (``draft.text[start:end]``)."""
+
     verb: str
     text: str
     hours: float
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,6 +240,12 @@ _CONJOINED = re.compile(
     _I,
 )
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+# What joins one job to the next, left at the end of the first: "fix the build and also".
+_TRAILING_JOINER = re.compile(
+    r"(?:[\s,;]*(?:\band\b|\balso\b|\bthen\b|\bwhile you'?re (?:at it|in there)\b|\b(?:can|could) (?:you|u|someone)\b))+"
+    r"[\s,;]*$",
+    _I,
+)
 # Where the work stops and the reason for it starts.
 _PURPOSE = re.compile(r"\b(?:so that|so I|so we|so the|because|since|otherwise|in order to)\b|[;]", _I)
 _TOPIC = re.compile(r"\b(?:on|about|with|for|at|over|through|to)\s+([^?.!,]{3,})", _I)
@@ -243,17 +274,11 @@ _DURATION = re.compile(
     r"(min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?)\b",
     _I,
 )
-# The asker's own estimate ("should take ~20 min") beats ours.
-_STATED_EFFORT = re.compile(
-    r"\b(?:(?:should|will|would|might|may|it'?ll)\s+(?:only\s+)?take|takes?|taking)\s+(?:only\s+)?"
-    r"(?:about\s+|around\s+|roughly\s+|maybe\s+|~\s*)?(\d+(?:\.\d+)?|an?|one|two|three|half an?)\s*"
-    r"(min(?:ute)?s?|h(?:ou)?rs?)\b",
-    _I,
-)
 _ALLOCATION = re.compile(r"\b(\d{1,3})\s*%\s+of\s+(?:your|their|his|her|my|our|the team's)?\s*time\b", _I)
 _ARTIFACT = re.compile(rf"\b(?:{lx.ARTIFACTS})\b", _I)
 _NUMBER = re.compile(r"\d")
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&-]*\b")
+# Not a unit after a figure: the "C" of "4°C" is no name.
+_CAPITALISED = re.compile(r"(?<!°)\b[A-Z][A-Za-z0-9&-]*\b")
 # Greetings, titles and the departments an ask is addressed to name nothing to pick up.
 _NOT_NAMES = frozenset(
     {"I", "Hi", "Hey", "Hello", "Thanks", "Team", "ASAP", "URGENT", "EOD", "OK", "Q"}
@@ -271,7 +296,7 @@ _REASON = re.compile(
     r"complained|can't|cannot|won't|will|would|waiting|threatening|are (?:getting|seeing)|keep|keeps)\b|\b(?:my|our) (?:job|career|tenure|promotion|funding|grant|visa|license)\b",
     _I | re.MULTILINE,
 )
-_MONEY = re.compile(r"\$\s?\d|\d\s?%|\bARR\b", _I)
+_MONEY = re.compile(lx.MONEY + r"|\bARR\b", _I)
 _WEAK_REASON = re.compile(lx.WEAK_REASON_CUES, _I)
 _GRATITUDE = re.compile(lx.GRATITUDE, _I)
 _RECIPROCITY = re.compile(lx.RECIPROCITY, _I)
@@ -291,11 +316,24 @@ _NUM_WORDS = {
 
 @dataclass(frozen=True)
 class _Request:
+    """A request found in one sentence. ``clause`` is the edited sentence's tail from ``clause_at``."""
+
     sentence: str
     start: int
     strength: Literal["direct", "weak"]
     verb: str | None
     clause: str
+    clause_at: int = 0
+    origin: tuple[int, ...] = ()
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Where ``clause[a:b]`` stands in the ask as written (the edits undone)."""
+        a, b = self.clause_at + a, self.clause_at + b
+        if not self.origin:
+            return self.start + a, self.start + b
+        start = self.origin[min(a, len(self.origin) - 1)]
+        end = self.origin[b - 1] + 1 if b > a else start
+        return self.start + start, self.start + end
 
 
 def review(draft: AskDraft, *, now: datetime, tz: ZoneInfo, own_guess: float | None = None) -> Review:
@@ -320,6 +358,15 @@ def review(draft: AskDraft, *, now: datetime, tz: ZoneInfo, own_guess: float | N
         issues.append("no_action")
     if len(deliverables) >= 2 and _is_bundle(text, deliverables):
         issues.append("bundled")
+        if r.rewrite is None:
+            # Two jobs joined by "and also" may fit the time, but each still lands better on its own.
+            split, jobs = _split(deliverables)
+            r = replace(
+                r,
+                reason=f"{r.reason} It bundles {len(deliverables)} separate jobs.",
+                rewrite=split,
+                quotes=(*r.quotes, *jobs),
+            )
     if r.status != "met" and "bundled" not in issues:
         issues.append("unrealistic")
     if deadline is not None and deadline.past:
@@ -328,6 +375,13 @@ def review(draft: AskDraft, *, now: datetime, tz: ZoneInfo, own_guess: float | N
     criteria = (s, m, a, r, t)
     signals = _signals(text, m.status == "met")
     score = _score(criteria, signals, words=len(text.split()))
+    # Spans so far count from the stripped text; the review reports them in the draft as typed.
+    lead = len(draft.text) - len(draft.text.lstrip())
+    if lead:
+        criteria = tuple(replace(c, quotes=tuple(_shift_quote(q, lead) for q in c.quotes)) for c in criteria)
+        deliverables = [replace(d, start=d.start + lead, end=d.end + lead) for d in deliverables]
+        if deadline is not None:
+            deadline = replace(deadline, start=deadline.start + lead, end=deadline.end + lead)
     return Review(
         criteria=criteria,
         deadline=deadline,
@@ -351,11 +405,102 @@ def likely_rate(score: int) -> float:
     return round(0.2 + 0.7 * score / 100, 2)
 
 
+# -- quoting the author ---------------------------------------------------------------------------
+
+_NUMBER_PREFIXES = "$€£¥#"  # "$15,000", "#4412"
+_JOINERS = "'’-"  # inside words: "don't", "follow-up"
+_NUMBER_JOINERS = ".,:/"  # inside numbers: "12,000", "3.5", "14:00", "3/22"
+
+
+def _token_char(text: str, i: int) -> bool:
+    """Whether ``text[i]`` belongs to a word or number (so a quote must not cut next to it)."""
+    c = text[i]
+    if c.isalnum():
+        return True
+    inside = 0 < i < len(text) - 1
+    if c in _JOINERS:
+        return inside and text[i - 1].isalnum() and text[i + 1].isalnum()
+    if c in _NUMBER_JOINERS:
+        return inside and text[i - 1].isdigit() and text[i + 1].isdigit()
+    return False
+
+
+def _quote(text: str, start: int, end: int) -> Quote:
+    """The author's words around ``text[start:end]``: widened to whole words and numbers, on one line.
+
+    Regex cues often match part of a token ("2%" inside "12%", "$1" inside "$15,000"); a quote that
+    cuts a number says something the author never wrote, so the span grows to the token's edges.
+    """
+    start, end = max(0, start), min(len(text), end)
+    while 0 < start < len(text) and _token_char(text, start - 1) and _token_char(text, start):
+        start -= 1
+    while 0 < end < len(text) and _token_char(text, end - 1) and _token_char(text, end):
+        end += 1
+    if 0 < start < len(text) and text[start - 1] in _NUMBER_PREFIXES and text[start].isdigit():
+        start -= 1
+    if 0 < end < len(text) and text[end] == "%" and text[end - 1].isdigit():
+        end += 1
+    line_end = text.find("\n", start, end)
+    if line_end >= 0:
+        end = line_end
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.?!"):
+        end -= 1
+    return Quote(text[start:end], start, end)
+
+
+def _clause_quote(text: str, start: int, end: int, *, limit: int = 60) -> Quote:
+    """A cue with the rest of its clause ("blocking the payments release"), when the clause is short."""
+    stop = re.compile(r"[.?!;,\n(]|\s[-–—]\s").search(text, end)
+    clause_end = stop.start() if stop else len(text)
+    if clause_end - start <= limit:
+        end = max(end, clause_end)
+    return _quote(text, start, end)
+
+
+def _shift_quote(q: Quote, by: int) -> Quote:
+    return Quote(q.text, q.start + by, q.end + by)
+
+
 # -- parsing -------------------------------------------------------------------------------------
 
 
 def _sentences(text: str) -> list[tuple[str, int]]:
-    return [(m.group(0).strip(), m.start()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    """Each sentence, stripped, with where it starts in ``text`` (after its leading spaces)."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        raw = m.group(0)
+        if raw.strip():
+            out.append((raw.strip(), m.start() + len(raw) - len(raw.lstrip())))
+    return out
+
+
+def _edit(
+    sentence: str, edits: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]
+) -> tuple[str, tuple[int, ...]]:
+    """``sentence`` rewritten for parsing, with where each character of the result came from.
+
+    Parsing reads "could you be able to fix" as "could you fix" and "sombody" as "somebody"; quotes and
+    deliverables are then cut from the sentence as written, through this map.
+    """
+    text, origin = sentence, list(range(len(sentence) + 1))
+    for pattern, repl in edits:
+        out: list[str] = []
+        where: list[int] = []
+        at = 0
+        for m in pattern.finditer(text):
+            out.append(text[at : m.start()])
+            where.extend(origin[at : m.start()])
+            new = repl(m)
+            out.append(new)
+            last = max(m.end() - 1, m.start())
+            where.extend(origin[min(m.start() + k, last)] for k in range(len(new)))
+            at = m.end()
+        out.append(text[at:])
+        where.extend(origin[at:])
+        text, origin = "".join(out), where
+    return text, tuple(origin)
 
 
 def _lemma(word: str) -> str:
@@ -439,29 +584,50 @@ def _resolve_help(fragment: str) -> tuple[str | None, Literal["direct", "weak"]]
     return None, "weak"
 
 
+_EDITS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_IDIOM, lambda m: ""),
+    (_BE_WILLING, lambda m: ""),
+    (_TYPOS, lambda m: lx.ADDRESSEE_TYPOS[m.group(0).lower()]),
+)
+
+
+def _after_first_word(text: str, at: int) -> int:
+    """Where ``text[at:].split(None, 1)[-1]`` starts: past the first word and the spaces after it."""
+    m = re.compile(r"\s*\S+\s+").match(text, at)
+    return m.end() if m else at + len(text[at:]) - len(text[at:].lstrip())
+
+
 def _request(sentence: str, start: int) -> _Request | None:
     if _OFFER.search(sentence):
         return None
-    s = _BE_WILLING.sub("", _IDIOM.sub("", sentence))
-    s = _TYPOS.sub(lambda t: lx.ADDRESSEE_TYPOS[t.group(0).lower()], s)
+    s, origin = _edit(sentence, _EDITS)
+
+    def found(
+        strength: Literal["direct", "weak"], verb: str | None, at: int, end: int | None = None
+    ) -> _Request:
+        return _Request(sentence, start, strength, verb, s[at:end], at, origin)
+
     m = _NEED_SOMEONE.search(s)
     if m:
-        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
+        return found("direct", _lemma(m.group(1)), m.start(1))
     m = _NEED_SOMEONE_ON.search(s)
     if m:
-        return _Request(sentence, start, "direct", "work", s[m.end() :])
+        return found("direct", "work", m.end())
     m = _NEED_A_HAND.search(s)
     if m and _lemma(m.group(1)) in lx.ACTION_EFFORT:
-        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
+        return found("direct", _lemma(m.group(1)), m.start(1))
     for rx in (_MODAL, _IF_SOMEONE, _FREE_TO):
         for m in rx.finditer(s):
-            tail = s[m.end() :] if rx is not _MODAL else s[m.start() :].split(None, 1)[-1]
+            base = m.end() if rx is not _MODAL else _after_first_word(s, m.start())
+            tail = s[base:]
             if tail.lower().startswith("whoever"):
                 # "can whoever owns the integration re-run it": past the relative clause's verb.
                 _, at = _first_verb(tail)
                 if at < 0:
                     continue
-                tail = "someone " + tail[at:].split(None, 1)[-1]
+                # Read as "someone <rest>"; positions past "someone " are positions in the sentence.
+                base = _after_first_word(s, base + at) - len("someone ")
+                tail = "someone " + s[base + len("someone ") :]
             # The word right after "could you" is the verb, listed or not ("could anyone play through ...");
             # past an aside ("someone from data eng review ...") the first verb we know wins.
             verb, at = _unlisted_verb(tail, addressed=rx is not _MODAL)
@@ -472,13 +638,13 @@ def _request(sentence: str, start: int) -> _Request | None:
             clause = tail[at:]
             if verb == "help":
                 resolved, strength = _resolve_help(clause)
-                return _Request(sentence, start, strength, resolved or "help", clause)
+                return found(strength, resolved or "help", base + at)
             if verb in lx.NON_ACTION_VERBS:
-                return _Request(sentence, start, "weak", None, clause)
-            return _Request(sentence, start, "direct", verb, clause)
+                return found("weak", None, base + at)
+            return found("direct", verb, base + at)
     m = _CAUSATIVE.search(s)
     if m and _lemma(m.group(1)) not in lx.NON_ACTION_VERBS and m.group(1).lower() not in lx.NOT_VERB_STARTS:
-        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
+        return found("direct", _lemma(m.group(1)), m.start(1))
     for m in _PLEASE.finditer(s):
         verb, at = _first_verb(s[m.end() :], limit=2)
         if verb is None and s[m.start() :].lstrip(" \t-–•*>").lower().startswith(
@@ -487,18 +653,19 @@ def _request(sentence: str, start: int) -> _Request | None:
             # A sentence that opens with "please" is an imperative whatever its verb ("Please change ...").
             verb, at = _unlisted_verb(s[m.end() :], addressed=True)
         if verb and verb not in lx.NON_ACTION_VERBS:
-            clause = s[m.end() + at :]
             if verb == "help":
-                resolved, strength = _resolve_help(clause)
-                return _Request(sentence, start, strength, resolved or "help", clause)
-            return _Request(sentence, start, "direct", verb, clause)
+                resolved, strength = _resolve_help(s[m.end() + at :])
+                return found(strength, resolved or "help", m.end() + at)
+            return found("direct", verb, m.end() + at)
     m = _CONDITIONAL_IMPERATIVE.search(s)
     if m:
-        return _Request(sentence, start, "direct", _lemma(m.group(1)), s[m.start(1) :])
+        return found("direct", _lemma(m.group(1)), m.start(1))
     m = _WOULD_LOVE.search(s)
     if m:
-        return _Request(sentence, start, "direct", "review", s[m.start() :])
-    body = _LIST_MARK.sub("", s)
+        return found("direct", "review", m.start())
+    mark = _LIST_MARK.match(s)
+    body_at = mark.end() if mark else 0
+    body = s[body_at:]
     first = _WORD.match(body)
     if first and not body[first.end() :].lstrip().startswith((":", "-")):
         # "Edit:" and "Update -" are headers, not imperatives.
@@ -506,16 +673,16 @@ def _request(sentence: str, start: int) -> _Request | None:
         # "Reset crew is in at 10": a noun that happens to be a verb, followed by its own verb.
         subject = re.match(r"\s*(?:[\w-]+\s+)?(?:is|are|was|were|has|have|will)\b", body[first.end() :], _I)
         if lemma in lx.ACTION_EFFORT and not subject:
-            return _Request(sentence, start, "direct", lemma, body)
+            return found("direct", lemma, body_at)
     need = _NEED_NOUN.search(s)
     done = _participle(need.group(1)) if need else None
-    if done is not None:
-        return _Request(sentence, start, "direct", done[0], need.group(1)[done[1] :])
+    if need is not None and done is not None:
+        return found("direct", done[0], need.start(1) + done[1], need.end(1))
     if _WEAK_REQUEST.search(s) or need:
         verb, at = _first_verb(s)
-        return _Request(sentence, start, "weak", "help" if verb == "help" else None, s)
+        return found("weak", "help" if verb == "help" else None, 0)
     if s.rstrip().endswith("?"):
-        return _Request(sentence, start, "weak", None, s)
+        return found("weak", None, 0)
     return None
 
 
@@ -523,6 +690,11 @@ def _deliverables(text: str, requests: list[_Request]) -> list[Deliverable]:
     """Each separate piece of work the ask hands over, with a rough effort in hours."""
     out: list[Deliverable] = []
     whole_pages = _PAGES.search(text)
+
+    def add(verb: str, hours: float, start: int, end: int) -> None:
+        q = _quote(text, start, end)
+        out.append(Deliverable(verb, q.text, hours, q.start, q.end))
+
     for req in requests:
         if req.verb is None and req.strength == "weak":
             noun = _NEED_NOUN.search(req.sentence)
@@ -530,13 +702,14 @@ def _deliverables(text: str, requests: list[_Request]) -> list[Deliverable]:
                 wanted = _TOPIC_END.sub("", _PURPOSE.split(noun.group(1))[0])
                 if re.match(r"(?:this|it|that|them|these)\b", wanted, _I):
                     continue  # "I need this working by Friday" points back at the ask itself
-                for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", wanted):
-                    if part.strip():
-                        out.append(Deliverable("provide", part.strip(), _hours("get", part, None)))
+                at = req.start + noun.start(1)
+                for part in _split_spans(wanted, r",\s*(?:and\s+)?|\s+and\s+"):
+                    a, b = part
+                    if wanted[a:b].strip():
+                        add("provide", _hours("get", wanted[a:b], None), at + a, at + b)
             continue
-        verbs = _clause_verbs(req.verb or "help", req.clause)
-        for verb, clause in verbs:
-            out.append(Deliverable(verb, clause, _hours(verb, clause, whole_pages)))
+        for verb, piece, a, b in _clause_verbs(req.verb or "help", req.clause):
+            add(verb, _hours(verb, piece, whole_pages), *req.span(a, b))
     points_back = any(r.verb in (None, "help") or _POINTS_BACK.search(r.clause) for r in requests)
     for m in _NEED_TO.finditer(text) if points_back else ():
         # The asker's own to-do list becomes the helper's when the ask points at it ("can anyone help?").
@@ -544,13 +717,28 @@ def _deliverables(text: str, requests: list[_Request]) -> list[Deliverable]:
             continue
         rest = _SENTENCE.match(text, m.start(1))
         tail = rest.group(0) if rest else text[m.start(1) :]
-        for verb, clause in _clause_verbs(_lemma(m.group(1)), tail):
-            out.append(Deliverable(verb, clause, _hours(verb, clause, None)))
+        for verb, piece, a, b in _clause_verbs(_lemma(m.group(1)), tail):
+            add(verb, _hours(verb, piece, None), m.start(1) + a, m.start(1) + b)
     return out
 
 
+def _split_spans(text: str, separator: str) -> list[tuple[int, int]]:
+    """The spans ``re.split(separator, text)`` would return, as positions in ``text``."""
+    spans, at = [], 0
+    for m in re.finditer(separator, text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return spans
+
+
 def _vague(sentence: str) -> re.Match[str] | None:
-    return _VAGUE_ASK.search(_NOT_VAGUE.sub(" ", sentence))
+    """The first vague phrase in the sentence as written, skipping counted things ("two small things")."""
+    counted = [(m.start(), m.end()) for m in _NOT_VAGUE.finditer(sentence)]
+    for m in _VAGUE_ASK.finditer(sentence):
+        if not any(m.start() < e and s < m.end() for s, e in counted):
+            return m
+    return None
 
 
 def _helper_deadline(text: str, requests: list[_Request], *, now: datetime, tz: ZoneInfo) -> Deadline | None:
@@ -571,8 +759,11 @@ def _helper_deadline(text: str, requests: list[_Request], *, now: datetime, tz: 
     return None
 
 
-def _clause_verbs(verb: str, clause: str) -> list[tuple[str, str]]:
-    """Splits "review X, and while you're at it prototype Y and load-test Z" into its separate jobs."""
+def _clause_verbs(verb: str, clause: str) -> list[tuple[str, str, int, int]]:
+    """Splits "review X, and while you're at it prototype Y and load-test Z" into its separate jobs.
+
+    Each job comes with its words and where they stand in ``clause``.
+    """
     body = _PURPOSE.split(clause.split("?")[0])[0]
     marks: list[tuple[int, str]] = [(0, verb)]
     for m in _CONJOINED.finditer(body):
@@ -589,7 +780,10 @@ def _clause_verbs(verb: str, clause: str) -> list[tuple[str, str]]:
     out = []
     for i, (at, v) in enumerate(marks):
         end = marks[i + 1][0] if i + 1 < len(marks) else len(body)
-        out.append((v, body[at:end].strip(" ,;")))
+        piece = _TRAILING_JOINER.sub("", body[at:end])  # "fix the build and also" is "fix the build"
+        lead = len(piece) - len(piece.lstrip(" ,;"))
+        piece = piece.strip(" ,;")
+        out.append((v, piece, at + lead, at + lead + len(piece)))
     return out
 
 
@@ -647,8 +841,13 @@ def _topic(requests: list[_Request], text: str) -> str | None:
     m = _TOPIC.search(source)
     if not m:
         return None
-    topic = _TOPIC_END.sub("", m.group(1)).strip().rstrip("?.! ")
-    return topic or None
+    cut = _TOPIC_END.sub("", m.group(1))
+    topic = cut.strip().rstrip("?.! ")
+    if not topic:
+        return None
+    a = m.start(1) + len(cut) - len(cut.lstrip())
+    start, end = requests[0].span(a, a + len(topic)) if requests else (a, a + len(topic))
+    return _quote(text, start, end).text or None
 
 
 def _action(draft: AskDraft, requests: list[_Request]) -> CriterionReview:
@@ -705,49 +904,70 @@ def _specific(
             "It describes a situation but names nothing someone could pick up.",
             f"{text.rstrip('.!? ')} — could someone [do the one concrete thing you need]?",
         )
-    body = text if deadline is None else text[: deadline.start] + text[deadline.end :]
-    cues = []
-    if _NUMBER.search(body):
-        cues.append("a number")
-    if _URL.search(body) or _QUOTED.search(body):
-        cues.append("a link or quote")
-    names = _names(body)
-    if names:
-        cues.append(f"a name ({names[0]})")
-    artifact = _ARTIFACT.search(body)
+
+    def outside_deadline(m: re.Match[str]) -> bool:
+        return deadline is None or m.end() <= deadline.start or m.start() >= deadline.end
+
+    cues: list[tuple[str, Quote | None]] = []
+    number = next((m for m in _NUMBER.finditer(text) if outside_deadline(m)), None)
+    if number:
+        cues.append(("a number", _quote(text, number.start(), number.end())))
+    if any(outside_deadline(m) for rx in (_URL, _QUOTED) for m in rx.finditer(text)):
+        cues.append(("a link or quote", None))
+    skip = (deadline.start, deadline.end) if deadline is not None else (0, 0)
+    name = next((m for m in _names(text, skip) if outside_deadline(m)), None)
+    if name:
+        cues.append(("a name", _quote(text, name.start(), name.end())))
+    artifact = next((m for m in _ARTIFACT.finditer(text) if outside_deadline(m)), None)
     if artifact:
-        cues.append(f"a concrete thing ({artifact.group(0)})")
-    vague = next((m for q in requests if (m := _vague(q.sentence))), None)
+        cues.append(("a concrete thing", _quote(text, artifact.start(), artifact.end())))
+    vague = next(((q, m) for q in requests if (m := _vague(q.sentence))), None)
     core, topic = _core(requests, text), _topic(requests, text)
     if topic:
         rewrite = f"{core} — specifically [which part of {topic}: the file, number or name]?"
     else:
         rewrite = "Could someone [review / send / fix] [the exact file, number or name]?"
     if vague is not None:
+        req, m = vague
+        q = _quote(text, req.start + m.start(), req.start + m.end())
         return CriterionReview(
             "S",
             "weak" if cues else "missing",
-            f"'{vague.group(0).strip()}' leaves the helper guessing what exactly you need.",
+            f"'{q.text}' leaves the helper guessing what exactly you need.",
             rewrite,
+            (q,),
         )
     if cues:
+        shown = cues[:2]
+        named = ", ".join(f"{what} ('{q.text}')" if q else what for what, q in shown)
         return CriterionReview(
-            "S", "met", f"It names {', '.join(cues[:2])}, so a helper knows what to pick up."
+            "S",
+            "met",
+            f"It names {named}, so a helper knows what to pick up.",
+            quotes=tuple(q for _, q in shown if q),
         )
     return CriterionReview(
         "S", "weak", "It names no concrete item, number or name a helper could act on.", rewrite
     )
 
 
-def _names(body: str) -> list[str]:
-    """Capitalised words inside a sentence: product, team and people names that make an ask concrete."""
+def _names(text: str, skip: tuple[int, int] = (0, 0)) -> list[re.Match[str]]:
+    """Capitalised words inside a sentence: product, team and people names that make an ask concrete.
+
+    Words inside ``skip`` (the deadline) are no names, and what stands before a word is read as if the
+    deadline were not there.
+    """
     out = []
-    for m in _CAPITALISED.finditer(body):
-        before = body[: m.start()].rstrip()
+    for m in _CAPITALISED.finditer(text):
+        if skip[0] <= m.start() < skip[1]:
+            continue
+        before = (
+            text[: skip[0]] + text[skip[1] : m.start()] if m.start() >= skip[1] else text[: m.start()]
+        ).rstrip()
         word = m.group(0)
         if not before or before[-1] in '.!?:-–|\n("[{]}' or word in _NOT_NAMES or word.startswith("I'"):
             continue
-        out.append(word)
+        out.append(m)
     return out
 
 
@@ -759,18 +979,21 @@ def _meaningful(draft: AskDraft, text: str, requests: list[_Request]) -> Criteri
         inside_ask = any(s <= m.start() < e for s, e in ask_spans)
         if _MONEY.fullmatch(m.group(0).strip()) and inside_ask:
             continue  # a figure inside the ask is its size, not its stakes
+        q = _clause_quote(text, m.start(), m.end())
         return CriterionReview(
-            "M", "met", f"It says what is at stake ('{m.group(0).strip()}'), which moves helpers."
+            "M", "met", f"It says what is at stake ('{q.text}'), which moves helpers.", quotes=(q,)
         )
     core = _core(requests, text)
     weak = _WEAK_REASON.search(text)
     rewrite = f"{core} — because [what it unblocks, or what happens if it isn't done]."
     if weak:
+        q = _quote(text, weak.start(), weak.end())
         return CriterionReview(
             "M",
             "weak",
-            f"'{weak.group(0)}' explains the timing or how you feel, not what is at stake.",
+            f"'{q.text}' explains the timing or how you feel, not what is at stake.",
             rewrite,
+            (q,),
         )
     return CriterionReview(
         "M", "missing", "It never says why this matters; a reason raises the odds of help.", rewrite
@@ -798,24 +1021,19 @@ def _time_bound(
         return CriterionReview(
             "T", "missing", "No deadline: helpers cannot plan around it.", f"{core} by {suggestion}?"
         )
+    q = _quote(text, deadline.start, deadline.end)
+    # The rewrite puts a day where the deadline stands, not wherever the same words first occur.
+    in_place = f"{text[: deadline.start]}by {suggestion}{text[deadline.end :]}"
     if deadline.past:
-        return CriterionReview(
-            "T",
-            "weak",
-            f"'{deadline.text}' is already in the past.",
-            text.replace(deadline.text, f"by {suggestion}", 1),
-        )
+        return CriterionReview("T", "weak", f"'{q.text}' is already in the past.", in_place, (q,))
     if deadline.kind == "vague":
         return CriterionReview(
-            "T",
-            "weak",
-            f"'{deadline.text}' is not a date a helper can plan around.",
-            text.replace(deadline.text, f"by {suggestion}", 1),
+            "T", "weak", f"'{q.text}' is not a date a helper can plan around.", in_place, (q,)
         )
     if deadline.kind == "milestone":
-        return CriterionReview("T", "met", f"Tied to a known milestone ('{deadline.text}').")
+        return CriterionReview("T", "met", f"Tied to a known milestone ('{q.text}').", quotes=(q,))
     assert deadline.when is not None
-    return CriterionReview("T", "met", f"'{deadline.text}' reads as {_fmt_when(deadline.when)}.")
+    return CriterionReview("T", "met", f"'{q.text}' reads as {_fmt_when(deadline.when)}.", quotes=(q,))
 
 
 def _realistic(
@@ -828,11 +1046,24 @@ def _realistic(
     now: datetime,
     tz: ZoneInfo,
 ) -> tuple[CriterionReview, float | None, float | None]:
-    effort = draft.effort_hours if draft.effort_hours is not None else sum(d.hours for d in deliverables)
-    stated = _STATED_EFFORT.search(text)
-    if stated and draft.effort_hours is None and deliverables:
-        count = _NUM_WORDS.get(stated.group(1).lower()) or float(stated.group(1))
-        effort = count / 60 if stated.group(2).lower().startswith("m") else count
+    # Whose estimate: the form's figure, else the asker's own words ("should take ~20 min"), else ours.
+    stated = find_stated_effort(text) if draft.effort_hours is None else None
+    if stated is None and draft.effort_hours is None and len(deliverables) == 1:
+        only = deliverables[0]
+        inside = find_stated_effort(only.text, within_request=True)
+        if inside is not None:
+            stated = replace(inside, start=only.start + inside.start, end=only.start + inside.end)
+    quotes: tuple[Quote, ...] = ()
+    if draft.effort_hours is not None:
+        effort = draft.effort_hours
+        size = f"You put it at {describe_hours(effort, exact=True)}"
+    elif stated is not None:
+        effort = stated.hours
+        quotes = (_quote(text, stated.start, stated.end),)
+        size = f"You put it at '{quotes[0].text}'"
+    else:
+        effort = sum(d.hours for d in deliverables)
+        size = f"{describe_hours(effort).capitalize()} of work for a helper, by our estimate"
     allocation = _ALLOCATION.search(text)
     share = int(allocation.group(1)) / 100 if allocation else DEFAULT_SHARE
     window = _window_hours(draft, deadline, now)
@@ -842,38 +1073,51 @@ def _realistic(
     else:
         working = min(window, 8.0) if window <= 24 else window / 24 * 8 * 5 / 7
         capacity = working * share if allocation else min(working * share, FAVOUR_CAP_HOURS)
-        frame = f"the time given leaves a helper about {_fmt_hours(capacity)}"
-    if not deliverables and draft.effort_hours is None:
+        frame = f"the time given leaves a helper {describe_hours(capacity)}"
+    if not deliverables and draft.effort_hours is None and stated is None:
         return CriterionReview("R", "met", "Nothing oversized is asked."), None, capacity
     if len(deliverables) >= BUNDLE_LIMIT and not allocation:
-        parts = "; ".join(f'"{d.text}"' for d in deliverables[:4])
+        split, jobs = _split(deliverables)
         return (
             CriterionReview(
                 "R",
                 "weak",
                 f"{len(deliverables)} separate jobs in one ask; each would land better on its own.",
-                f"Split it into separate asks: {parts}.",
+                split,
+                jobs,
             ),
             effort,
             capacity,
         )
     if effort <= capacity:
-        return CriterionReview("R", "met", f"About {_fmt_hours(effort)} of work; {frame}."), effort, capacity
+        return CriterionReview("R", "met", f"{size}; {frame}.", quotes=quotes), effort, capacity
     status: Status = "weak" if effort <= 2 * capacity else "missing"
-    first = (deliverables[0].text if deliverables else _core(requests, text)).rstrip(".?! ")
+    if deliverables:
+        first = Quote(deliverables[0].text, deliverables[0].start, deliverables[0].end)
+    else:
+        first = (
+            _quote(text, requests[0].start, requests[0].start + len(requests[0].sentence))
+            if requests
+            else (_quote(text, 0, len(text)))
+        )
     if math.isinf(effort):
         reason = "Owning something is a standing role, not a favour with an end."
-        obj = re.sub(r"^\S+\s*", "", first) or first
+        obj = re.sub(r"^\S+\s*", "", first.text) or first.text
         rewrite = (
             f"Could someone [take the first concrete step] on {obj} this week? Then we decide who owns it."
         )
     else:
         days = max(1, math.ceil(effort / (8 * DEFAULT_SHARE)))
-        reason = f"About {_fmt_hours(effort)} of work, but {frame}."
-        rewrite = (
-            f"Narrow it to the first part of '{first}', or give it until {_suggest_day(now, tz, days=days)}."
-        )
-    return CriterionReview("R", status, reason, rewrite), effort, capacity
+        reason = f"{size}, but {frame}."
+        rewrite = f"Narrow it to the first part of '{first.text}', or give it until {_suggest_day(now, tz, days=days)}."
+        quotes = (*quotes, first)
+    return CriterionReview("R", status, reason, rewrite, quotes), effort, capacity
+
+
+def _split(deliverables: list[Deliverable]) -> tuple[str, tuple[Quote, ...]]:
+    """The rewrite that splits a bundle into separate asks, each in the author's words."""
+    jobs = tuple(Quote(d.text, d.start, d.end) for d in deliverables[:4])
+    return "Split it into separate asks: " + "; ".join(f'"{q.text}"' for q in jobs) + ".", jobs
 
 
 def _window_hours(draft: AskDraft, deadline: Deadline | None, now: datetime) -> float | None:
@@ -885,14 +1129,6 @@ def _window_hours(draft: AskDraft, deadline: Deadline | None, now: datetime) -> 
         return VAGUE_WINDOW_HOURS if re.search(r"asap|soon as|urgent", deadline.text, _I) else None
     assert deadline.when is not None
     return max((deadline.when - now).total_seconds() / 3600, 0.0)
-
-
-def _fmt_hours(hours: float) -> str:
-    if math.isinf(hours):
-        return "open-ended time"
-    if hours < 1:
-        return f"{round(hours * 60)} min"
-    return f"{hours:.0f} h" if hours >= 10 else f"{hours:.1f} h"
 
 
 def _fmt_when(when: datetime) -> str:
@@ -913,29 +1149,35 @@ def _suggest_day(now: datetime, tz: ZoneInfo, *, days: int) -> str:
 # -- signals and score ---------------------------------------------------------------------------
 
 
+# Per signal: what a person reads when the ask has it, and what to add when it has not.
+_SIGNAL_TEXT: dict[str, tuple[str, str]] = {
+    "reason": (
+        "It says why you need it: a stated need is the strongest signal of success.",
+        "Say why you need it: a stated need is the strongest signal of success.",
+    ),
+    "gratitude": ("It thanks people in advance.", "Thank people in advance; gratitude raises response."),
+    "reciprocity": ("It offers something back.", "Offer something back ('happy to return the favour')."),
+    "evidence": (
+        "It gives evidence: a link, a figure or what you already tried.",
+        "Add evidence: a link, a figure, what you already tried.",
+    ),
+    "context": (
+        "It gives a few sentences of background.",
+        "Add a few sentences of background: longer, situated requests get help more often.",
+    ),
+}
+
+
 def _signals(text: str, has_reason: bool) -> tuple[Signal, ...]:
-    return (
-        Signal(
-            "reason", has_reason, "Say why you need it: a stated need is the strongest signal of success."
-        ),
-        Signal(
-            "gratitude", bool(_GRATITUDE.search(text)), "Thank people in advance; gratitude raises response."
-        ),
-        Signal(
-            "reciprocity",
-            bool(_RECIPROCITY.search(text)),
-            "Offer something back ('happy to return the favour').",
-        ),
-        Signal(
-            "evidence",
-            bool(_EVIDENCE.search(text)),
-            "Add evidence: a link, a figure, what you already tried.",
-        ),
-        Signal(
-            "context",
-            len(text.split()) >= CONTEXT_WORDS,
-            "Add a few sentences of background: longer, situated requests get help more often.",
-        ),
+    present = {
+        "reason": has_reason,
+        "gratitude": bool(_GRATITUDE.search(text)),
+        "reciprocity": bool(_RECIPROCITY.search(text)),
+        "evidence": bool(_EVIDENCE.search(text)),
+        "context": len(text.split()) >= CONTEXT_WORDS,
+    }
+    return tuple(
+        Signal(name, found, _SIGNAL_TEXT[name][0 if found else 1]) for name, found in present.items()
     )
 
 

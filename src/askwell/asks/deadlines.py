@@ -77,11 +77,16 @@ _NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|fe
 _UNIT = r"(min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?)"
 
 _I = re.IGNORECASE
+# A figure starts a date or a time only where a number starts: "3/4" in "0.3/4" or "15 May" in "1,15 May"
+# are the tail of another number, and a deadline quoted from the middle of it says what nobody wrote.
+_WHOLE = r"(?<![\d.,:/])"
 # Day anchors: each resolves to a calendar date (and sometimes a time of day).
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+_ISO = re.compile(_WHOLE + r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_SLASH = re.compile(_WHOLE + r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 _MONTH_DAY = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", _I)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", _I)
+_DAY_MONTH = re.compile(
+    rf"{_WHOLE}\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", _I
+)
 _WEEKDAY_ORD = re.compile(rf"\b(?:(this|next)\s+)?({_WD})\.?,?\s+the\s+{_ORD}\b", _I)
 _ORDINAL = re.compile(
     rf"\bthe\s+{_ORD}\b(?!-\w)(?!\s+(?:floor|time|grade|percentile|place|row|round|attempt|version|edition|step|"
@@ -118,7 +123,8 @@ _IN_MONTH = re.compile(
 _BY_YEAR = re.compile(r"\b(?:by|before|until|in)\s+((?:19|20)\d{2})\b(?![-/.]\d)", _I)
 # Times of day, merged with an adjacent day anchor or read as today when introduced by "by".
 _TIME = re.compile(
-    r"\b(\d{1,2})(?::(\d{2}))?(\s*(?:am|pm|a\.m\.|p\.m\.)|a|p)\b|\b(noon|midday|midnight|eod|cob|eob|end\s+of\s+(?:the\s+)?"
+    _WHOLE
+    + r"\b(\d{1,2})(?::(\d{2}))?(\s*(?:am|pm|a\.m\.|p\.m\.)|a|p)\b|\b(noon|midday|midnight|eod|cob|eob|end\s+of\s+(?:the\s+)?"
     r"(?:business\s+|work\s+)?day|(?:in\s+the\s+)?morning|afternoon|evening|tonight)\b",
     _I,
 )
@@ -127,7 +133,7 @@ _CLOCK_24 = re.compile(
     r"\b(?:at|by|before|until)\s+([01]?\d|2[0-3]):([0-5]\d)\b(?!\s*(?:am|pm|a\.m\.|p\.m\.))", _I
 )
 _BARE_HOUR = re.compile(
-    r"\b(?:at|before|by|until|till)\s+(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:%|am|pm|a\b|p\b|[-/.]\d))"
+    r"\b(?:at|before|by|until|till)\s+(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:%|am|pm|a\b|p\b|[-/.:]\d))"
     # A count ("by 5 teams") is not an hour: the number must end the phrase.
     r"(?=\s*(?:$|[.,;:!?)]|(?:today|tomorrow|tonight|on|at|and|so|please|pls|thx|thanks|if|or|latest|sharp)\b))",
     _I,

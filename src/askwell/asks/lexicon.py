@@ -464,6 +464,9 @@ SCOPE_WORDS = (
     r"from scratch)\b"
 )
 
+# A sum or a share, whole: "$15,000", "12%", "1.5 %" (never "2%" inside "12%").
+MONEY = r"[$€£]\s?\d[\d,]*(?:\.\d+)?|(?<![\d.,])\d[\d,]*(?:\.\d+)?\s?%"
+
 # Why it matters: purpose connectives and stakes.
 REASON_CUES = (
     r"\bbecause\b|\bbc\b|\bcuz\b|\bso that\b|\bin order to\b|\botherwise\b|\bblock(?:ing|ed|er|ers)\b|"
@@ -476,7 +479,7 @@ REASON_CUES = (
     r"\b(?:can't|cant|cannot|can not|won't be able to|unable to)\b|"
     r"\bif\b[^.?!]{0,100}\b(?:we'll|we will|we'd|I'll|I'd|it'll|it'd|they'll|they'd|won't|lose|miss|slip|fail|cost|break|"
     r"can't|gets?|reject|deny|cancel|pull)\b|"
-    r"\b(?:lose|losing|lost \d|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
+    r"\b(?:lose|losing|lost \d[\d,.]*|miss(?:ing)? the|slip(?:s|ping)?|at risk|risk of|threaten(?:ing|s)?|"
     r"expires?|would cost|costs? us|affect(?:ing|s)?|impact(?:ing|s)?|means (?!for\b)(?:about|roughly|around|we|that|losing|no|missing|a|the|\d)|"
     r"improve (?:our|my|the)|critical|security (?:hole|issue|incident|vulnerability|risk)|audited|auditors?|"
     r"(?:the|an|our|their|external|internal|FDA|IRS|SOC 2|compliance) audit|"
@@ -485,7 +488,8 @@ REASON_CUES = (
     r"(?:miss(?:es|ed|ing)?|slip(?:s|ped)?|blow(?:s|n)?) (?:the|a|our|my) (?:[\w-]+ )?deadline|(?:don't|do not) want to)\b|"
     # Odds as stakes ("hurts our chances"), not the request formula "any chance of".
     r"\b(?:improve|raise|increase|boost|hurt|ruin|lower|our|my|their|better|best)\s+(?:odds|chances?)\b|"
-    r"\$\s?\d|\d\s?%(?!\s*off\b)|"
+    + MONEY
+    + r"(?!\s*off\b)|"
     # Someone else needs it to get something done ("procurement needs them cleared to close the quarter").
     r"\bneeds? (?:it|them|this|these|that)\b[^.?!]{0,20}?\bto\b|"
     # Harm to avoid ("catch anything we shouldn't disclose").

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from askwell.asks.coaching import CRITERION_NAMES, AskDraft, Review, review
@@ -76,6 +77,8 @@ def review_to_dict(result: Review) -> dict[str, Any]:
 
 
 def _print(console: Console, result: Review) -> None:
+    """The review as a table. Everything from the ask is escaped: "[WIP]" and the rewrites' "[do what]"
+    placeholders are text, not Rich markup."""
     table = Table(title="SMART review", show_lines=True)
     table.add_column("criterion")
     table.add_column("verdict")
@@ -86,22 +89,25 @@ def _print(console: Console, result: Review) -> None:
         table.add_row(
             CRITERION_NAMES[c.criterion],
             f"[{style}]{_MARK[c.status]} {c.status}[/]",
-            c.reason,
-            c.rewrite or "",
+            escape(c.reason),
+            escape(c.rewrite or ""),
         )
     console.print(table)
     if result.deadline is not None and result.deadline.when is not None:
         flag = " [red](already passed)[/]" if result.deadline.past else ""
         console.print(
-            f"Deadline: '{result.deadline.text}' → {result.deadline.when:%A %d %B %Y, %H:%M %Z}{flag}"
+            f"Deadline: '{escape(result.deadline.text)}' → {result.deadline.when:%A %d %B %Y, %H:%M %Z}{flag}"
         )
     if result.bundled:
-        console.print("[yellow]Several asks in one:[/] " + "; ".join(d.text for d in result.deliverables))
+        console.print(
+            "[yellow]Several asks in one:[/] " + escape("; ".join(d.text for d in result.deliverables))
+        )
+    # Signal names are machine keys (kept in --json); people read the sentence for each.
     for signal in result.signals:
         if signal.present:
-            console.print(f"[green]✓ {signal.name}[/]")
+            console.print(f"[green]✓ {escape(signal.hint)}[/]")
         else:
-            console.print(f"[dim]○ {signal.name}: {signal.hint}[/]")
+            console.print(f"[dim]○ {escape(signal.hint)}[/]")
     line = f"Score [bold]{result.score}[/]/100 · likely help ≈ {result.likely_rate:.0%}"
     if result.own_guess is not None:
         gap = result.likely_rate - result.own_guess
