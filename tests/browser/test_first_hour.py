@@ -254,6 +254,47 @@ def test_typing_while_a_review_is_on_its_way_logs_no_error(demo_app: DemoApp, br
     assert walk.console.take() == []
 
 
+@pytest.mark.parametrize("browser_page", [PHONE], indirect=True)
+def test_pages_that_say_no_are_accessible_too(demo_app: DemoApp, browser_page: Any) -> None:
+    """A mistyped password, a form with errors, a page that is not there or not yours: a first hour
+    meets them all. Each answers with its error status (the only console error allowed) and passes axe."""
+    page, url = browser_page, demo_app.url
+    walk = Walk(page, demo_app, "member@phone")
+
+    def check(name: str, status: int) -> None:
+        errors = walk.console.take(document_status=status)
+        assert errors == [], f"{name}: {errors}"
+        violations = axe_violations(page)
+        assert violations == [], f"{name}:\n{describe(violations)}"
+
+    page.goto(f"{url}/reset")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check("password reset request", 200)
+    page.goto(f"{url}/signin")
+    page.get_by_label("Email").fill(demo_app.member.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("main").get_by_role("alert")).to_be_visible()
+    check("wrong password", 401)
+
+    page.get_by_label("Password").fill(demo_app.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{url}/")
+    walk.console.take()
+    page.goto(f"{url}/asks/new")
+    page.get_by_role("button", name="Post ask").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    check("ask with errors", 422)
+
+    page.goto(f"{url}/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check("not found", 404)
+    page.goto(f"{url}/admin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
+    check("not allowed", 403)
+
+
 VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 
 
