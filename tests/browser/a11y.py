@@ -37,6 +37,27 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return list(result)
 
 
+def sideways_overflow(page: Any) -> list[str]:
+    """Elements that reach past the right edge of the window, when the page scrolls sideways.
+
+    WCAG 1.4.10 (Reflow, AA) wants no sideways scrolling at 320 CSS pixels; axe-core cannot see it.
+    Content scrolling inside its own box (a wide table in a scrolling wrapper) is fine and not listed.
+    """
+    return list(
+        page.evaluate(
+            """() => {
+                const width = window.innerWidth;
+                if (document.documentElement.scrollWidth <= width) return [];
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 1)
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+                              + ' (right edge ' + Math.round(e.getBoundingClientRect().right) + 'px)');
+            }"""
+        )
+    )
+
+
 def describe(violations: list[dict[str, Any]]) -> str:
     """One line per violated rule and failing element, readable in a test failure."""
     lines = []

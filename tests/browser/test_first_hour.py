@@ -1,9 +1,10 @@
 """A new person's first hour on a fresh demo, in real Chromium at desktop and phone sizes.
 
 A member, a lead and an admin each sign in and walk the pages a first hour touches. Every page they
-reach is checked twice: no console error (a failed request, a blocked script, a JavaScript error)
-and no WCAG 2.0/2.1 A or AA violation found by axe-core. Problems are collected over the whole walk
-and reported together, so one run names every page that needs work.
+reach is checked: no console error (a failed request, a blocked script, a JavaScript error), no
+WCAG 2.0/2.1 A or AA violation found by axe-core, and no sideways scrolling (reflow on a phone).
+Problems are collected over the whole walk and reported together, so one run names every page
+that needs work.
 
 Steps still to add here as the features of issue 9 land (each with the same per-page checks):
 - signed-out landing that says what Askwell is, before "sign in" (first-run work);
@@ -26,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.a11y import ConsoleLog, axe_violations, describe, watch_console
+from tests.browser.a11y import ConsoleLog, axe_violations, describe, sideways_overflow, watch_console
 from tests.browser.live import DESKTOP, PHONE, DemoAccount, DemoApp
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -50,7 +51,7 @@ class Walk:
         self.checked: list[str] = []
 
     def check(self, name: str) -> None:
-        """Record this page's console errors and axe-core violations (the page must have settled)."""
+        """Record this page's console errors, axe-core violations and sideways scrolling (once settled)."""
         where = f"{self.label} {name} ({self.page.url.removeprefix(self.app.url)})"
         self.checked.append(name)
         errors = self.console.take()
@@ -59,6 +60,9 @@ class Walk:
         violations = axe_violations(self.page)
         if violations:
             self.problems.append(f"axe-core violations on {where}:\n{describe(violations)}")
+        overflow = sideways_overflow(self.page)
+        if overflow:
+            self.problems.append(f"{where} scrolls sideways, past the window: {', '.join(overflow)}")
 
     def nav(self, name: str) -> None:
         """Follow a link of the main navigation (present at both sizes)."""
