@@ -140,6 +140,17 @@ def _write_and_post_an_ask(walk: Walk, title: str) -> None:
     walk.check("ask page with who can help")
 
 
+def _someone_elses_ask(walk: Walk, me: DemoAccount) -> None:
+    """From the board to an ask someone else wrote: the page a helper reads before offering."""
+    page = walk.page
+    walk.nav("Asks")
+    card = page.locator("li.ask-card").filter(has_not_text=me.name).first
+    title = card.get_by_role("link").first.inner_text()
+    card.get_by_role("link", name=title, exact=True).click()
+    walk.h1(title)
+    walk.check("someone else's ask")
+
+
 def _inbox(walk: Walk) -> None:
     walk.nav("Inbox")
     walk.h1("Inbox")
@@ -310,6 +321,7 @@ def test_first_hour(demo_app: DemoApp, browser_page: Any, role: str) -> None:
     walk = Walk(browser_page, demo_app, f"{role}@{size}")
     _sign_in(walk, me)
     _write_and_post_an_ask(walk, f"Review my churn dashboard's SQL by next week ({role}, {size})")
+    _someone_elses_ask(walk, me)
     _inbox(walk)
     _directory(walk, demo_app.lead if role != "lead" else demo_app.member)
     _edit_profile(walk, me)
