@@ -74,10 +74,6 @@ class DemoAccount:
     # (team name, URL slug, whether this person leads it), in name order.
     teams: tuple[tuple[str, str, bool], ...]
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0]
-
 
 @dataclass(frozen=True)
 class DemoApp:

@@ -96,7 +96,7 @@ def _sign_in(walk: Walk, account: DemoAccount) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{url}/")
     expect(page.get_by_role("banner").get_by_role("link", name=account.name)).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(account.first_name)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     walk.check("home")
 
 
@@ -116,9 +116,9 @@ def _write_and_post_an_ask(walk: Walk, title: str) -> None:
     due = (datetime.now(UTC) + timedelta(days=5)).date().isoformat()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Your ask").fill(
-        "Could someone who knows SQL review the query behind our churn dashboard? The numbers feed the "
-        "quarterly board report, so a wrong join would mislead the board. I need a second pair of eyes "
-        "on the joins and the date filters; about 30 minutes. Thank you, happy to return the favour!"
+        "Could someone who knows SQL review the query behind our churn dashboard? I need it because the "
+        "numbers feed the quarterly board report, and a wrong join would mislead the board. Please check "
+        "the joins and the date filters; about 30 minutes. Thank you, happy to return the favour!"
     )
     page.get_by_label("Due").fill(due)
     # Every coaching request sends the whole form, so once the guess shows, the review has read
@@ -320,7 +320,7 @@ def test_first_hour(demo_app: DemoApp, browser_page: Any, role: str) -> None:
     size = "phone" if browser_page.viewport_size["width"] < 600 else "desktop"
     walk = Walk(browser_page, demo_app, f"{role}@{size}")
     _sign_in(walk, me)
-    _write_and_post_an_ask(walk, f"Review my churn dashboard's SQL by next week ({role}, {size})")
+    _write_and_post_an_ask(walk, f"Review the SQL behind my churn dashboard ({role}, {size})")
     _someone_elses_ask(walk, me)
     _inbox(walk)
     _directory(walk, demo_app.lead if role != "lead" else demo_app.member)
