@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from askwell.accounts.secrets import hash_password
@@ -21,19 +17,13 @@ from askwell.people import service as people_service
 from askwell.people.models import Role
 from askwell.people.schemas import OrganizationCreate, PersonCreate, TeamCreate
 from askwell.server import create_app
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import NOW, PASSWORD, create_test_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "SCREENSHOTS", "LiveApp", "live_app", "playwright_api"]
+
 SCREENSHOTS = Path("/tmp")
 
 pytestmark = [
@@ -51,12 +41,6 @@ class LiveApp:
     person_id: int
     # The server's own database, for tests that set up what the pages cannot (e.g. notifications).
     session_factory: sessionmaker[Session] | None = None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -96,22 +80,11 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
         person_id = ada.id
     settings = Settings(database_url=database.url, in_process_worker=False)
     app = create_app(settings, session_factory=factory)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveApp(
-        url=f"http://127.0.0.1:{port}", email="ada@example.com", person_id=person_id, session_factory=factory
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
-    database.drop()
+    try:
+        with serve(app) as url:
+            yield LiveApp(url=url, email="ada@example.com", person_id=person_id, session_factory=factory)
+    finally:
+        database.drop()
 
 
 def test_sign_in_search_edit_profile_and_sign_out(live_app: LiveApp) -> None:

@@ -66,3 +66,18 @@ def test_every_drawn_kind_has_its_colour_and_words_in_one_place() -> None:
     assert {n.ring for n in picture.nodes} == set(picture.kinds) == set(KINDS)
     assert len({k.colour for k in KINDS.values()}) == len(KINDS)
     assert [n.label for n in picture.nodes] == ["FF", "SF", "OO"]
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def test_white_initials_are_readable_on_every_kind_of_dot() -> None:
+    from askwell.network.picture import KINDS
+
+    for kind in KINDS.values():
+        assert 1.05 / (_luminance(kind.colour) + 0.05) >= 4.5, kind

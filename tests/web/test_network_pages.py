@@ -154,6 +154,18 @@ class TestHealthPage:
         page = signed_in(admin).get("/network/health")
         assert page.status_code == 200 and "Ties across teams" in page.text
 
+    def test_lead_of_a_small_team_is_told_why_not_refused(self, signed_in: SignedIn, world: World) -> None:
+        """The network page offers leads this link: a small team gets the reason, not "Not allowed"."""
+        org = world.org()
+        world.team(org, "Red")
+        lead = world.person(org, "Lead", lead_of=["Red"], teams=["Red"])
+        world.person(org, "Red 1", teams=["Red"])
+        client = signed_in(lead)
+        assert 'href="/network/health"' in client.get("/network").text
+        page = client.get("/network/health")
+        assert page.status_code == 200
+        assert "at least 5 people" in page.text and "Ties across teams" not in page.text
+
 
 def test_ask_connectors_partial(signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask]) -> None:
     ask = ask_for(circle.ana, "Prepare SOC 2 audit evidence", tags=["SOC 2"])

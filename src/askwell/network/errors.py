@@ -93,3 +93,16 @@ class NotYourAskForIntro(PermissionDenied):
 class HealthNotAllowed(PermissionDenied):
     def __init__(self, reason: str = "Only team leads and admins see network health.") -> None:
         super().__init__(reason)
+
+
+class HealthGroupTooSmall(HealthNotAllowed):
+    """A lead whose teams are too small to show aggregates that would not point at someone.
+
+    Not a question of rights (the lead may see health): pages explain it instead of refusing.
+    """
+
+    def __init__(self, min_group: int) -> None:
+        super().__init__(
+            f"Network health is shown for groups of at least {min_group} people, so that nobody's own "
+            "ties can be picked out of the figures. Your teams are smaller than that for now."
+        )

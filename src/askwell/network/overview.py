@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from askwell.network import index, repository
-from askwell.network.errors import HealthNotAllowed
+from askwell.network.errors import HealthGroupTooSmall, HealthNotAllowed
 from askwell.network.picture import Picture, layout
 from askwell.network.rules import DEFAULT_DORMANT_DAYS
 from askwell.network.schemas import BridgeRead, HealthRead, PersonRef, TieRead
@@ -82,7 +82,7 @@ def network_health(db: Session, *, actor: Actor, now: datetime) -> HealthRead:
         scope = {pid for team_id, pid in members if team_id in actor.lead_of}
         label = "your teams"
     if len(scope) < MIN_GROUP:
-        raise HealthNotAllowed(f"Network health is shown for groups of at least {MIN_GROUP} people.")
+        raise HealthGroupTooSmall(MIN_GROUP)
     graph = index.org_graph(db, org_id=actor.org_id)
     current = graph.current(now)
     live: dict[int, set[int]] = {pid: set() for pid in scope}

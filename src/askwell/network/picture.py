@@ -32,9 +32,10 @@ class Kind:
     meaning: str
 
 
+# White initials sit on these colours: each keeps at least 4.5:1 contrast with white (WCAG AA).
 KINDS: dict[str, Kind] = {
     "inner": Kind("inner", "#3b6fd8", "Inner circle", "people you work with now"),
-    "two_step": Kind("two_step", "#8a94a6", "Two steps", "people your inner circle knows"),
+    "two_step": Kind("two_step", "#5f6b7d", "Two steps", "people your inner circle knows"),
     "dormant": Kind("dormant", "#8a6d00", "Dormant", "once close, silent for a year or more"),
 }
 

@@ -13,6 +13,7 @@ from askwell.core.errors import InvalidInput
 from askwell.http.deps import Db, Now, PageActor
 from askwell.http.params import AskId, IntroId, PersonId, parse_id
 from askwell.network import dormant, intros, overview, picture, service
+from askwell.network.errors import HealthGroupTooSmall
 from askwell.network.models import IntroStatus
 from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
 from askwell.people.policy import Actor
@@ -232,5 +233,9 @@ def reconnect(
 
 @router.get("/network/health")
 def health(request: Request, db: Db, actor: PageActor, now: Now) -> Response:
-    report = overview.network_health(db, actor=actor, now=now)
-    return render(request, "network/health.html", {"health": report})
+    """Leads reach this page from "My network"; for teams too small to show it says why, not "Not allowed"."""
+    try:
+        report = overview.network_health(db, actor=actor, now=now)
+    except HealthGroupTooSmall as exc:
+        return render(request, "network/health.html", {"health": None, "too_small": exc.message})
+    return render(request, "network/health.html", {"health": report, "too_small": None})
