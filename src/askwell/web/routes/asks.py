@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from askwell.asks import repository, rules, service
+from askwell.asks.due_text import DueText, describe_due
 from askwell.asks.errors import NotYourAsk
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, OfferStatus, Visibility
 from askwell.asks.schemas import (
@@ -19,6 +20,7 @@ from askwell.asks.schemas import (
     AskClose,
     AskCreate,
     AskExtend,
+    AskFinish,
     AskWrite,
     CoachingRead,
     CoachRequest,
@@ -82,18 +84,28 @@ def board(
     request: Request,
     db: Db,
     actor: PageActor,
+    person: PagePerson,
+    now: Now,
     scope: Annotated[str, Query(pattern="^(open|mine|team|offered)$")] = "open",
     q: Annotated[str, Query(max_length=200)] = "",
     tag: Annotated[str, Query(max_length=60)] = "",
     page: Annotated[int, Query(ge=1, le=50_000)] = 1,
 ) -> Response:
     result = repository.board(
-        db, actor=actor, scope=scope, query=q, tag=tag, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        db,
+        actor=actor,
+        scope=scope,
+        query=q,
+        tag=tag,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        now=now,
     )
     pages = max(1, -(-result.total // PAGE_SIZE))
     context: dict[str, Any] = {
         "asks": result.asks,
         "offer_counts": result.offer_counts,
+        "due": {a.id: _due(a, person, now) for a in result.asks if a.due_at is not None},
         "total": result.total,
         "page": page,
         "pages": pages,
@@ -110,7 +122,28 @@ def board(
     return response
 
 
+def _due(ask: Ask, viewer: Person, now: datetime) -> DueText:
+    """The due moment as this viewer reads it (see ``asks.due_text``); every ask page uses this."""
+    assert ask.due_at is not None
+    return describe_due(
+        ask.due_at,
+        viewer_tz=viewer.timezone,
+        author_tz=ask.author.timezone,
+        author_name=ask.author.name,
+        viewer_is_author=ask.author_id == viewer.id,
+        now=now,
+        overdue=rules.is_overdue(ask.status, ask.due_at, now=now),
+    )
+
+
 # --- writing an ask: the form, live coaching, the people picker --------------------------------------
+
+NEW_FORM = "new"
+
+
+def _kept(url: str, flash: str, form_key: str) -> Response:
+    """The redirect after a form was saved; ``kept`` tells the page to forget the browser's copy of it."""
+    return RedirectResponse(f"{url}?{urlencode({'flash': flash, 'kept': form_key})}", status_code=303)
 
 
 def _my_teams(db: Db, actor: Actor) -> list[tuple[int, str]]:
@@ -138,12 +171,15 @@ def _form_page(
     coaching: CoachingRead | None,
     ask: Ask | None = None,
     status: int = 200,
+    concerns: list[str] | None = None,
 ) -> Response:
     return render(
         request,
         "asks/edit.html" if ask is not None else "asks/new.html",
         {
             "ask": ask,
+            "form_key": NEW_FORM if ask is None else f"edit-{ask.id}",
+            "concerns": concerns or [],
             "values": values,
             "errors": errors,
             "coaching": coaching,
@@ -273,7 +309,17 @@ def create_ask(
     values: Annotated[FormFields, Depends(ask_form)],
     save: Annotated[str, Form(max_length=20)] = "publish",
 ) -> Response:
+    """Post or save a draft. Posting goes out to everyone the ask is shared with, so it happens only on
+    purpose: a form that says too little comes back with "Post anyway?" and every field as written.
+    """
     data, errors = _parse_write(values, publish=save != "draft")
+    coaching = _coach_values(values, person, now)
+    if data is not None and save == "publish":
+        concerns = _publish_concerns(values, coaching.score if coaching else None)
+        if concerns:
+            return _form_page(
+                request, db, actor, values=values, errors={}, coaching=coaching, concerns=concerns
+            )
     if data is not None:
         try:
             ask = service.create_ask(db, actor=actor, data=data, now=now)  # type: ignore[arg-type]
@@ -283,9 +329,14 @@ def create_ask(
         else:
             db.commit()
             message = "Your ask is open." if ask.status != AskStatus.DRAFT.value else "Draft saved."
-            return redirect(f"/asks/{ask.id}", message)
-    coaching = _coach_values(values, person, now)
+            return _kept(f"/asks/{ask.id}", message, NEW_FORM)
     return _form_page(request, db, actor, values=values, errors=errors, coaching=coaching, status=422)
+
+
+def _publish_concerns(values: dict[str, Any], score: int | None) -> list[str]:
+    """What to ask about before posting; the SMART parts count as text as much as the body does."""
+    text = " ".join(str(values.get(k) or "") for k in ("body", "what", "why", "action"))
+    return rules.publish_concerns(body=text, score=score)
 
 
 def _service_errors(exc: InvalidInput | NotFound) -> dict[str, str]:
@@ -323,7 +374,8 @@ def coach(
     coaching = None if problem else _coach_values(values, person, now)
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
-    return render(request, "asks/_coaching.html", {"coaching": coaching, "problem": problem})
+    # The panel, and (out of band) the compact summary that stays in sight on a phone.
+    return render(request, "asks/_coach_live.html", {"coaching": coaching, "problem": problem})
 
 
 @router.get("/asks/people")
@@ -369,6 +421,7 @@ def _ask_page(
     values: dict[str, Any] | None = None,
     form: str = "",
     status: int = 200,
+    concerns: list[str] | None = None,
 ) -> Response:
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
     is_author = ask.author_id == actor.person_id
@@ -391,7 +444,6 @@ def _ask_page(
             now,
             due=ask.due_at,
         )
-    tz = ZoneInfo(person.timezone)
     team_name = ""
     if ask.team_id is not None and ask.visibility == Visibility.TEAM.value:
         team_name = next((name for tid, name in _my_teams(db, actor) if tid == ask.team_id), "")
@@ -402,6 +454,9 @@ def _ask_page(
         "can_extend": is_author and status_value in (*rules.ACTIVE, AskStatus.EXPIRED),
         "can_publish": is_author and status_value == AskStatus.DRAFT,
     }
+    offer_statuses = [o.status for o in ask.offers]
+    # Help arrived and nothing accepted is under way: the page is about finishing, not finding help.
+    help_received = status_value in rules.ACTIVE and rules.help_received(offer_statuses)
     unthanked = (
         [o for o in ask.offers if o.status == OfferStatus.DONE.value and not o.thanks] if is_author else []
     )
@@ -413,6 +468,7 @@ def _ask_page(
             ("close", "can_close"),
             ("extend", "can_extend"),
             ("publish", "can_publish"),
+            ("finish", "can_close"),
         )
         if flags[flag]
     }
@@ -432,8 +488,16 @@ def _ask_page(
             "audience": _names(db, actor, {a.person_id for a in ask.audience}) if is_author else {},
             "team_name": team_name,
             "coaching": coaching,
-            "due_local": ask.due_at.astimezone(tz) if ask.due_at else None,
-            "tz": tz,
+            "due": _due(ask, person, now) if ask.due_at else None,
+            "help_received": help_received,
+            "default_outcome": rules.default_outcome(offer_statuses),
+            "helpers_to_thank": [
+                o.helper.name
+                for o in ask.offers
+                if o.status == OfferStatus.ACCEPTED.value
+                or (o.status == OfferStatus.DONE.value and not o.thanks)
+            ],
+            "concerns": concerns or [],
             "offer_kinds": OFFER_KINDS,
             "kind_labels": dict(OFFER_KINDS),
             "outcomes": OUTCOMES,
@@ -548,13 +612,40 @@ def close_ask(
         ask = service.close_ask(db, actor=actor, ask_id=ask_id, data=data, now=now)
     except (ValidationError, InvalidInput, Conflict) as exc:
         if isinstance(exc, ValidationError):
-            exc = InvalidInput("Choose how it went.", fields={"outcome": "Choose how it went."})
+            exc = InvalidInput(
+                "Choose how it went.",
+                fields={"outcome": "Choose how it went: your helpers and your own history learn from it."},
+            )
         return _in_place(request, db, actor, person, now, ask_id, exc, form="close", values=values)
     db.commit()
     unthanked = [o.helper.name for o in ask.offers if o.status == OfferStatus.DONE.value and not o.thanks]
     message = "Ask closed."
     if unthanked:
         message += f" Say thank you to {', '.join(unthanked)}: it takes a minute and it matters."
+    return redirect(f"/asks/{ask_id}", message)
+
+
+@router.post("/asks/{ask_id}/finish")
+def finish_ask(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    person: PagePerson,
+    now: Now,
+    ask_id: AskId,
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """ "I got what I needed": the helpers are thanked and the ask closes as fulfilled, in one step."""
+    _author_ask(db, actor, ask_id, "close it")
+    try:
+        ask = service.finish_ask(db, actor=actor, ask_id=ask_id, data=AskFinish(note=note), now=now)
+    except (ValidationError, InvalidInput, Conflict) as exc:
+        return _in_place(request, db, actor, person, now, ask_id, exc, form="finish", values={"note": note})
+    db.commit()
+    thanked = [o.helper.name for o in ask.offers if o.thanks]
+    message = "Closed as fulfilled."
+    if thanked:
+        message += f" Your thanks went to {', '.join(thanked)}."
     return redirect(f"/asks/{ask_id}", message)
 
 
@@ -599,9 +690,20 @@ def extend_ask(
 
 @router.post("/asks/{ask_id}/publish")
 def publish_ask(
-    request: Request, db: Db, actor: PageActor, person: PagePerson, now: Now, ask_id: AskId
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    person: PagePerson,
+    now: Now,
+    ask_id: AskId,
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    _author_ask(db, actor, ask_id, "publish it")
+    ask = _author_ask(db, actor, ask_id, "publish it")
+    concerns = rules.publish_concerns(
+        body=" ".join((ask.body, ask.what, ask.why, ask.action)), score=ask.coaching_score
+    )
+    if concerns and confirm != "yes":
+        return _ask_page(request, db, actor, person, now, ask_id, form="publish", concerns=concerns)
     try:
         service.publish_ask(db, actor=actor, ask_id=ask_id, now=now)
     except (InvalidInput, Conflict) as exc:
@@ -647,7 +749,9 @@ def edit_ask(
             errors = {"__all__": exc.message}
         else:
             db.commit()
-            return redirect(f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.")
+            return _kept(
+                f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.", f"edit-{ask_id}"
+            )
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
     coaching = _coach_values(values, person, now)
     return _form_page(
