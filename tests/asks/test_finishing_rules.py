@@ -8,7 +8,7 @@ from askwell.asks.due_text import describe_due, possessive
 from askwell.asks.models import AskStatus, OfferStatus
 from askwell.asks.rules import LOW_SCORE, default_outcome, help_received, is_overdue, publish_concerns
 
-O = OfferStatus
+OS = OfferStatus
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 # Wednesday 9 December 2026, 17:00 in Lisbon (UTC+0 in winter) = Thursday 04:00 in Sydney (UTC+11).
 DUE = datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
@@ -18,21 +18,21 @@ DUE = datetime(2026, 12, 9, 17, 0, tzinfo=UTC)
     ("statuses", "received"),
     [
         ([], False),
-        ([O.PROPOSED], False),
-        ([O.DONE], True),
-        ([O.DONE, O.DECLINED, O.PROPOSED], True),
-        ([O.DONE, O.ACCEPTED], False),  # someone is still helping
-        ([O.ACCEPTED], False),
+        ([OS.PROPOSED], False),
+        ([OS.DONE], True),
+        ([OS.DONE, OS.DECLINED, OS.PROPOSED], True),
+        ([OS.DONE, OS.ACCEPTED], False),  # someone is still helping
+        ([OS.ACCEPTED], False),
     ],
 )
-def test_help_received_once_done_and_nothing_accepted_is_pending(statuses: list[O], received: bool) -> None:
+def test_help_received_once_done_and_nothing_accepted_is_pending(statuses: list[OS], received: bool) -> None:
     assert help_received(s.value for s in statuses) is received
 
 
 def test_default_outcome_is_fulfilled_only_after_help() -> None:
-    assert default_outcome([O.ACCEPTED.value]) == AskStatus.FULFILLED
-    assert default_outcome([O.DONE.value, O.DECLINED.value]) == AskStatus.FULFILLED
-    assert default_outcome([O.PROPOSED.value, O.DECLINED.value]) is None
+    assert default_outcome([OS.ACCEPTED.value]) == AskStatus.FULFILLED
+    assert default_outcome([OS.DONE.value, OS.DECLINED.value]) == AskStatus.FULFILLED
+    assert default_outcome([OS.PROPOSED.value, OS.DECLINED.value]) is None
     assert default_outcome([]) is None
 
 

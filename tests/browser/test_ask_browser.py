@@ -57,7 +57,7 @@ def test_live_coaching_while_typing_then_post(live_app: LiveApp) -> None:
             )
             expect(page.get_by_role("status")).to_have_text("Your ask is open.")
             # The ask page loads its "who can help" panel; let it finish before moving on.
-            page.wait_for_load_state("networkidle", timeout=60_000)
+            expect(page.locator("#who-can-help")).not_to_contain_text("Finding people", timeout=60_000)
             page.screenshot(path=str(SCREENSHOTS / "askwell-ask-desktop.png"), full_page=True)
             page.get_by_role("link", name="Asks", exact=True).first.click()
             expect(page.locator(".ask-title")).to_have_text(

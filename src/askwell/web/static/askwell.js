@@ -211,6 +211,24 @@
     });
   });
 
+  // The compact coaching line is redrawn by every live review: keep it open if the author opened it.
+  var coachSummaryOpen = false;
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      if (event.target && event.target.closest && event.target.closest("#coach-summary")) {
+        coachSummaryOpen = event.target.open;
+      }
+    },
+    true
+  );
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    var details = document.querySelector("#coach-summary details");
+    if (details && coachSummaryOpen) {
+      details.open = true;
+    }
+  });
+
   // A live request answered "session expired" (401, or an expired form token): say so at once, before
   // the person presses Post, with a way to sign in that leaves this page and its text alone.
   document.addEventListener("htmx:responseError", function (event) {
