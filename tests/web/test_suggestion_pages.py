@@ -103,7 +103,7 @@ class TestAskDirectly:
 
         r = signed_in(asker).post(f"/asks/{ask.id}/suggestions/{kim.id}/ask")
 
-        assert r.status_code == 403
+        assert r.status_code == 303 and r.headers["location"].startswith("/signin?next=")
         assert db.scalars(select(AskAudience).where(AskAudience.ask_id == ask.id)).all() == []
 
     def test_asking_yourself_is_refused_with_a_message(

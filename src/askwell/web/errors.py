@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -13,6 +13,7 @@ from askwell.http.deps import LoginRequired, return_path
 from askwell.web.templating import render
 
 SESSION_EXPIRED = "Your session has expired. Sign in again in a new tab; what you typed is kept here."
+NOT_SENT = "Nothing was sent: your session or this page had expired. Please check it and send it again."
 
 
 def page_error(request: Request, exc: AskwellError) -> Response:
@@ -26,7 +27,10 @@ def page_error(request: Request, exc: AskwellError) -> Response:
     if signed_out or isinstance(exc, CsrfFailed):
         # A form sent with an expired session or an expired form token changes nothing; after signing
         # in, the person is back on the form, where the browser's copy of their text is restored.
-        return RedirectResponse(f"/signin?next={quote(return_path(request))}", status_code=303)
+        target = return_path(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            target += ("&" if "?" in target else "?") + urlencode({"flash": NOT_SENT})
+        return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
     return render(
         request,
         "errors/error.html",

@@ -696,13 +696,14 @@ def publish_ask(
     person: PagePerson,
     now: Now,
     ask_id: AskId,
-    confirm: Annotated[str, Form(max_length=10)] = "",
+    post_anyway: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Post a draft; a thin one asks "Post anyway?" first, as the new-ask form does."""
     ask = _author_ask(db, actor, ask_id, "publish it")
     concerns = rules.publish_concerns(
         body=" ".join((ask.body, ask.what, ask.why, ask.action)), score=ask.coaching_score
     )
-    if concerns and confirm != "yes":
+    if concerns and post_anyway != "yes":
         return _ask_page(request, db, actor, person, now, ask_id, form="publish", concerns=concerns)
     try:
         service.publish_ask(db, actor=actor, ask_id=ask_id, now=now)
