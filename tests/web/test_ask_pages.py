@@ -477,6 +477,8 @@ class TestEdit:
         assert "Review my retry logic by Thursday" in history.text
         assert "Review my retry logic</dd>" in history.text
         assert "changed: title" in history.text
+        assert "UTC" in history.text  # Ada's clock is UTC in tests, and it is named
+        assert "Thu 5 Mar, 17:00" in history.text  # the due moment on Ada's clock, as on the ask page
 
     def test_someone_else_cannot_edit(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_

@@ -29,6 +29,7 @@ from askwell.asks.schemas import (
     coaching_read,
 )
 from askwell.core.errors import Conflict, InvalidInput, NotFound
+from askwell.core.localtime import local_time
 from askwell.http.deps import Db, Now, PageActor, PagePerson
 from askwell.http.params import AskId, OfferId, parse_id
 from askwell.people import repository as people_repo
@@ -788,10 +789,26 @@ def _current(ask: Ask) -> dict[str, Any]:
 
 
 @router.get("/asks/{ask_id}/history")
-def ask_history(request: Request, db: Db, actor: PageActor, ask_id: AskId) -> Response:
+def ask_history(
+    request: Request, db: Db, actor: PageActor, person: PagePerson, now: Now, ask_id: AskId
+) -> Response:
     """Every version, newest first; each earlier one marks what the next edit changed."""
     revisions = service.history(db, actor=actor, ask_id=ask_id)
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
+
+    def due_text(value: object) -> object:
+        # Due moments read as everywhere else: the author's clock, and the viewer's where it differs.
+        if not isinstance(value, str):
+            return value
+        return describe_due(
+            datetime.fromisoformat(value),
+            viewer_tz=person.timezone,
+            author_tz=ask.author.timezone,
+            author_name=ask.author.name,
+            viewer_is_author=ask.author_id == person.id,
+            now=now,
+        ).text
+
     later = _current(ask)
     versions = []
     for revision in revisions:
@@ -800,16 +817,24 @@ def ask_history(request: Request, db: Db, actor: PageActor, ask_id: AskId) -> Re
         versions.append(
             {
                 "version": revision.version,
-                "edited_at": revision.edited_at,
-                "fields": snapshot,
+                "edited_at": local_time(
+                    revision.edited_at, person.timezone, fmt="%-d %B %Y, %H:%M", label=True
+                ),
+                "fields": {**snapshot, "due_at": due_text(snapshot["due_at"])},
                 "changed": changed,
             }
         )
         later = snapshot
+    current = _current(ask)
     return render(
         request,
         "asks/history.html",
-        {"ask": ask, "current": _current(ask), "versions": versions, "labels": HISTORY_FIELDS},
+        {
+            "ask": ask,
+            "current": {**current, "due_at": due_text(current["due_at"])},
+            "versions": versions,
+            "labels": HISTORY_FIELDS,
+        },
     )
 
 
