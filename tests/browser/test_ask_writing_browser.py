@@ -73,6 +73,7 @@ def test_enter_in_the_title_posts_nothing(live_app: LiveApp, browser_page: tuple
     page.get_by_role("button", name="Post ask").click()
     expect(page.get_by_role("heading", name="Post anyway?")).to_be_visible()
     expect(page.get_by_label("Your ask")).to_have_value("Can someone help?")
+    page.screenshot(path=str(SCREENSHOTS / "askwell-post-anyway-desktop.png"))
     page.get_by_role("button", name="Post anyway").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Help with stuff")
     assert errors(console) == []
