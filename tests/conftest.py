@@ -205,10 +205,11 @@ class World:
         teams: list[str] | None = None,
         lead_of: list[str] | None = None,
         title: str = "Engineer",
+        email: str | None = None,
     ) -> Person:
         self._n += 1
         name = name or f"Person {self._n}"
-        email = f"{name.lower().replace(' ', '.')}.{self._n}@example.com"
+        email = email or f"{name.lower().replace(' ', '.')}.{self._n}@example.com"
         data = PersonCreate(
             name=name,
             email=email,

@@ -20,12 +20,12 @@ from askwell.api.routes import router as api_router
 from askwell.core.clock import Clock
 from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_db_engine, create_session_factory
-from askwell.core.errors import AskwellError, InvalidInput, NotFound
+from askwell.core.errors import AskwellError, InvalidInput, NotFound, RequestTooLarge
 from askwell.core.jobs import JobRegistry
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
-from askwell.http.limits import BodySizeLimitMiddleware
+from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
 from askwell.worker.registry import build_registry
@@ -79,6 +79,14 @@ def create_app(
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = list(exc.errors())
         return api_validation_error(errors) if _is_api(request) else page_validation_error(request, errors)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        err = RequestTooLarge(str(exc.detail))
+        response = api_error(err) if _is_api(request) else page_error(request, err)
+        # The rest of the body was never read: the connection cannot carry another request.
+        response.headers["Connection"] = "close"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

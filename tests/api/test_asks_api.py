@@ -76,6 +76,32 @@ class TestRefusals:
         )
         assert r.status_code == 422
 
+    def test_huge_ids_and_far_dates_are_422_not_500(self, client: TestClient, world: World) -> None:
+        org = world.org()
+        a = auth(world, world.person(org))
+        huge = 2**63
+        bodies = [
+            {**ASK, "visibility": "team", "team_id": huge},
+            {**ASK, "visibility": "people", "audience": [huge]},
+            {**ASK, "due": "9999-12-31T23:00:00-05:00"},
+            {**ASK, "due": "9999-12-31"},
+            {**ASK, "title": "Review PR 4412\u0000 today"},
+            {**ASK, "body": "It blocks\u202e the release."},
+        ]
+        for body in bodies:
+            r = client.post("/api/v1/asks", json=body, headers=a)
+            assert r.status_code == 422, (body, r.text)
+        ask = client.post("/api/v1/asks", json=ASK, headers=a).json()
+        helper = auth(world, world.person(org))
+        r = client.post(
+            f"/api/v1/asks/{ask['id']}/offers",
+            json={"kind": "introduce", "message": "I know someone", "introduce_id": huge},
+            headers=helper,
+        )
+        assert r.status_code == 422
+        r = client.post(f"/api/v1/asks/{ask['id']}/ask-directly", json={"person_id": huge}, headers=a)
+        assert r.status_code == 422
+
     def test_a_private_ask_is_invisible_on_the_board_and_by_id(
         self, client: TestClient, world: World
     ) -> None:

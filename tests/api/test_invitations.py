@@ -95,6 +95,20 @@ class TestCreateInvitation:
         assert r.status_code == 403
         assert db.scalars(select(Job)).all() == []
 
+    def test_a_lead_invites_into_the_team_they_lead_only(
+        self, client: TestClient, world: World, bearer: Bearer, db: Session
+    ) -> None:
+        org = world.org()
+        platform, design = world.team(org, "Platform"), world.team(org, "Design")
+        lead = bearer(world.person(org, role=Role.LEAD, teams=["Platform"], lead_of=["Platform"]))
+        mine = {"email": "neo@example.com", "teams": [platform.id]}
+        assert client.post("/api/v1/invitations", json=mine, headers=lead).status_code == 201
+        theirs = {"email": "trinity@example.com", "teams": [design.id]}
+        assert client.post("/api/v1/invitations", json=theirs, headers=lead).status_code == 403
+        body = db.scalars(select(Job.payload).where(Job.kind == "email.send")).one()["body"]
+        assert "You will join Platform." in body
+        assert "http://testserver/invite/" in body
+
     def test_an_email_already_in_the_org_is_409(
         self, client: TestClient, world: World, bearer: Bearer
     ) -> None:

@@ -43,10 +43,11 @@ class TestCreateToken:
         assert client.post("/api/v1/tokens", json={"name": "ci"}, headers=csrf(client)).status_code == 401
 
     def test_valid_returns_the_secret_once_and_it_works(
-        self, client: TestClient, world: World, bearer: Bearer
+        self, client: TestClient, world: World, bearer: Bearer, signed_in: SignIn
     ) -> None:
         person = world.person(world.org(), "Grace")
-        r = client.post("/api/v1/tokens", json={"name": "laptop"}, headers=bearer(person))
+        signed_in(person)
+        r = client.post("/api/v1/tokens", json={"name": "laptop"}, headers=csrf(client))
         assert r.status_code == 201
         secret = r.json()["token"]
         assert secret.startswith("aw_")
@@ -56,10 +57,20 @@ class TestCreateToken:
         listed = client.get("/api/v1/tokens", headers=bearer(person))
         assert secret not in listed.text
 
-    def test_other_org_token_stays_in_its_org(self, client: TestClient, world: World, bearer: Bearer) -> None:
+    def test_a_token_cannot_mint_another(self, client: TestClient, world: World, bearer: Bearer) -> None:
+        headers = bearer(world.person(world.org()))
+        r = client.post("/api/v1/tokens", json={"name": "shadow"}, headers=headers)
+        assert (r.status_code, r.json()["error"]) == (403, "NotAllowed")
+        assert len(client.get("/api/v1/tokens", headers=headers).json()) == 1
+
+    def test_other_org_token_stays_in_its_org(
+        self, client: TestClient, world: World, signed_in: SignIn
+    ) -> None:
         world.person(world.org("Acme"), "Ada")
         me = world.person(world.org("Globex"), "Grace")
-        secret = client.post("/api/v1/tokens", json={"name": "x"}, headers=bearer(me)).json()["token"]
+        signed_in(me)
+        secret = client.post("/api/v1/tokens", json={"name": "x"}, headers=csrf(client)).json()["token"]
+        client.cookies.clear()
         body = client.get("/api/v1/people", headers={"Authorization": f"Bearer {secret}"}).json()
         assert [p["name"] for p in body["items"]] == ["Grace"]
 
@@ -89,8 +100,11 @@ class TestRevokeToken:
     ) -> None:
         person = world.person(world.org())
         keep = bearer(person)
-        created = client.post("/api/v1/tokens", json={"name": "doomed"}, headers=keep).json()
-        doomed = {"Authorization": f"Bearer {created['token']}"}
+        doomed = bearer(person)
+        secret = doomed["Authorization"].removeprefix("Bearer ")
+        [created] = [
+            t for t in client.get("/api/v1/tokens", headers=keep).json() if secret.startswith(t["prefix"])
+        ]
         assert client.get("/api/v1/me", headers=doomed).status_code == 200
         assert client.delete(f"/api/v1/tokens/{created['id']}", headers=keep).status_code == 204
         assert client.get("/api/v1/me", headers=doomed).status_code == 401

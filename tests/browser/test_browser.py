@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 
 from askwell.accounts.secrets import hash_password
 from askwell.core.config import Settings
@@ -48,6 +49,8 @@ class LiveApp:
     url: str
     email: str
     person_id: int
+    # The server's own database, for tests that set up what the pages cannot (e.g. notifications).
+    session_factory: sessionmaker[Session] | None = None
 
 
 def _free_port() -> int:
@@ -103,7 +106,9 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield LiveApp(url=f"http://127.0.0.1:{port}", email="ada@example.com", person_id=person_id)
+    yield LiveApp(
+        url=f"http://127.0.0.1:{port}", email="ada@example.com", person_id=person_id, session_factory=factory
+    )
     server.should_exit = True
     thread.join(timeout=10)
     database.drop()

@@ -85,7 +85,7 @@ class TestAskNew:
     ) -> None:
         result = invoke("new", *AS_ANA, input=f"ab\n{TEXT}\n{TITLE}\n{TEXT}\np\n")
         assert result.exit_code == 0, result.output
-        assert "title: String should have at least 3 characters" in result.output
+        assert "Title needs at least 3 characters." in result.output
         assert asks_in(cli_session) == [(TITLE, "open")]
 
     def test_scripted_bad_input_exits_2_and_saves_nothing(

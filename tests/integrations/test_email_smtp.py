@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,10 +21,18 @@ from askwell.people.models import Role
 from askwell.worker.runner import Worker
 from tests.conftest import World
 from tests.integrations.smtp_server import SmtpServer
+from tests.web.conftest import post
 
 
 def _invite(
-    factory: sessionmaker[Session], world: World, settings: Settings, *, email: str, fail_after: bool = False
+    factory: sessionmaker[Session],
+    world: World,
+    settings: Settings,
+    *,
+    email: str,
+    name: str = "Grace",
+    fail_after: bool = False,
+    served_url: str | None = None,
 ) -> str:
     org = world.org()
     admin = world.actor(world.person(org, "Ada Admin", role=Role.ADMIN))
@@ -30,9 +40,10 @@ def _invite(
         _, token = accounts.invite(
             db,
             actor=admin,
-            data=InvitationCreate(email=email, name="Grace"),
+            data=InvitationCreate(email=email, name=name),
             settings=settings,
             now=world.now,
+            served_url=served_url,
         )
         if fail_after:
             raise RuntimeError("something later in the request failed")
@@ -60,7 +71,7 @@ class TestInvitationEmail:
         clock: FrozenClock,
         db: Session,
     ) -> None:
-        settings = smtp.settings()
+        settings = smtp.settings().model_copy(update={"base_url": "https://askwell.example.org/"})
         token = _invite(session_factory, world, settings, email="grace@example.com")
         assert smtp.handler.messages == []  # nothing is sent inline, only queued
 
@@ -74,8 +85,36 @@ class TestInvitationEmail:
         assert message["Subject"].startswith("You're invited to Acme")
         assert message["Date"] and message["Message-ID"]
         body = message.get_content()
-        assert f"{settings.base_url}/invite/{token}" in body
+        assert body.startswith("Hello Grace,")
+        assert f"https://askwell.example.org/invite/{token}" in body
         assert [j.status for j in _email_jobs(db)] == [DONE]
+
+    def test_without_a_name_the_greeting_stays_a_sentence(
+        self, smtp: SmtpServer, session_factory: sessionmaker[Session], world: World, clock: FrozenClock
+    ) -> None:
+        settings = smtp.settings()
+        _invite(session_factory, world, settings, email="grace@example.com", name="")
+
+        _worker(session_factory, settings, clock).run_once()
+
+        (message,) = smtp.handler.messages
+        body = message.get_content()
+        assert body.startswith("Hello,")
+        assert "Hello ," not in body
+
+    def test_without_a_base_url_the_link_points_at_the_served_address(
+        self, smtp: SmtpServer, session_factory: sessionmaker[Session], world: World, clock: FrozenClock
+    ) -> None:
+        settings = smtp.settings()
+        assert settings.base_url is None
+        token = _invite(
+            session_factory, world, settings, email="grace@example.com", served_url="http://10.0.0.7:8123/"
+        )
+
+        _worker(session_factory, settings, clock).run_once()
+
+        (message,) = smtp.handler.messages
+        assert f"http://10.0.0.7:8123/invite/{token}" in message.get_content()
 
     def test_rolled_back_invitation_sends_nothing(
         self,
@@ -93,6 +132,53 @@ class TestInvitationEmail:
 
         assert smtp.handler.messages == []
         assert _email_jobs(db) == []
+
+
+class TestEmailsCausedByARequest:
+    """Without ASKWELL_BASE_URL, links point at the address the page was served on, not a default."""
+
+    def test_invitation_from_the_admin_page(
+        self,
+        smtp: SmtpServer,
+        app: FastAPI,
+        session_factory: sessionmaker[Session],
+        world: World,
+        clock: FrozenClock,
+    ) -> None:
+        org = world.org()
+        admin = world.person(org, "Ada Admin", role=Role.ADMIN)
+        with TestClient(app, base_url="http://askwell.lan:8080", follow_redirects=False) as client:
+            client.cookies.set("askwell_session", world.session_cookie(admin))
+            client.get("/signin")
+            r = post(client, "/admin/invitations", {"email": "grace@example.com", "name": ""})
+        assert r.status_code == 303
+
+        _worker(session_factory, smtp.settings(), clock).run_once()
+
+        (message,) = smtp.handler.messages
+        body = message.get_content()
+        assert body.startswith("Hello,")
+        assert "http://askwell.lan:8080/invite/" in body
+        assert "127.0.0.1:8000" not in body
+
+    def test_password_reset_from_the_reset_page(
+        self,
+        smtp: SmtpServer,
+        app: FastAPI,
+        session_factory: sessionmaker[Session],
+        world: World,
+        clock: FrozenClock,
+    ) -> None:
+        person = world.person(world.org(), "Grace Hopper")
+        with TestClient(app, base_url="https://help.acme.test", follow_redirects=False) as client:
+            client.get("/signin")
+            r = post(client, "/reset", {"email": person.email})
+        assert r.status_code == 200
+
+        _worker(session_factory, smtp.settings(), clock).run_once()
+
+        (message,) = smtp.handler.messages
+        assert "https://help.acme.test/reset/" in message.get_content()
 
 
 class TestRefusingServer:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -82,3 +84,82 @@ class TestEmbedJob:
         jobs.embed_stale(db, now=world.now, encode=fake_encode, org_ids=[mine.id])
 
         assert db.scalars(select(Embedding.org_id)).all() == [mine.id]
+
+
+class TestEmbedInSteps:
+    """The job's way: read, encode with no transaction open, store each chunk in a short transaction."""
+
+    def test_no_transaction_is_open_while_encoding_and_every_chunk_is_stored(
+        self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder
+    ) -> None:
+        org = world.org()
+        people = [world.person(org, f"Person {i}", skills=["Go"]) for i in range(5)]
+        new_ask(people[0], "Review my Go service before Friday")
+        open_while_encoding: list[bool] = []
+
+        def encode(texts: Sequence[str]) -> np.ndarray:
+            # A transaction open here would be one holding SQLite's write lock, or about to fail
+            # on its first write because a sign-in committed meanwhile.
+            open_while_encoding.append(db.in_transaction())
+            return fake_encode(texts)
+
+        written = jobs.embed_in_steps(db, now=world.now, encode=encode, org_ids=[org.id], chunk=2)
+
+        assert open_while_encoding == [False, False, False, False]
+        assert [len(call) for call in fake_encode.calls] == [2, 2, 1, 1]
+        assert written == 6
+        assert (stored(db, "person"), stored(db, "ask")) == (5, 1)
+
+    def test_an_ask_edited_while_its_old_text_is_encoded_gets_the_vector_of_its_new_text(
+        self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder
+    ) -> None:
+        org = world.org()
+        asker = world.person(org, "Asker")
+        ask = new_ask(asker, "Review my Go service before Friday")
+        jobs.embed_in_steps(db, now=world.now, encode=fake_encode, org_ids=[org.id])
+        later = world.now + timedelta(hours=1)
+        asks_service.update_ask(
+            db, actor=world.actor(asker), ask_id=ask.id, data=AskWrite(title="Review my Go API"), now=later
+        )
+        db.commit()
+
+        def encode_while_the_author_edits(texts: Sequence[str]) -> np.ndarray:
+            if len(fake_encode.calls) == 0:
+                # Another writer commits while the job encodes the text it read.
+                asks_service.update_ask(
+                    db,
+                    actor=world.actor(asker),
+                    ask_id=ask.id,
+                    data=AskWrite(title="Review my Rust service"),
+                    now=later,
+                )
+                db.commit()
+            return fake_encode(texts)
+
+        fake_encode.calls.clear()
+        jobs.embed_in_steps(
+            db, now=later + timedelta(minutes=1), encode=encode_while_the_author_edits, org_ids=[org.id]
+        )
+
+        [first, second] = fake_encode.calls
+        assert "Go API" in first[0] and "Rust" in second[0]
+        row = db.scalars(select(Embedding).where(Embedding.owner_kind == "ask")).one()
+        assert np.allclose(np.frombuffer(row.vector, dtype=np.float32), fake_encode(second)[0])
+
+    def test_the_job_handler_embeds_in_steps_and_is_done_after_a_second_run_with_nothing_left(
+        self, db: Session, world: World, fake_encode: FakeEncoder, clock: FrozenClock
+    ) -> None:
+        org = world.org()
+        world.person(org, "Kim", skills=["Kubernetes"])
+        registry = JobRegistry()
+        jobs.register(registry)
+        assert registry.is_deferred(jobs.EMBED)
+        handler = registry.get(jobs.EMBED)
+        assert handler is not None
+        context = JobContext(clock=clock, services={ENCODE_SERVICE: fake_encode})
+
+        handler(db, {}, context)
+        handler(db, {}, context)
+
+        assert stored(db, "person") == 1
+        assert len(fake_encode.calls) == 1

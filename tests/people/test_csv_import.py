@@ -106,6 +106,27 @@ class TestParse:
         assert [(e.line, e.column) for e in result.errors] == [(3, None)]
         assert "cannot be read as CSV" in result.errors[0].message
 
+    def test_an_open_quote_does_not_swallow_the_next_row(self) -> None:
+        result = parse('email,name\na@example.com,"Ann\nb@example.com,Bob"\nc@example.com,Cy\n')
+        assert [r.person.email for r in result.rows] == ["c@example.com"]
+        assert messages(result) == [(2, "name")]
+        assert "quote" in result.errors[0].message
+
+    def test_a_quote_open_at_the_end_of_the_file_is_reported_on_its_line(self) -> None:
+        result = parse('email,name\na@example.com,A\nb@example.com,"Bob\nc@example.com,Cy\n')
+        assert result.fatal
+        assert messages(result) == [(3, None)]
+        assert "never closed" in result.errors[0].message
+
+    @pytest.mark.parametrize(
+        "name", ["Ann\u200bSmith", "\u202eevil.exe", "Ann\x00", "Ann\u2066x\u2069", "Ann\x1bSmith"]
+    )
+    def test_invisible_or_control_characters_in_a_name_are_refused(self, name: str) -> None:
+        result = parse(f"email,name\na@example.com,{name}\n")
+        assert result.rows == []
+        assert messages(result) == [(2, "name")]
+        assert "visible characters" in result.errors[0].message
+
     def test_too_many_values_on_a_line(self) -> None:
         result = parse("email,name\na@example.com,A,extra\n")
         assert messages(result) == [(2, None)]

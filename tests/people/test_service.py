@@ -113,6 +113,24 @@ class TestTeams:
                 db, actor=world.actor(lead), team_id=team.id, person_id=newcomer.id, member=True, lead=True
             )
 
+    def test_a_lead_cannot_remove_a_co_lead_or_an_admin(self, db: Session, world: World) -> None:
+        org = world.org()
+        team = world.team(org, "Mobile")
+        lead = world.person(org, lead_of=["Mobile"])
+        co_lead = world.person(org, lead_of=["Mobile"])
+        admin = world.person(org, role="admin", teams=["Mobile"])
+        member = world.person(org, teams=["Mobile"])
+        for target in (co_lead, admin):
+            with pytest.raises(NotAllowed):
+                service.set_membership(
+                    db, actor=world.actor(lead), team_id=team.id, person_id=target.id, member=False
+                )
+        service.set_membership(
+            db, actor=world.actor(lead), team_id=team.id, person_id=member.id, member=False
+        )
+        members = {p.id for p, _ in repository.team_members(db, actor=world.actor(lead), team_id=team.id)}
+        assert members == {lead.id, co_lead.id, admin.id}
+
 
 class TestDirectorySearch:
     @pytest.fixture

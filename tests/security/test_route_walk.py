@@ -61,6 +61,11 @@ CSRF_VALUE = "walk-csrf-token"
 # Reachable without signing in. Everything else must refuse anonymous requests.
 PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/"),
+        ("GET", "/login"),
+        ("GET", "/register"),
         ("GET", "/signin"),
         ("POST", "/signin"),
         ("GET", "/reset"),

@@ -257,7 +257,7 @@ class TestLiveCoaching:
     def test_invalid_values_say_why(self, world: World, signed_in: SignIn) -> None:
         r = post(signed_in(world.person(world.org())), "/asks/coach", {**GOOD, "own_guess": "250"})
         assert r.status_code == 200
-        assert "own guess" in r.text
+        assert "Your guess can be at most 100." in r.text
         assert "data-score" not in r.text
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
 from tests.conftest import PASSWORD, World
@@ -22,6 +24,17 @@ class TestSignIn:
         assert r.headers["location"] == "/people"
         assert "askwell_session" in r.headers["set-cookie"]
         assert "HttpOnly" in r.headers["set-cookie"]
+
+    def test_the_session_cookie_expires_with_the_session(self, client: TestClient, world: World) -> None:
+        person = world.person(world.org(), password=PASSWORD)
+        client.get("/signin")
+        token = client.cookies.get("askwell_csrf")
+        r = client.post("/signin", data={"email": person.email, "password": PASSWORD, "csrf_token": token})
+        [raw] = [c for c in r.headers.get_list("set-cookie") if c.startswith("askwell_session=")]
+        attributes = dict(part.strip().lower().split("=", 1) for part in raw.split(";")[1:] if "=" in part)
+        # The session lives 14 days from sign-in; the cookie once said it expired in 2083.
+        assert int(attributes["max-age"]) == int(timedelta(days=14).total_seconds())
+        assert "expires" not in attributes
 
     def test_wrong_password_says_so_without_revealing_the_account(
         self, client: TestClient, world: World

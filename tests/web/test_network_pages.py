@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -41,6 +42,9 @@ class TestMyNetwork:
         assert "<svg" in html and "style=" not in html and "<script>" not in html
         assert "Fay Friend" in html and "1 person through" in html and "Olly Old" in html
         assert "Tom Two" not in html  # whom a tie knows is theirs to share
+        # Strength in words from the tie's evidence (three help-given interactions), never a percentage.
+        assert "3 times in the last 2 days, most recently today, through help given" in html
+        assert "strength" not in html.lower() and not re.search(r">[^<]*\d%[^<]*<", html)
 
     def test_query_shows_connectors_without_naming_the_target(
         self, signed_in: SignedIn, circle: Circle

@@ -11,6 +11,17 @@ class BadCredentials(NotAuthenticated):
 class TooManyAttempts(TooManyRequests):
     def __init__(self, minutes: int) -> None:
         super().__init__(f"Too many failed sign-ins. Try again in {minutes} minutes or reset your password.")
+        self.retry_after = minutes * 60
+
+
+class SlowDown(TooManyRequests):
+    """Many failed sign-ins from one address: a short, growing wait, never a lock-out of bystanders."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"Many sign-ins failed from your network. Please wait {seconds} seconds and try again."
+        )
+        self.retry_after = seconds
 
 
 class TokenInvalid(NotFound):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from askwell.core.db import MAX_ID
 from askwell.people.models import Role
 from askwell.people.schemas import Email
 
+MAX_INVITE_TEAMS = 20
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
@@ -19,6 +21,10 @@ class InvitationCreate(BaseModel):
     email: Email
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
     role: Role = Role.MEMBER
+    # Teams (ids) the person joins on accepting.
+    teams: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=MAX_INVITE_TEAMS
+    )
 
 
 class ApiTokenCreate(BaseModel):

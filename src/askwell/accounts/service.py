@@ -6,24 +6,35 @@ they leave only if the change that caused them was committed.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from askwell.accounts.errors import BadCredentials, TokenInvalid, TooManyAttempts
-from askwell.accounts.models import ApiToken, Invitation, LoginFailure, PasswordReset, WebSession
+from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts
+from askwell.accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationTeam,
+    LoginFailure,
+    PasswordReset,
+    WebSession,
+)
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import hash_password, needs_rehash, new_token, token_hash, verify_password
 from askwell.core.config import Settings
+from askwell.core.db import lock_for_transaction
 from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
-from askwell.people.errors import EmailTaken, NotAllowed
-from askwell.people.models import Person
-from askwell.people.policy import Actor, can_administer
+from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
+from askwell.people.models import Person, Team, TeamMembership
+from askwell.people.policy import Actor, can_administer, can_invite
+from askwell.people.repository import SignInAccount
 from askwell.people.schemas import PersonCreate, ProfileUpdate
 
 API_TOKEN_PREFIX = "aw_"
@@ -34,45 +45,107 @@ class SignedIn:
     person: Person
     session_token: str
     expires_at: datetime
+    # The same email has an account in another organization too (reachable by naming it).
+    elsewhere: bool = False
 
 
-def _check_rate(db: Session, keys: list[str], *, settings: Settings, now: datetime) -> None:
+def _failures(db: Session, key: str, *, since: datetime) -> tuple[int, datetime | None]:
+    count, last = db.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at >= since
+        )
+    ).one()
+    return int(count or 0), last
+
+
+def _client_wait(db: Session, client_key: str, *, settings: Settings, now: datetime) -> int:
+    """Seconds this address must still wait: 0 until it has many failures, then doubling."""
     since = now - timedelta(minutes=settings.login_window_minutes)
-    for key in keys:
-        count = db.scalar(select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)) or 0
-        if count >= settings.login_max_failures:
-            raise TooManyAttempts(settings.login_window_minutes)
+    count, last = _failures(db, client_key, since=since)
+    over = count - settings.login_client_free_failures
+    if over < 0 or last is None:
+        return 0
+    wait = min(2 ** min(over + 1, 30), settings.login_client_max_wait_seconds)
+    remaining = wait - (now - last).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def _choose_account(
+    candidates: Sequence[SignInAccount], organization: str, preferred_org_id: int | None
+) -> tuple[Person | None, bool]:
+    """The one account this attempt is about, and whether the email has others.
+
+    Exactly one password hash is checked per attempt, whatever the number of accounts, so the time a
+    sign-in takes never tells how many organizations an email belongs to.
+    """
+    wanted = organization.strip().casefold()
+    if wanted:
+        chosen = next(
+            (a for a in candidates if wanted in (a.org_slug.casefold(), a.org_name.casefold())), None
+        )
+    else:
+        chosen = next((a for a in candidates if a.person.org_id == preferred_org_id), None) or next(
+            iter(candidates), None
+        )
+    if chosen is None:
+        return None, False
+    return chosen.person, len(candidates) > 1
 
 
 def sign_in(
-    db: Session, *, email: str, password: str, client: str, settings: Settings, now: datetime
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    settings: Settings,
+    now: datetime,
+    organization: str = "",
+    preferred_org_id: int | None = None,
 ) -> SignedIn:
-    """Check credentials (rate-limited per email and per client) and open a session.
+    """Check credentials and open a session.
 
-    The same email may exist in several organizations; the first one whose password matches wins.
-    Failures are recorded by the caller's transaction, so the caller must commit even on failure:
-    ``record_failure`` is separate for that reason.
+    * Per account: at most ``login_max_failures`` wrong passwords in the window. The attempt is
+      recorded *before* the password is checked, under a lock on the account's key, so concurrent
+      guesses cannot all pass the check before any of them is counted.
+    * Per client address: no lock-out (a bystander behind the same address must still get in), but
+      past many failures a short, growing wait (``SlowDown``).
+    * An email in several organizations signs in to the one named in ``organization`` (slug or
+      name), else the one it last signed in to (``preferred_org_id``), else the oldest.
+
+    A failed attempt stays recorded only if the caller commits: the caller must commit even on
+    failure (``record_failure`` adds the client address's record).
     """
-    email = email.strip().lower()
-    keys = [f"email:{email}", f"client:{client}"]
-    _check_rate(db, keys, settings=settings, now=now)
-    candidates = people_repo.accounts_for_sign_in(db, email) if len(email) <= 254 else []
-    person = next((p for p in candidates if verify_password(p.password_hash, password)), None)
-    if person is None:
-        if not candidates:
-            verify_password(None, password)
+    email = email.strip().lower()[:254]
+    account_key, client_key = f"email:{email}", f"client:{client}"[:300]
+    if wait := _client_wait(db, client_key, settings=settings, now=now):
+        raise SlowDown(wait)
+    lock_for_transaction(db, account_key)
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    failures, _ = _failures(db, account_key, since=since)
+    if failures >= settings.login_max_failures:
+        raise TooManyAttempts(settings.login_window_minutes)
+    db.add(LoginFailure(key=account_key, at=now))
+    db.flush()
+    candidates = people_repo.sign_in_accounts(db, email) if email else []
+    person, elsewhere = _choose_account(candidates, organization, preferred_org_id)
+    if not verify_password(person.password_hash if person else None, password) or person is None:
         raise BadCredentials()
     if person.password_hash and needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
-    db.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
-    return open_session(db, person=person, settings=settings, now=now)
+    db.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+    signed = open_session(db, person=person, settings=settings, now=now)
+    return SignedIn(
+        person=signed.person,
+        session_token=signed.session_token,
+        expires_at=signed.expires_at,
+        elsewhere=elsewhere,
+    )
 
 
 def record_failure(db: Session, *, email: str, client: str, now: datetime) -> None:
-    email = email.strip().lower()[:254]
-    db.add_all(
-        [LoginFailure(key=f"email:{email}", at=now), LoginFailure(key=f"client:{client}"[:300], at=now)]
-    )
+    """The client address's record of a failed sign-in (the account's was made by ``sign_in``)."""
+    db.add(LoginFailure(key=f"client:{client}"[:300], at=now))
     db.flush()
 
 
@@ -109,14 +182,78 @@ def _end_all_sessions(db: Session, person: Person) -> None:
     )
 
 
+def _revoke_credentials(db: Session, person: Person, *, now: datetime, keep_reset: int | None = None) -> None:
+    """End every way in that was issued before now: sessions, API tokens, outstanding reset links.
+
+    Used when the password changes and when an account is deactivated, so that neither a stolen
+    token nor an old reset link outlives the event (and reactivation revives none of them).
+    """
+    _end_all_sessions(db, person)
+    db.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.org_id == person.org_id,
+            ApiToken.person_id == person.id,
+            ApiToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    outstanding = update(PasswordReset).where(
+        PasswordReset.org_id == person.org_id,
+        PasswordReset.person_id == person.id,
+        PasswordReset.used_at.is_(None),
+    )
+    if keep_reset is not None:
+        outstanding = outstanding.where(PasswordReset.id != keep_reset)
+    db.execute(outstanding.values(used_at=now))
+
+
+def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: datetime) -> Person:
+    """Deactivate or reactivate an account. Deactivating revokes every credential, so reactivating
+    starts from a clean slate: the person signs in again (or resets their password)."""
+    person = people_service.set_active(db, actor=actor, person_id=person_id, active=active, now=now)
+    if not active:
+        _revoke_credentials(db, person, now=now)
+    db.flush()
+    return person
+
+
 # --- invitations -----------------------------------------------------------------------------
 
 
+def _invitation_email(*, name: str, org_name: str, teams: list[str], link: str, days: int) -> str:
+    greeting = f"Hello {name}," if name else "Hello,"
+    joining = f" You will join {_and_list(teams)}." if teams else ""
+    return (
+        f"{greeting}\n\nYou have been invited to join {org_name} on Askwell, where people ask for and "
+        f"give help.{joining}\n\nAccept the invitation (valid {days} days, one use):\n{link}\n"
+    )
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def invite(
-    db: Session, *, actor: Actor, data: InvitationCreate, settings: Settings, now: datetime
+    db: Session,
+    *,
+    actor: Actor,
+    data: InvitationCreate,
+    settings: Settings,
+    now: datetime,
+    served_url: str | None = None,
 ) -> tuple[Invitation, str]:
-    if not can_administer(actor):
-        raise NotAllowed("invite people")
+    """Invite someone by email, into the given teams; the email leaves only once this is committed.
+
+    ``served_url`` is the address the request came in on: the link uses it when no
+    ``ASKWELL_BASE_URL`` is configured, so it points at the server that sent it.
+    """
+    team_ids = frozenset(data.teams)
+    if not can_invite(actor, role=data.role.value, team_ids=team_ids):
+        raise NotAllowed("invite people" if not actor.lead_of else "invite people outside the teams you lead")
+    teams = people_repo.teams_by_ids(db, actor=actor, team_ids=team_ids)
+    if len(teams) != len(team_ids):
+        raise TeamNotFound()
     if data.email in people_repo.emails_in_org(db, org_id=actor.org_id):
         raise EmailTaken(data.email)
     token = new_token()
@@ -132,23 +269,26 @@ def invite(
     )
     db.add(invitation)
     db.flush()
+    db.add_all(InvitationTeam(org_id=actor.org_id, invitation_id=invitation.id, team_id=t.id) for t in teams)
     org = people_repo.get_organization(db, actor.org_id)
-    link = f"{settings.base_url}/invite/{token}"
     enqueue(
         db,
         "email.send",
         {
             "to": data.email,
             "subject": f"You're invited to {org.name} on Askwell",
-            "body": (
-                f"Hello {data.name or ''},\n\nYou have been invited to join {org.name} on Askwell, where "
-                f"the team asks for and gives help.\n\nAccept the invitation (valid {settings.invite_days} "
-                f"days, one use):\n{link}\n"
+            "body": _invitation_email(
+                name=data.name,
+                org_name=org.name,
+                teams=[t.name for t in teams],
+                link=f"{settings.public_url(served_url)}/invite/{token}",
+                days=settings.invite_days,
             ),
         },
         now=now,
         org_id=actor.org_id,
     )
+    db.flush()
     return invitation, token
 
 
@@ -159,6 +299,20 @@ def pending_invitation(db: Session, *, token: str, now: datetime) -> Invitation:
     return inv
 
 
+def invitation_teams(db: Session, *, invitation: Invitation) -> list[str]:
+    """The names of the teams the invited person will join, for the acceptance page."""
+    return list(
+        db.scalars(
+            select(Team.name)
+            .join(
+                InvitationTeam, (InvitationTeam.org_id == Team.org_id) & (InvitationTeam.team_id == Team.id)
+            )
+            .where(InvitationTeam.org_id == invitation.org_id, InvitationTeam.invitation_id == invitation.id)
+            .order_by(Team.name)
+        )
+    )
+
+
 def accept_invitation(
     db: Session, *, token: str, profile: ProfileUpdate, password: str, settings: Settings, now: datetime
 ) -> SignedIn:
@@ -167,6 +321,13 @@ def accept_invitation(
     person = people_service.add_person(
         db, org_id=inv.org_id, data=data, now=now, password_hash=hash_password(password)
     )
+    # Teams deleted since the invitation are gone from this list (the rows cascade with the team).
+    team_ids = db.scalars(
+        select(InvitationTeam.team_id).where(
+            InvitationTeam.org_id == inv.org_id, InvitationTeam.invitation_id == inv.id
+        )
+    ).all()
+    db.add_all(TeamMembership(org_id=inv.org_id, team_id=t, person_id=person.id) for t in set(team_ids))
     inv.accepted_at = now
     db.flush()
     return open_session(db, person=person, settings=settings, now=now)
@@ -198,8 +359,12 @@ def revoke_invitation(db: Session, *, actor: Actor, invitation_id: int, now: dat
 # --- password reset ----------------------------------------------------------------------------
 
 
-def request_reset(db: Session, *, email: str, settings: Settings, now: datetime) -> None:
-    """Queue a reset email for every account with that email; silent when there is none."""
+def request_reset(
+    db: Session, *, email: str, settings: Settings, now: datetime, served_url: str | None = None
+) -> None:
+    """Queue a reset email for every account with that email; silent when there is none.
+
+    ``served_url``: as for ``invite``, where the link points when no base URL is configured."""
     for person in people_repo.accounts_for_sign_in(db, email):
         token = new_token()
         db.add(
@@ -221,7 +386,7 @@ def request_reset(db: Session, *, email: str, settings: Settings, now: datetime)
                 "body": (
                     f"Hello {person.name},\n\nSomeone asked to reset your Askwell password for {org.name}. "
                     f"If it was you, choose a new one within {settings.reset_minutes} minutes:\n"
-                    f"{settings.base_url}/reset/{token}\n\nIf it was not you, ignore this email.\n"
+                    f"{settings.public_url(served_url)}/reset/{token}\n\nIf it was not you, ignore this email.\n"
                 ),
             },
             now=now,
@@ -239,7 +404,8 @@ def reset_password(db: Session, *, token: str, password: str, now: datetime) -> 
         raise TokenInvalid("password reset")
     person.password_hash = hash_password(password)
     reset.used_at = now
-    _end_all_sessions(db, person)
+    # Whoever knew the old password may hold a token or another reset link: none of them survive.
+    _revoke_credentials(db, person, now=now, keep_reset=reset.id)
     db.flush()
     return person
 
@@ -253,8 +419,12 @@ def set_password(db: Session, *, person: Person, password: str) -> None:
 
 
 def create_api_token(
-    db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime
+    db: Session, *, actor: Actor, data: ApiTokenCreate, now: datetime, via_token: bool = False
 ) -> tuple[ApiToken, str]:
+    """A new personal token. Only a signed-in person (session) may mint one: a token that could mint
+    tokens would let a leaked token outlive its own revocation."""
+    if via_token:
+        raise NotAllowed("create API tokens with an API token; sign in and use Settings → API tokens")
     token = new_token(API_TOKEN_PREFIX)
     row = ApiToken(
         org_id=actor.org_id,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
+from askwell.asks.helpable import MIN_TITLE_SKILL
 from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, Visibility
 from askwell.asks.rules import ACTIVE
 from askwell.people.models import Person, TeamMembership
@@ -277,3 +279,127 @@ def stale_accepted_offers(db: Session, *, accepted_before: datetime) -> list[Off
             )
         )
     )
+
+
+# --- the home dashboard: my open asks, my offers, and asks I could help with ----------------------
+
+
+def my_open_asks(db: Session, *, actor: Actor, limit: int = 5) -> tuple[list[Ask], dict[int, int]]:
+    """The actor's own active asks, newest first, with their offer counts (two queries)."""
+    asks = list(
+        db.scalars(
+            select(Ask)
+            .where(
+                Ask.org_id == actor.org_id,
+                Ask.author_id == actor.person_id,
+                Ask.status.in_([s.value for s in ACTIVE]),
+            )
+            .order_by(Ask.created_at.desc(), Ask.id.desc())
+            .limit(max(1, min(limit, MAX_PAGE)))
+        )
+    )
+    counts = dict(
+        db.execute(
+            select(Offer.ask_id, func.count())
+            .where(Offer.org_id == actor.org_id, Offer.ask_id.in_([a.id for a in asks] or [-1]))
+            .group_by(Offer.ask_id)
+        ).all()
+    )
+    return asks, counts
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    """One of my offers as a list shows it: what I offered on which ask, and where it stands."""
+
+    offer_id: int
+    ask_id: int
+    ask_title: str
+    kind: str
+    status: str
+
+
+def my_open_offers(db: Session, *, actor: Actor, limit: int = 5) -> list[OfferLine]:
+    """Offers the actor made that still wait (proposed or accepted) on asks that are still active."""
+    rows = db.execute(
+        select(Offer.id, Offer.ask_id, Ask.title, Offer.kind, Offer.status)
+        .join(Ask, (Ask.org_id == Offer.org_id) & (Ask.id == Offer.ask_id))
+        .where(
+            Offer.org_id == actor.org_id,
+            Offer.helper_id == actor.person_id,
+            Offer.status.in_(["proposed", "accepted"]),
+            Ask.status.in_([s.value for s in ACTIVE]),
+        )
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+    ).all()
+    return [OfferLine(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class HelpCandidates:
+    """Open asks that may suit a helper, with what the ranking needs to say why."""
+
+    asks: list[Ask]
+    asked_directly: frozenset[int]
+    teammates: frozenset[int]
+
+
+def help_candidates(db: Session, *, actor: Actor, skills: list[str], limit: int = 60) -> HelpCandidates:
+    """Active asks the actor may see, by others, not yet offered on, that name one of the actor's
+    skills (as a tag or in the title), come from the actor's teams, or were shared with the actor.
+
+    A bounded number of queries (teammates, asks, their tags and authors, the audience) whatever the
+    number of asks; the title match is a coarse LIKE that ``asks.helpable`` confirms word by word.
+    """
+    teammates = frozenset(db.scalars(_teammates(actor))) - {actor.person_id}
+    keys = sorted({s.casefold() for s in skills if s.strip()})
+    shared = select(AskAudience.ask_id).where(
+        AskAudience.org_id == actor.org_id, AskAudience.person_id == actor.person_id
+    )
+    offered = select(Offer.ask_id).where(Offer.org_id == actor.org_id, Offer.helper_id == actor.person_id)
+    tagged = select(AskTag.ask_id).where(AskTag.org_id == actor.org_id, AskTag.key.in_(keys or [""]))
+    reasons = [
+        Ask.id.in_(shared),
+        Ask.id.in_(tagged),
+        Ask.team_id.in_(sorted(actor.teams) or [-1]),
+        Ask.author_id.in_(sorted(teammates) or [-1]),
+        *(
+            func.lower(Ask.title).like(f"%{_escape_like(k)}%", escape="\\")
+            for k in keys
+            if len(k) >= MIN_TITLE_SKILL
+        ),
+    ]
+    asks = list(
+        db.scalars(
+            select(Ask)
+            .where(
+                _visible(actor),
+                Ask.author_id != actor.person_id,
+                Ask.status.in_([s.value for s in ACTIVE]),
+                Ask.id.not_in(offered),
+                or_(*reasons),
+            )
+            .options(selectinload(Ask.tags), selectinload(Ask.author).load_only(Person.id, Person.name))
+            .order_by(Ask.created_at.desc(), Ask.id.desc())
+            .limit(max(1, min(limit, MAX_PAGE)))
+        )
+    )
+    asked = frozenset(
+        db.scalars(
+            select(AskAudience.ask_id).where(
+                AskAudience.org_id == actor.org_id,
+                AskAudience.person_id == actor.person_id,
+                AskAudience.ask_id.in_([a.id for a in asks] or [-1]),
+            )
+        )
+    )
+    return HelpCandidates(asks=asks, asked_directly=asked, teammates=teammates)
+
+
+def visible_ids(db: Session, *, actor: Actor, ask_ids: Iterable[int]) -> set[int]:
+    """Which of these asks the actor may still see (an inbox line must not leak an unshared title)."""
+    ids = set(ask_ids)
+    if not ids:
+        return set()
+    return set(db.scalars(visible_asks(actor).where(Ask.id.in_(ids)).with_only_columns(Ask.id)))

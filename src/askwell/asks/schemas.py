@@ -9,15 +9,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from askwell.asks.coaching import CRITERION_NAMES, Review
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, Visibility
+from askwell.core.validation import EntityId, SaneDate, SingleLine, VisibleText
 
 MAX_TAGS = 10
 MAX_AUDIENCE = 50
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=140)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Part = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=140), SingleLine]
+Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), VisibleText]
+Part = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), VisibleText]
+TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SingleLine]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), VisibleText]
 
 
 def _clean_tags(values: list[str]) -> list[str]:
@@ -45,11 +46,11 @@ class AskWrite(BaseModel):
     why: Part = ""
     action: Part = ""
     effort_hours: float | None = Field(default=None, gt=0, le=1000)
-    due: datetime | date | None = None
+    due: Annotated[datetime | date | None, SaneDate] = None
     tags: Tags = Field(default_factory=list)
     visibility: Visibility = Visibility.ORG
-    team_id: int | None = None
-    audience: list[int] = Field(default_factory=list, max_length=MAX_AUDIENCE)
+    team_id: EntityId | None = None
+    audience: list[EntityId] = Field(default_factory=list, max_length=MAX_AUDIENCE)
     own_guess: int | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
@@ -89,7 +90,7 @@ class AskFinish(BaseModel):
 class AskExtend(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    due: datetime | date
+    due: Annotated[datetime | date, SaneDate]
 
 
 class OfferCreate(BaseModel):
@@ -98,7 +99,7 @@ class OfferCreate(BaseModel):
     kind: OfferKind
     message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     hours: float | None = Field(default=None, gt=0, le=200)
-    introduce_id: int | None = None
+    introduce_id: EntityId | None = None
 
     @model_validator(mode="after")
     def _introduction_names_someone(self) -> OfferCreate:
@@ -213,7 +214,7 @@ class CoachRequest(BaseModel):
     why: Part = ""
     action: Part = ""
     effort_hours: float | None = Field(default=None, gt=0, le=1000)
-    due: datetime | date | None = None
+    due: Annotated[datetime | date | None, SaneDate] = None
     own_guess: int | None = Field(default=None, ge=0, le=100)
     timezone: str | None = None
 

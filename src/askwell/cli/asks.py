@@ -60,7 +60,8 @@ def _due(raw: str) -> date | None:
 def _problems(exc: ValidationError | InvalidInput) -> list[str]:
     if isinstance(exc, InvalidInput):
         return [exc.message]
-    return [msg if name == "__all__" else f"{name}: {msg}" for name, msg in field_errors(exc).items()]
+    # Each message names its field already ("Title needs at least 3 characters.").
+    return list(field_errors(exc).values())
 
 
 @ask_app.command("new")

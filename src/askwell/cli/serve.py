@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from askwell.cli.worker import configure_logging, require_migrated
 from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_session_factory
 from askwell.matching.embeddings import EmbeddingModelMissing, packaged_model_dir, verify_model_dir
+from askwell.server import create_app
 from askwell.worker.registry import build_registry
 from askwell.worker.runner import Worker
 
@@ -23,6 +25,22 @@ def wants_in_process_worker(settings: Settings, flag: bool | None) -> bool:
     if settings.in_process_worker is not None:
         return settings.in_process_worker
     return settings.is_sqlite
+
+
+def served_url(host: str, port: int) -> str:
+    """The address this server answers on, for links in emails when ASKWELL_BASE_URL is unset."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def with_served_url(settings: Settings, *, host: str, port: int) -> Settings:
+    """The settings with links pointing at this server, unless a public base URL is configured."""
+    if settings.base_url:
+        return settings
+    return settings.model_copy(update={"base_url": served_url(host, port)})
 
 
 def serve_command(
@@ -39,7 +57,7 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve the web pages and the API."""
-    settings = get_settings()
+    settings = with_served_url(get_settings(), host=host, port=port)
     engine = engine_from_settings(settings)
     require_migrated(engine)
     try:
@@ -57,7 +75,8 @@ def serve_command(
         + ("(jobs run in this process)" if background else "(jobs need `askwell worker`)")
     )
     try:
-        uvicorn.run("askwell.server:create_app_from_env", factory=True, host=host, port=port)
+        # The app gets these settings (with the served address), not a fresh read of the environment.
+        uvicorn.run(create_app(settings), host=host, port=port)
     finally:
         if background and thread:
             background.stop()

@@ -7,6 +7,9 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# `askwell serve`'s default address: the last resort for a worker process that knows no better.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
 
 class Settings(BaseSettings):
     """Every knob Askwell reads; nothing else consults the environment."""
@@ -14,15 +17,21 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASKWELL_", env_file=None, extra="ignore")
 
     database_url: str = "sqlite:///askwell.db"
-    base_url: str = "http://127.0.0.1:8000"
+    # The public address for links in emails. Unset: the address the server is serving on
+    # (`askwell serve` sets it from --host/--port; a request's own address for emails it causes).
+    base_url: str | None = None
     # Cookies are marked Secure when the app is served over https.
     cookie_secure: bool = False
     session_days: int = Field(default=14, ge=1, le=365)
     invite_days: int = Field(default=7, ge=1, le=90)
     reset_minutes: int = Field(default=60, ge=5, le=24 * 60)
-    # Sign-in rate limit: failures allowed per email and per client address in the window.
+    # Sign-in rate limit: failures allowed per account (email) in the window, then a lock-out for it.
     login_max_failures: int = Field(default=10, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    # Per client address no lock-out (colleagues share addresses): past this many failures in the
+    # window, each further try waits 2, 4, 8 ... seconds, at most login_client_max_wait_seconds.
+    login_client_free_failures: int = Field(default=30, ge=1)
+    login_client_max_wait_seconds: int = Field(default=300, ge=1)
     # None means: in-process on SQLite, separate `askwell worker` processes on PostgreSQL.
     in_process_worker: bool | None = None
     worker_poll_seconds: float = Field(default=1.0, gt=0)
@@ -34,6 +43,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
+    def public_url(self, served_url: str | None = None) -> str:
+        """Where links in emails point: the configured base URL, else the address being served on."""
+        return (self.base_url or served_url or DEFAULT_BASE_URL).rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -64,10 +64,21 @@ DEFERRED = "askwell_deferred_begin"
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite's own BEGIN handling is off (see create_db_engine). A transaction that will write takes
     # the write lock at BEGIN (IMMEDIATE), so it never fails half-way upgrading a read lock while the
-    # worker commits. Reads (page views) and long computations (embedding jobs) are marked DEFERRED:
-    # they begin without the lock and never wait for writers, thanks to WAL.
+    # worker commits. Reads (page views, and the read steps of the embedding job) are marked DEFERRED:
+    # they begin without the lock and never wait for writers, thanks to WAL. Nothing slow may run
+    # inside a transaction that writes: every other writer (a sign-in) waits for it.
     deferred = conn.get_execution_options().get(DEFERRED, False)
     conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def begin_read(db: Session) -> None:
+    """Begin the session's next transaction without taking SQLite's write lock (a plain BEGIN).
+
+    For work that reads, then computes at length (encoding), then writes in a separate short
+    transaction. A no-op when a transaction is already under way: its first statement set how it began.
+    """
+    if not db.in_transaction():
+        db.connection(execution_options={DEFERRED: True})
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
@@ -90,3 +101,13 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def lock_for_transaction(db: Session, key: str) -> None:
+    """Serialise transactions that check-then-write the same ``key`` (a rate limit, say) until commit.
+
+    PostgreSQL takes a transaction-scoped advisory lock on the key's hash. SQLite needs nothing: every
+    writing transaction begins IMMEDIATE, so writers already run one at a time.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})

@@ -6,6 +6,7 @@ AskwellError (400)
 ├── NotFound (404)
 ├── Conflict (409)
 ├── InvalidInput (422)   carries per-field messages
+├── RequestTooLarge (413)
 └── TooManyRequests (429)
 """
 
@@ -52,3 +53,7 @@ class InvalidInput(AskwellError):
 
 class TooManyRequests(AskwellError):
     status_code = 429
+
+
+class RequestTooLarge(AskwellError):
+    status_code = 413

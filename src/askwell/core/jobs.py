@@ -3,7 +3,8 @@
 A job row is inserted in the same transaction as the change that caused it, so a rolled-back
 change never sends an email. Workers *claim* a job with a lease (``locked_until``), then run the
 handler and mark the job done in one transaction that only succeeds while they still hold the
-lease. Consequences:
+lease (a ``deferred`` handler, which computes at length, commits its own short steps first; see
+``JobRegistry.add``). Consequences:
 
 * a job is never run to completion twice: a second claimant can only appear after the lease ran
   out, and then the first worker's final conditional update matches no row and rolls back;
@@ -31,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from askwell.core.clock import Clock
-from askwell.core.db import DEFERRED, Base, UTCDateTime
+from askwell.core.db import Base, UTCDateTime, begin_read
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +137,11 @@ class JobRegistry:
         return register
 
     def add(self, kind: str, fn: Handler, *, deferred: bool = False) -> None:
-        """Register a handler. ``deferred``: it computes at length before it writes (embeddings), so on
-        SQLite its transaction begins without the write lock; if another writer got in first, the job
-        fails and is retried, which its handler must tolerate (be idempotent)."""
+        """Register a handler. ``deferred``: it computes at length (embeddings), so its session begins
+        without SQLite's write lock, and it commits its own work in short steps (``db.commit()``), each
+        correct on its own, so that it never holds the lock while computing. The job is marked done in
+        a last transaction of its own; a lost lease cannot undo steps already committed, so such a
+        handler must be idempotent and safe beside another run of itself."""
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
         self._handlers[kind] = fn
@@ -236,8 +239,8 @@ def run_claimed(
             raise LookupError(f"no handler registered for job kind {job.kind!r}")
         with factory() as db:
             if registry.is_deferred(job.kind):
-                # Procuring the connection first sets how its transaction begins (see core.db).
-                db.connection(execution_options={DEFERRED: True})
+                # Its reads take no write lock (see core.db); it commits its write steps itself.
+                begin_read(db)
             handler(db, dict(job.payload or {}), ctx)
             done = db.execute(
                 update(Job)

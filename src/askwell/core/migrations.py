@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 
 def alembic_config(url: str) -> Config:
@@ -24,7 +24,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def is_up_to_date(engine: Engine) -> bool:
-    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_heads()
+        return schema_is_current(conn)
+
+
+def schema_is_current(conn: Connection) -> bool:
+    """Whether the database behind ``conn`` is at the migrations' head (for readiness checks)."""
+    script = ScriptDirectory.from_config(alembic_config(str(conn.engine.url)))
+    current = MigrationContext.configure(conn).get_current_heads()
     return set(current) == set(script.get_heads())

@@ -11,9 +11,9 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request
-from starlette.datastructures import FormData
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from askwell.core.errors import PermissionDenied
 
@@ -28,34 +28,58 @@ class CsrfFailed(PermissionDenied):
         super().__init__("The form expired or came from another site. Reload the page and try again.")
 
 
-class CsrfCookieMiddleware(BaseHTTPMiddleware):
-    """Makes sure each browser has a CSRF cookie and that templates can read its value."""
+class CsrfCookieMiddleware:
+    """Makes sure each browser has a CSRF cookie and that templates can read its value.
 
-    def __init__(self, app: object, *, secure: bool) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    Pure ASGI: it reads the cookie from the scope, puts the token in ``request.state`` and adds the
+    cookie to the ``http.response.start`` message, so request bodies and streamed responses pass
+    through untouched.
+    """
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
         self.secure = secure
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        existing = request.cookies.get(CSRF_COOKIE)
-        request.state.csrf_token = existing or secrets.token_urlsafe(32)
-        response = await call_next(request)
-        if existing is None:
-            response.set_cookie(
-                CSRF_COOKIE,
-                request.state.csrf_token,
-                httponly=True,
-                samesite="lax",
-                secure=self.secure,
-                path="/",
-            )
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        existing = Request(scope).cookies.get(CSRF_COOKIE)
+        token = existing or secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf_token"] = token
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and existing is None:
+                cookie = Response()
+                cookie.set_cookie(
+                    CSRF_COOKIE, token, httponly=True, samesite="lax", secure=self.secure, path="/"
+                )
+                headers = MutableHeaders(scope=message)
+                for name, value in cookie.raw_headers:
+                    if name == b"set-cookie":
+                        headers.append("set-cookie", value.decode("latin-1"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None (no header, another scheme,
+    or an empty value)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
 async def csrf_protect(request: Request) -> None:
-    """Router dependency: reject unsafe cookie-authenticated requests that do not echo the token."""
+    """Router dependency: reject unsafe cookie-authenticated requests that do not echo the token.
+
+    Only a request that carries a real bearer token is exempt, and such a request is authenticated by
+    that token alone (``http.deps.optional_person`` never falls back to the cookie when an
+    Authorization header is present), so the exemption can never cover a cookie-authenticated write.
+    """
     if request.method in SAFE_METHODS:
         return
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
+    if bearer_token(request) is not None:
         return
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)

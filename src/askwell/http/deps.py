@@ -7,6 +7,7 @@ placed after ``yield`` in a dependency runs after the response has been sent.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from askwell.accounts import service as accounts
 from askwell.core.db import DEFERRED
 from askwell.core.errors import NotAuthenticated
 from askwell.http.context import AppContext
+from askwell.http.csrf import bearer_token
 from askwell.people.models import Person
 from askwell.people.policy import Actor
 from askwell.people.repository import actor_for
@@ -59,10 +61,34 @@ class LoginRequired(NotAuthenticated):
         super().__init__("Please sign in.")
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person as the page layout needs them: plain values, not an ORM row.
+
+    An error page is rendered after the request's session was rolled back and closed; a row read
+    from it then raises on attribute access, which turned a database error (a NUL byte refused by
+    PostgreSQL, say) into a second, unhandled one: a 500 instead of the error page.
+    """
+
+    id: int
+    org_id: int
+    name: str
+    email: str
+    title: str
+    role: str
+    timezone: str
+
+    @classmethod
+    def of(cls, person: Person) -> Viewer:
+        return cls(
+            id=person.id,
+            org_id=person.org_id,
+            name=person.name,
+            email=person.email,
+            title=person.title,
+            role=person.role,
+            timezone=person.timezone,
+        )
 
 
 def optional_person(request: Request, db: Db, now: Now) -> Person | None:
@@ -70,7 +96,11 @@ def optional_person(request: Request, db: Db, now: Now) -> Person | None:
     if hasattr(request.state, "person"):
         return request.state.person  # type: ignore[no-any-return]
     person: Person | None = None
-    token = _bearer(request)
+    token = bearer_token(request)
+    if token is None and "authorization" in request.headers:
+        # An Authorization header that is not a usable bearer token never falls back to the cookie:
+        # the CSRF check trusts requests that authenticate by header.
+        raise NotAuthenticated("Send 'Authorization: Bearer <token>' with a personal API token.")
     if token is not None:
         person = accounts.person_for_api_token(
             db, token=token, now=now, record_use=request.method not in ("GET", "HEAD", "OPTIONS")
@@ -82,6 +112,7 @@ def optional_person(request: Request, db: Db, now: Now) -> Person | None:
         person = accounts.person_for_session(db, token=cookie, now=now)
         request.state.auth = "session"
     request.state.person = person
+    request.state.viewer = Viewer.of(person) if person is not None else None
     return person
 
 

@@ -1,25 +1,101 @@
-"""A ceiling on request bodies, checked before anything reads them."""
+"""A ceiling on request bodies, counted as the body streams in (declared or chunked).
+
+Pure ASGI rather than ``BaseHTTPMiddleware``: it wraps ``receive`` so that a body sent without a
+``Content-Length`` (chunked transfer encoding) is counted too, and the route reading it fails at
+the first byte past the limit instead of after the whole body has been buffered.
+"""
 
 from __future__ import annotations
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+import json
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Forms and JSON are small; the largest legitimate body is a CSV upload, limited by settings.
 SLACK_BYTES = 64 * 1024
 
 
-class BodySizeLimitMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, *, max_bytes: int) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class BodyTooLarge(HTTPException):
+    """Raised inside the app by the counting ``receive``; rendered as a 413 by the app's handlers.
+
+    It is an ``HTTPException`` so that FastAPI's body parsing lets it through unchanged instead of
+    turning it into a 400 "error parsing the body".
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=too_large_message(limit))
+
+
+def too_large_message(limit: int) -> str:
+    return f"The request is too large (more than {limit // 1024} KiB)."
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
         self.max_bytes = max_bytes + SLACK_BYTES
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_bytes:
-            message = f"The request is too large (more than {self.max_bytes // 1024} KiB)."
-            if request.url.path.startswith("/api/"):
-                return JSONResponse({"error": "RequestTooLarge", "detail": message}, status_code=413)
-            return PlainTextResponse(message, status_code=413)
-        return await call_next(request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, send)
+            return
+
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            # Raised where no handler turned it into a response (a read outside a route).
+            if started:
+                raise
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        message = too_large_message(self.max_bytes)
+        if str(scope.get("path", "")).startswith("/api/"):
+            body = json.dumps({"error": "RequestTooLarge", "detail": message}).encode()
+            content_type = b"application/json"
+        else:
+            body = message.encode()
+            content_type = b"text/plain; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            raw = value.decode("latin-1").strip()
+            return int(raw) if raw.isascii() and raw.isdigit() else None
+    return None

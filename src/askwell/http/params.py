@@ -23,7 +23,11 @@ IntroId = Annotated[int, Path(ge=1, le=MAX_ID, description="An introduction's id
 def parse_id(raw: str) -> int | None:
     """An id typed into a form or a query string, or None when it cannot be one."""
     raw = raw.strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    # ASCII digits only: str.isdigit() also accepts "²" and other digits that int() refuses.
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
 
 
 __all__ = [

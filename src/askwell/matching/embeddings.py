@@ -89,3 +89,15 @@ def encode(texts: Sequence[str], *, batch_size: int = 64, directory: Path | None
         show_progress_bar=False,
     )
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def model_status() -> str:
+    """ "loaded" once this process has loaded the model, "available" when the packaged weights are there
+    (verified by hash when first loaded), else "missing: <why>"."""
+    if _load.cache_info().currsize:
+        return "loaded"
+    try:
+        weights = packaged_model_dir() / "model.safetensors"
+    except EmbeddingModelMissing as exc:
+        return f"missing: {exc.message}"
+    return "available" if weights.is_file() else f"missing: no {weights.name}; reinstall '{MODEL_PACKAGE}'"

@@ -23,6 +23,7 @@ from askwell.asks.rules import AskAccess, can_view
 from askwell.matching import index, repository
 from askwell.matching.embeddings import MODEL_VERSION
 from askwell.matching.embeddings import encode as encode_with_model
+from askwell.matching.embeddings import model_status as embedding_model_status
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.lexical import tokenize
@@ -60,11 +61,98 @@ def encoder(services: Mapping[str, Any]) -> Encode:
     return found if found is not None else _model_encode  # type: ignore[no-any-return]
 
 
+def model_status(services: Mapping[str, Any]) -> str:
+    """For readiness: "injected" (a stand-in encoder), "loaded", "available" (verified on first use) or
+    "missing: ..."; cheap, since it only looks for the packaged file unless the model is loaded."""
+    if services.get(ENCODE_SERVICE) is not None:
+        return "injected"
+    return embedding_model_status()
+
+
 def _model_encode(texts: Sequence[str]) -> np.ndarray:
     return encode_with_model(texts, batch_size=64)
 
 
 # --- keeping embeddings current ------------------------------------------------------------------------
+#
+# Embedding is split in three steps so that a caller can keep the (slow) encoding outside any write
+# transaction: ``stale_ids`` and ``texts_to_embed`` read, ``encode`` runs, ``store_vectors`` writes.
+# ``store_vectors`` reads the texts again and keeps only vectors whose text is still current, so a
+# profile edited while its old text was being encoded never gets the old vector stamped as new.
+
+
+def stale_ids(db: Session, *, org_id: int, owner_kind: str, limit: int) -> list[int]:
+    """Profiles (``repository.PERSON``) or asks (``repository.ASK``) whose vector may be out of date."""
+    if owner_kind == repository.PERSON:
+        return repository.people_needing_embedding(db, org_id=org_id, limit=limit)
+    return repository.asks_needing_embedding(db, org_id=org_id, limit=limit)
+
+
+def current_texts(
+    db: Session, *, org_id: int, owner_kind: str, ids: Iterable[int], now: datetime
+) -> dict[int, str]:
+    """The text each owner would be embedded from now: a person's expertise, or an ask's own words."""
+    if owner_kind == repository.PERSON:
+        sources = repository.profile_sources(db, org_id=org_id, person_ids=ids)
+        return {src.person_id: expertise_text(src, now=now) for src in sources}
+    return {ask.id: _ask_text(ask) for ask in repository.asks_for_embedding(db, org_id=org_id, ask_ids=ids)}
+
+
+def texts_to_embed(db: Session, *, org_id: int, owner_kind: str, texts: Mapping[int, str]) -> dict[int, str]:
+    """Of ``texts``, those whose stored vector is missing or was made from another text (or model)."""
+    stored = {
+        row.owner_id: row.text_hash
+        for row in repository.embeddings(db, org_id=org_id, owner_kind=owner_kind, owner_ids=list(texts))
+    }
+    return {
+        oid: text
+        for oid, text in texts.items()
+        if stored.get(oid) != text_hash(text, model_version=MODEL_VERSION)
+    }
+
+
+def store_vectors(
+    db: Session,
+    *,
+    org_id: int,
+    owner_kind: str,
+    texts: Mapping[int, str],
+    vectors: Mapping[int, np.ndarray],
+    now: datetime,
+) -> int:
+    """Store the vectors encoded from ``texts`` and mark the other checked owners current; returns how
+    many vectors were written. An owner whose text changed since it was read is left stale for the
+    next run; one that another worker already stored with the same text is not written twice."""
+    current = current_texts(db, org_id=org_id, owner_kind=owner_kind, ids=list(texts), now=now)
+    stored = {
+        row.owner_id: row
+        for row in repository.embeddings(db, org_id=org_id, owner_kind=owner_kind, owner_ids=list(texts))
+    }
+    written = 0
+    for oid, text in texts.items():
+        if current.get(oid) != text:
+            continue
+        digest = text_hash(text, model_version=MODEL_VERSION)
+        row = stored.get(oid)
+        if row is not None and row.text_hash == digest:
+            # Checked and unchanged: mark it current so that the stale scan does not return it again.
+            if row.updated_at < now:
+                row.updated_at = now
+            continue
+        if oid in vectors:
+            repository.save_embedding(
+                db,
+                org_id=org_id,
+                owner_kind=owner_kind,
+                owner_id=oid,
+                text_hash=digest,
+                vector=vectors[oid],
+                now=now,
+                existing=row,
+            )
+            written += 1
+    db.flush()
+    return written
 
 
 def refresh_people(
@@ -80,13 +168,9 @@ def refresh_people(
     ids = (
         list(person_ids)
         if person_ids is not None
-        else repository.people_needing_embedding(db, org_id=org_id, limit=limit)
+        else stale_ids(db, org_id=org_id, owner_kind=repository.PERSON, limit=limit)
     )
-    if not ids:
-        return 0
-    sources = repository.profile_sources(db, org_id=org_id, person_ids=ids)
-    texts = {src.person_id: expertise_text(src, now=now) for src in sources}
-    return _store(db, org_id=org_id, owner_kind=repository.PERSON, texts=texts, now=now, encode=encode)
+    return _refresh(db, org_id=org_id, owner_kind=repository.PERSON, ids=ids, now=now, encode=encode)
 
 
 def _ask_text(ask: Ask) -> str:
@@ -107,42 +191,29 @@ def refresh_asks(
     ids = (
         list(ask_ids)
         if ask_ids is not None
-        else repository.asks_needing_embedding(db, org_id=org_id, limit=limit)
+        else stale_ids(db, org_id=org_id, owner_kind=repository.ASK, limit=limit)
     )
-    asks = repository.asks_for_embedding(db, org_id=org_id, ask_ids=ids)
-    texts = {ask.id: _ask_text(ask) for ask in asks}
-    return _store(db, org_id=org_id, owner_kind=repository.ASK, texts=texts, now=now, encode=encode)
+    return _refresh(db, org_id=org_id, owner_kind=repository.ASK, ids=ids, now=now, encode=encode)
 
 
-def _store(
-    db: Session, *, org_id: int, owner_kind: str, texts: dict[int, str], now: datetime, encode: Encode
+def _refresh(
+    db: Session, *, org_id: int, owner_kind: str, ids: list[int], now: datetime, encode: Encode
 ) -> int:
-    """Embed and store the texts whose hash changed; returns how many vectors were written."""
-    stored = {
-        row.owner_id: row
-        for row in repository.embeddings(db, org_id=org_id, owner_kind=owner_kind, owner_ids=list(texts))
-    }
-    hashes = {oid: text_hash(text, model_version=MODEL_VERSION) for oid, text in texts.items()}
-    changed = [oid for oid in texts if oid not in stored or stored[oid].text_hash != hashes[oid]]
-    if changed:
-        vectors = encode([texts[oid] for oid in changed])
-        for oid, vector in zip(changed, vectors, strict=True):
-            repository.save_embedding(
-                db,
-                org_id=org_id,
-                owner_kind=owner_kind,
-                owner_id=oid,
-                text_hash=hashes[oid],
-                vector=vector,
-                now=now,
-                existing=stored.get(oid),
-            )
-    # Checked and unchanged: mark them current so that the stale scan does not return them again.
-    for oid in texts:
-        if oid in stored and oid not in changed and stored[oid].updated_at < now:
-            stored[oid].updated_at = now
-    db.flush()
-    return len(changed)
+    """Read, encode and store in the caller's one transaction (requests, the CLI, tests)."""
+    if not ids:
+        return 0
+    texts = current_texts(db, org_id=org_id, owner_kind=owner_kind, ids=ids, now=now)
+    changed = texts_to_embed(db, org_id=org_id, owner_kind=owner_kind, texts=texts)
+    vectors = encode_texts(changed, encode=encode)
+    return store_vectors(db, org_id=org_id, owner_kind=owner_kind, texts=texts, vectors=vectors, now=now)
+
+
+def encode_texts(texts: Mapping[int, str], *, encode: Encode) -> dict[int, np.ndarray]:
+    """Vectors by owner id; no database work, so a caller may run it with no transaction open."""
+    if not texts:
+        return {}
+    rows = encode(list(texts.values()))
+    return dict(zip(texts, rows, strict=True))
 
 
 def ask_vector(

@@ -2,17 +2,41 @@
 
 Inner circle on the first ring, people reachable in two steps on the second, dormant ties on the
 outer ring. Coordinates are computed here so the template only draws; nothing needs JavaScript.
+The kinds of tie (``KINDS``) are the one source of the picture's colours and words: its dots, lines
+and legend all read them, so the legend cannot drift from what is drawn. A tie's strength is told
+in words from its evidence (``tie_in_words``): how often, over how long, how recently, and how.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from askwell.network.schemas import TieRead
 
 SIZE = 360
 CENTER = SIZE / 2
 RADII = {"inner": 80.0, "two_step": 125.0, "dormant": 165.0}
 MAX_PER_RING = 24
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of tie as the picture shows it: its dot colour, its name and what it means."""
+
+    ring: str
+    colour: str
+    label: str
+    meaning: str
+
+
+KINDS: dict[str, Kind] = {
+    "inner": Kind("inner", "#3b6fd8", "Inner circle", "people you work with now"),
+    "two_step": Kind("two_step", "#8a94a6", "Two steps", "people your inner circle knows"),
+    "dormant": Kind("dormant", "#8a6d00", "Dormant", "once close, silent for a year or more"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +59,7 @@ class Picture:
     center: float
     nodes: list[Node]
     rings: dict[str, float]
+    kinds: dict[str, Kind] = field(default_factory=lambda: KINDS)
 
 
 def _initials(name: str) -> str:
@@ -88,3 +113,75 @@ def _point(radius: float, angle: float) -> tuple[float, float]:
 def _node(pid: int, name: str, ring: str, angle: float, strength: float) -> Node:
     x, y = _point(RADII[ring], angle)
     return Node(pid, name, _initials(name), ring, x, y, weight_class(strength))
+
+
+# --- a tie in words --------------------------------------------------------------------------------------
+
+#: How each origin of evidence reads in a sentence ("... through help given and thanks").
+ORIGIN_WORDS = {
+    "help_given": "help given",
+    "thanks": "thanks",
+    "offer": "offers of help",
+    "ring": "a reciprocity ring",
+    "standup": "stand-ups",
+    "same_team": "being in the same team",
+    "message": "messages",
+    "intro": "an introduction",
+    "imported": "an imported contact list",
+}
+
+
+def _span(days: float) -> str:
+    """A length of time as people say it: "5 days", "3 weeks", "4 months", "2 years"."""
+    if days < 1.5:
+        return "a day"
+    if days < 14:
+        return f"{round(days)} days"
+    if days < 60:
+        weeks = round(days / 7)
+        return f"{weeks} weeks"
+    if days < 730:
+        months = max(2, round(days / 30.44))
+        return f"{months} months"
+    return f"{round(days / 365.25)} years"
+
+
+def _ago(days: float) -> str:
+    if days < 1:
+        return "today"
+    if days < 2:
+        return "yesterday"
+    return f"{_span(days)} ago"
+
+
+def _listed(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def tie_in_words(
+    *, interactions: int, first_at: datetime, last_at: datetime, origins: Sequence[str], now: datetime
+) -> str:
+    """What a tie's strength rests on, as a sentence: "3 times in the last 2 months, most recently 5 days ago,
+    through help given and thanks". Only what the tie stores (a count, the first and last time, the
+    kinds of evidence), never a percentage nobody can check."""
+    times = "once" if interactions == 1 else f"{interactions} times"
+    first_days = max((now - first_at).total_seconds(), 0.0) / 86400
+    last_days = max((now - last_at).total_seconds(), 0.0) / 86400
+    if interactions == 1:
+        sentence = f"{times}, {_ago(last_days)}"
+    elif first_days < 1:
+        sentence = f"{times} today"
+    else:
+        sentence = f"{times} in the last {_span(first_days)}, most recently {_ago(last_days)}"
+    how = [ORIGIN_WORDS[o] for o in dict.fromkeys(origins) if o in ORIGIN_WORDS]
+    return f"{sentence}, through {_listed(how)}" if how else sentence
+
+
+def words_for(ties: Iterable[TieRead], *, now: datetime) -> dict[int, str]:
+    """``tie_in_words`` for each tie, by the other person's id (what the page shows beside a name)."""
+    return {
+        t.person.id: tie_in_words(
+            interactions=t.interactions, first_at=t.first_at, last_at=t.last_at, origins=t.origins, now=now
+        )
+        for t in ties
+    }

@@ -1,11 +1,11 @@
-"""The in-app inbox."""
+"""The in-app inbox, and what each person chose to hear about by email."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
@@ -50,3 +50,38 @@ class Notification(Base):
     actor_id: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class NotificationSettings(Base):
+    """One row per person who changed something; without a row every default holds."""
+
+    __tablename__ = "notification_settings"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
+        UniqueConstraint("org_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column()
+    # One email a day instead of one per notification.
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the last digest went out: the next one covers what came after, and at most one goes a day.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NotificationChannel(Base):
+    """A person's channel for one event (``preferences.Event``); events without a row keep the default."""
+
+    __tablename__ = "notification_channels"
+    __table_args__ = (
+        ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
+        UniqueConstraint("org_id", "person_id", "event"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column()
+    event: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))

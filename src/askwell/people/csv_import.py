@@ -141,7 +141,8 @@ def parse_people_csv(
     text = _decode(data, max_bytes)
     if isinstance(text, ParsedFile):
         return text
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open at the end of the file is an error, not one giant last value.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
@@ -162,7 +163,14 @@ def parse_people_csv(
             break
         except csv.Error as exc:
             # The rest of the file cannot be trusted, so not even --skip-invalid may write part of it.
-            result.errors.append(RowError(reader.line_num, None, f"This line cannot be read as CSV: {exc}."))
+            message = (
+                f'A quote (") opened on line {line} is never closed.'
+                if "unexpected end of data" in str(exc)
+                else f"This line cannot be read as CSV: {exc}."
+            )
+            result.errors.append(
+                RowError(line if "end of data" in str(exc) else reader.line_num, None, message)
+            )
             result.fatal = True
             break
         row_line, line = line, reader.line_num + 1
@@ -183,6 +191,19 @@ def parse_people_csv(
             )
             continue
         values = dict(zip(keys, [c.strip() for c in cells], strict=False))
+        if spilled := _spilled_columns(values):
+            # A quote left open swallows the following lines into one value; say so rather than
+            # importing one person with a name that holds the next row.
+            result.errors.extend(
+                RowError(
+                    row_line,
+                    column,
+                    f'This value runs from line {row_line} to line {line - 1}: a quote (") is probably not '
+                    "closed, so the following line was read into it.",
+                )
+                for column in spilled
+            )
+            continue
         parsed = _parse_row(row_line, values, teams=teams, taken=taken, first_seen=first_seen)
         if isinstance(parsed, ParsedRow):
             result.rows.append(parsed)
@@ -191,6 +212,15 @@ def parse_people_csv(
     if count == 0 and not result.errors:
         return _fatal(FILE_LINE, None, "The file has a header but no people.")
     return result
+
+
+# Free-text columns may hold line breaks inside quotes; in any other column a line break means a quote
+# was left open.
+MULTILINE_COLUMNS = frozenset({"can_help_with", "learning"})
+
+
+def _spilled_columns(values: dict[str, str]) -> list[str]:
+    return [k for k, v in values.items() if k not in MULTILINE_COLUMNS and ("\n" in v or "\r" in v)]
 
 
 def _parse_row(

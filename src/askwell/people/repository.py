@@ -7,7 +7,8 @@ The only unscoped lookups are the ones sign-in needs before anyone is known
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -63,6 +64,25 @@ def accounts_for_sign_in(db: Session, email: str) -> Sequence[Person]:
         .order_by(Person.org_id)
         .limit(10)
     ).all()
+
+
+@dataclass(frozen=True)
+class SignInAccount:
+    person: Person
+    org_slug: str
+    org_name: str
+
+
+def sign_in_accounts(db: Session, email: str) -> list[SignInAccount]:
+    """Active accounts with this email and the organizations they are in, oldest organization first."""
+    rows = db.execute(
+        select(Person, Organization.slug, Organization.name)
+        .join(Organization, Organization.id == Person.org_id)
+        .where(Person.email == email.strip().lower(), Person.is_active.is_(True))
+        .order_by(Person.org_id)
+        .limit(10)
+    ).all()
+    return [SignInAccount(person, slug, name) for person, slug, name in rows]
 
 
 def get_person(db: Session, *, actor: Actor, person_id: int, include_inactive: bool = False) -> Person:
@@ -168,6 +188,16 @@ def team_by_slug(db: Session, *, actor: Actor, slug: str) -> Team:
     if team is None:
         raise TeamNotFound()
     return team
+
+
+def teams_by_ids(db: Session, *, actor: Actor, team_ids: Iterable[int]) -> list[Team]:
+    """The actor's organization's teams among these ids, by name; ids of other organizations are absent."""
+    ids = set(team_ids)
+    if not ids:
+        return []
+    return list(
+        db.scalars(select(Team).where(Team.org_id == actor.org_id, Team.id.in_(ids)).order_by(Team.name))
+    )
 
 
 def teams_by_name(db: Session, *, org_id: int) -> dict[str, Team]:

@@ -17,16 +17,17 @@ from pydantic import (
     field_validator,
 )
 
+from askwell.core.validation import SingleLine, VisibleText
 from askwell.people.models import Role
 
 MAX_SKILLS = 30
 _TIMEZONES = frozenset(available_timezones())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), SingleLine]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), SingleLine]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), VisibleText]
+SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SingleLine]
 
 
 def normalise_email(value: str) -> str:

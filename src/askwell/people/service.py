@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from askwell.people import repository
 from askwell.people.errors import EmailTaken, NotAllowed, PersonNotFound, SlugTaken, TeamExists, TeamNotFound
 from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
-from askwell.people.policy import Actor, can_administer, can_change_role, can_edit_profile, can_manage_team
+from askwell.people.policy import (
+    Actor,
+    can_administer,
+    can_change_role,
+    can_edit_profile,
+    can_manage_team,
+    can_remove_from_team,
+)
 from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate, TeamCreate, slugify
 
 
@@ -104,8 +111,17 @@ def set_membership(
         )
     )
     if not member:
-        if existing is not None:
-            db.delete(existing)
+        if existing is None:
+            return
+        if not can_remove_from_team(
+            actor,
+            team_id=team.id,
+            person_id=person.id,
+            target_is_lead=existing.is_lead,
+            target_is_admin=person.role == Role.ADMIN.value,
+        ):
+            raise NotAllowed("remove a co-lead or an admin from this team")
+        db.delete(existing)
     elif existing is None:
         db.add(TeamMembership(org_id=actor.org_id, team_id=team.id, person_id=person.id, is_lead=lead))
     elif actor.is_admin:

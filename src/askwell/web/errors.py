@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from askwell.core.errors import AskwellError
 from askwell.http.csrf import CsrfFailed
 from askwell.http.deps import LoginRequired, return_path
+from askwell.web.forms import field_errors
 from askwell.web.templating import render
 
 SESSION_EXPIRED = "Your session has expired. Sign in again in a new tab; what you typed is kept here."
@@ -40,7 +41,8 @@ def page_error(request: Request, exc: AskwellError) -> Response:
 
 
 def page_validation_error(request: Request, errors: list[dict[str, object]]) -> Response:
-    messages = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in errors]  # type: ignore[union-attr]
+    # The same human wording as form fields; the first part of each location (body, query) is FastAPI's.
+    messages = list(field_errors(errors, skip_loc=1).values())  # type: ignore[arg-type]
     return render(
         request,
         "errors/error.html",

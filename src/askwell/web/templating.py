@@ -9,12 +9,16 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import object_session
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from askwell.core.localtime import local_time
 from askwell.notifications.repository import unread_count
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Times people read: `{{ at | local_time(me.timezone, others=[their_tz]) }}` (see core/localtime.py).
+TEMPLATES.env.filters["local_time"] = local_time
 
 
 def render(
@@ -22,7 +26,7 @@ def render(
 ) -> HTMLResponse:
     """Render with what the layout needs: the person, the CSRF token and the flash message."""
     base = {
-        "me": getattr(request.state, "person", None),
+        "me": getattr(request.state, "viewer", None),
         "actor": getattr(request.state, "actor", None),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "flash": request.query_params.get("flash", "")[:200],
@@ -52,9 +56,12 @@ def _unread_counter(request: Request) -> Callable[[], int]:
         if db is None:
             return 0
         actor = getattr(request.state, "actor", None)
-        if actor is not None:
-            return unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
-        return unread_count(db, org_id=person.org_id, person_id=person.id)
+        try:
+            if actor is not None:
+                return unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
+            return unread_count(db, org_id=person.org_id, person_id=person.id)
+        except SQLAlchemyError:
+            return 0  # an error page after a failed transaction: the badge is not worth a second error
 
     return count
 

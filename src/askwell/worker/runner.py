@@ -69,7 +69,7 @@ class Worker:
             clock=self.clock,
             services=services
             if services is not None
-            else {"email": sender_from_settings(settings), "base_url": settings.base_url},
+            else {"email": sender_from_settings(settings), "base_url": settings.public_url()},
         )
         self._stop = threading.Event()
 

@@ -5,7 +5,17 @@ from typing import Any
 from fastapi import APIRouter, Security
 from fastapi.security import HTTPBearer
 
-from askwell.api.routes import asks, invitations, me, network, notifications, people, teams, tokens
+from askwell.api.routes import (
+    asks,
+    invitations,
+    me,
+    network,
+    notification_settings,
+    notifications,
+    people,
+    teams,
+    tokens,
+)
 from askwell.api.schemas import ApiError
 
 # Declares the scheme in OpenAPI only; authentication itself is ``askwell.http.deps.api_person``,
@@ -20,7 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(dependencies=[Security(bearer)], responses=ERRORS)
-for module in (me, people, teams, tokens, invitations, asks, notifications, network):
+for module in (me, notification_settings, people, teams, tokens, invitations, asks, notifications, network):
     router.include_router(module.router)
 
 from askwell.api.routes import suggestions  # noqa: E402

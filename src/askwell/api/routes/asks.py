@@ -26,6 +26,7 @@ from askwell.asks.schemas import (
     coaching_read,
     offer_read,
 )
+from askwell.core.validation import EntityId
 from askwell.http.deps import ApiActor, ApiPerson, Db, Now
 from askwell.http.params import Id
 from askwell.people.schemas import Page
@@ -36,7 +37,7 @@ router = APIRouter(tags=["asks"])
 class AskDirectly(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: EntityId
 
 
 class RevisionRead(BaseModel):

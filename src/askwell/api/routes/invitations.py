@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from starlette.responses import Response
 
 from askwell.accounts import service as accounts
@@ -24,11 +24,16 @@ def list_invitations(db: Db, actor: ApiActor, now: Now) -> list[InvitationRead]:
     "/invitations",
     response_model=InvitationRead,
     status_code=status.HTTP_201_CREATED,
-    summary="Invite someone by email (admins)",
-    description="The invitation link goes out by email once this request has been committed.",
+    summary="Invite someone by email (admins; leads into the teams they lead)",
+    description="The invitation link goes out by email once this request has been committed; "
+    "the person joins the given teams on accepting.",
 )
-def create_invitation(body: InvitationCreate, db: Db, ctx: Ctx, actor: ApiActor, now: Now) -> InvitationRead:
-    invitation, _secret = accounts.invite(db, actor=actor, data=body, settings=ctx.settings, now=now)
+def create_invitation(
+    request: Request, body: InvitationCreate, db: Db, ctx: Ctx, actor: ApiActor, now: Now
+) -> InvitationRead:
+    invitation, _secret = accounts.invite(
+        db, actor=actor, data=body, settings=ctx.settings, now=now, served_url=str(request.base_url)
+    )
     db.commit()
     return invitation_read(invitation, now=now)
 

@@ -75,3 +75,16 @@ def mark_one_read(notification_id: Id, db: Db, actor: ApiActor, now: Now) -> Mar
     )
     db.commit()
     return Marked(marked=marked)
+
+
+@router.post(
+    "/notifications/{notification_id}/unread",
+    response_model=Marked,
+    summary="Mark one notification unread again",
+)
+def mark_one_unread(notification_id: Id, db: Db, actor: ApiActor) -> Marked:
+    marked = service.mark_unread(
+        db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id
+    )
+    db.commit()
+    return Marked(marked=marked)

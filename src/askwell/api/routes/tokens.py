@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from starlette.responses import Response
 
 from askwell.accounts import service as accounts
@@ -24,8 +24,11 @@ def list_tokens(db: Db, actor: ApiActor) -> list[ApiTokenRead]:
     status_code=status.HTTP_201_CREATED,
     summary="Create an API token; copy `token` now, it is never shown again",
 )
-def create_token(body: ApiTokenCreate, db: Db, actor: ApiActor, now: Now) -> ApiTokenCreated:
-    row, secret = accounts.create_api_token(db, actor=actor, data=body, now=now)
+def create_token(
+    request: Request, body: ApiTokenCreate, db: Db, actor: ApiActor, now: Now
+) -> ApiTokenCreated:
+    via_token = getattr(request.state, "auth", None) == "token"
+    row, secret = accounts.create_api_token(db, actor=actor, data=body, now=now, via_token=via_token)
     db.commit()
     return ApiTokenCreated(**ApiTokenRead.model_validate(row).model_dump(), token=secret)
 

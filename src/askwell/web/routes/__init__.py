@@ -2,10 +2,22 @@
 
 from fastapi import APIRouter
 
-from askwell.web.routes import accounts, admin, asks, auth, home, inbox, network, people, settings, teams
+from askwell.web.routes import (
+    accounts,
+    admin,
+    asks,
+    auth,
+    health,
+    home,
+    inbox,
+    network,
+    people,
+    settings,
+    teams,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, people, teams, admin, accounts, settings, network, asks, inbox):
+for module in (health, auth, home, people, teams, admin, accounts, settings, network, asks, inbox):
     router.include_router(module.router)
 
 from askwell.web.routes import suggestions  # noqa: E402

@@ -40,6 +40,7 @@ def _invite_page(
         {
             "organization": repository.get_organization(db, inv.org_id),
             "invitation": inv,
+            "teams": accounts.invitation_teams(db, invitation=inv),
             "values": values,
             "errors": errors,
             "timezones": timezone_choices(str(values.get("timezone", ""))),
@@ -92,7 +93,7 @@ def accept_invitation(
     response = RedirectResponse(
         f"/?{urlencode({'flash': f'Welcome to {organization.name}!'})}", status_code=303
     )
-    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure)
+    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
     return response
 
 
@@ -106,7 +107,9 @@ def reset_request(
     request: Request, db: Db, ctx: Ctx, now: Now, email: Annotated[str, Form(max_length=320)] = ""
 ) -> Response:
     if email.strip():
-        accounts.request_reset(db, email=email, settings=ctx.settings, now=now)
+        accounts.request_reset(
+            db, email=email, settings=ctx.settings, now=now, served_url=str(request.base_url)
+        )
         db.commit()
     # The same answer whether or not the account exists: the page must not reveal who has one.
     return render(request, "accounts/reset_request.html", {"sent": True, "email": email})

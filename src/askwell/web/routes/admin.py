@@ -14,11 +14,11 @@ from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
 from askwell.core.errors import Conflict, InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
-from askwell.http.params import InvitationId
+from askwell.http.params import InvitationId, parse_id
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.csv_import import import_people
-from askwell.people.errors import NotAllowed
+from askwell.people.errors import NotAllowed, TeamNotFound
 from askwell.people.models import Role
 from askwell.people.policy import Actor, can_administer
 from askwell.people.schemas import TeamCreate
@@ -62,7 +62,7 @@ def _admin_page(
         "invitations": invitations,
         "teams": repository.list_teams(db, actor=actor),
         "roles": [r.value for r in Role],
-        "invite": {"values": {"role": Role.MEMBER.value}, "errors": {}},
+        "invite": {"values": {"role": Role.MEMBER.value, "teams": []}, "errors": {}},
         "team_form": {"values": {}, "errors": {}},
         **forms,
     }
@@ -86,12 +86,16 @@ def invite(
     email: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = Role.MEMBER.value,
+    teams: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     _admin(actor)
-    values = {"email": email, "name": name, "role": role}
+    team_ids = [i for i in (parse_id(t) for t in teams or []) if i is not None]
+    values = {"email": email, "name": name, "role": role, "teams": team_ids}
     try:
-        data = InvitationCreate(email=email, name=name, role=role)  # type: ignore[arg-type]
-        accounts.invite(db, actor=actor, data=data, settings=ctx.settings, now=now)
+        data = InvitationCreate(email=email, name=name, role=role, teams=team_ids)  # type: ignore[arg-type]
+        accounts.invite(
+            db, actor=actor, data=data, settings=ctx.settings, now=now, served_url=str(request.base_url)
+        )
     except ValidationError as exc:
         return _admin_page(
             request, db, actor, now, status=422, invite={"values": values, "errors": field_errors(exc)}
@@ -99,6 +103,10 @@ def invite(
     except Conflict as exc:
         return _admin_page(
             request, db, actor, now, status=409, invite={"values": values, "errors": {"email": exc.message}}
+        )
+    except TeamNotFound as exc:
+        return _admin_page(
+            request, db, actor, now, status=422, invite={"values": values, "errors": {"teams": exc.message}}
         )
     db.commit()
     return _back(f"Invitation sent to {data.email}.")
@@ -159,7 +167,7 @@ def set_active(
     db: Db, actor: PageActor, now: Now, person_id: PersonId, active: Annotated[str, Form(max_length=5)] = ""
 ) -> Response:
     _admin(actor)
-    person = people_service.set_active(db, actor=actor, person_id=person_id, active=active == "1", now=now)
+    person = accounts.set_active(db, actor=actor, person_id=person_id, active=active == "1", now=now)
     db.commit()
     return _back(f"{person.name} is {'active again' if person.is_active else 'deactivated'}.")
 

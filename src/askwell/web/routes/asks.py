@@ -36,7 +36,7 @@ from askwell.people import repository as people_repo
 from askwell.people.errors import PersonNotFound
 from askwell.people.models import Person
 from askwell.people.policy import Actor
-from askwell.web.forms import blank_to_none, field_errors, split_list
+from askwell.web.forms import blank_to_none, field_errors, field_label, human_message, split_list
 from askwell.web.templating import is_partial, redirect, render
 
 router = APIRouter()
@@ -56,6 +56,14 @@ OFFER_KINDS = (
     (OfferKind.RESOURCE.value, "I'll share a resource"),
     (OfferKind.INTRODUCE.value, "I'll introduce someone"),
 )
+# How an offer reads after the helper's name ("Grace Hopper offers advice"): the form's first-person
+# labels cannot be reused there, and lower-casing them gave "i can advise".
+OFFER_KIND_PHRASES = {
+    OfferKind.DO.value: "offers to do it",
+    OfferKind.ADVISE.value: "offers advice",
+    OfferKind.RESOURCE.value: "offers a resource",
+    OfferKind.INTRODUCE.value: "offers an introduction",
+}
 
 
 def _parse_date(raw: str, errors: dict[str, str], name: str = "due") -> date | None:
@@ -66,7 +74,7 @@ def _parse_date(raw: str, errors: dict[str, str], name: str = "due") -> date | N
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors[name] = "Use a date such as 2026-03-06."
+        errors[name] = human_message({"type": "date_parsing"}, label=field_label(name))
         return None
 
 
@@ -371,7 +379,7 @@ def coach(
     except ValidationError as exc:
         errors.update(field_errors(exc))
     if errors:
-        problem = "; ".join(f"{name.replace('_', ' ')}: {msg}" for name, msg in errors.items())
+        problem = " ".join(errors.values())  # each message names its field
     coaching = None if problem else _coach_values(values, person, now)
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
@@ -500,7 +508,7 @@ def _ask_page(
             ],
             "concerns": concerns or [],
             "offer_kinds": OFFER_KINDS,
-            "kind_labels": dict(OFFER_KINDS),
+            "kind_phrases": OFFER_KIND_PHRASES,
             "outcomes": OUTCOMES,
             "errors": errors or {},
             "values": values or {},

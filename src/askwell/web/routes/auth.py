@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from askwell.accounts import service as accounts
-from askwell.accounts.errors import BadCredentials, TooManyAttempts
+from askwell.accounts.errors import BadCredentials, SlowDown, TooManyAttempts
 from askwell.http.deps import SESSION_COOKIE, Ctx, Db, Now, OptionalPerson, client_address
+from askwell.http.params import parse_id
 from askwell.web.templating import render
 
 router = APIRouter()
+
+LAST_ORG_COOKIE = "askwell_org"
 
 
 def safe_next(target: str | None) -> str:
@@ -22,11 +27,14 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure: bool) -> None:
+def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure: bool, now: datetime) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         signed.session_token,
-        expires=int(signed.expires_at.timestamp()),
+        # Seconds from now (Max-Age, and Expires computed from it): Starlette reads an int ``expires``
+        # as seconds from now, so passing the expiry's timestamp once put it in 2083. A relative age
+        # also holds when the browser's clock differs from ours.
+        max_age=max(0, int((signed.expires_at - now).total_seconds())),
         httponly=True,
         samesite="lax",
         secure=secure,
@@ -38,7 +46,7 @@ def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure:
 def signin_page(request: Request, me: OptionalPerson, next: str = "/") -> Response:
     if me is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "auth/signin.html", {"next": safe_next(next), "email": ""})
+    return render(request, "auth/signin.html", {"next": safe_next(next), "email": "", "organization": ""})
 
 
 @router.post("/signin")
@@ -50,32 +58,57 @@ def signin(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
+    organization: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
     client = client_address(request)
+    form = {"email": email, "organization": organization, "next": safe_next(next)}
     try:
         signed = accounts.sign_in(
-            db, email=email, password=password, client=client, settings=ctx.settings, now=now
+            db,
+            email=email,
+            password=password,
+            client=client,
+            settings=ctx.settings,
+            now=now,
+            organization=organization,
+            preferred_org_id=parse_id(request.cookies.get(LAST_ORG_COOKIE, "")),
         )
     except BadCredentials as exc:
         accounts.record_failure(db, email=email, client=client, now=now)
         db.commit()
-        return render(
-            request,
-            "auth/signin.html",
-            {"error": exc.message, "email": email, "next": safe_next(next)},
-            status_code=401,
-        )
-    except TooManyAttempts as exc:
-        return render(
-            request,
-            "auth/signin.html",
-            {"error": exc.message, "email": email, "next": safe_next(next)},
-            status_code=429,
-        )
+        return render(request, "auth/signin.html", {"error": exc.message, **form}, status_code=401)
+    except (TooManyAttempts, SlowDown) as exc:
+        db.rollback()
+        response = render(request, "auth/signin.html", {"error": exc.message, **form}, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     db.commit()
-    response = RedirectResponse(safe_next(next), status_code=303)
-    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure)
+    target = safe_next(next)
+    if signed.elsewhere:
+        # Said without naming the other organization: only the one signed in to is known to be theirs.
+        target = _with_flash(
+            target,
+            "This email also has an account in another organization. To sign in there, sign out "
+            "and name that organization under “Organization” on the sign-in page.",
+        )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
+    # Which organization this browser last signed in to: the default next time, nothing secret.
+    response.set_cookie(
+        LAST_ORG_COOKIE,
+        str(signed.person.org_id),
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.cookie_secure,
+        path="/",
+    )
     return response
+
+
+def _with_flash(target: str, message: str) -> str:
+    separator = "&" if "?" in target else "?"
+    return f"{target}{separator}{urlencode({'flash': message})}"
 
 
 @router.post("/signout")

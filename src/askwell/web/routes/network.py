@@ -12,7 +12,7 @@ from starlette.responses import Response
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import Db, Now, PageActor
 from askwell.http.params import AskId, IntroId, PersonId, parse_id
-from askwell.network import dormant, intros, overview, service
+from askwell.network import dormant, intros, overview, picture, service
 from askwell.network.models import IntroStatus
 from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
 from askwell.people.policy import Actor
@@ -44,6 +44,8 @@ def _network_page(
         "network/index.html",
         {
             "view": view,
+            # The strength of each tie in the picture and the lists, told from its evidence.
+            "tie_words": picture.words_for([*view.inner, *view.dormant], now=now),
             "q": q,
             "routes": routes,
             "errors": errors or {},

@@ -6,15 +6,20 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Request
+from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
-from askwell.http.deps import Db, PageActor
+from askwell.accounts import service as accounts
+from askwell.accounts.schemas import InvitationCreate
+from askwell.core.errors import Conflict
+from askwell.http.deps import Ctx, Db, Now, PageActor
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.errors import NotAllowed
 from askwell.people.models import Person, Team
 from askwell.people.policy import Actor, can_manage_team
 from askwell.people.schemas import normalise_email
+from askwell.web.forms import field_errors
 from askwell.web.routes.people import PersonId
 from askwell.web.templating import render
 
@@ -36,6 +41,8 @@ def _team_page(
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    invite: dict[str, Any] | None = None,
+    status: int | None = None,
 ) -> Response:
     return render(
         request,
@@ -46,8 +53,9 @@ def _team_page(
             "can_manage": can_manage_team(actor, team_id=team.id),
             "errors": errors or {},
             "values": values or {},
+            "invite": invite or {"values": {}, "errors": {}},
         },
-        status_code=422 if errors else 200,
+        status_code=status or (422 if errors or (invite and invite["errors"]) else 200),
     )
 
 
@@ -121,3 +129,31 @@ def set_lead(
     )
     db.commit()
     return _back(team, "Marked as a lead." if make_lead else "No longer a lead.")
+
+
+@router.post("/teams/{slug}/invitations")
+def invite_to_team(
+    request: Request,
+    db: Db,
+    ctx: Ctx,
+    actor: PageActor,
+    now: Now,
+    slug: Slug,
+    email: Annotated[str, Form(max_length=320)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A lead (or an admin) invites someone new straight into this team."""
+    team = repository.team_by_slug(db, actor=actor, slug=slug)
+    values = {"email": email, "name": name}
+    try:
+        data = InvitationCreate(email=email, name=name, teams=[team.id])  # type: ignore[arg-type]
+        accounts.invite(
+            db, actor=actor, data=data, settings=ctx.settings, now=now, served_url=str(request.base_url)
+        )
+    except ValidationError as exc:
+        return _team_page(request, db, actor, team, invite={"values": values, "errors": field_errors(exc)})
+    except Conflict as exc:
+        invite = {"values": values, "errors": {"email": exc.message}}
+        return _team_page(request, db, actor, team, invite=invite, status=exc.status_code)
+    db.commit()
+    return _back(team, f"Invitation sent to {data.email}; they join {team.name} when they accept.")

@@ -10,6 +10,15 @@
     }
   });
 
+  // --- inbox read state ---
+  // A page restored from the back/forward cache shows what it showed before: the inbox would still
+  // call an item new after it was opened. Pages that mark themselves reload instead.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.querySelector("[data-reload-on-back]")) {
+      window.location.reload();
+    }
+  });
+
   // Preselect the browser's own timezone where a form offers one and it is among the choices.
   document.addEventListener("DOMContentLoaded", function () {
     var zone;
