@@ -56,8 +56,11 @@ def test_live_coaching_while_typing_then_post(live_app: LiveApp) -> None:
                 "Review the retry logic in PR #4412 by Thursday"
             )
             expect(page.get_by_role("status")).to_have_text("Your ask is open.")
-            # The ask page loads its "who can help" panel; let it finish before moving on.
-            expect(page.locator("#who-can-help")).not_to_contain_text("Finding people", timeout=60_000)
+            # The ask page loads its "who can help" panels after it: wait for their answers.
+            who = page.get_by_role("region", name="Who can help")
+            expect(who).not_to_contain_text("Finding people who could help", timeout=60_000)
+            two_step = page.get_by_role("region", name="Ask someone who knows someone")
+            expect(two_step).not_to_contain_text("Looking for people you know", timeout=60_000)
             page.screenshot(path=str(SCREENSHOTS / "askwell-ask-desktop.png"), full_page=True)
             page.get_by_role("link", name="Asks", exact=True).first.click()
             expect(page.locator(".ask-title")).to_have_text(
