@@ -732,6 +732,16 @@ class TestFinishing:
             and 'action="/asks/' + str(ask.id) + '/finish"' not in closed.text
         )
 
+    def test_before_any_help_finding_help_comes_first_and_closing_is_one_link_away(
+        self, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        me = world.person(world.org())
+        ask = make_ask(me)
+        page = signed_in(me).get(f"/asks/{ask.id}")
+        assert page.text.index('href="#close"') < page.text.index('id="the-ask"')
+        assert 'id="close"' in page.text
+        assert f'action="/asks/{ask.id}/finish"' not in page.text
+
     def test_without_a_note_they_get_a_plain_thank_you(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
     ) -> None:
