@@ -21,7 +21,15 @@ from askwell.asks.errors import (
     TransitionNotAllowed,
 )
 from askwell.asks.models import Ask, AskStatus, OfferKind, Visibility
-from askwell.asks.schemas import AskClose, AskCreate, AskExtend, AskWrite, OfferCreate, ThanksCreate
+from askwell.asks.schemas import (
+    AskClose,
+    AskCreate,
+    AskExtend,
+    AskFinish,
+    AskWrite,
+    OfferCreate,
+    ThanksCreate,
+)
 from askwell.ledger.models import LedgerEntry
 from askwell.notifications.models import Notification
 from askwell.notifications.repository import unread_count
@@ -199,6 +207,31 @@ class TestOffersAndThanks:
         assert inbox_kinds(db, author.id) == ["new_offer", "offer_done"]
         assert inbox_kinds(db, helper.id) == ["offer_accepted", "thanks"]
         assert unread_count(db, org_id=author.org_id, person_id=author.id) == 2
+
+    def test_i_got_what_i_needed_records_the_same_loop_in_one_step(
+        self, db: Session, world: World, cast
+    ) -> None:  # type: ignore[no-untyped-def]
+        author, helper, ask = cast
+        offer = service.offer_help(db, actor=world.actor(helper), ask_id=ask.id, data=OFFER, now=world.now)
+        service.accept_offer(db, actor=world.actor(author), offer_id=offer.id, now=world.now)
+        closed = service.finish_ask(
+            db, actor=world.actor(author), ask_id=ask.id, data=AskFinish(note=""), now=world.now
+        )
+        assert closed.status == AskStatus.FULFILLED
+        assert ledger(db, ask) == [
+            "ask_opened",
+            "offer_made",
+            "offer_accepted",
+            "help_given",
+            "thanks",
+            "ask_closed",
+        ]
+        given = db.scalar(select(LedgerEntry).where(LedgerEntry.kind == "help_given"))
+        # The helper gave the help, whoever recorded it: balances and ties credit them.
+        assert given is not None and (given.actor_id, given.subject_id) == (helper.id, author.id)
+        assert given.data["recorded_by"] == "asker"
+        assert [t.note for o in closed.offers for t in o.thanks] == [service.DEFAULT_THANKS]
+        assert inbox_kinds(db, helper.id) == ["offer_accepted", "offer_done", "thanks"]
 
     def test_offering_help_on_your_own_ask_is_refused(self, db: Session, world: World, cast) -> None:  # type: ignore[no-untyped-def]
         author, _, ask = cast

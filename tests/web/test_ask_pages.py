@@ -1,6 +1,6 @@
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +12,7 @@ from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, OfferStatus, T
 from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.notifications.models import Notification
 from askwell.people.models import Person
-from tests.conftest import QueryCounter, World
+from tests.conftest import QueryCounter, World, csrf
 from tests.web.conftest import post
 
 GOOD = dict(
@@ -412,7 +412,7 @@ class TestOffers:
         assert again.status_code == 409 and "already thanked" in again.text
         assert db.scalars(select(Thanks.note)).all() == ["You unblocked the release."]
 
-    def test_only_the_asker_accepts_and_only_the_helper_finishes(
+    def test_only_the_asker_accepts_and_only_helper_or_asker_mark_done(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
     ) -> None:
         org = world.org()
@@ -420,8 +420,15 @@ class TestOffers:
         ask = make_ask(ada)
         offer = offer_on(grace, ask)
         assert post(signed_in(linus), f"/offers/{offer.id}/accept").status_code == 403
-        assert post(signed_in(ada), f"/offers/{offer.id}/done").status_code == 403
+        assert post(signed_in(ada), f"/offers/{offer.id}/done").status_code == 409  # not accepted yet
         assert db.scalar(select(Offer.status).where(Offer.id == offer.id)) == OfferStatus.PROPOSED.value
+        post(signed_in(ada), f"/offers/{offer.id}/accept")
+        assert post(signed_in(linus), f"/offers/{offer.id}/done").status_code == 403
+        assert post(signed_in(ada), f"/offers/{offer.id}/done").status_code == 303
+        db.expire_all()
+        assert db.scalar(select(Offer.status).where(Offer.id == offer.id)) == OfferStatus.DONE.value
+        told = db.scalars(select(Notification.text).where(Notification.person_id == grace.id)).all()
+        assert any("Ada" in t and "marked your help" in t for t in told)
 
     def test_disallowed_transition_is_explained_in_place(
         self, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
@@ -470,6 +477,8 @@ class TestEdit:
         assert "Review my retry logic by Thursday" in history.text
         assert "Review my retry logic</dd>" in history.text
         assert "changed: title" in history.text
+        assert "UTC" in history.text  # Ada's clock is UTC in tests, and it is named
+        assert "Thu 5 Mar, 17:00" in history.text  # the due moment on Ada's clock, as on the ask page
 
     def test_someone_else_cannot_edit(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
@@ -518,15 +527,30 @@ class TestCloseWithdrawExtend:
         assert f'action="/offers/{offer.id}/thanks"' in page.text
         assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.PARTLY_FULFILLED.value
 
-    def test_close_needs_an_outcome(
+    def test_close_needs_an_outcome_said_beside_the_choice(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
     ) -> None:
         me = world.person(world.org())
         ask = make_ask(me)
-        r = post(signed_in(me), f"/asks/{ask.id}/close", {"outcome": "", "note": "keep me"})
+        client = signed_in(me)
+        page = client.get(f"/asks/{ask.id}")
+        assert "only you know how it went" in page.text  # no help yet: the form explains the choice
+        r = post(client, f"/asks/{ask.id}/close", {"outcome": "", "note": "keep me"})
         assert r.status_code == 422
-        assert "Choose how it went." in r.text and "keep me" in r.text
+        assert 'id="outcome-error"' in r.text and "keep me" in r.text
         assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.OPEN.value
+
+    def test_close_preselects_fulfilled_once_help_was_accepted(
+        self, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
+    ) -> None:
+        org = world.org()
+        ada, grace = world.person(org, "Ada"), world.person(org, "Grace")
+        ask = make_ask(ada)
+        offer = offer_on(grace, ask)
+        client = signed_in(ada)
+        post(client, f"/offers/{offer.id}/accept")
+        page = client.get(f"/asks/{ask.id}")
+        assert 'id="outcome-fulfilled" name="outcome" value="fulfilled" checked' in page.text
 
     def test_someone_else_cannot_close_or_withdraw(
         self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
@@ -567,3 +591,237 @@ class TestCloseWithdrawExtend:
         ask = make_ask(me, publish=False)
         assert post(signed_in(me), f"/asks/{ask.id}/publish").status_code == 303
         assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.OPEN.value
+
+
+class TestPostingOnPurpose:
+    """Posting tells everyone the ask is shared with: it happens only when the author means it."""
+
+    def test_enter_in_a_single_line_field_submits_nothing(self, world: World, signed_in: SignIn) -> None:
+        # Implicit submission (Enter) clicks the form's first submit button; here it is disabled.
+        page = signed_in(world.person(world.org())).get("/asks/new")
+        form_html = page.text[page.text.index('action="/asks/new"') :]
+        first_button = re.search(r"<button[^>]*>", form_html)
+        assert first_button is not None
+        assert 'type="submit" disabled' in first_button.group(0)
+        assert form_html.index(first_button.group(0)) < form_html.index('id="f-title"')
+
+    def test_a_title_alone_asks_post_anyway_and_keeps_every_field(
+        self, db: Session, world: World, signed_in: SignIn
+    ) -> None:
+        me = world.person(world.org())
+        r = post(signed_in(me), "/asks/new", form(title="Help with stuff", body="", tags="SQL"))
+        assert r.status_code == 200
+        assert "Post anyway?" in r.text and "no text beyond the title" in r.text
+        assert 'value="Help with stuff"' in r.text and 'value="SQL"' in r.text
+        assert count_asks(db) == 0
+
+    def test_a_low_score_asks_too(self, db: Session, world: World, signed_in: SignIn) -> None:
+        me = world.person(world.org())
+        r = post(signed_in(me), "/asks/new", form(title="Need help", body="Can someone help me?", due=""))
+        assert r.status_code == 200
+        assert "Post anyway?" in r.text and "/100" in r.text
+        assert count_asks(db) == 0
+
+    def test_post_anyway_posts(self, db: Session, world: World, signed_in: SignIn) -> None:
+        me = world.person(world.org())
+        r = post(
+            signed_in(me), "/asks/new", {**form(title="Help with stuff", body=""), "save": "publish-anyway"}
+        )
+        assert r.status_code == 303
+        assert db.scalar(select(Ask.status).where(Ask.author_id == me.id)) == AskStatus.OPEN.value
+
+    def test_a_draft_is_saved_without_asking(self, db: Session, world: World, signed_in: SignIn) -> None:
+        me = world.person(world.org())
+        r = post(signed_in(me), "/asks/new", {**form(title="Help with stuff", body=""), "save": "draft"})
+        assert r.status_code == 303
+        assert db.scalar(select(Ask.status).where(Ask.author_id == me.id)) == AskStatus.DRAFT.value
+
+    def test_posting_a_thin_draft_asks_first(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        me = world.person(world.org())
+        ask = make_ask(me, title="Help with stuff", body="", due=None, publish=False)
+        client = signed_in(me)
+        r = post(client, f"/asks/{ask.id}/publish")
+        assert r.status_code == 200 and "Post anyway?" in r.text
+        assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.DRAFT.value
+        assert post(client, f"/asks/{ask.id}/publish", {"post_anyway": "yes"}).status_code == 303
+        db.expire_all()
+        assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.OPEN.value
+
+
+class TestExpiredSession:
+    """A form sent after the session or the form token expired comes back to the form, not to a 403."""
+
+    def test_the_form_keeps_a_copy_and_a_save_forgets_it(self, world: World, signed_in: SignIn) -> None:
+        me = world.person(world.org())
+        client = signed_in(me)
+        page = client.get("/asks/new")
+        assert f'data-keep-draft="new" data-keep-owner="{me.id}"' in page.text
+        r = post(client, "/asks/new", form())
+        assert r.status_code == 303 and "kept=new" in r.headers["location"]
+
+    def test_post_after_the_session_expired_goes_to_sign_in_then_back(
+        self, db: Session, world: World, signed_in: SignIn
+    ) -> None:
+        me = world.person(world.org())
+        client = signed_in(me)
+        client.cookies.set("askwell_session", "expired-or-revoked")
+        r = post(client, "/asks/new", form(), headers={"Referer": "http://testserver/asks/new"})
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/signin?next=/asks/new%3Fflash%3DNothing")
+        assert count_asks(db) == 0
+
+    def test_expired_form_token_goes_to_sign_in_and_back_to_the_form(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        org = world.org()
+        ask = make_ask(world.person(org, "Ada"))
+        client = signed_in(world.person(org, "Grace"))
+        r = client.post(
+            f"/asks/{ask.id}/offers",
+            data={"kind": "advise", "message": "Happy to help", "csrf_token": "from-an-old-page"},
+            headers={"Referer": f"http://testserver/asks/{ask.id}"},
+        )
+        assert r.status_code == 303
+        assert r.headers["location"].startswith(f"/signin?next=/asks/{ask.id}%3Fflash%3D")
+        assert db.scalar(select(func.count()).select_from(Offer)) == 0
+        # Still signed in: the sign-in page sends them straight back to the ask, which says why.
+        back = client.get(r.headers["location"]).headers["location"]
+        assert back.startswith(f"/asks/{ask.id}?flash=")
+        assert "Nothing was sent" in client.get(back).text
+
+    def test_a_referer_from_elsewhere_is_not_followed(self, world: World, signed_in: SignIn) -> None:
+        client = signed_in(world.person(world.org()))
+        client.cookies.set("askwell_session", "expired")
+        r = post(client, "/asks/new", form(), headers={"Referer": "https://evil.example/asks/new"})
+        assert r.headers["location"].startswith("/signin?next=/asks/new%3F")
+
+    def test_live_coaching_says_the_session_expired(self, client: TestClient) -> None:
+        r = client.post("/asks/coach", data={"title": "Help"}, headers={**csrf(client), "HX-Request": "true"})
+        assert r.status_code == 401
+        assert r.headers["x-askwell-session"] == "expired"
+        assert "session has expired" in r.text
+
+
+class TestFinishing:
+    """The author can say "I got what I needed": helpers are thanked and the ask closes as fulfilled."""
+
+    def test_i_got_what_i_needed_thanks_and_closes(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
+    ) -> None:
+        org = world.org()
+        ada, grace = world.person(org, "Ada"), world.person(org, "Grace")
+        ask = make_ask(ada)
+        offer = offer_on(grace, ask)
+        client = signed_in(ada)
+        post(client, f"/offers/{offer.id}/accept")
+        page = client.get(f"/asks/{ask.id}")
+        assert page.text.index('href="#finish"') < page.text.index('id="the-ask"')  # findable at the top
+        assert "This thanks Grace" in page.text
+        r = post(client, f"/asks/{ask.id}/finish", {"note": "The backoff fix saved the release."})
+        assert r.status_code == 303 and "Grace" in r.headers["location"]
+        db.expire_all()
+        assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.FULFILLED.value
+        assert db.scalar(select(Offer.status).where(Offer.id == offer.id)) == OfferStatus.DONE.value
+        assert db.scalars(select(Thanks.note)).all() == ["The backoff fix saved the release."]
+        closed = client.get(f"/asks/{ask.id}")
+        assert "status-fulfilled" in closed.text
+        assert (
+            'id="who-can-help"' not in closed.text
+            and 'action="/asks/' + str(ask.id) + '/finish"' not in closed.text
+        )
+
+    def test_before_any_help_finding_help_comes_first_and_closing_is_one_link_away(
+        self, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        me = world.person(world.org())
+        ask = make_ask(me)
+        page = signed_in(me).get(f"/asks/{ask.id}")
+        assert page.text.index('href="#close"') < page.text.index('id="the-ask"')
+        assert 'id="close"' in page.text
+        assert f'action="/asks/{ask.id}/finish"' not in page.text
+
+    def test_without_a_note_they_get_a_plain_thank_you(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
+    ) -> None:
+        org = world.org()
+        ada, grace = world.person(org, "Ada"), world.person(org, "Grace")
+        ask = make_ask(ada)
+        offer = offer_on(grace, ask)
+        post(signed_in(ada), f"/offers/{offer.id}/accept")
+        post(signed_in(grace), f"/offers/{offer.id}/done")
+        assert post(signed_in(ada), f"/asks/{ask.id}/finish").status_code == 303
+        assert db.scalars(select(Thanks.note)).all() == ["Thank you: I got what I needed."]
+
+    def test_someone_else_cannot_finish(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        org = world.org()
+        ask = make_ask(world.person(org, "Ada"))
+        assert post(signed_in(world.person(org, "Grace")), f"/asks/{ask.id}/finish").status_code == 403
+        assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.OPEN.value
+
+    def test_a_withdrawn_ask_cannot_be_finished(
+        self, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        me = world.person(world.org())
+        ask = make_ask(me)
+        client = signed_in(me)
+        post(client, f"/asks/{ask.id}/withdraw")
+        r = post(client, f"/asks/{ask.id}/finish")
+        assert r.status_code == 409 and "cannot become fulfilled" in r.text
+
+    def test_once_help_is_done_and_thanked_the_page_is_about_finishing(
+        self, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]
+    ) -> None:
+        org = world.org()
+        ada, grace = world.person(org, "Ada"), world.person(org, "Grace")
+        ask = make_ask(ada)
+        offer = offer_on(grace, ask)
+        post(signed_in(ada), f"/offers/{offer.id}/accept")
+        post(signed_in(grace), f"/offers/{offer.id}/done")
+        post(signed_in(ada), f"/offers/{offer.id}/thanks", {"note": "Thank you!"})
+        page = signed_in(ada).get(f"/asks/{ask.id}")
+        assert "help received" in page.text and "status-in_progress" not in page.text
+        folded = page.text.index('<details class="card folded-help">')
+        assert folded < page.text.index('id="who-can-help"') < page.text.index("</details>", folded)
+        assert "Help received: close it with thanks" in page.text
+
+
+class TestDeadlines:
+    """The due moment reads the same for everyone: the author's clock, and the viewer's where it differs."""
+
+    def _people(self, db: Session, world: World) -> tuple[Person, Person]:
+        org = world.org()
+        ana, sam = world.person(org, "Ana Lima"), world.person(org, "Sam Lee")
+        ana.timezone, sam.timezone = "Europe/Lisbon", "Australia/Sydney"
+        db.commit()
+        return ana, sam
+
+    def test_helper_elsewhere_sees_both_clocks(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        ana, sam = self._people(db, world)
+        # Wednesday 4 March, 17:00 in Lisbon is Thursday 5 March, 04:00 in Sydney.
+        ask = make_ask(ana, due=date(2026, 3, 4))
+        both = "Wed 4 Mar, 17:00 Ana&#39;s time (Thu 5 Mar, 04:00 yours)"
+        client = signed_in(sam)
+        assert both in client.get("/asks").text
+        assert both in client.get(f"/asks/{ask.id}").text
+        mine = signed_in(ana).get(f"/asks/{ask.id}").text
+        assert "Wed 4 Mar, 17:00" in mine and "yours" not in mine
+
+    def test_overdue_asks_are_labelled_and_come_first(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        ana, sam = self._people(db, world)
+        late = make_ask(ana, title="Late ask about the Kafka consumer")
+        make_ask(ana, title="Newer ask about the retry logic")
+        db.execute(
+            Ask.__table__.update().where(Ask.id == late.id).values(due_at=world.now - timedelta(hours=2))
+        )
+        db.commit()
+        html = signed_in(sam).get("/asks").text
+        assert listed(html) == ["Late ask about the Kafka consumer", "Newer ask about the retry logic"]
+        assert html.count('class="badge overdue"') == 1

@@ -14,7 +14,7 @@ from askwell.notifications.models import Notification, NotificationKind
 from askwell.notifications.service import notify
 from askwell.people.models import Person
 from tests.conftest import QueryCounter, World
-from tests.web.conftest import post
+from tests.web.conftest import csrf_refused, post
 
 SignIn = Callable[[Person], TestClient]
 _BADGE = re.compile(r'class="badge nav-count">(\d+)<')
@@ -103,7 +103,7 @@ class TestInbox:
 
     def test_mark_read_needs_the_csrf_token(self, world: World, signed_in: SignIn) -> None:
         client = signed_in(world.person(world.org()))
-        assert client.post("/inbox/read").status_code == 403
+        assert csrf_refused(client.post("/inbox/read"))
 
     def test_only_my_own_notifications(
         self, db: Session, world: World, signed_in: SignIn, ask_by: Callable[..., Ask]
@@ -196,7 +196,7 @@ class TestOpenItem:
         self, db: Session, signed_in: SignIn, offered: tuple[Person, Person, Ask, Notification]
     ) -> None:
         ada, _, _, note = offered
-        assert signed_in(ada).post(f"/inbox/{note.id}/open").status_code == 403
+        assert csrf_refused(signed_in(ada).post(f"/inbox/{note.id}/open"))
         assert notes_of(db, ada)[0].read_at is None
 
     @pytest.mark.parametrize("link", ["//evil.example/x", "/\\evil.example", "https://evil.example", ""])

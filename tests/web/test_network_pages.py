@@ -15,7 +15,7 @@ from askwell.people.models import Person, Role
 from tests.conftest import World
 from tests.network import conftest as fixtures
 from tests.network.conftest import Circle, Tied
-from tests.web.conftest import post
+from tests.web.conftest import csrf_refused, post
 
 # The network tests' fixtures, used here too.
 ask_for, circle, tie = fixtures.ask_for, fixtures.circle, fixtures.tie
@@ -80,7 +80,7 @@ class TestRequestIntroForm:
     def test_without_csrf(self, signed_in: SignedIn, circle: Circle) -> None:
         client = signed_in(circle.ana)
         answer = client.post("/network/intros", data={"connector_id": str(circle.carl.id), "query": "SOC 2"})
-        assert answer.status_code == 403
+        assert csrf_refused(answer)
 
 
 class TestIntroPages:

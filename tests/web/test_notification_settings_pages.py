@@ -8,7 +8,7 @@ from askwell.notifications import repository
 from askwell.notifications.preferences import Channel, Event
 from askwell.people.models import Person
 from tests.conftest import World
-from tests.web.conftest import post
+from tests.web.conftest import csrf_refused, post
 
 SignIn = Callable[[Person], TestClient]
 URL = "/settings/notifications"
@@ -90,4 +90,4 @@ class TestSave:
 
     def test_needs_the_csrf_token(self, world: World, signed_in: SignIn) -> None:
         client = signed_in(world.person(world.org()))
-        assert client.post(URL, data={"delivery": "daily"}).status_code == 403
+        assert csrf_refused(client.post(URL, data={"delivery": "daily"}))

@@ -16,7 +16,7 @@ from askwell.notifications.models import Notification
 from askwell.people.models import Person
 from tests.conftest import World
 from tests.matching.conftest import FakeEncoder, NewAsk, _fresh_indexes, new_ask
-from tests.web.conftest import post
+from tests.web.conftest import csrf_refused, post
 
 __all__ = ["_fresh_indexes", "new_ask"]
 
@@ -103,7 +103,7 @@ class TestAskDirectly:
 
         r = signed_in(asker).post(f"/asks/{ask.id}/suggestions/{kim.id}/ask")
 
-        assert r.status_code == 403
+        assert csrf_refused(r)
         assert db.scalars(select(AskAudience).where(AskAudience.ask_id == ask.id)).all() == []
 
     def test_asking_yourself_is_refused_with_a_message(

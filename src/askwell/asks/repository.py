@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
@@ -146,8 +147,13 @@ def board(
     tag: str = "",
     limit: int = 20,
     offset: int = 0,
+    now: datetime | None = None,
 ) -> BoardPage:
-    """The ask board: a bounded number of queries whatever the page size (count, page, tags, authors, offers)."""
+    """The ask board: a bounded number of queries whatever the page size (count, page, tags, authors, offers).
+
+    Given ``now``, asks still waiting past their due moment come first (they need help soonest, and
+    are labelled overdue), then the newest.
+    """
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
     stmt = select(Ask.id).where(_visible(actor))
@@ -185,11 +191,12 @@ def board(
             )
         )
     # One scan gives the page and the total (a window count), instead of a count query plus a page query.
+    order: list[ColumnElement[Any]] = [Ask.created_at.desc(), Ask.id.desc()]
+    if now is not None:
+        overdue = and_(Ask.status.in_([s.value for s in ACTIVE]), Ask.due_at.is_not(None), Ask.due_at <= now)
+        order.insert(0, case((overdue, 0), else_=1))
     rows = db.execute(
-        stmt.add_columns(func.count().over())
-        .order_by(Ask.created_at.desc(), Ask.id.desc())
-        .limit(limit)
-        .offset(offset)
+        stmt.add_columns(func.count().over()).order_by(*order).limit(limit).offset(offset)
     ).all()
     page_ids = [row[0] for row in rows]
     total = int(rows[0][1]) if rows else db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -197,10 +204,13 @@ def board(
         db.scalars(
             select(Ask)
             .where(Ask.org_id == actor.org_id, Ask.id.in_(page_ids or [-1]))
-            .options(selectinload(Ask.tags), selectinload(Ask.author).load_only(Person.id, Person.name))
-            .order_by(Ask.created_at.desc(), Ask.id.desc())
+            .options(
+                selectinload(Ask.tags),
+                selectinload(Ask.author).load_only(Person.id, Person.name, Person.timezone),
+            )
         )
     )
+    asks.sort(key=lambda a: page_ids.index(a.id))
     counts = dict(
         db.execute(
             select(Offer.ask_id, func.count())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -46,6 +47,53 @@ def can_offer_transition(current: str, target: str) -> bool:
 
 def accepts_offers(status: str) -> bool:
     return AskStatus(status) in ACTIVE
+
+
+def is_overdue(status: str, due_at: datetime | None, *, now: datetime) -> bool:
+    """Still waiting for help after its due moment (the expiry job closes it 48 h later)."""
+    return AskStatus(status) in ACTIVE and due_at is not None and due_at <= now
+
+
+# --- finishing an ask -------------------------------------------------------------------------------
+
+
+def help_received(offer_statuses: Iterable[str]) -> bool:
+    """Someone's help is done and none that was accepted is still under way: time to close, not to look."""
+    statuses = [OfferStatus(s) for s in offer_statuses]
+    return OfferStatus.DONE in statuses and OfferStatus.ACCEPTED not in statuses
+
+
+def default_outcome(offer_statuses: Iterable[str]) -> AskStatus | None:
+    """The outcome to preselect when closing: fulfilled once help was accepted or given.
+
+    Without any help there is no honest default (solved elsewhere, or given up?): the author chooses,
+    and the form says why it asks.
+    """
+    helped = {OfferStatus.ACCEPTED, OfferStatus.DONE}
+    return S.FULFILLED if any(OfferStatus(s) in helped for s in offer_statuses) else None
+
+
+# --- publishing on purpose --------------------------------------------------------------------------
+
+# Below this review score most of what a helper needs (what, why, the action, by when) is missing; the
+# demo's one-line "Help with stuff" scores 10, a title alone about 50, a complete ask 70 and more.
+LOW_SCORE = 40
+
+
+def publish_concerns(*, body: str, score: int | None) -> list[str]:
+    """Why posting this ask to everyone deserves a second look; empty when it can go out as it is.
+
+    Posting tells everyone it is shared with at once, so an ask sent by accident (Enter in the title)
+    or half-written is asked about before it goes out, never silently refused.
+    """
+    concerns = []
+    if not body.strip():
+        concerns.append("It has no text beyond the title, so helpers cannot tell what you need.")
+    if score is not None and score < LOW_SCORE:
+        concerns.append(
+            f"Its review scores {score}/100: asks that say what, why, the action and by when get help more often."
+        )
+    return concerns
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,14 @@ class AskClose(BaseModel):
         return self
 
 
+class AskFinish(BaseModel):
+    """ "I got what I needed": thank everyone whose help was accepted, and close the ask as fulfilled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note = ""
+
+
 class AskExtend(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -185,6 +193,14 @@ class CoachingRead(BaseModel):
     effort_hours: float | None
     likely_rate: float
     own_guess: float | None
+
+    def next_fix(self) -> CriterionRead | None:
+        """The one thing to improve next: the first missing criterion, else the first weak one."""
+        for status in ("missing", "weak"):
+            for c in self.criteria:
+                if c.status == status:
+                    return c
+        return None
 
 
 class CoachRequest(BaseModel):

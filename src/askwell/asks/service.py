@@ -43,6 +43,7 @@ from askwell.asks.schemas import (
     AskClose,
     AskCreate,
     AskExtend,
+    AskFinish,
     AskWrite,
     CoachRequest,
     OfferCreate,
@@ -438,27 +439,40 @@ def withdraw_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -
 
 
 def complete_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> Offer:
-    """The helper marks the help given; the asker is prompted to thank them."""
+    """The helper marks the help given, or the asker confirms they received it; the other side is told."""
     offer, ask = repository.get_offer(db, actor=actor, offer_id=offer_id)
-    if offer.helper_id != actor.person_id:
+    if actor.person_id not in (offer.helper_id, ask.author_id):
         raise NotYourOffer("mark it done")
+    _mark_done(db, ask=ask, offer=offer, by_asker=actor.person_id == ask.author_id, now=now)
+    db.flush()
+    return offer
+
+
+def _mark_done(db: Session, *, ask: Ask, offer: Offer, by_asker: bool, now: datetime) -> None:
+    """Help given: the ledger credits the helper whoever records it (the asker knows it was done too)."""
     _offer_transition(offer, OfferStatus.DONE)
     offer.done_at = now
+    if by_asker:
+        notice = (
+            NotificationKind.OFFER_DONE,
+            offer.helper,
+            f"{ask.author.name} marked your help on “{ask.title}” as done. Thank you for helping.",
+        )
+    else:
+        notice = (
+            NotificationKind.OFFER_DONE,
+            ask.author,
+            f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
+        )
     _offer_event(
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.HELP_GIVEN, actor.person_id, ask.author_id),
-        notice=(
-            NotificationKind.OFFER_DONE,
-            ask.author,
-            f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
-        ),
+        entry=(EntryKind.HELP_GIVEN, offer.helper_id, ask.author_id),
+        notice=notice,
         now=now,
-        data={"hours": offer.hours, "kind": offer.kind},
+        data={"hours": offer.hours, "kind": offer.kind, "recorded_by": "asker" if by_asker else "helper"},
     )
-    db.flush()
-    return offer
 
 
 def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: datetime) -> Thanks:
@@ -467,12 +481,16 @@ def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: 
         raise AlreadyThanked()
     if offer.status != OfferStatus.DONE.value:
         raise NothingToThankYet()
+    return _thank(db, ask=ask, offer=offer, note=data.note, now=now)
+
+
+def _thank(db: Session, *, ask: Ask, offer: Offer, note: str, now: datetime) -> Thanks:
     thanks = Thanks(
         org_id=ask.org_id,
         offer_id=offer.id,
-        from_id=actor.person_id,
+        from_id=ask.author_id,
         to_id=offer.helper_id,
-        note=data.note,
+        note=note,
         created_at=now,
     )
     db.add(thanks)
@@ -481,11 +499,35 @@ def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: 
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.THANKS, actor.person_id, offer.helper_id),
-        notice=(NotificationKind.THANKS, offer.helper, f"{ask.author.name} thanked you: “{data.note[:140]}”"),
+        entry=(EntryKind.THANKS, ask.author_id, offer.helper_id),
+        notice=(NotificationKind.THANKS, offer.helper, f"{ask.author.name} thanked you: “{note[:140]}”"),
         now=now,
     )
     return thanks
+
+
+DEFAULT_THANKS = "Thank you: I got what I needed."
+
+
+def finish_ask(db: Session, *, actor: Actor, ask_id: int, data: AskFinish, now: datetime) -> Ask:
+    """ "I got what I needed": help accepted is marked done, every helper not yet thanked is thanked
+    (with the author's note, or a plain thank-you), and the ask closes as fulfilled.
+
+    One step, because finishing in four (mark done, thank, choose an outcome, close) left asks saying
+    "in progress" long after the help had arrived.
+    """
+    ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
+    _require_author(ask, actor, "close it")
+    if not rules.can_transition(ask.status, AskStatus.FULFILLED):
+        raise TransitionNotAllowed(ask.status, AskStatus.FULFILLED)
+    note = data.note or DEFAULT_THANKS
+    for offer in ask.offers:
+        if offer.status == OfferStatus.ACCEPTED.value:
+            _mark_done(db, ask=ask, offer=offer, by_asker=True, now=now)
+        if offer.status == OfferStatus.DONE.value and not offer.thanks:
+            _thank(db, ask=ask, offer=offer, note=note, now=now)
+    db.flush()
+    return close_ask(db, actor=actor, ask_id=ask_id, data=AskClose(outcome=AskStatus.FULFILLED), now=now)
 
 
 def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now: datetime) -> None:

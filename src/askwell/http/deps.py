@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -148,6 +149,22 @@ PagePerson = Annotated[Person, Depends(page_person)]
 ApiPerson = Annotated[Person, Depends(api_person)]
 PageActor = Annotated[Actor, Depends(page_actor)]
 ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
+def return_path(request: Request) -> str:
+    """Where to come back to after signing in again: the page itself, or for a form post the page the
+    form was on (a POST's address cannot be opened, and the form is where the kept text is restored).
+
+    Only our own pages: the Referer counts when it names this host (the Referrer-Policy is
+    same-origin, so browsers send it only to us anyway).
+    """
+    own = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return own
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/") and referer.path != "/signin":
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.url.path
 
 
 def client_address(request: Request) -> str:

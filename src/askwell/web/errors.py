@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from askwell.core.errors import AskwellError
-from askwell.http.deps import LoginRequired
+from askwell.http.csrf import CsrfFailed
+from askwell.http.deps import LoginRequired, return_path
 from askwell.web.forms import field_errors
 from askwell.web.templating import render
 
+SESSION_EXPIRED = "Your session has expired. Sign in again in a new tab; what you typed is kept here."
+NOT_SENT = "Nothing was sent: your session or this page had expired. Please check it and send it again."
+
 
 def page_error(request: Request, exc: AskwellError) -> Response:
-    if isinstance(exc, LoginRequired) or exc.status_code == 401:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    signed_out = isinstance(exc, LoginRequired) or exc.status_code == 401
+    if request.headers.get("hx-request") == "true" and (signed_out or isinstance(exc, CsrfFailed)):
+        # A live update (coaching while typing) must not swap a sign-in page into the form: it answers
+        # the status, and the page says the session expired while the text stays where it is.
+        response = PlainTextResponse(SESSION_EXPIRED, status_code=401 if signed_out else exc.status_code)
+        response.headers["X-Askwell-Session"] = "expired"
+        return response
+    if signed_out or isinstance(exc, CsrfFailed):
+        # A form sent with an expired session or an expired form token changes nothing; after signing
+        # in, the person is back on the form, where the browser's copy of their text is restored.
+        target = return_path(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            target += ("&" if "?" in target else "?") + urlencode({"flash": NOT_SENT})
         return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)
     return render(
         request,

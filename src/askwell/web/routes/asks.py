@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from askwell.asks import repository, rules, service
+from askwell.asks.due_text import DueText, describe_due
 from askwell.asks.errors import NotYourAsk
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, OfferStatus, Visibility
 from askwell.asks.schemas import (
@@ -19,6 +20,7 @@ from askwell.asks.schemas import (
     AskClose,
     AskCreate,
     AskExtend,
+    AskFinish,
     AskWrite,
     CoachingRead,
     CoachRequest,
@@ -27,6 +29,7 @@ from askwell.asks.schemas import (
     coaching_read,
 )
 from askwell.core.errors import Conflict, InvalidInput, NotFound
+from askwell.core.localtime import local_time
 from askwell.http.deps import Db, Now, PageActor, PagePerson
 from askwell.http.params import AskId, OfferId, parse_id
 from askwell.people import repository as people_repo
@@ -90,18 +93,28 @@ def board(
     request: Request,
     db: Db,
     actor: PageActor,
+    person: PagePerson,
+    now: Now,
     scope: Annotated[str, Query(pattern="^(open|mine|team|offered)$")] = "open",
     q: Annotated[str, Query(max_length=200)] = "",
     tag: Annotated[str, Query(max_length=60)] = "",
     page: Annotated[int, Query(ge=1, le=50_000)] = 1,
 ) -> Response:
     result = repository.board(
-        db, actor=actor, scope=scope, query=q, tag=tag, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        db,
+        actor=actor,
+        scope=scope,
+        query=q,
+        tag=tag,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        now=now,
     )
     pages = max(1, -(-result.total // PAGE_SIZE))
     context: dict[str, Any] = {
         "asks": result.asks,
         "offer_counts": result.offer_counts,
+        "due": {a.id: _due(a, person, now) for a in result.asks if a.due_at is not None},
         "total": result.total,
         "page": page,
         "pages": pages,
@@ -118,7 +131,28 @@ def board(
     return response
 
 
+def _due(ask: Ask, viewer: Person, now: datetime) -> DueText:
+    """The due moment as this viewer reads it (see ``asks.due_text``); every ask page uses this."""
+    assert ask.due_at is not None
+    return describe_due(
+        ask.due_at,
+        viewer_tz=viewer.timezone,
+        author_tz=ask.author.timezone,
+        author_name=ask.author.name,
+        viewer_is_author=ask.author_id == viewer.id,
+        now=now,
+        overdue=rules.is_overdue(ask.status, ask.due_at, now=now),
+    )
+
+
 # --- writing an ask: the form, live coaching, the people picker --------------------------------------
+
+NEW_FORM = "new"
+
+
+def _kept(url: str, flash: str, form_key: str) -> Response:
+    """The redirect after a form was saved; ``kept`` tells the page to forget the browser's copy of it."""
+    return RedirectResponse(f"{url}?{urlencode({'flash': flash, 'kept': form_key})}", status_code=303)
 
 
 def _my_teams(db: Db, actor: Actor) -> list[tuple[int, str]]:
@@ -146,12 +180,15 @@ def _form_page(
     coaching: CoachingRead | None,
     ask: Ask | None = None,
     status: int = 200,
+    concerns: list[str] | None = None,
 ) -> Response:
     return render(
         request,
         "asks/edit.html" if ask is not None else "asks/new.html",
         {
             "ask": ask,
+            "form_key": NEW_FORM if ask is None else f"edit-{ask.id}",
+            "concerns": concerns or [],
             "values": values,
             "errors": errors,
             "coaching": coaching,
@@ -281,7 +318,17 @@ def create_ask(
     values: Annotated[FormFields, Depends(ask_form)],
     save: Annotated[str, Form(max_length=20)] = "publish",
 ) -> Response:
+    """Post or save a draft. Posting goes out to everyone the ask is shared with, so it happens only on
+    purpose: a form that says too little comes back with "Post anyway?" and every field as written.
+    """
     data, errors = _parse_write(values, publish=save != "draft")
+    coaching = _coach_values(values, person, now)
+    if data is not None and save == "publish":
+        concerns = _publish_concerns(values, coaching.score if coaching else None)
+        if concerns:
+            return _form_page(
+                request, db, actor, values=values, errors={}, coaching=coaching, concerns=concerns
+            )
     if data is not None:
         try:
             ask = service.create_ask(db, actor=actor, data=data, now=now)  # type: ignore[arg-type]
@@ -291,9 +338,14 @@ def create_ask(
         else:
             db.commit()
             message = "Your ask is open." if ask.status != AskStatus.DRAFT.value else "Draft saved."
-            return redirect(f"/asks/{ask.id}", message)
-    coaching = _coach_values(values, person, now)
+            return _kept(f"/asks/{ask.id}", message, NEW_FORM)
     return _form_page(request, db, actor, values=values, errors=errors, coaching=coaching, status=422)
+
+
+def _publish_concerns(values: dict[str, Any], score: int | None) -> list[str]:
+    """What to ask about before posting; the SMART parts count as text as much as the body does."""
+    text = " ".join(str(values.get(k) or "") for k in ("body", "what", "why", "action"))
+    return rules.publish_concerns(body=text, score=score)
 
 
 def _service_errors(exc: InvalidInput | NotFound) -> dict[str, str]:
@@ -331,7 +383,8 @@ def coach(
     coaching = None if problem else _coach_values(values, person, now)
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
-    return render(request, "asks/_coaching.html", {"coaching": coaching, "problem": problem})
+    # The panel, and (out of band) the compact summary that stays in sight on a phone.
+    return render(request, "asks/_coach_live.html", {"coaching": coaching, "problem": problem})
 
 
 @router.get("/asks/people")
@@ -377,6 +430,7 @@ def _ask_page(
     values: dict[str, Any] | None = None,
     form: str = "",
     status: int = 200,
+    concerns: list[str] | None = None,
 ) -> Response:
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
     is_author = ask.author_id == actor.person_id
@@ -399,7 +453,6 @@ def _ask_page(
             now,
             due=ask.due_at,
         )
-    tz = ZoneInfo(person.timezone)
     team_name = ""
     if ask.team_id is not None and ask.visibility == Visibility.TEAM.value:
         team_name = next((name for tid, name in _my_teams(db, actor) if tid == ask.team_id), "")
@@ -410,6 +463,9 @@ def _ask_page(
         "can_extend": is_author and status_value in (*rules.ACTIVE, AskStatus.EXPIRED),
         "can_publish": is_author and status_value == AskStatus.DRAFT,
     }
+    offer_statuses = [o.status for o in ask.offers]
+    # Help arrived and nothing accepted is under way: the page is about finishing, not finding help.
+    help_received = status_value in rules.ACTIVE and rules.help_received(offer_statuses)
     unthanked = (
         [o for o in ask.offers if o.status == OfferStatus.DONE.value and not o.thanks] if is_author else []
     )
@@ -421,6 +477,7 @@ def _ask_page(
             ("close", "can_close"),
             ("extend", "can_extend"),
             ("publish", "can_publish"),
+            ("finish", "can_close"),
         )
         if flags[flag]
     }
@@ -440,8 +497,16 @@ def _ask_page(
             "audience": _names(db, actor, {a.person_id for a in ask.audience}) if is_author else {},
             "team_name": team_name,
             "coaching": coaching,
-            "due_local": ask.due_at.astimezone(tz) if ask.due_at else None,
-            "tz": tz,
+            "due": _due(ask, person, now) if ask.due_at else None,
+            "help_received": help_received,
+            "default_outcome": rules.default_outcome(offer_statuses),
+            "helpers_to_thank": [
+                o.helper.name
+                for o in ask.offers
+                if o.status == OfferStatus.ACCEPTED.value
+                or (o.status == OfferStatus.DONE.value and not o.thanks)
+            ],
+            "concerns": concerns or [],
             "offer_kinds": OFFER_KINDS,
             "kind_phrases": OFFER_KIND_PHRASES,
             "outcomes": OUTCOMES,
@@ -556,13 +621,40 @@ def close_ask(
         ask = service.close_ask(db, actor=actor, ask_id=ask_id, data=data, now=now)
     except (ValidationError, InvalidInput, Conflict) as exc:
         if isinstance(exc, ValidationError):
-            exc = InvalidInput("Choose how it went.", fields={"outcome": "Choose how it went."})
+            exc = InvalidInput(
+                "Choose how it went.",
+                fields={"outcome": "Choose how it went: your helpers and your own history learn from it."},
+            )
         return _in_place(request, db, actor, person, now, ask_id, exc, form="close", values=values)
     db.commit()
     unthanked = [o.helper.name for o in ask.offers if o.status == OfferStatus.DONE.value and not o.thanks]
     message = "Ask closed."
     if unthanked:
         message += f" Say thank you to {', '.join(unthanked)}: it takes a minute and it matters."
+    return redirect(f"/asks/{ask_id}", message)
+
+
+@router.post("/asks/{ask_id}/finish")
+def finish_ask(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    person: PagePerson,
+    now: Now,
+    ask_id: AskId,
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """ "I got what I needed": the helpers are thanked and the ask closes as fulfilled, in one step."""
+    _author_ask(db, actor, ask_id, "close it")
+    try:
+        ask = service.finish_ask(db, actor=actor, ask_id=ask_id, data=AskFinish(note=note), now=now)
+    except (ValidationError, InvalidInput, Conflict) as exc:
+        return _in_place(request, db, actor, person, now, ask_id, exc, form="finish", values={"note": note})
+    db.commit()
+    thanked = [o.helper.name for o in ask.offers if o.thanks]
+    message = "Closed as fulfilled."
+    if thanked:
+        message += f" Your thanks went to {', '.join(thanked)}."
     return redirect(f"/asks/{ask_id}", message)
 
 
@@ -607,9 +699,21 @@ def extend_ask(
 
 @router.post("/asks/{ask_id}/publish")
 def publish_ask(
-    request: Request, db: Db, actor: PageActor, person: PagePerson, now: Now, ask_id: AskId
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    person: PagePerson,
+    now: Now,
+    ask_id: AskId,
+    post_anyway: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    _author_ask(db, actor, ask_id, "publish it")
+    """Post a draft; a thin one asks "Post anyway?" first, as the new-ask form does."""
+    ask = _author_ask(db, actor, ask_id, "publish it")
+    concerns = rules.publish_concerns(
+        body=" ".join((ask.body, ask.what, ask.why, ask.action)), score=ask.coaching_score
+    )
+    if concerns and post_anyway != "yes":
+        return _ask_page(request, db, actor, person, now, ask_id, form="publish", concerns=concerns)
     try:
         service.publish_ask(db, actor=actor, ask_id=ask_id, now=now)
     except (InvalidInput, Conflict) as exc:
@@ -655,7 +759,9 @@ def edit_ask(
             errors = {"__all__": exc.message}
         else:
             db.commit()
-            return redirect(f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.")
+            return _kept(
+                f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.", f"edit-{ask_id}"
+            )
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
     coaching = _coach_values(values, person, now)
     return _form_page(
@@ -691,10 +797,26 @@ def _current(ask: Ask) -> dict[str, Any]:
 
 
 @router.get("/asks/{ask_id}/history")
-def ask_history(request: Request, db: Db, actor: PageActor, ask_id: AskId) -> Response:
+def ask_history(
+    request: Request, db: Db, actor: PageActor, person: PagePerson, now: Now, ask_id: AskId
+) -> Response:
     """Every version, newest first; each earlier one marks what the next edit changed."""
     revisions = service.history(db, actor=actor, ask_id=ask_id)
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
+
+    def due_text(value: object) -> object:
+        # Due moments read as everywhere else: the author's clock, and the viewer's where it differs.
+        if not isinstance(value, str):
+            return value
+        return describe_due(
+            datetime.fromisoformat(value),
+            viewer_tz=person.timezone,
+            author_tz=ask.author.timezone,
+            author_name=ask.author.name,
+            viewer_is_author=ask.author_id == person.id,
+            now=now,
+        ).text
+
     later = _current(ask)
     versions = []
     for revision in revisions:
@@ -703,16 +825,24 @@ def ask_history(request: Request, db: Db, actor: PageActor, ask_id: AskId) -> Re
         versions.append(
             {
                 "version": revision.version,
-                "edited_at": revision.edited_at,
-                "fields": snapshot,
+                "edited_at": local_time(
+                    revision.edited_at, person.timezone, fmt="%-d %B %Y, %H:%M", label=True
+                ),
+                "fields": {**snapshot, "due_at": due_text(snapshot["due_at"])},
                 "changed": changed,
             }
         )
         later = snapshot
+    current = _current(ask)
     return render(
         request,
         "asks/history.html",
-        {"ask": ask, "current": _current(ask), "versions": versions, "labels": HISTORY_FIELDS},
+        {
+            "ask": ask,
+            "current": {**current, "due_at": due_text(current["due_at"])},
+            "versions": versions,
+            "labels": HISTORY_FIELDS,
+        },
     )
 
 
