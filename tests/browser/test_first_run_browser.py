@@ -3,15 +3,12 @@ onboarding card leads them to the profile that matching depends on; at desktop a
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
@@ -21,7 +18,8 @@ from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
 from askwell.people.schemas import OrganizationCreate, TeamCreate
 from askwell.server import create_app
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _free_port
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser.test_browser import SCREENSHOTS
 from tests.conftest import NOW, PASSWORD, create_test_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -63,20 +61,11 @@ def invited(tmp_path: Path) -> Iterator[Invited]:
             now=datetime.now(UTC),
         )
     app = create_app(settings, session_factory=factory)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield Invited(url=f"http://127.0.0.1:{port}", token=token)
-    server.should_exit = True
-    thread.join(timeout=10)
-    database.drop()
+    try:
+        with serve(app) as url:
+            yield Invited(url=url, token=token)
+    finally:
+        database.drop()
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
