@@ -61,7 +61,7 @@ class TestDormantTies:
         ask_for(me, "Streaming pipeline advice", tags=["Kafka", "Flink"])
         found = dormant.dormant_ties(db, actor=world.actor(me), now=world.now)
         assert [d.person.id for d in found] == [novel.id, known.id]
-        assert found[0].novel_topics == ["flink"]
+        assert found[0].novel_topics == ["Flink"]  # their skill as they wrote it, never a stem
 
     def test_threshold_is_configurable_and_weak_faded_ties_are_not_dormant(
         self, db: Session, world: World, tie: Tied

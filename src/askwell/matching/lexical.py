@@ -9,7 +9,11 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-STOP_WORDS = frozenset(STOPWORDS_EN_PLUS)
+from askwell.network.phrases import REQUEST_WORDS, TIME_WORDS
+
+# Request and scheduling words ("help", "need", "question", "Thursday", "minutes") are in every ask and
+# many profiles ("Happy to help with ..."), so matching on them ranked anyone who ever helped.
+STOP_WORDS = frozenset(STOPWORDS_EN_PLUS) | REQUEST_WORDS | TIME_WORDS
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 
 # Longest suffix first; each rule keeps a stem of at least three letters so "bus" and "ale" survive.
@@ -52,8 +56,15 @@ def light_stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word stems without stop words; the same function serves documents and queries."""
-    return [light_stem(token) for token in _WORD.findall(text.lower()) if token not in STOP_WORDS]
+    """Lower-cased word stems without stop words or bare numbers; the same function serves documents and queries.
+
+    Numbers ("30 minutes", "PR #1234", "section 3") identify an instance, never a topic.
+    """
+    return [
+        light_stem(token)
+        for token in _WORD.findall(text.lower())
+        if token not in STOP_WORDS and not token.isdigit()
+    ]
 
 
 class LexicalIndex:
