@@ -80,7 +80,9 @@ def test_every_shown_term_is_a_curated_phrase(db: Session, demo: int) -> None:
         assert author is not None
         actor = actor_for(db, author)
         tags = list(ask.tag_names)
-        found = service.suggest(db, actor=actor, ask_id=ask.id, now=NOW, encode=encode, limit=20, persist=False)
+        found = service.suggest(
+            db, actor=actor, ask_id=ask.id, now=NOW, encode=encode, limit=20, persist=False
+        )
         for s in found.suggestions:
             allowed = curated_of(s.person.id) | set(tags)
             shown.check("suggestion", s.terms, curated=allowed, tags=tags)

@@ -31,6 +31,7 @@ def app(app: FastAPI) -> FastAPI:
     app.state.ctx.services[ENCODE_SERVICE] = FakeEncoder()
     return app
 
+
 SignedIn = Callable[[Person], TestClient]
 
 

@@ -108,10 +108,22 @@ TIME_WORDS = frozenset(
         "evening",
         "time",
         "anytime",
+        "week",
+        "weeks",
+        "weekend",
+        "day",
+        "days",
     ]
 )
+#: Everyday verbs that open a request ("go over", "get", "take a look"). Shown terms only: they stay
+#: searchable, since a skill can be spelled the same ("Go").
+EVERYDAY_VERBS = frozenset(["go", "get", "make", "take", "look", "see", "put", "set", "run", "give"])
 FILLER = (
-    frozenset(STOPWORDS_EN_PLUS) | REQUEST_WORDS | TIME_WORDS | {"i", "i'm", "i've", "i'd", "i'll", "you"}
+    frozenset(STOPWORDS_EN_PLUS)
+    | REQUEST_WORDS
+    | TIME_WORDS
+    | EVERYDAY_VERBS
+    | {"i", "i'm", "i've", "i'd", "i'll", "you"}
 )
 
 # A word keeps its inner marks ("on-call", "CI/CD", "P&L", "C++", "I've"); sentences split elsewhere.
