@@ -43,7 +43,9 @@ def suggested_message(
     when = since.strftime("%B %Y")
     about = ", ".join(list(topics_)[:3])
     if ask_title:
-        reason = f"I'm working on “{ask_title}” and " + (f"remembered you know {about}" if about else "thought of you")
+        reason = f"I'm working on “{ask_title}” and " + (
+            f"remembered you know {about}" if about else "thought of you"
+        )
         close = "Would you have 20 minutes in the next two weeks to share how you would approach it?"
     else:
         reason = "I was thinking about what we worked on together" + (f" ({about})" if about else "")
