@@ -51,17 +51,17 @@ class TestWhoIsSuggested:
     def test_request_and_scheduling_words_find_nobody_and_reasons_are_curated(
         self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder
     ) -> None:
-        """Filler shared by every ask ("need help", "30 minutes", "Thursday") once ranked anyone at all."""
+        """Filler shared by every ask ("need help", "a few minutes", "Thursday") once ranked anyone at all."""
         org = world.org()
         asker = world.person(org, "Asker")
         world.person(org, "Res", skills=["User research"], title="Researcher")
         filler = world.person(org, "Fil", skills=["Procurement"], title="Procurement Specialist")
-        filler.can_help_with = "Happy to help with anything you need; 30 minutes on Thursday works."
+        filler.can_help_with = "Happy to help with anything you need; a few minutes on Thursday works."
         db.commit()
         ask = new_ask(
             asker,
             "Need help with User research",
-            body="Someone for 30 minutes on Thursday?",
+            body="Someone for a few minutes on Thursday?",
             tags=["User research"],
         )
 

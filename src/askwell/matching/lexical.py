@@ -56,15 +56,12 @@ def light_stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word stems without stop words or bare numbers; the same function serves documents and queries.
+    """Lower-cased word stems without stop words; the same function serves documents and queries.
 
-    Numbers ("30 minutes", "PR #1234", "section 3") identify an instance, never a topic.
+    Bare numbers stay: a version or a count can be what a technical question is about (dropping them
+    cost routing MRR on Stack Exchange), and they are never shown to a person (``network.phrases``).
     """
-    return [
-        light_stem(token)
-        for token in _WORD.findall(text.lower())
-        if token not in STOP_WORDS and not token.isdigit()
-    ]
+    return [light_stem(token) for token in _WORD.findall(text.lower()) if token not in STOP_WORDS]
 
 
 class LexicalIndex:
