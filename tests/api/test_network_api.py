@@ -98,7 +98,7 @@ class TestImport:
 
 
 class TestIntroductions:
-    def test_full_flow_reveals_the_target_only_after_the_connector_agrees(
+    def test_full_flow_for_the_person_chosen_through_the_connector_chosen(
         self,
         client: TestClient,
         circle: Circle,
@@ -109,13 +109,18 @@ class TestIntroductions:
         )
         [route] = found.json()
         assert route["connector"]["id"] == circle.carl.id
-        assert "Tess" not in found.text
+        assert route["target"]["id"] == circle.tess.id  # named where they match a need (docs/network.md)
         made = client.post(
             "/api/v1/network/intros",
-            json={"connector_id": circle.carl.id, "query": "SOC 2 audits", "message": "Please!"},
+            json={
+                "connector_id": circle.carl.id,
+                "target_id": circle.tess.id,
+                "query": "SOC 2 audits",
+                "message": "Please!",
+            },
             headers=bearer(circle.ana),
         )
-        assert made.status_code == 201 and made.json()["target"] is None
+        assert made.status_code == 201 and made.json()["target"]["id"] == circle.tess.id
         intro_id = made.json()["id"]
         assert (
             client.get(f"/api/v1/network/intros/{intro_id}", headers=bearer(circle.tess)).status_code == 404

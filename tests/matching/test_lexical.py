@@ -18,6 +18,10 @@ class TestTokenize:
     def test_word_forms_share_a_stem(self, words: tuple[str, ...], stem: str) -> None:
         assert {light_stem(word) for word in words} == {stem}
 
+    def test_request_and_scheduling_words_are_not_topics(self) -> None:
+        text = "Need help with Kubernetes: someone for a few minutes before Thursday?"
+        assert tokenize(text) == [light_stem("kubernetes")]
+
     def test_short_words_and_double_s_are_left_alone(self) -> None:
         assert [light_stem(w) for w in ("ale", "bus", "glass")] == ["ale", "bus", "glass"]
 

@@ -48,6 +48,29 @@ class TestWhoIsSuggested:
         assert any("Kubernetes" in reason for reason in result.suggestions[0].reasons)
         assert result.hint is None
 
+    def test_request_and_scheduling_words_find_nobody_and_reasons_are_curated(
+        self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder
+    ) -> None:
+        """Filler shared by every ask ("need help", "a few minutes", "Thursday") once ranked anyone at all."""
+        org = world.org()
+        asker = world.person(org, "Asker")
+        world.person(org, "Res", skills=["User research"], title="Researcher")
+        filler = world.person(org, "Fil", skills=["Procurement"], title="Procurement Specialist")
+        filler.can_help_with = "Happy to help with anything you need; a few minutes on Thursday works."
+        db.commit()
+        ask = new_ask(
+            asker,
+            "Need help with User research",
+            body="Someone for a few minutes on Thursday?",
+            tags=["User research"],
+        )
+
+        result = suggest(db, world, asker, ask.id, fake_encode)
+
+        assert names(result) == ["Res"]
+        assert result.suggestions[0].terms == ["User research"]
+        assert "Knows about User research" in result.suggestions[0].reasons
+
     def test_never_the_asker_a_deactivated_or_opted_out_person_or_another_org(
         self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder
     ) -> None:

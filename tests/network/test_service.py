@@ -13,6 +13,7 @@ from askwell.asks.models import Ask
 from askwell.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from askwell.ledger.models import LedgerEntry
 from askwell.network import intros, repository, service
+from askwell.network.errors import InvalidIntroParty
 from askwell.network.models import Introduction, IntroStatus
 from askwell.network.schemas import (
     ConnectorAnswer,
@@ -115,7 +116,8 @@ class TestConnectors:
             db, actor=world.actor(circle.ana), now=circle.now, query="someone who knows SOC 2 audits"
         )
         assert [(r.connector.id, r.target.id) for r in routes] == [(circle.carl.id, circle.tess.id)]
-        assert "audit" in routes[0].matched
+        # The target's own skill as written, never a stem ("audit") of it.
+        assert routes[0].matched == ("SOC 2 audits",)
 
     def test_fit_from_matching_replaces_the_default(self, db: Session, world: World, circle: Circle) -> None:
         routes = intros.find_connectors(
@@ -157,6 +159,23 @@ def _request(db: Session, world: World, circle: Circle, **fields: object) -> Int
 
 
 class TestRequestIntro:
+    def test_exactly_the_chosen_person_through_the_chosen_connector(
+        self, db: Session, world: World, circle: Circle
+    ) -> None:
+        # Tess fits "SOC 2 audits" best, but Ana chose Dan: the request is for Dan, never Carl's best match.
+        intro = _request(db, world, circle, target_id=circle.dan.id)
+        assert (intro.connector_id, intro.target_id) == (circle.carl.id, circle.dan.id)
+
+    def test_a_target_who_cannot_see_the_ask_is_refused(
+        self, db: Session, world: World, circle: Circle, ask_for: Callable[..., Ask]
+    ) -> None:
+        ask = ask_for(circle.ana, "Prepare our SOC 2 audit evidence", tags=["SOC 2"])
+        ask.visibility, ask.team_id = "team", world.team(circle.org, "Audit").id
+        db.commit()
+        data = IntroRequest(connector_id=circle.carl.id, target_id=circle.tess.id, ask_id=ask.id)
+        with pytest.raises(InvalidIntroParty):
+            intros.request_intro(db, actor=world.actor(circle.ana), data=data, now=circle.now)
+
     def test_picks_the_connectors_best_match_and_tells_the_connector(
         self, db: Session, world: World, circle: Circle
     ) -> None:
@@ -165,12 +184,12 @@ class TestRequestIntro:
         assert intro.status == IntroStatus.REQUESTED
         assert _notes(db, circle.carl) == ["intro_requested"]
 
-    def test_the_asker_does_not_learn_the_target_before_the_connector_agrees(
+    def test_the_asker_sees_whom_they_asked_to_meet_and_the_target_sees_nothing_yet(
         self, db: Session, world: World, circle: Circle
     ) -> None:
-        intro = _request(db, world, circle)
+        intro = _request(db, world, circle, target_id=circle.tess.id)
         [mine] = intros.my_intros(db, actor=world.actor(circle.ana))
-        assert mine.role == IntroRole.ASKER and mine.target is None
+        assert mine.role == IntroRole.ASKER and mine.target is not None and mine.target.id == circle.tess.id
         [theirs] = intros.my_intros(db, actor=world.actor(circle.carl))
         assert theirs.target is not None and theirs.target.id == circle.tess.id
         assert intros.my_intros(db, actor=world.actor(circle.tess)) == []
@@ -276,7 +295,7 @@ class TestIntroFlow:
         [view] = intros.my_intros(db, actor=world.actor(circle.ana))
         assert view.status == IntroStatus.REDIRECTED
         assert view.suggested is not None and view.suggested.id == circle.dan.id
-        assert view.target is None
+        assert view.target is not None and view.target.id == circle.tess.id
 
     def test_target_declines(self, db: Session, world: World, circle: Circle) -> None:
         intro = _request(db, world, circle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -61,7 +62,29 @@ class TestDormantTies:
         ask_for(me, "Streaming pipeline advice", tags=["Kafka", "Flink"])
         found = dormant.dormant_ties(db, actor=world.actor(me), now=world.now)
         assert [d.person.id for d in found] == [novel.id, known.id]
-        assert found[0].novel_topics == ["flink"]
+        assert found[0].novel_topics == ["Flink"]  # their skill as they wrote it, never a stem
+
+    def test_the_message_names_only_their_own_terms_found_in_the_ask(
+        self, db: Session, world: World, tie: Tied, ask_for: Callable[..., Ask]
+    ) -> None:
+        """Once read "…remembered you know happy…": a word shared by the ask and their free text."""
+        org = world.org()
+        me = world.person(org, "Mia Me")
+        old = world.person(org, "Olga Old", skills=["Budgeting"])
+        old.can_help_with = "Happy to review your plans any time."
+        db.commit()
+        tie(me, old, days_ago=420, times=3)
+        ask_for(me, "Happy to get a second review of the budgeting plan", tags=["Finance"])
+        [found] = dormant.dormant_ties(db, actor=world.actor(me), now=world.now)
+        assert found.ask_id is not None
+        assert "and remembered you know Budgeting. Would" in found.suggested_message
+
+    def test_without_a_shared_term_the_message_names_no_topic(self) -> None:
+        message = dormant.suggested_message(
+            me="Mia Me", them="Olga Old", ask_title="Size our cluster", topics_=(), since=datetime(2024, 5, 1)
+        )
+        assert "I'm working on “Size our cluster” and thought of you." in message
+        assert "you know" not in message
 
     def test_threshold_is_configurable_and_weak_faded_ties_are_not_dormant(
         self, db: Session, world: World, tie: Tied

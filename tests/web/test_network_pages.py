@@ -5,20 +5,33 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
+from askwell.matching.service import ENCODE_SERVICE
 from askwell.network.models import Introduction, IntroStatus
 from askwell.people.models import Person, Role
 from tests.conftest import World
+from tests.matching.conftest import FakeEncoder, _fresh_indexes
 from tests.network import conftest as fixtures
 from tests.network.conftest import Circle, Tied
 from tests.web.conftest import csrf_refused, post
 
 # The network tests' fixtures, used here too.
 ask_for, circle, tie = fixtures.ask_for, fixtures.circle, fixtures.tie
+__all__ = ["_fresh_indexes"]
+
+
+@pytest.fixture
+def app(app: FastAPI) -> FastAPI:
+    """An ask's introductions come from matching's ranking: a deterministic encoder stands in for the model."""
+    app.state.ctx.services[ENCODE_SERVICE] = FakeEncoder()
+    return app
+
 
 SignedIn = Callable[[Person], TestClient]
 
@@ -46,12 +59,13 @@ class TestMyNetwork:
         assert "3 times in the last 2 days, most recently today, through help given" in html
         assert "strength" not in html.lower() and not re.search(r">[^<]*\d%[^<]*<", html)
 
-    def test_query_shows_connectors_without_naming_the_target(
+    def test_query_names_the_person_who_matches_and_who_can_introduce_them(
         self, signed_in: SignedIn, circle: Circle
     ) -> None:
         html = signed_in(circle.ana).get("/network", params={"q": "SOC 2 audits"}).text
-        assert "Ask Carl Connector for an introduction" in html
-        assert "Tess" not in html
+        assert "Ask Carl Connector to introduce you to Tess Target" in html
+        assert f'name="target_id" value="{circle.tess.id}"' in html
+        assert '<span class="chip">SOC 2 audits</span>' in html  # her skill as written
 
 
 class TestRequestIntroForm:
@@ -88,10 +102,14 @@ class TestIntroPages:
         self, client: TestClient, world: World, circle: Circle, db: Session
     ) -> None:
         client.cookies.set("askwell_session", world.session_cookie(circle.ana))
-        post(client, "/network/intros", {"connector_id": str(circle.carl.id), "query": "SOC 2 audits"})
+        post(
+            client,
+            "/network/intros",
+            {"connector_id": str(circle.carl.id), "target_id": str(circle.tess.id), "query": "SOC 2 audits"},
+        )
         intro = db.scalar(select(Introduction))
         assert intro is not None
-        assert client.get(f"/network/intros/{intro.id}").text.count("Tess") == 0
+        assert "Ana Asker → Carl Connector → Tess Target" in client.get(f"/network/intros/{intro.id}").text
         client.cookies.set("askwell_session", world.session_cookie(circle.carl))
         page = client.get(f"/network/intros/{intro.id}")
         assert "Will you introduce Ana Asker to Tess Target?" in page.text
@@ -215,3 +233,57 @@ class TestAskPageOffersIntroductions:
         partial = client.get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"})
         assert partial.status_code == 200
         assert 'id="connectors"' in partial.text
+
+
+class TestIntroductionsForAnAsk:
+    """The "Who can help" panel and the introductions below it come from one ranking and agree."""
+
+    def test_the_panel_links_to_exactly_that_person_through_exactly_that_connector(
+        self, signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask]
+    ) -> None:
+        ask = ask_for(circle.ana, "Prepare SOC 2 audit evidence", tags=["SOC 2"])
+        client = signed_in(circle.ana)
+        panel = client.get(f"/asks/{ask.id}/suggestions", headers={"HX-Request": "true"}).text
+        route = f"intro-{circle.carl.id}-{circle.tess.id}"
+        assert f'href="/asks/{ask.id}/connectors#{route}"' in panel
+        assert "Ask Carl Connector to introduce you to Tess Target" in panel
+        section = client.get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"}).text
+        assert f'id="{route}"' in section
+        assert f'name="target_id" value="{circle.tess.id}"' in section
+        assert "Nobody you know is tied" not in section
+
+    def test_nobody_in_either_when_no_two_step_match(
+        self, signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask]
+    ) -> None:
+        ask = ask_for(circle.ana, "Tune our Kafka consumer lag", tags=["Kafka"])
+        client = signed_in(circle.ana)
+        panel = client.get(f"/asks/{ask.id}/suggestions", headers={"HX-Request": "true"}).text
+        section = client.get(f"/asks/{ask.id}/connectors", headers={"HX-Request": "true"}).text
+        assert "introduce you" not in panel
+        assert "Nobody you know is tied" in section
+
+    def test_the_request_is_for_the_chosen_person(
+        self, signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask], db: Session
+    ) -> None:
+        ask = ask_for(circle.ana, "Prepare SOC 2 audit evidence", tags=["SOC 2"])
+        form = {"connector_id": str(circle.carl.id), "target_id": str(circle.dan.id), "ask_id": str(ask.id)}
+        assert post(signed_in(circle.ana), "/network/intros", form).status_code == 303
+        intro = db.scalar(select(Introduction))
+        assert intro is not None and (intro.connector_id, intro.target_id) == (circle.carl.id, circle.dan.id)
+
+    @pytest.mark.parametrize("target", ["admin", "garbage"])
+    def test_a_target_the_connector_does_not_know_is_refused_in_place(
+        self, signed_in: SignedIn, circle: Circle, ask_for: Callable[..., Ask], db: Session, target: str
+    ) -> None:
+        ask = ask_for(circle.ana, "Prepare SOC 2 audit evidence", tags=["SOC 2"])
+        target_id = str(circle.admin.id) if target == "admin" else "x1"
+        form = {
+            "connector_id": str(circle.carl.id),
+            "target_id": target_id,
+            "ask_id": str(ask.id),
+            "message": "kept text",
+        }
+        answer = post(signed_in(circle.ana), "/network/intros", form)
+        assert answer.status_code == 422
+        assert "Who could introduce you" in answer.text and db.scalar(select(Introduction)) is None
+        assert "kept text" in answer.text  # a person's typing is never thrown away

@@ -110,7 +110,7 @@ def connectors_command(
     limit: Annotated[int, typer.Option("--limit", min=1, max=50)] = 5,
     json_output: Json = False,
 ) -> None:
-    """People the person knows who know someone for an ask or a query (the someone stays unnamed)."""
+    """People the person knows who know someone for an ask or a query, and whom each would introduce."""
     if (ask is None) == (not query.strip()):
         fail("give either --ask ID or --query TEXT", code=2)
     with cli_unit_of_work() as db:
@@ -125,9 +125,11 @@ def connectors_command(
     if not reads:
         err_console.print("No connector found: nobody they know is tied to someone who matches.")
         return
-    table = Table("connector", "score", "your tie", "the person they know matches on")
+    table = Table("connector", "introduces you to", "score", "your tie", "who matches on")
     for r in reads:
-        table.add_row(r.connector.name, f"{r.score:.3f}", f"{r.your_tie:.2f}", ", ".join(r.matched))
+        table.add_row(
+            r.connector.name, r.target.name, f"{r.score:.3f}", f"{r.your_tie:.2f}", ", ".join(r.matched)
+        )
     out_console.print(table)
 
 

@@ -9,7 +9,11 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-STOP_WORDS = frozenset(STOPWORDS_EN_PLUS)
+from askwell.network.phrases import REQUEST_WORDS, TIME_WORDS
+
+# Request and scheduling words ("help", "need", "question", "Thursday", "minutes") are in every ask and
+# many profiles ("Happy to help with ..."), so matching on them ranked anyone who ever helped.
+STOP_WORDS = frozenset(STOPWORDS_EN_PLUS) | REQUEST_WORDS | TIME_WORDS
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 
 # Longest suffix first; each rule keeps a stem of at least three letters so "bus" and "ale" survive.
@@ -52,7 +56,11 @@ def light_stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word stems without stop words; the same function serves documents and queries."""
+    """Lower-cased word stems without stop words; the same function serves documents and queries.
+
+    Bare numbers stay: a version or a count can be what a technical question is about (dropping them
+    cost routing MRR on Stack Exchange), and they are never shown to a person (``network.phrases``).
+    """
     return [light_stem(token) for token in _WORD.findall(text.lower()) if token not in STOP_WORDS]
 
 

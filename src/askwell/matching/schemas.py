@@ -20,6 +20,8 @@ class SuggestionRead(BaseModel):
     # "direct" | "two_step" | "dormant" | "none"; null when the asker has no ties recorded yet.
     tie: str | None = None
     connector: PersonBrief | None = None
+    # The person's own curated terms found in the ask (skills, "I can help with", tags, titles), as written.
+    terms: list[str] = []
 
 
 class SuggestionsRead(BaseModel):

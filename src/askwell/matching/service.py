@@ -26,11 +26,11 @@ from askwell.matching.embeddings import encode as encode_with_model
 from askwell.matching.embeddings import model_status as embedding_model_status
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
-from askwell.matching.lexical import tokenize
-from askwell.matching.profiles import ask_text, expertise_text, is_thin, text_hash
+from askwell.matching.profiles import ProfileSource, ask_text, expertise_text, is_thin, text_hash
 from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
 from askwell.matching.scoring import DIVERSITY_WINDOW, CandidateFeatures, Tie, rank
 from askwell.network import index as network_index
+from askwell.network import phrases
 from askwell.people.policy import Actor
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -327,23 +327,30 @@ def _evidence(db: Session, *, ask: Ask, vector: np.ndarray) -> dict[int, _Eviden
     }
 
 
-def _matched_terms(
-    ask_words: dict[str, str], ask_tags: list[str], skills: Sequence[str], text: str
-) -> tuple[str, ...]:
-    """Words the ask and the profile share, in the person's own spelling for skills ("Kubernetes")."""
-    profile = set(tokenize(text))
-    shared = set(ask_words) & profile
-    if not shared:
-        return ()
-    terms = [skill for skill in skills if set(tokenize(skill)) & shared]
-    terms += [
-        tag
-        for tag in ask_tags
-        if set(tokenize(tag)) & shared and tag.casefold() not in {t.casefold() for t in terms}
+def curated_phrases(source: ProfileSource | None) -> list[str]:
+    """A person's curated terms, strongest first: skills, "I can help with" phrases, then past help."""
+    if source is None:
+        return []
+    helped = sorted(source.helps, key=lambda h: (not h.thanked, h.ask_title))
+    return [
+        *source.skills,
+        *phrases.help_phrases(source.can_help_with),
+        *(tag for h in helped for tag in h.ask_tags),
+        *(h.ask_title for h in helped),
     ]
-    covered = {stem for term in terms for stem in tokenize(term)}
-    terms += [ask_words[stem] for stem in sorted(shared - covered)]
-    return tuple(dict.fromkeys(terms))[:3]
+
+
+def _matched_terms(need: phrases.Need, source: ProfileSource | None) -> tuple[str, ...]:
+    """Curated terms of the person found in the ask, as written (never stems, stop words or numbers).
+
+    A helped ask's title is left out when a shorter term in it is already shown ("IFRS" covers
+    "Pair with me on IFRS this week"): the reason names the topic, the evidence line the history.
+    """
+    found: list[str] = []
+    for term in phrases.matches(need, curated_phrases(source)):
+        if not any(phrases.contains(term, shown) for shown in found):
+            found.append(term)
+    return tuple(found[:3])
 
 
 @dataclass(frozen=True)
@@ -486,10 +493,7 @@ def suggest(
     histories = _histories(db, org_id=org_id, people=pool, now=now)
     reach = _reach(db, org_id=org_id, asker=ask.author_id, people=pool, now=now)
     lexical_scaled = _scale({pid: lexical.get(pid, 0.0) for pid in pool})
-    ask_words: dict[str, str] = {}
-    for word in text.replace(",", " ").replace(".", " ").split():
-        for stem in tokenize(word):
-            ask_words.setdefault(stem, word.strip("()?!:;\"'").lower())
+    need = phrases.Need.of(text=text, tags=ask.tag_names)
     my_teams = actor.teams
     asker_team = "your team" if my_teams else None
     connector_ids = {r.connector for r in reach.values() if r.connector is not None}
@@ -498,6 +502,7 @@ def suggest(
     )
 
     candidates: list[CandidateFeatures] = []
+    terms: dict[int, tuple[str, ...]] = {}
     for pid in pool:
         row, history = rows[pid], histories[pid]
         dense_part = min(max((dense.get(pid, 0.0) - COSINE_FLOOR) / COSINE_SPAN, 0.0), 1.0)
@@ -513,13 +518,12 @@ def suggest(
             teammate = bool(set(connector.teams) & my_teams)
             connector_name = f"your teammate {connector.name}" if teammate else connector.name
         shares_team = bool(set(row.teams) & my_teams)
+        terms[pid] = _matched_terms(need, source)
         candidates.append(
             CandidateFeatures(
                 person_id=pid,
                 fit=fit,
-                matched_terms=_matched_terms(
-                    ask_words, ask.tag_names, source.skills if source else (), people.texts.get(pid, "")
-                ),
+                matched_terms=terms[pid],
                 topic=found.topic if found else None,
                 similar_helps=found.helps if found else 0,
                 similar_thanks=found.thanks if found else 0,
@@ -556,6 +560,24 @@ def suggest(
                 connector=PersonBrief(id=connector.id, name=connector.name, title=connector.title)
                 if connector
                 else None,
+                terms=list(terms[pid]),
             )
         )
     return SuggestionsRead(ask_id=ask.id, suggestions=suggestions, hint=hint)
+
+
+#: How far down the ranking the ask's introductions look: the visible suggestions and those just after.
+INTRO_DEPTH = 20
+
+
+def introductions(
+    db: Session, *, actor: Actor, ask_id: int, now: datetime, encode: Encode, limit: int = 5
+) -> list[SuggestionRead]:
+    """People two steps away who could help with the ask, each with the one connector to ask.
+
+    The same ranking as ``suggest`` (never a second opinion): every two-step suggestion in the "Who can
+    help" panel is here with the same connector, so the panel and the introductions below it agree.
+    """
+    ranked = suggest(db, actor=actor, ask_id=ask_id, now=now, encode=encode, limit=INTRO_DEPTH, persist=False)
+    routes = [s for s in ranked.suggestions if s.tie == Tie.TWO_STEP.value and s.connector is not None]
+    return routes[: max(1, limit)]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask
-from askwell.network import repository, topics
+from askwell.network import phrases, repository, topics
 from askwell.network.errors import NotYourAskForIntro, TieNotFound, TieToSelf
 from askwell.network.models import ReconnectNudge, Tie
 from askwell.network.rules import DEFAULT_DORMANT_DAYS, dormant_score, is_dormant, novelty
@@ -19,6 +19,7 @@ from askwell.network.ties import (
     INNER_CIRCLE_MIN,
     INNER_CIRCLE_SIZE,
     NetworkNotice,
+    curated_of,
     evidence_of,
     profile_of,
     ref,
@@ -33,12 +34,18 @@ from askwell.people.policy import Actor
 def suggested_message(
     *, me: str, them: str, ask_title: str | None, topics_: Iterable[str], since: datetime
 ) -> str:
-    """A short, editable opener that names the time apart and the reason for writing now."""
+    """A short, editable opener that names the time apart and the reason for writing now.
+
+    ``topics_`` must be curated terms (their skills, their "I can help with" phrases, tags); with none,
+    the message names no topic rather than guess one.
+    """
     first = them.split()[0] if them.strip() else them
     when = since.strftime("%B %Y")
     about = ", ".join(list(topics_)[:3])
     if ask_title:
-        reason = f"I'm working on “{ask_title}”" + (f" and remembered you know {about}" if about else "")
+        reason = f"I'm working on “{ask_title}” and " + (
+            f"remembered you know {about}" if about else "thought of you"
+        )
         close = "Would you have 20 minutes in the next two weeks to share how you would approach it?"
     else:
         reason = "I was thinking about what we worked on together" + (f" ({about})" if about else "")
@@ -88,32 +95,37 @@ def dormant_ties(
     circle_topics = [profile_of(profiles[pid]).topics for pid in circle if pid in profiles]
     asks = repository.open_asks_of(db, actor=actor)
     me = profiles.get(actor.person_id)
+    circle_union: set[str] = set().union(*circle_topics)
     results: list[DormantRead] = []
-    matched_topics: dict[int, list[str]] = {}
     for tie, other, past in dormant:
         prof = profile_of(profiles[other.id]) if other.id in profiles else topics.Profile(other.id, {})
-        best: tuple[float, float, float, Ask | None, list[str]] | None = None
+        best: tuple[float, float, float, Ask | None] | None = None
         for ask in asks:
-            need = topics.need_topics(tags=ask.tag_names, text=f"{ask.title} {ask.body} {ask.what}")
+            need = topics.need_topics(tags=ask.tag_names, text=_need_text(ask))
             if relevance is not None and ask.id in relevance:
                 rel = float(relevance[ask.id].get(other.id, 0.0))
             else:
                 rel = _self_fit(need, prof, circle_profiles=[profiles[p] for p in circle if p in profiles])
             nov = novelty(prof.topics, circle_topics, ask_topics=need)
             score = dormant_score(relevance=rel, novelty=nov, past_strength=past)
-            novel = sorted((prof.topics & need) - set().union(*circle_topics))
-            if score > 0 and (best is None or score > best[0]):
-                matched_topics[other.id] = sorted(prof.topics & need)
             if best is None or score > best[0]:
-                best = (score, rel, nov, ask, novel)
+                best = (score, rel, nov, ask)
         if best is None or best[0] <= 0:
             # Irrelevant to every open ask: listed last. With no open asks at all, what the tie knows
             # beyond the inner circle ranks them, past closeness still only a light prior.
             nov = novelty(prof.topics, circle_topics)
-            novel = sorted(prof.topics - set().union(*circle_topics))
             general = dormant_score(relevance=1.0, novelty=nov, past_strength=past)
-            best = (0.0 if asks else general, 0.0, nov, None, novel)
-        score, rel, nov, ask, novel = best
+            best = (0.0 if asks else general, 0.0, nov, None)
+        score, rel, nov, ask = best
+        own = curated_of(profiles[other.id]) if other.id in profiles else []
+        # What to name: their own terms found in the ask (else, with no ask, all of them), and of those
+        # the ones nobody in the inner circle covers; never a stem of free text.
+        about = (
+            phrases.matches(phrases.Need.of(text=_need_text(ask), tags=ask.tag_names), own)
+            if ask is not None
+            else own
+        )
+        novel = [term for term in about if topics.words(term) - circle_union]
         results.append(
             DormantRead(
                 person=ref(other),
@@ -130,7 +142,7 @@ def dormant_ties(
                     me=me.name if me else "",
                     them=other.name,
                     ask_title=ask.title if ask else None,
-                    topics_=_skills_about(profiles.get(other.id), novel or matched_topics.get(other.id, [])),
+                    topics_=about if ask is not None else novel,
                     since=tie.last_at,
                 ),
             )
@@ -139,11 +151,8 @@ def dormant_ties(
     return results[:limit]
 
 
-def _skills_about(person: Person | None, wanted: Iterable[str]) -> list[str]:
-    """The person's own skill names behind these topics, so a message reads "Kubernetes", not a stem."""
-    stems = set(wanted)
-    names = [s for s in person.skill_names if topics.words(s) & stems] if person is not None else []
-    return names or sorted(stems)
+def _need_text(ask: Ask) -> str:
+    return f"{ask.title} {ask.body} {ask.what}"
 
 
 def _self_fit(need: frozenset[str], prof: topics.Profile, *, circle_profiles: list[Person]) -> float:

@@ -1,7 +1,8 @@
 """Two-step introductions: find connectors for a need, then asker → connector → target.
 
-The target stays unnamed to the asker until the connector agrees. Fit is an input (``targets``) so
-matching can pass its scores in; ``network.topics`` gives the default.
+The asker names both the connector and the target (the person matched to their need); both are
+checked here, whatever the form sent. Fit is an input (``targets``) so matching can pass its scores
+in; ``network.topics`` gives the default. What matched is said in curated phrases (``phrases``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask
+from askwell.asks.rules import AskAccess, can_view
 from askwell.core.errors import InvalidInput
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
-from askwell.network import index, repository, topics
+from askwell.network import index, phrases, repository, topics
 from askwell.network.errors import (
     IntroAlreadyPending,
     IntroNotPending,
@@ -42,7 +44,7 @@ from askwell.network.schemas import (
     TargetAnswer,
     TargetDecision,
 )
-from askwell.network.ties import Interaction, NetworkNotice, record_interactions, ref, send
+from askwell.network.ties import Interaction, NetworkNotice, curated_of, record_interactions, ref, send
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -56,6 +58,7 @@ class Need:
     ask: Ask | None
     text: str
     topics: frozenset[str]
+    phrases: phrases.Need
 
 
 def _need(db: Session, *, actor: Actor, ask_id: int | None, query: str) -> Need:
@@ -64,13 +67,18 @@ def _need(db: Session, *, actor: Actor, ask_id: int | None, query: str) -> Need:
         if ask.author_id != actor.person_id:
             raise NotYourAskForIntro()
         text = " ".join([ask.title, ask.body, ask.what])
-        return Need(ask, ask.title, topics.need_topics(tags=ask.tag_names, text=text))
+        return Need(
+            ask,
+            ask.title,
+            topics.need_topics(tags=ask.tag_names, text=text),
+            phrases.Need.of(text=text, tags=ask.tag_names),
+        )
     if not query.strip():
         raise InvalidInput(
             "Say what you need: choose one of your asks or describe it in a few words.",
             fields={"query": "Describe what you need, or choose an ask."},
         )
-    return Need(None, query.strip(), topics.need_topics(text=query))
+    return Need(None, query.strip(), topics.need_topics(text=query), phrases.Need.of(text=query))
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,7 @@ def _routes(
                 target=people[target_id],
                 score=path.score,
                 your_tie=current.strength(me, path.connector),
-                matched=fit_of[target_id].matched if target_id in fit_of else (),
+                matched=tuple(phrases.matches(need.phrases, curated_of(people[target_id]))),
             )
         )
     return routes
@@ -159,7 +167,7 @@ def find_connectors(
     targets: Mapping[int, float] | None = None,
     limit: int = 5,
 ) -> list[Route]:
-    """The best connector for each of the top routes, one route per connector (the UI hides the target)."""
+    """The best route through each connector, one per connector, best first."""
     need = _need(db, actor=actor, ask_id=ask_id, query=query)
     best: dict[int, Route] = {}
     for route in _routes(db, actor=actor, need=need, now=now, targets=targets):
@@ -198,6 +206,8 @@ def request_intro(
         tie = repository.tie_between(db, org_id=actor.org_id, a=connector.id, b=target.id)
         if tie is None:
             raise NoTieToTarget()
+        if need.ask is not None and not _can_see(db, need.ask, target):
+            raise InvalidIntroParty("They cannot see this ask: share it with them first.", "target_id")
         score = 0.0
     # Lock the asker's row so two identical requests at once cannot both pass the duplicate check.
     repository.lock_person(db, org_id=actor.org_id, person_id=actor.person_id)
@@ -239,6 +249,20 @@ def request_intro(
         actor_id=asker.id,
     )
     return intro
+
+
+def _can_see(db: Session, ask: Ask, person: Person) -> bool:
+    """Whether ``person`` may see ``ask``: an introduction about an ask they cannot open helps nobody."""
+    helpers = frozenset(o.helper_id for o in ask.offers)
+    access = AskAccess(
+        ask.author_id,
+        ask.status,
+        ask.visibility,
+        ask.team_id,
+        frozenset(a.person_id for a in ask.audience),
+        helpers,
+    )
+    return can_view(access, viewer_id=person.id, viewer_teams=people_repo.actor_for(db, person).teams)
 
 
 def _require_pending(intro: Introduction, status: IntroStatus) -> None:
@@ -361,7 +385,7 @@ def withdraw_intro(db: Session, *, actor: Actor, intro_id: int, now: datetime) -
 
 
 def intro_views(db: Session, *, actor: Actor, intros: list[Introduction]) -> list[IntroRead]:
-    """Introductions as the actor may see them: the target is unnamed to the asker until revealed."""
+    """Introductions as the actor may see them; the asker chose the target, so everyone sees all three."""
     ids: set[int] = set()
     for i in intros:
         ids.update({i.asker_id, i.connector_id, i.target_id})
@@ -369,7 +393,6 @@ def intro_views(db: Session, *, actor: Actor, intros: list[Introduction]) -> lis
             ids.add(i.suggested_target_id)
     people = repository.people_by_id(db, org_id=actor.org_id, ids=ids)
     titles = repository.ask_titles(db, actor=actor, ask_ids=[i.ask_id for i in intros if i.ask_id])
-    revealed = {IntroStatus.CONNECTOR_ACCEPTED, IntroStatus.TARGET_ACCEPTED, IntroStatus.TARGET_DECLINED}
     views: list[IntroRead] = []
     for i in intros:
         role = (
@@ -380,11 +403,6 @@ def intro_views(db: Session, *, actor: Actor, intros: list[Introduction]) -> lis
             else IntroRole.TARGET
         )
         status = IntroStatus(i.status)
-        show_target = (
-            role != IntroRole.ASKER
-            or status in revealed
-            or (status == IntroStatus.WITHDRAWN and i.connector_responded_at is not None)
-        )
         suggested = people.get(i.suggested_target_id) if i.suggested_target_id else None
         views.append(
             IntroRead(
@@ -396,7 +414,7 @@ def intro_views(db: Session, *, actor: Actor, intros: list[Introduction]) -> lis
                 query=i.query,
                 asker=_ref_or_gone(people, i.asker_id),
                 connector=_ref_or_gone(people, i.connector_id),
-                target=_ref_or_gone(people, i.target_id) if show_target else None,
+                target=_ref_or_gone(people, i.target_id),
                 suggested=ref(suggested) if suggested is not None else None,
                 message=i.message,
                 connector_note=i.connector_note,
@@ -431,9 +449,10 @@ def intros_for_ask(db: Session, *, actor: Actor, ask_id: int) -> list[IntroRead]
 
 
 def connector_read(route: Route) -> ConnectorRead:
-    """A route as the asker sees it: the connector and what matched, never the target's name."""
+    """A route as the asker sees it: whom to ask, whom they would introduce, and what matched."""
     return ConnectorRead(
         connector=ref(route.connector),
+        target=ref(route.target),
         score=round(route.score, 4),
         your_tie=round(route.your_tie, 4),
         matched=list(route.matched[:6]),

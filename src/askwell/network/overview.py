@@ -20,8 +20,8 @@ from askwell.people.policy import Actor
 
 @dataclass(frozen=True)
 class NetworkView:
-    """What "my network" shows. People two steps away stay unnamed: who a tie knows is theirs to share
-    (the same rule that keeps an introduction's target hidden until the connector agrees)."""
+    """What "my network" shows. People two steps away are counts here: they are named only where they
+    match a need (an ask's suggestions and introductions, a search), with the connector (docs/network.md)."""
 
     inner: list[TieRead]
     dormant: list[TieRead]

@@ -29,8 +29,8 @@ class TieCreate(BaseModel):
 class IntroRequest(BaseModel):
     """Ask a connector for an introduction, for one of my asks or a free query.
 
-    Without ``target_id`` the connector's best match for the need is chosen, so the asker never has
-    to learn who it is before the connector agrees.
+    Pages always send ``target_id`` (the person the asker chose); without it (API, CLI) the
+    connector's best match for the need is chosen.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -108,12 +108,16 @@ class TieRead(BaseModel):
 
 
 class ConnectorRead(BaseModel):
-    """A route to help: ask ``connector`` for an introduction. The target stays unnamed until they agree."""
+    """A route to help: ask ``connector`` to introduce you to ``target``, who matches the need.
+
+    People two steps away are named when they match a need (docs/network.md, "Two-step privacy").
+    """
 
     connector: PersonRef
+    target: PersonRef
     score: float
     your_tie: float
-    # What the person the connector knows has in common with the need (never their name).
+    # The target's own curated terms (skills, "I can help with" phrases) found in the need, as written.
     matched: list[str]
 
 
@@ -132,7 +136,7 @@ class IntroRead(BaseModel):
     query: str
     asker: PersonRef
     connector: PersonRef
-    # None for the asker until the connector agrees.
+    # None only for a former member who is gone.
     target: PersonRef | None
     suggested: PersonRef | None
     message: str

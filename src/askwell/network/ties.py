@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from askwell.core.errors import InvalidInput
-from askwell.network import repository, topics
+from askwell.network import phrases, repository, topics
 from askwell.network.errors import TieExists, TieToSelf
 from askwell.network.models import Tie
 from askwell.network.rules import DEFAULT_DORMANT_DAYS, ORIGIN_WEIGHTS, is_dormant
@@ -66,6 +66,12 @@ def ref(person: Person | repository.ProfileRow) -> PersonRef:
 
 def evidence_of(tie: Tie) -> Evidence:
     return Evidence(mass=tie.mass, last_at=tie.last_at)
+
+
+def curated_of(person: Person | repository.ProfileRow) -> list[str]:
+    """A person's curated terms, as they wrote them: skills, then the phrases of "I can help with"."""
+    skills = person.skills if isinstance(person, repository.ProfileRow) else person.skill_names
+    return [*skills, *phrases.help_phrases(person.can_help_with)]
 
 
 def profile_of(person: Person) -> topics.Profile:

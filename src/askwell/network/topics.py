@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from askwell.network.phrases import FILLER
+
 SKILL_WEIGHT = 1.0
 HELP_WITH_WEIGHT = 0.7
 TITLE_WEIGHT = 0.4
@@ -114,8 +116,12 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> set[str]:
-    """The topic stems of a text, without stop words and one-letter noise."""
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+    """The topic stems of a text, without stop words, request and scheduling words, numbers and one-letter noise."""
+    return {
+        stem(w)
+        for w in _WORD.findall(text.lower())
+        if w not in STOPWORDS and w not in FILLER and len(w) > 1 and not w.isdigit()
+    }
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ async def import_ties(
 @router.get(
     "/network/connectors",
     response_model=list[ConnectorRead],
-    summary="People you know who know someone for your ask or query (the someone stays unnamed)",
+    summary="People you know, each with the person they could introduce you to for your ask or query",
 )
 def connectors(
     db: Db,

@@ -10,8 +10,10 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from askwell.core.errors import InvalidInput
-from askwell.http.deps import Db, Now, PageActor
+from askwell.http.context import AppContext
+from askwell.http.deps import Ctx, Db, Now, PageActor
 from askwell.http.params import AskId, IntroId, PersonId, parse_id
+from askwell.matching import service as matching
 from askwell.network import dormant, intros, overview, picture, service
 from askwell.network.errors import HealthGroupTooSmall
 from askwell.network.models import IntroStatus
@@ -64,15 +66,40 @@ def my_network(
     return _network_page(request, db, actor, now, q=q)
 
 
-@router.get("/asks/{ask_id}/connectors")
-def ask_connectors(request: Request, db: Db, actor: PageActor, now: Now, ask_id: AskId) -> Response:
-    """The partial an ask page loads: connectors for this ask, each with a request form."""
-    routes = [
-        intros.connector_read(r) for r in intros.find_connectors(db, actor=actor, now=now, ask_id=ask_id)
-    ]
-    context = {"routes": routes, "ask_id": ask_id, "q": "", "errors": {}, "values": {}}
+def _ask_routes(db: Db, actor: Actor, now: datetime, ctx: AppContext, ask_id: int) -> list[dict[str, Any]]:
+    """The ask's introductions from the same ranking as its "Who can help" panel (one source of truth)."""
+    found = matching.introductions(
+        db, actor=actor, ask_id=ask_id, now=now, encode=matching.encoder(ctx.services)
+    )
+    return [{"connector": s.connector, "target": s.person, "matched": s.terms} for s in found]
+
+
+def _connectors_page(
+    request: Request,
+    db: Db,
+    actor: Actor,
+    now: datetime,
+    ctx: AppContext,
+    ask_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    context = {
+        "routes": _ask_routes(db, actor, now, ctx, ask_id),
+        "ask_id": ask_id,
+        "q": "",
+        "errors": errors or {},
+        "values": values or {},
+    }
     template = "network/_connectors.html" if is_partial(request) else "network/connectors.html"
-    return render(request, template, context)
+    return render(request, template, context, status_code=422 if errors else 200)
+
+
+@router.get("/asks/{ask_id}/connectors")
+def ask_connectors(request: Request, db: Db, actor: PageActor, now: Now, ctx: Ctx, ask_id: AskId) -> Response:
+    """The partial an ask page loads: who could introduce you to whom, each with a request form."""
+    return _connectors_page(request, db, actor, now, ctx, ask_id)
 
 
 @router.post("/network/intros")
@@ -81,25 +108,42 @@ def request_intro(
     db: Db,
     actor: PageActor,
     now: Now,
+    ctx: Ctx,
     connector_id: Annotated[str, Form(max_length=12)] = "",
+    target_id: Annotated[str, Form(max_length=12)] = "",
     ask_id: Annotated[str, Form(max_length=12)] = "",
     query: Annotated[str, Form(max_length=300)] = "",
     message: Text = "",
 ) -> Response:
-    values = {"connector_id": connector_id, "ask_id": ask_id, "query": query, "message": message}
+    """Ask exactly this connector to introduce you to exactly this person; both are checked by the service."""
+    values = {
+        "connector_id": connector_id,
+        "target_id": target_id,
+        "ask_id": ask_id,
+        "query": query,
+        "message": message,
+    }
     try:
+        if target_id.strip() and parse_id(target_id) is None:
+            # Never fall back to "their best match": the asker chose a person, or nobody is asked.
+            raise InvalidInput("Choose whom you would like to meet.", fields={"target_id": "Not a person."})
         data = IntroRequest(
             connector_id=parse_id(connector_id) or 0,
+            target_id=parse_id(target_id),
             ask_id=parse_id(ask_id),
             query=query,
             message=message,
         )
         intro = intros.request_intro(db, actor=actor, data=data, now=now)
-    except ValidationError as exc:
-        return _network_page(request, db, actor, now, q=query, errors=field_errors(exc), values=values)
-    except InvalidInput as exc:
+    except (ValidationError, InvalidInput) as exc:
         db.rollback()
-        errors = {"__all__": exc.message, **exc.fields}
+        errors = (
+            field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": exc.message, **exc.fields}
+        )
+        if errors.get("target_id") and "__all__" not in errors:
+            errors["__all__"] = errors["target_id"]
+        if data_ask := parse_id(ask_id):
+            return _connectors_page(request, db, actor, now, ctx, data_ask, errors=errors, values=values)
         return _network_page(request, db, actor, now, q=query, errors=errors, values=values)
     db.commit()
     return redirect(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
