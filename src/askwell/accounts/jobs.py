@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from askwell.accounts.retention import purge_expired
+from askwell.core import job_upkeep
 from askwell.core.job_upkeep import PURGE_EVERY, queue_follow_up, settings_of
 from askwell.core.jobs import JobContext, JobRegistry
 
@@ -22,8 +23,9 @@ def _purge(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
         now=now,
         retention=timedelta(days=settings.retention_days),
         login_window=timedelta(minutes=settings.login_window_minutes),
+        limit=job_upkeep.PURGE_BATCH,
     )
-    if purged.batch_full:
+    if purged.most >= job_upkeep.PURGE_BATCH:
         queue_follow_up(db, PURGE, payload, now=now)
 
 

@@ -27,11 +27,9 @@ class Purged:
     login_failures: int = 0
 
     @property
-    def batch_full(self) -> bool:
-        """Some table had more to delete than one batch: another run should follow."""
-        return max(self.sessions, self.resets, self.invitations, self.tokens, self.login_failures) >= (
-            PURGE_BATCH
-        )
+    def most(self) -> int:
+        """The largest count of one table: equal to the batch size, more may be left to delete."""
+        return max(self.sessions, self.resets, self.invitations, self.tokens, self.login_failures)
 
 
 def purge_expired(

@@ -105,7 +105,9 @@ def register(registry: JobRegistry) -> None:
     def purge(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
         now = ctx.clock.now()
         keep = timedelta(days=settings_of(ctx).retention_days)
-        deleted = purge_finished_jobs(db, now=now, keep=keep, keep_schedule_slots=keep_slots)
+        deleted = purge_finished_jobs(
+            db, now=now, keep=keep, keep_schedule_slots=keep_slots, limit=PURGE_BATCH
+        )
         if deleted >= PURGE_BATCH:
             queue_follow_up(db, JOBS_PURGE, payload, now=now)
 
