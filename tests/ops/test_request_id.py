@@ -6,13 +6,21 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from askwell.core.config import Settings
+from askwell.core.db import create_session_factory
 from askwell.core.logs import configure_logging, make_handler
+from askwell.http.metrics import REGISTRY
 from askwell.http.request_id import MAX_LENGTH, RequestIdMiddleware, accepted_id
+from askwell.server import create_app
+
+if TYPE_CHECKING:
+    from tests.conftest import TestDatabase
 
 log = logging.getLogger("askwell.tests.request_id")
 
@@ -124,3 +132,28 @@ class TestConfigureLogging:
                 logger.addHandler(h)
         (line,) = stream.getvalue().splitlines()
         assert line.endswith("askwell.tests.request_id [-]: hello")
+
+
+def test_a_server_error_names_its_request_id_and_is_counted(database: TestDatabase) -> None:
+    """The 500 answer is sent from outside the middlewares; it must still carry the id it was logged with."""
+    app = create_app(
+        Settings(database_url=database.url, in_process_worker=False),
+        session_factory=create_session_factory(database.engine),
+    )
+
+    @app.get("/api/v1/test-boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    before = REGISTRY.get_sample_value(
+        "askwell_http_requests_total", {"method": "GET", "route": "/api/v1/test-boom", "status": "5xx"}
+    )
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/v1/test-boom", headers={"X-Request-ID": "trace-500"})
+
+    assert r.status_code == 500
+    assert r.headers["x-request-id"] == "trace-500"
+    after = REGISTRY.get_sample_value(
+        "askwell_http_requests_total", {"method": "GET", "route": "/api/v1/test-boom", "status": "5xx"}
+    )
+    assert (after or 0) - (before or 0) == 1

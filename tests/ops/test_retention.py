@@ -242,6 +242,33 @@ class TestAccountsPurge:
         assert (second.sessions, second.resets, second.invitations, second.tokens) == (0, 0, 0, 0)
 
 
+class TestAccountsFollowUp:
+    def test_a_backlog_of_sessions_is_purged_over_several_bounded_runs(
+        self,
+        session_factory: sessionmaker[Session],
+        clock: FrozenClock,
+        person: Person,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(job_upkeep, "PURGE_BATCH", 2)
+        now = clock.now()
+        with session_factory() as db:
+            ids = [_credentials(db, person, at=now - 3 * DAY, expires=now - 2 * DAY) for _ in range(3)]
+            job_upkeep.enqueue(db, PURGE, {"slot": 7}, now=now)
+            db.commit()
+        ctx = Ctx(clock=clock, services={"settings": Settings()})
+
+        completed = run_pending(session_factory, build_registry(), ctx)
+
+        with session_factory() as db:
+            assert _remaining(db, WebSession, [i[WebSession] for i in ids]) == set()
+            follow_ups = list(
+                db.scalars(select(Job.dedupe_key).where(Job.kind == PURGE, Job.dedupe_key.is_not(None)))
+            )
+        assert completed == 2  # 2 sessions, then 1 (fewer than a batch: no further run)
+        assert follow_ups == ["accounts.purge:7:1"]
+
+
 class TestScheduled:
     def test_both_purges_are_registered_and_scheduled(self) -> None:
         registry = build_registry()
