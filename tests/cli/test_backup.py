@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from askwell.cli import backup
 from askwell.cli.main import app
 from askwell.core.config import get_settings
 from askwell.core.db import create_db_engine, create_session_factory
@@ -66,6 +67,29 @@ class TestSqlite:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
+
+    def test_a_backup_finishes_while_another_connection_keeps_writing(self, tmp_path: Path) -> None:
+        """SQLite restarts a stepped backup after each foreign write, unless the copy reads one snapshot."""
+        source = tmp_path / "busy.db"
+        writer = sqlite3.connect(source, isolation_level=None)
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.execute("CREATE TABLE t (x TEXT)")
+        writer.executemany("INSERT INTO t VALUES (?)", [("x" * 200,) for _ in range(20_000)])
+        steps: list[int] = []
+
+        def write_between_steps(done: int, total: int) -> None:
+            steps.append(done)
+            assert len(steps) < 10_000, "the backup keeps restarting"
+            writer.execute("INSERT INTO t VALUES ('written during the backup')")
+
+        target = tmp_path / "copy.db"
+        assert backup.snapshot_to(source, target, on_step=write_between_steps) == "ok"
+
+        writer.close()
+        copy = sqlite3.connect(target)
+        assert copy.execute("SELECT count(*) FROM t").fetchone()[0] == 20_000  # as it was at the start
+        copy.close()
+        assert len(steps) > 1
 
     def test_backup_will_not_overwrite_a_file_without_force(self, cli_db_url: str, tmp_path: Path) -> None:
         backup = tmp_path / "exists.backup"
@@ -196,3 +220,18 @@ class TestPostgres:
         assert result.exit_code == 1
         assert "pg_dump not found" in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+class TestProgress:
+    def test_a_bar_appears_only_for_work_past_the_threshold(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        quick = backup._LateProgress("Backing up")
+        quick.update(1, 10)
+        assert quick.progress is None
+        quick.close()
+
+        monkeypatch.setattr(backup, "PROGRESS_AFTER_SECONDS", 0.0)
+        slow = backup._LateProgress("Backing up")
+        slow.update(3, 10)
+        assert slow.progress is not None
+        assert slow.progress.tasks[0].completed == 3
+        slow.close()

@@ -93,15 +93,6 @@ def sqlite_path(settings: Settings) -> Path:
     return Path(str(database))
 
 
-def _copy(source: sqlite3.Connection, target: sqlite3.Connection, label: str) -> None:
-    with _late_progress(label) as bar:
-
-        def step(_status: int, remaining: int, total: int) -> None:
-            bar.update(total - remaining, total)
-
-        source.backup(target, pages=PAGES_PER_STEP, progress=step)
-
-
 def _integrity(conn: sqlite3.Connection) -> str:
     rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
     return "ok" if rows == ["ok"] else "; ".join(rows[:3])
@@ -160,24 +151,47 @@ def in_use_reason(path: Path) -> str | None:
     return None
 
 
+Step = Callable[[int, int], None]
+
+
+def snapshot_to(source_path: Path, target_path: Path, *, on_step: Step) -> str:
+    """Copy the database at ``source_path`` into a new file, as one consistent snapshot; returns the
+    copy's integrity check ("ok" when sound).
+
+    The copy goes ``PAGES_PER_STEP`` pages at a time (so a progress bar can move) inside one read
+    transaction held on the source. Without it, SQLite restarts a stepped backup whenever another
+    connection writes between two steps, and a busy server would keep it from ever finishing; with
+    it (WAL), writers go on and the copy is the database as it was when the backup began.
+    """
+    # Not read-only: a read-only connection cannot remove the -wal/-shm files when it closes, and
+    # they would then make the database look in use.
+    source = sqlite3.connect(source_path, timeout=30, isolation_level=None)
+    target = sqlite3.connect(target_path, isolation_level=None)
+    try:
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # pins the snapshot
+        source.backup(
+            target,
+            pages=PAGES_PER_STEP,
+            progress=lambda _status, remaining, total: on_step(total - remaining, total),
+        )
+        source.execute("ROLLBACK")
+        # One self-contained file: no -wal beside it to lose when the file is copied elsewhere.
+        target.execute("PRAGMA journal_mode=DELETE")
+        return _integrity(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def sqlite_backup(settings: Settings, file: Path) -> None:
     source_path = sqlite_path(settings)
     if not source_path.exists():
         fail(f"no database at {source_path}")
     partial = file.with_name(f".{file.name}.partial")
     partial.unlink(missing_ok=True)
-    # Not read-only: a read-only connection cannot remove the -wal/-shm files when it closes, and
-    # they would then make the database look in use. The backup API only reads the source.
-    source = sqlite3.connect(source_path, timeout=30)
-    target = sqlite3.connect(partial, isolation_level=None)
-    try:
-        _copy(source, target, "Backing up")
-        # One self-contained file: no -wal beside it to lose when the file is copied elsewhere.
-        target.execute("PRAGMA journal_mode=DELETE")
-        integrity = _integrity(target)
-    finally:
-        target.close()
-        source.close()
+    with _late_progress("Backing up") as bar:
+        integrity = snapshot_to(source_path, partial, on_step=bar.update)
     if integrity != "ok":
         partial.unlink(missing_ok=True)
         fail(f"the backup failed its integrity check ({integrity}); nothing was written to {file}")
@@ -196,7 +210,12 @@ def sqlite_restore(settings: Settings, file: Path, *, force: bool) -> None:
     source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
     target = sqlite3.connect(target_path, isolation_level=None)
     try:
-        _copy(source, target, "Restoring")
+        with _late_progress("Restoring") as bar:
+            source.backup(
+                target,
+                pages=PAGES_PER_STEP,
+                progress=lambda _status, remaining, total: bar.update(total - remaining, total),
+            )
         integrity = _integrity(target)
         restored = _revision(target)
     finally:
