@@ -108,6 +108,13 @@ class TestRequests:
         assert after - before == 1
         assert "9f1c2" not in scrape(client)
 
+    def test_invented_methods_share_one_label(self, metrics_app: FastAPI, client: TestClient) -> None:
+        before = sample("askwell_http_requests_total", method="other", route="/signin", status="4xx")
+        client.request("BREW", "/signin")
+        after = sample("askwell_http_requests_total", method="other", route="/signin", status="4xx")
+        assert after - before == 1
+        assert "BREW" not in scrape(client)
+
     def test_latency_is_observed(self, metrics_app: FastAPI, client: TestClient) -> None:
         before = sample("askwell_http_request_duration_seconds_count", method="GET", route="/healthz")
         client.get("/healthz")

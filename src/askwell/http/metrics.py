@@ -38,6 +38,8 @@ from askwell.core.job_upkeep import QueueStats, queue_stats
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 UNMATCHED = "unmatched"
+# Any other method a client invents is counted as "other": labels must not grow with client input.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 # This process's metrics. Not prometheus-client's global registry: a library that registers its own
 # metrics there must not change what Askwell exposes.
@@ -110,6 +112,7 @@ class RequestMetricsMiddleware:
             await self.app(scope, receive, send_counting)
         finally:
             method = str(scope.get("method", "GET"))
+            method = method if method in METHODS else "other"
             route = route_template(scope)
             HTTP_REQUESTS.labels(method=method, route=route, status=status_class(status)).inc()
             HTTP_LATENCY.labels(method=method, route=route).observe(time.perf_counter() - started)
