@@ -294,3 +294,24 @@ class TestScheduled:
         with session_factory() as db:
             for model in (WebSession, PasswordReset, Invitation):
                 assert _remaining(db, model, [ids[model]]) == set(), model
+
+
+def test_jobs_purge_keeps_slot_rows_of_schedules_registered_after_it(
+    session_factory: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    """However the registry is assembled, a long schedule's slot row outlives the retention."""
+    now = clock.now()
+    registry = JobRegistry()
+    job_upkeep.register(registry)
+    registry.add("test.monthly", lambda _db, _p, _ctx: None)
+    registry.schedule("test.monthly", timedelta(days=30))
+    with session_factory() as db:
+        slot_row = _job(db, status=DONE, finished=now - RETENTION - DAY, key="schedule:test.monthly:1").id
+        plain = _job(db, status=DONE, finished=now - RETENTION - DAY).id
+        job_upkeep.enqueue(db, job_upkeep.JOBS_PURGE, {}, now=now)
+        db.commit()
+
+    run_pending(session_factory, registry, Ctx(clock=clock, services={"settings": Settings()}))
+
+    with session_factory() as db:
+        assert _remaining(db, Job, [slot_row, plain]) == {slot_row}

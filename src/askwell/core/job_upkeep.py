@@ -98,15 +98,18 @@ def queue_follow_up(db: Session, kind: str, payload: dict[str, Any], *, now: dat
 
 
 def register(registry: JobRegistry) -> None:
-    """Register ``jobs.purge``; call it after every other domain, so it sees all their schedules."""
-    longest = max((s.every for s in registry.schedules), default=PURGE_EVERY)
-    keep_slots = max(longest, PURGE_EVERY) * 2
+    """Register ``jobs.purge`` and its schedule."""
 
     def purge(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+        # Read when the job runs, not when it is registered: every domain's schedules are known by then.
+        longest = max((s.every for s in registry.schedules), default=PURGE_EVERY)
         now = ctx.clock.now()
-        keep = timedelta(days=settings_of(ctx).retention_days)
         deleted = purge_finished_jobs(
-            db, now=now, keep=keep, keep_schedule_slots=keep_slots, limit=PURGE_BATCH
+            db,
+            now=now,
+            keep=timedelta(days=settings_of(ctx).retention_days),
+            keep_schedule_slots=2 * longest,
+            limit=PURGE_BATCH,
         )
         if deleted >= PURGE_BATCH:
             queue_follow_up(db, JOBS_PURGE, payload, now=now)

@@ -20,6 +20,5 @@ def build_registry() -> JobRegistry:
     network_jobs.register(registry)
     matching_jobs.register(registry)
     accounts_jobs.register(registry)
-    # Last: it keeps each schedule's rows for as long as that schedule's longest period.
     job_upkeep.register(registry)
     return registry
