@@ -22,10 +22,14 @@ from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_db_engine, create_session_factory
 from askwell.core.errors import AskwellError, InvalidInput, NotFound, RequestTooLarge
 from askwell.core.jobs import JobRegistry
+from askwell.core.logs import configure_logging, request_id_var
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
 from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge
+from askwell.http.metrics import RequestMetricsMiddleware
+from askwell.http.request_id import HEADER as REQUEST_ID_HEADER
+from askwell.http.request_id import RequestIdMiddleware
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
 from askwell.worker.registry import build_registry
@@ -66,6 +70,9 @@ def create_app(
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    # Outermost: every response is counted and carries its request id, refusals included.
+    app.add_middleware(RequestMetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     app.include_router(web_router, dependencies=[Depends(csrf_protect)])
     app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
@@ -118,11 +125,17 @@ def create_app(
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         err = AskwellError("Something went wrong on our side. It has been logged.", status_code=500)
-        return api_error(err) if _is_api(request) else page_error(request, err)
+        response = api_error(err) if _is_api(request) else page_error(request, err)
+        # Sent from outside the middlewares: name the request id here, as the log line above does.
+        if (request_id := request_id_var.get()) is not None:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        return response
 
     return app
 
 
 def create_app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` and `askwell serve`."""
+    # Each app process (uvicorn workers are spawned, not forked) sets up its own logging.
+    configure_logging(get_settings().log_format)
     return create_app()

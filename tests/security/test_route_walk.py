@@ -63,6 +63,8 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
     {
         ("GET", "/healthz"),
         ("GET", "/readyz"),
+        # Public by token (ASKWELL_METRICS_TOKEN; 404 when unset): tests/http/test_metrics.py.
+        ("GET", "/metrics"),
         ("GET", "/"),
         ("GET", "/login"),
         ("GET", "/register"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from askwell.cli import asks, coach, database, demo, evals, network, orgs, serve, suggest, transfer, worker
+from askwell.cli.backup import backup_command, restore_command
 
 app = typer.Typer(
     name="askwell",
@@ -33,6 +34,8 @@ import_app.command("org")(transfer.import_org_command)
 app.add_typer(import_app, name="import")
 
 app.command("export")(transfer.export_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve_command)
 app.command("worker")(worker.worker_command)

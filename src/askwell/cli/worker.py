@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
 
 from askwell.cli.common import engine_from_settings, err_console, fail
+from askwell.core import logs
 from askwell.core.config import get_settings
 from askwell.core.db import create_session_factory
 from askwell.core.migrations import is_up_to_date
@@ -17,13 +17,8 @@ from askwell.worker.runner import Worker
 
 
 def configure_logging() -> None:
-    """Job logs to stderr, once; leaves a logging setup the host already made alone."""
-    logger = logging.getLogger("askwell")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    """Logs to stderr, once, as ASKWELL_LOG_FORMAT says (text or JSON lines); leaves a host's own setup alone."""
+    logs.configure_logging(get_settings().log_format)
 
 
 def require_migrated(engine: Engine) -> None:

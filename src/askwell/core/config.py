@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # `askwell serve`'s default address: the last resort for a worker process that knows no better.
@@ -43,6 +44,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # Operations (docs/operations.md). /metrics answers only a request bearing this token; unset: 404.
+    metrics_token: SecretStr | None = None
+    # "json": one JSON object per log line (time, level, logger, message, request_id), for collectors.
+    log_format: Literal["text", "json"] = "text"
+    # Finished jobs, used or expired reset links and invitations, and revoked API tokens are kept this
+    # long (for support questions), then purged by the scheduled `jobs.purge` and `accounts.purge`.
+    retention_days: int = Field(default=14, ge=1, le=3650)
 
     def public_url(self, served_url: str | None = None) -> str:
         """Where links in emails point: the configured base URL, else the address being served on."""

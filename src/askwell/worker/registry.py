@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from askwell.accounts import jobs as accounts_jobs
 from askwell.asks import jobs as asks_jobs
+from askwell.core import job_upkeep
 from askwell.core.jobs import JobRegistry
 from askwell.integrations.email import register_email_jobs
 from askwell.matching import jobs as matching_jobs
@@ -17,4 +19,6 @@ def build_registry() -> JobRegistry:
     asks_jobs.register(registry)
     network_jobs.register(registry)
     matching_jobs.register(registry)
+    accounts_jobs.register(registry)
+    job_upkeep.register(registry)
     return registry

@@ -22,6 +22,7 @@ import askwell.models  # noqa: F401
 from askwell.core.clock import Clock
 from askwell.core.config import Settings
 from askwell.core.jobs import JobContext, JobRegistry, claim, enqueue_due_schedules, run_claimed
+from askwell.http.metrics import record_job_failure
 from askwell.integrations.email import sender_from_settings
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,11 @@ class Worker:
             clock=self.clock,
             services=services
             if services is not None
-            else {"email": sender_from_settings(settings), "base_url": settings.public_url()},
+            else {
+                "email": sender_from_settings(settings),
+                "base_url": settings.public_url(),
+                "settings": settings,
+            },
         )
         self._stop = threading.Event()
 
@@ -100,6 +105,7 @@ class Worker:
                 log.info("job %s %s done in %.3fs (attempt %s)", job.id, job.kind, elapsed, job.attempts)
             else:
                 result.failed += 1
+                record_job_failure(job.kind)
                 log.warning(
                     "job %s %s not completed (attempt %s of %s)",
                     job.id,

@@ -23,3 +23,7 @@ for module in (health, auth, home, people, teams, admin, accounts, settings, net
 from askwell.web.routes import suggestions  # noqa: E402
 
 router.include_router(suggestions.router)
+
+from askwell.web.routes import metrics  # noqa: E402
+
+router.include_router(metrics.router)
