@@ -21,8 +21,8 @@ from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask, OfferStatus, Visibility
 from askwell.asks.rules import AskAccess, can_view
 from askwell.matching import index, repository
-from askwell.matching.embeddings import MODEL_VERSION
 from askwell.matching.embeddings import encode as encode_with_model
+from askwell.matching.embeddings import model_version
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.lexical import tokenize
@@ -122,7 +122,7 @@ def _store(
         row.owner_id: row
         for row in repository.embeddings(db, org_id=org_id, owner_kind=owner_kind, owner_ids=list(texts))
     }
-    hashes = {oid: text_hash(text, model_version=MODEL_VERSION) for oid, text in texts.items()}
+    hashes = {oid: text_hash(text, model_version=model_version()) for oid, text in texts.items()}
     changed = [oid for oid in texts if oid not in stored or stored[oid].text_hash != hashes[oid]]
     if changed:
         vectors = encode([texts[oid] for oid in changed])
@@ -149,7 +149,7 @@ def ask_vector(
     db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode, persist: bool = True
 ) -> np.ndarray:
     """The stored vector when its text hash is current; else embedded now (and stored when ``persist``)."""
-    digest = text_hash(text, model_version=MODEL_VERSION)
+    digest = text_hash(text, model_version=model_version())
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
     if rows and rows[0].text_hash == digest:
         return repository.vector_of(rows[0])
