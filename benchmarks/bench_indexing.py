@@ -109,6 +109,15 @@ def main(people: int = 10_000, device: str = "cpu", chunk: int = 1_000) -> None:
         f"the float32 vectors: mean {cosines.mean():.5f}, min {cosines.min():.5f}. The fast vectors are "
         "stored under their own model version, so switching re-embeds rather than mixes.\n"
     )
+    print(
+        "Paths weighed and not taken (measured once while choosing, on 256 of these texts, CPU time on "
+        "one core of this machine class, beside float32 PyTorch at 73 texts/s): ONNX Runtime 1.31 "
+        "float32 57/s; ONNX Runtime int8 (dynamic, per-channel, after its BERT fusions) 106–148/s at a "
+        "mean cosine of 0.9915 to float32 (0.944 per-tensor); PyTorch bf16 (this fast path) 190–228/s at "
+        "0.99995. bf16 runs on the CPU's AMX/AVX512-BF16 units, needs no new package and moves the "
+        "vectors 170× less than int8. Eager attention and the tanh GELU were no faster; sentence-"
+        "transformers already sorts texts by length before batching.\n"
+    )
 
 
 if __name__ == "__main__":
