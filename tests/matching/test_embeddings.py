@@ -96,3 +96,11 @@ def test_bf16_vectors_are_unit_rows_close_to_the_float32_ones() -> None:
     assert half.dtype == np.float32
     assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
     assert np.all(np.sum(half * reference, axis=1) > 0.999)
+
+
+def test_auto_takes_the_gpu_in_fp16_when_torch_sees_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_backend("auto", "auto") == Backend("cuda", "fp16")
+    assert resolve_backend("cuda", "fp32") == Backend("cuda", "fp32")
+    assert resolve_backend("cpu", "fp32") == Backend("cpu", "fp32")
+    assert Backend("cuda", "fp32").version == MODEL_VERSION
