@@ -25,7 +25,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from askwell.matching import vector_index
-from askwell.matching.embeddings import DIMENSION, encode, load_model
+from askwell.matching.embeddings import DIMENSION, Backend, encode, load_model
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.lexical import LexicalIndex
 from askwell.matching.profiles import HelpRecord, ProfileSource, ask_text, expertise_text
@@ -282,7 +282,7 @@ def _int8_throughput(texts: Sequence[str], reference: np.ndarray) -> tuple[float
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.ao's deprecation notice for quantize_dynamic
             model = torch.ao.quantization.quantize_dynamic(
-                copy.deepcopy(load_model()), {torch.nn.Linear}, dtype=torch.qint8
+                copy.deepcopy(load_model(using=Backend("cpu", "fp32"))), {torch.nn.Linear}, dtype=torch.qint8
             )
             model.encode(list(texts[:32]), batch_size=64)
             start = time.perf_counter()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from askwell.asks.errors import AskNotFound
 from askwell.asks.models import Visibility
 from askwell.matching import repository, service
-from askwell.matching.embeddings import MODEL_NAME, MODEL_VERSION
+from askwell.matching.embeddings import MODEL_NAME, model_version
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.models import Embedding
 from askwell.network import service as network_service
@@ -274,7 +274,11 @@ class TestStoredEmbeddings:
         row = db.scalar(
             select(Embedding).where(Embedding.owner_kind == "person", Embedding.owner_id == kim.id)
         )
-        assert row is not None and (row.model, row.model_version, row.dim) == (MODEL_NAME, MODEL_VERSION, 384)
+        assert row is not None and (row.model, row.model_version, row.dim) == (
+            MODEL_NAME,
+            model_version(),
+            384,
+        )
         assert refresh() == 0
 
         later = world.now + timedelta(minutes=5)

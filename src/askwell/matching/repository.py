@@ -17,7 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, OfferStatus, Thanks
-from askwell.matching.embeddings import DIMENSION, MODEL_NAME, MODEL_VERSION
+from askwell.matching.embeddings import DIMENSION, MODEL_NAME, model_version
 from askwell.matching.models import Embedding
 from askwell.matching.profiles import HelpRecord, ProfileSource
 from askwell.people.models import Organization, Person, Team, TeamMembership
@@ -61,7 +61,7 @@ def embeddings(
         Embedding.org_id == org_id,
         Embedding.owner_kind == owner_kind,
         Embedding.model == MODEL_NAME,
-        Embedding.model_version == MODEL_VERSION,
+        Embedding.model_version == model_version(),
     )
     if owner_ids is not None:
         stmt = stmt.where(Embedding.owner_id.in_(_ids(owner_ids)))
@@ -95,7 +95,7 @@ def save_embedding(
     if row is None:
         row = Embedding(org_id=org_id, owner_kind=owner_kind, owner_id=owner_id, model=MODEL_NAME)
         db.add(row)
-    row.model_version = MODEL_VERSION
+    row.model_version = model_version()
     row.text_hash = text_hash
     row.dim = DIMENSION
     row.vector = data.tobytes()
@@ -138,7 +138,7 @@ def people_needing_embedding(db: Session, *, org_id: int, limit: int) -> list[in
             Person.is_active.is_(True),
             or_(
                 Embedding.id.is_(None),
-                Embedding.model_version != MODEL_VERSION,
+                Embedding.model_version != model_version(),
                 Person.updated_at > Embedding.updated_at,
                 newer_offer,
                 newer_thanks,
@@ -158,7 +158,7 @@ def asks_needing_embedding(db: Session, *, org_id: int, limit: int) -> list[int]
             Ask.org_id == org_id,
             or_(
                 Embedding.id.is_(None),
-                Embedding.model_version != MODEL_VERSION,
+                Embedding.model_version != model_version(),
                 Ask.updated_at > Embedding.updated_at,
             ),
         )

@@ -21,9 +21,9 @@ from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask, OfferStatus, Visibility
 from askwell.asks.rules import AskAccess, can_view
 from askwell.matching import index, repository
-from askwell.matching.embeddings import MODEL_VERSION
 from askwell.matching.embeddings import encode as encode_with_model
 from askwell.matching.embeddings import model_status as embedding_model_status
+from askwell.matching.embeddings import model_version
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.profiles import ProfileSource, ask_text, expertise_text, is_thin, text_hash
@@ -107,7 +107,7 @@ def texts_to_embed(db: Session, *, org_id: int, owner_kind: str, texts: Mapping[
     return {
         oid: text
         for oid, text in texts.items()
-        if stored.get(oid) != text_hash(text, model_version=MODEL_VERSION)
+        if stored.get(oid) != text_hash(text, model_version=model_version())
     }
 
 
@@ -132,7 +132,7 @@ def store_vectors(
     for oid, text in texts.items():
         if current.get(oid) != text:
             continue
-        digest = text_hash(text, model_version=MODEL_VERSION)
+        digest = text_hash(text, model_version=model_version())
         row = stored.get(oid)
         if row is not None and row.text_hash == digest:
             # Checked and unchanged: mark it current so that the stale scan does not return it again.
@@ -220,7 +220,7 @@ def ask_vector(
     db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode, persist: bool = True
 ) -> np.ndarray:
     """The stored vector when its text hash is current; else embedded now (and stored when ``persist``)."""
-    digest = text_hash(text, model_version=MODEL_VERSION)
+    digest = text_hash(text, model_version=model_version())
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
     if rows and rows[0].text_hash == digest:
         return repository.vector_of(rows[0])
