@@ -84,7 +84,7 @@ class TestNotificationSettingsOverSmtp:
         for text in ("Linus offered to help", "Linus marked his help done", "Grace asked you directly"):
             assert text in body
         assert "Hank thanked you" not in body
-        assert f"{smtp.settings().base_url}{LINK}" in body
+        assert f"{smtp.settings().public_url()}{LINK}" in body
 
         clock.advance(timedelta(minutes=15))  # the next slot of the schedule: no second digest today
         worker.run_once()
