@@ -36,6 +36,7 @@ from askwell.matching.embeddings import DIMENSION, Backend, encode, load_model, 
 from askwell.matching.lexical import LexicalIndex  # noqa: E402
 from askwell.matching.profiles import expertise_text  # noqa: E402
 from benchmarks.bench_matching import NOW, profile_sources  # noqa: E402
+from benchmarks.gpu_embed import summary as gpu_summary  # noqa: E402
 
 TARGET_SECONDS = 45.0
 
@@ -118,6 +119,8 @@ def main(people: int = 10_000, device: str = "cpu", chunk: int = 1_000) -> None:
         "vectors 170× less than int8. Eager attention and the tanh GELU were no faster; sentence-"
         "transformers already sorts texts by length before batching.\n"
     )
+    if gpu := gpu_summary():
+        print(gpu)
 
 
 if __name__ == "__main__":

@@ -390,14 +390,15 @@ def main(people: int = 100_000, queries: int = 200, texts: int = 10_000, million
     int8_rate, int8_cosine = _int8_throughput(sample, base[:512])
     words = np.mean([len(t.split()) for t in profile_texts])
     print(
-        f"**Indexing a {texts:,}-person organization from scratch** (profile texts → all-MiniLM-L6-v2 on "
-        f"CPU, batch 64 → vector index + BM25): **{org_seconds:.0f} s**. Embedding throughput on these "
+        f"**Indexing a {texts:,}-person organization from scratch** with this process's embedding backend "
+        f"(profile texts → all-MiniLM-L6-v2, batch 64 → vector index + BM25; float32 beside bf16 is in "
+        f"'Indexing a 10,000-person organization'): **{org_seconds:.0f} s**. Embedding throughput on these "
         f"profile texts (mean {words:.0f} words): **{one:.0f} sentences/s on one core, {two:.0f} on two**.\n"
-        f"\nA faster path for large imports, not wired into the product: the same model with its linear "
+        f"\nWeighed and not taken: the same model with its linear "
         f"layers quantized to int8 (PyTorch dynamic quantization, no new package) embeds "
         f"**{int8_rate:.0f} sentences/s on one core ({int8_rate / one:.1f}×)**; its vectors have a mean "
         f"cosine of {int8_cosine:.3f} to the float32 ones, so they must be stored under another model "
-        "version and never mixed with them.\n"
+        "version and never mixed with them (bf16 was taken instead).\n"
     )
 
     # 2. 100,000 people: exact numpy, faiss IVF, full pipeline with BM25.
