@@ -52,8 +52,15 @@ class HelpedAsks:
 
 
 _lock = threading.Lock()
-_people: dict[int, PeopleIndex] = {}
-_helped: dict[int, HelpedAsks] = {}
+# Keyed by (database, organization): one process may serve several databases (the test suite, a CLI
+# tool), where organization ids repeat; an index built from one must never answer for another.
+_people: dict[tuple[str, int], PeopleIndex] = {}
+_helped: dict[tuple[str, int], HelpedAsks] = {}
+
+
+def _cache_key(db: Session, org_id: int) -> tuple[str, int]:
+    bind = db.get_bind()
+    return (bind.engine.url.render_as_string(hide_password=True), org_id)
 
 
 def _lexical(texts: dict[int, str]) -> LexicalIndex:
@@ -98,8 +105,9 @@ def _update(db: Session, entry: PeopleIndex, *, org_id: int, key: tuple[Any, ...
 
 def people_index(db: Session, *, org_id: int, now: datetime) -> PeopleIndex:
     key = repository.embedding_key(db, org_id=org_id, owner_kind=repository.PERSON)
+    slot = _cache_key(db, org_id)
     with _lock:
-        entry = _people.get(org_id)
+        entry = _people.get(slot)
     if entry is not None and entry.key == key:
         return entry
     if entry is not None:
@@ -108,14 +116,15 @@ def people_index(db: Session, *, org_id: int, now: datetime) -> PeopleIndex:
                 return entry
     fresh = _build(db, org_id=org_id, key=key, now=now)
     with _lock:
-        _people[org_id] = fresh
+        _people[slot] = fresh
     return fresh
 
 
 def helped_asks(db: Session, *, org_id: int) -> HelpedAsks:
     key = repository.helped_asks_key(db, org_id=org_id)
+    slot = _cache_key(db, org_id)
     with _lock:
-        entry = _helped.get(org_id)
+        entry = _helped.get(slot)
     if entry is not None and entry.key == key:
         return entry
     by_ask: dict[int, list[tuple[int, bool, datetime]]] = defaultdict(list)
@@ -138,7 +147,7 @@ def helped_asks(db: Session, *, org_id: int) -> HelpedAsks:
         repository.tags_of(db, org_id=org_id, ask_ids=ask_ids),
     )
     with _lock:
-        _helped[org_id] = entry
+        _helped[slot] = entry
     return entry
 
 
@@ -149,5 +158,6 @@ def forget(org_id: int | None = None) -> None:
             _people.clear()
             _helped.clear()
         else:
-            _people.pop(org_id, None)
-            _helped.pop(org_id, None)
+            for cache in (_people, _helped):
+                for slot in [slot for slot in cache if slot[1] == org_id]:
+                    del cache[slot]
