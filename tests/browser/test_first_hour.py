@@ -311,6 +311,22 @@ def _offer(helper: Walk, me: DemoAccount, ask_url: str, title: str) -> None:
     helper.check("someone else's ask (offered)")
 
 
+def _dashboard_with_an_offer(walk: Walk, title: str, *, mine: bool) -> None:
+    """Home again: the author finds the ask with its offer and the inbox news; the helper, their offer."""
+    page = walk.page
+    page.get_by_role("link", name="Askwell", exact=True).click()
+    main = page.get_by_role("main")
+    if mine:
+        asks = page.get_by_role("region", name="Your open asks").locator("li").filter(has_text=title)
+        expect(asks).to_contain_text("1 offer")
+        expect(page.get_by_role("region", name="Inbox", exact=True)).to_contain_text("new")
+    else:
+        offers = page.get_by_role("region", name="Your offers").locator("li").filter(has_text=title)
+        expect(offers.locator(".badge")).to_have_text("proposed")
+    expect(main.get_by_role("link").first).to_have_text("Ask for help")
+    walk.check("home (an offer made)" if not mine else "home (an offer waiting)")
+
+
 def _inbox_read_state(walk: Walk, offer_text: str, ask_url: str) -> None:
     """The offer's notification is new; opened, it is read; it can be marked unread again."""
     page = walk.page
@@ -588,6 +604,8 @@ def test_first_hour(demo_app: DemoApp, chromium: Any, browser_page: Any, role: s
         helping = Walk(helper_context.new_page(), demo_app, f"{HELPER[role]}@{size} helping {role}")
         _sign_in(helping, helper, check=False)
         _offer(helping, helper, ask_url, title)
+        _dashboard_with_an_offer(helping, title, mine=False)
+        _dashboard_with_an_offer(walk, title, mine=True)
         _inbox_read_state(walk, f"{helper.name} offered to help with “{title}”", ask_url)
         _notification_settings(walk)
         thanks = f"Thank you, the joins were wrong and the board report is right now ({role}, {size})."
