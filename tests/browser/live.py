@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -82,6 +83,11 @@ class DemoApp:
     url: str
     password: str
     accounts: dict[str, DemoAccount]
+    # The served database and settings, for a test that sets something up behind the browser's back
+    # (an invitation whose token only an email would carry) or reads what a walk must have written.
+    org_id: int = 0
+    session_factory: Any = field(default=None, repr=False)
+    settings: Settings | None = field(default=None, repr=False)
 
     @property
     def member(self) -> DemoAccount:
@@ -113,6 +119,7 @@ def serve_demo(tmp: Path, *, size: int = DEMO_SIZE) -> Iterator[DemoApp]:
     factory = create_session_factory(database.engine)
     with unit_of_work(factory) as db:
         ctx = create_demo(db, now=Clock().now(), size=size)
+        org_id = ctx.org.id
         accounts = {
             a.role: DemoAccount(
                 role=a.role,
@@ -123,9 +130,17 @@ def serve_demo(tmp: Path, *, size: int = DEMO_SIZE) -> Iterator[DemoApp]:
             )
             for a in ctx.known
         }
-    app = create_app(Settings(database_url=database.url, in_process_worker=False), session_factory=factory)
+    settings = Settings(database_url=database.url, in_process_worker=False)
+    app = create_app(settings, session_factory=factory)
     try:
         with serve(app) as url:
-            yield DemoApp(url=url, password=DEMO_PASSWORD, accounts=accounts)
+            yield DemoApp(
+                url=url,
+                password=DEMO_PASSWORD,
+                accounts=accounts,
+                org_id=org_id,
+                session_factory=factory,
+                settings=settings,
+            )
     finally:
         database.drop()
