@@ -15,12 +15,15 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from askwell.accounts.secrets import hash_password
 from askwell.cli.serve import wants_in_process_worker
 from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_session_factory
 from askwell.core.jobs import enqueue
 from askwell.core.uow import unit_of_work
-from tests.conftest import NOW
+from askwell.people import service as people_service
+from askwell.people.schemas import OrganizationCreate, PersonCreate
+from tests.conftest import NOW, PASSWORD
 from tests.integrations.smtp_server import SmtpServer, smtp_server
 from tests.worker.cli_app import app
 from tests.worker.conftest import ROOT
@@ -172,6 +175,110 @@ class TestServeCommand:
         assert f"http://127.0.0.1:{port}/" in output
         assert "jobs run in this process" in output
         assert smtp.handler.messages[0]["To"] == "ada@example.com"
+
+
+class TestSeveralAppProcesses:
+    def test_sqlite_is_refused_with_a_reason(self, env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        env.setenv("ASKWELL_DATABASE_URL", f"sqlite:///{tmp_path / 'one.db'}")
+
+        result = runner.invoke(app, ["serve", "--workers", "2", "--port", "1"])
+
+        assert result.exit_code == 1
+        assert "needs PostgreSQL" in result.output
+
+    def test_jobs_are_not_run_in_several_app_processes(self, env: pytest.MonkeyPatch) -> None:
+        env.setenv("ASKWELL_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+
+        result = runner.invoke(app, ["serve", "--workers", "2", "--worker", "--port", "1"])
+
+        assert result.exit_code == 1
+        assert "askwell worker" in result.output
+
+    @pytest.mark.postgres_only
+    @pytest.mark.skipif(
+        not os.environ.get("ASKWELL_TEST_DATABASE_URL"),
+        reason="several app processes are the PostgreSQL layout; set ASKWELL_TEST_DATABASE_URL to run it",
+    )
+    def test_two_app_processes_serve_one_signed_in_person(
+        self, committed_db: TestDatabase, tmp_path: Path
+    ) -> None:
+        with unit_of_work(create_session_factory(committed_db.engine)) as db:
+            org = people_service.create_organization(
+                db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
+            )
+            people_service.add_person(
+                db,
+                org_id=org.id,
+                data=PersonCreate(name="Ada Lovelace", email="ada@example.com"),
+                now=NOW,
+                password_hash=hash_password(PASSWORD),
+            )
+        port = _free_port()
+        env = {**os.environ, "ASKWELL_DATABASE_URL": committed_db.url, "PYTHONPATH": str(ROOT)}
+        log = tmp_path / "serve.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.worker.cli_app",
+                    "serve",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "2",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until(
+                lambda: _get(f"{base}/healthz") == 200 and len(_python_children(proc.pid)) >= 2,
+                timeout=90,
+                step=0.2,
+                what="two app processes to answer",
+                details=lambda: log.read_text(errors="replace"),
+            )
+            with httpx.Client(base_url=base, timeout=30, follow_redirects=False) as client:
+                client.get("/signin")
+                signed = client.post(
+                    "/signin",
+                    data={
+                        "email": "ada@example.com",
+                        "password": PASSWORD,
+                        "csrf_token": client.cookies.get("askwell_csrf") or "",
+                    },
+                )
+                assert signed.status_code == 303, signed.text
+                # The session and CSRF cookies hold whichever process answers.
+                statuses = [client.get(path).status_code for path in ("/", "/asks", "/people", "/inbox") * 3]
+            assert statuses == [200] * 12
+            output = log.read_text(errors="replace")
+            assert "with 2 app processes" in output
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(timeout=10)
+
+
+def _python_children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (read from /proc; uvicorn's workers are its children)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def _get(url: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated
 
@@ -43,6 +44,37 @@ def with_served_url(settings: Settings, *, host: str, port: int) -> Settings:
     return settings.model_copy(update={"base_url": served_url(host, port)})
 
 
+def check_several_processes(settings: Settings, *, worker: bool | None) -> None:
+    """Several app processes are the PostgreSQL layout: SQLite has one writer, and each process would
+    otherwise run its own in-process worker."""
+    if settings.is_sqlite:
+        fail(
+            "--workers above 1 needs PostgreSQL (ASKWELL_DATABASE_URL=postgresql://...): SQLite "
+            "serves from one process."
+        )
+    if worker:
+        fail("--workers above 1 runs no jobs in the app processes: start `askwell worker` beside them.")
+
+
+def serve_processes(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    """uvicorn's process manager: each worker process builds the app from the environment
+    (``create_app_from_env``), so the served address travels to them as ``ASKWELL_BASE_URL``."""
+    if settings.base_url:
+        os.environ["ASKWELL_BASE_URL"] = settings.base_url
+    out_console.print(
+        f"Askwell on http://{host}:{port}/ with {workers} app processes (jobs need `askwell worker`)"
+    )
+    uvicorn.run(
+        "askwell.server:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
@@ -55,9 +87,20 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="App processes (uvicorn workers) sharing the port; more than one needs PostgreSQL, "
+            "with jobs run by `askwell worker` processes.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web pages and the API."""
     settings = with_served_url(get_settings(), host=host, port=port)
+    if workers > 1:
+        check_several_processes(settings, worker=worker)
     engine = engine_from_settings(settings)
     require_migrated(engine)
     try:
@@ -66,6 +109,10 @@ def serve_command(
     except EmbeddingModelMissing as exc:
         fail(exc.message)
     configure_logging()
+    if workers > 1:
+        engine.dispose()
+        serve_processes(settings, host=host, port=port, workers=workers)
+        return
     background: Worker | None = None
     if wants_in_process_worker(settings, worker):
         background = Worker(create_session_factory(engine), build_registry(), settings=settings)
@@ -76,7 +123,13 @@ def serve_command(
     )
     try:
         # The app gets these settings (with the served address), not a fresh read of the environment.
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
     finally:
         if background and thread:
             background.stop()

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
+    # Proxies whose X-Forwarded-For/-Proto headers are believed (client address for sign-in limits,
+    # https for links): comma-separated addresses or "*" behind a proxy that strips client-sent ones.
+    forwarded_allow_ips: str = "127.0.0.1"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     # Where the sentence model runs: "auto" takes CUDA when torch sees a GPU, else the CPU.
     embed_device: Literal["auto", "cpu", "cuda"] = "auto"
