@@ -111,14 +111,17 @@ def create_app(
         return api_error(err) if _is_api(request) else page_error(request, err)
 
     @app.exception_handler(OperationalError)
-    async def _database_busy(request: Request, exc: OperationalError) -> Response:
-        if "locked" not in str(exc.orig).lower():
+    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        """The database could not do its part: busy, gone mid-request, or full. Each rolls the
+        transaction back, so nothing was half-written; say which, and when to try again."""
+        problem = database_problem(exc)
+        if problem is None:
             return await _unexpected(request, exc)
-        # SQLite under a burst of writes: say so and let the client retry, rather than a bare 500.
-        log.warning("database busy on %s %s", request.method, request.url.path)
-        err = AskwellError("The database is busy. Please try again in a moment.", status_code=503)
+        message, retry_after, level = problem
+        log.log(level, "database %s on %s %s: %s", message, request.method, request.url.path, exc.orig)
+        err = AskwellError(message, status_code=503)
         response = api_error(err) if _is_api(request) else page_error(request, err)
-        response.headers["Retry-After"] = "2"
+        response.headers["Retry-After"] = retry_after
         return response
 
     @app.exception_handler(Exception)
@@ -132,6 +135,32 @@ def create_app(
         return response
 
     return app
+
+
+def database_problem(exc: OperationalError) -> tuple[str, str, int] | None:
+    """A message for people, a Retry-After and a log level for database failures that are not a bug."""
+    text = str(exc.orig).lower()
+    if (
+        exc.connection_invalidated
+        or "server closed the connection" in text
+        or "terminating connection" in text
+    ):
+        # PostgreSQL restarted or killed the session: the pool drops the connection and reconnects.
+        return (
+            "The connection to the database was lost; nothing was saved. Please try again.",
+            "1",
+            logging.WARNING,
+        )
+    if "database or disk is full" in text or "could not extend file" in text or "no space left" in text:
+        return (
+            "The database is out of space, so nothing was saved. Your administrator has been alerted.",
+            "60",
+            logging.ERROR,
+        )
+    if "locked" in text:
+        # SQLite under a burst of writes: say so and let the client retry, rather than a bare 500.
+        return ("The database is busy. Please try again in a moment.", "2", logging.WARNING)
+    return None
 
 
 def create_app_from_env() -> FastAPI:
