@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from askwell.core.clock import FrozenClock
+from askwell.core.config import Settings
 from askwell.core.db import create_session_factory
 from askwell.core.jobs import (
     DONE,
@@ -26,8 +27,9 @@ from askwell.core.jobs import (
     run_pending,
 )
 from askwell.core.uow import unit_of_work
+from askwell.worker.runner import Worker
 from tests.conftest import NOW
-from tests.worker.support import effect_counts, registry_with_test_jobs
+from tests.worker.support import effect_counts, effects, registry_with_test_jobs, wait_until
 
 if TYPE_CHECKING:
     from tests.conftest import TestDatabase
@@ -273,6 +275,113 @@ class TestConcurrentWorkers:
 
         assert sum(completed) == 200
         assert effect_counts(committed_db.engine) == {key: 1 for key in range(200)}
+
+    def test_a_job_running_past_its_lease_is_not_claimed_by_a_second_worker(
+        self, committed_db: TestDatabase
+    ) -> None:
+        """Issue 16: a live worker keeps its lease while the handler runs (a heartbeat renews it).
+
+        Time is a shared frozen clock the test moves past the one-second lease; the handler waits on
+        an event the test sets, so nothing here depends on how fast the machine is.
+        """
+        factory = create_session_factory(committed_db.engine)
+        clock = FrozenClock(NOW)
+        started, release = threading.Event(), threading.Event()
+
+        def long_job(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+            started.set()
+            assert release.wait(timeout=60), "the test never released the job"
+            db.execute(effects.insert().values(key=int(payload["key"]), pid=0))
+
+        registry = JobRegistry()
+        registry.add("test.long", long_job)
+        with unit_of_work(factory) as db:
+            job = enqueue(db, "test.long", {"key": 1}, now=clock.now())
+            assert job is not None
+            job_id = job.id
+        settings = Settings(worker_poll_seconds=0.02, job_lease_seconds=1)
+        first = Worker(factory, registry, settings=settings, clock=clock, services={}, worker_id="first")
+        second = Worker(factory, registry, settings=settings, clock=clock, services={}, worker_id="second")
+        results: list[int] = []
+        thread = threading.Thread(target=lambda: results.append(first.run_once().completed))
+        thread.start()
+        try:
+            assert started.wait(timeout=30)
+
+            def lease_end() -> Any:
+                with factory() as db:
+                    return db.scalar(select(Job.locked_until).where(Job.id == job_id))
+
+            for _ in range(3):  # well past the original lease, each time renewed by the first worker
+                clock.advance(timedelta(seconds=2))
+                wait_until(
+                    lambda: lease_end() == clock.now() + timedelta(seconds=1),
+                    timeout=30,
+                    what="the running job's lease to be renewed",
+                    details=lambda: f"locked_until={lease_end()} now={clock.now()}",
+                )
+                assert claim(factory, worker_id="second", now=clock.now(), lease=timedelta(seconds=1)) is None
+                assert second.run_once().completed == 0
+        finally:
+            release.set()
+            thread.join(timeout=60)
+
+        assert results == [1]
+        assert effect_counts(committed_db.engine) == {1: 1}
+        with factory() as db:
+            done = db.get(Job, job_id)
+            assert done is not None
+            assert (done.status, done.locked_by, done.attempts) == (DONE, "first", 1)
+
+    def test_a_worker_whose_lease_was_taken_does_not_commit_its_effects(
+        self, committed_db: TestDatabase
+    ) -> None:
+        """The heartbeat never steals a job back: once another claim holds it, renewal fails and the
+        first run rolls back, however long it still runs."""
+        factory = create_session_factory(committed_db.engine)
+        clock = FrozenClock(NOW)
+        started, release = threading.Event(), threading.Event()
+
+        def long_job(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+            started.set()
+            assert release.wait(timeout=60), "the test never released the job"
+            db.execute(effects.insert().values(key=int(payload["key"]), pid=0))
+
+        registry = JobRegistry()
+        registry.add("test.long", long_job)
+        with unit_of_work(factory) as db:
+            enqueue(db, "test.long", {"key": 1}, now=clock.now())
+        lease = timedelta(seconds=1)
+        stale = claim(factory, worker_id="stale", now=clock.now(), lease=lease)
+        assert stale is not None
+        # The stale worker stalled before its handler began: its lease ran out and "fresh" took over.
+        clock.advance(timedelta(seconds=2))
+        fresh = claim(factory, worker_id="fresh", now=clock.now(), lease=timedelta(minutes=5))
+        assert fresh is not None
+        results: list[bool] = []
+        ctx = JobContext(clock=clock)
+        thread = threading.Thread(
+            target=lambda: results.append(
+                run_claimed(factory, stale, registry, ctx, worker_id="stale", lease=lease)
+            )
+        )
+        thread.start()
+        try:
+            assert started.wait(timeout=30)
+        finally:
+            release.set()
+            thread.join(timeout=60)
+
+        assert results == [False]
+        assert effect_counts(committed_db.engine) == {}
+        with factory() as db:
+            held = db.get(Job, fresh.id)
+            assert held is not None
+            assert (held.status, held.locked_by, held.locked_until) == (
+                RUNNING,
+                "fresh",
+                NOW + timedelta(seconds=2) + timedelta(minutes=5),
+            )
 
     def test_racing_workers_queue_a_schedule_slot_once(self, committed_db: TestDatabase) -> None:
         factory = create_session_factory(committed_db.engine)

@@ -8,6 +8,9 @@ lease (a ``deferred`` handler, which computes at length, commits its own short s
 
 * a job is never run to completion twice: a second claimant can only appear after the lease ran
   out, and then the first worker's final conditional update matches no row and rolls back;
+* a job that runs longer than its lease keeps it: while the handler runs, a heartbeat thread renews
+  ``locked_until`` every third of the lease in a short transaction of its own (``_LeaseKeeper``), so
+  a live worker's job is not taken over; only a dead (or stalled) worker's lease runs out;
 * a worker killed mid-job loses nothing: its transaction dies with it and the job is claimed
   again once the lease expires;
 * on PostgreSQL claims use ``FOR UPDATE SKIP LOCKED`` so many workers never block each other;
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -230,10 +234,42 @@ def _fail_abandoned(job: Job, *, now: datetime) -> None:
 
 
 def run_claimed(
-    factory: sessionmaker[Session], job: Job, registry: JobRegistry, ctx: JobContext, *, worker_id: str
+    factory: sessionmaker[Session],
+    job: Job,
+    registry: JobRegistry,
+    ctx: JobContext,
+    *,
+    worker_id: str,
+    lease: timedelta | None = None,
 ) -> bool:
-    """Run one claimed job; True when it completed. Failures are retried with back-off."""
+    """Run one claimed job; True when it completed. Failures are retried with back-off.
+
+    With ``lease`` (the length the job was claimed for), the lease is renewed while the handler runs,
+    so a job that outlasts it is not claimed by another worker meanwhile.
+    """
     handler = registry.get(job.kind)
+    keeper = _LeaseKeeper(factory, job, worker_id=worker_id, lease=lease, clock=ctx.clock) if lease else None
+    try:
+        if keeper is not None:
+            keeper.start()
+        return _run_claimed(factory, job, handler, registry, ctx, worker_id=worker_id, keeper=keeper)
+    finally:
+        # Only after the job's own transaction has ended: on PostgreSQL a renewal waiting on the
+        # row lock of the final update is released by that commit or rollback.
+        if keeper is not None:
+            keeper.stop()
+
+
+def _run_claimed(
+    factory: sessionmaker[Session],
+    job: Job,
+    handler: Handler | None,
+    registry: JobRegistry,
+    ctx: JobContext,
+    *,
+    worker_id: str,
+    keeper: _LeaseKeeper | None,
+) -> bool:
     try:
         if handler is None:
             raise LookupError(f"no handler registered for job kind {job.kind!r}")
@@ -242,9 +278,11 @@ def run_claimed(
                 # Its reads take no write lock (see core.db); it commits its write steps itself.
                 begin_read(db)
             handler(db, dict(job.payload or {}), ctx)
+            if keeper is not None and keeper.lost.is_set():
+                raise _LeaseLost()
             done = db.execute(
                 update(Job)
-                .where(Job.id == job.id, Job.locked_by == worker_id, Job.status == RUNNING)
+                .where(_held_by(job, worker_id))
                 .values(status=DONE, finished_at=ctx.clock.now(), locked_until=None, last_error=None)
                 .execution_options(synchronize_session=False)
             )
@@ -282,6 +320,81 @@ class _LeaseLost(Exception):
     pass
 
 
+def _held_by(job: Job, worker_id: str) -> Any:
+    """The job row as this claim left it: same holder, same attempt, still running.
+
+    The attempt number fences off an older claim by the same worker id (``run_pending``'s "inline").
+    """
+    return (
+        (Job.id == job.id)
+        & (Job.locked_by == worker_id)
+        & (Job.attempts == job.attempts)
+        & (Job.status == RUNNING)
+    )
+
+
+class _LeaseKeeper:
+    """Renews a claimed job's lease while its handler runs (a heartbeat on its own connection).
+
+    Every ``lease / 3`` it sets ``locked_until = now + lease`` in a short transaction of its own,
+    conditional on the job still being held by this claim. When that matches no row, the job was
+    taken over (our lease had run out, say after a long pause of the process): ``lost`` is set and
+    renewing stops; the job's final conditional update then fails as well, so its effects roll back.
+    A renewal that fails for another reason (SQLite's write lock held by the handler itself, a
+    dropped connection) is retried at the next beat: the lease still has two thirds to run.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        job: Job,
+        *,
+        worker_id: str,
+        lease: timedelta,
+        clock: Clock,
+    ) -> None:
+        self._factory = factory
+        self._job = job
+        self._worker_id = worker_id
+        self._lease = lease
+        self._clock = clock
+        self._interval = max(lease.total_seconds() / 3, 0.01)
+        self._finished = threading.Event()
+        self.lost = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"askwell-lease-{job.id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._finished.set()
+        # A renewal blocked on a lock ends with the busy timeout at worst; never hang the worker.
+        self._thread.join(timeout=self._interval + 5)
+
+    def _beat(self) -> None:
+        while not self._finished.wait(self._interval):
+            try:
+                renewed = self.renew()
+            except Exception:
+                log.warning("job %s: lease renewal failed; retrying", self._job.id, exc_info=True)
+                continue
+            if not renewed:
+                log.warning("job %s: lease lost to another worker", self._job.id)
+                self.lost.set()
+                return
+
+    def renew(self) -> bool:
+        """Extend the lease; False when this claim no longer holds the job."""
+        with self._factory() as db, db.begin():
+            result = db.execute(
+                update(Job)
+                .where(_held_by(self._job, self._worker_id))
+                .values(locked_until=self._clock.now() + self._lease)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+
 def run_pending(
     factory: sessionmaker[Session],
     registry: JobRegistry,
@@ -297,7 +410,7 @@ def run_pending(
         job = claim(factory, worker_id=worker_id, now=ctx.clock.now(), lease=lease)
         if job is None:
             break
-        completed += run_claimed(factory, job, registry, ctx, worker_id=worker_id)
+        completed += run_claimed(factory, job, registry, ctx, worker_id=worker_id, lease=lease)
     return completed
 
 

@@ -98,7 +98,9 @@ class Worker:
             if job is None:
                 break
             started = time.monotonic()
-            ok = run_claimed(self.session_factory, job, self.registry, self.ctx, worker_id=self.id)
+            ok = run_claimed(
+                self.session_factory, job, self.registry, self.ctx, worker_id=self.id, lease=self.lease
+            )
             elapsed = time.monotonic() - started
             if ok:
                 result.completed += 1
