@@ -1,4 +1,5 @@
-"""The asks domain's sections of an organization export: asks with their offers and thanks, and the ledger.
+"""The asks domain's sections of an organization export: asks with their offers, thanks and edit
+history (revisions), and the ledger.
 
 Asks have no natural key, so the document numbers them (``ref``) in a stable order (creation time,
 then id); offers are numbered within their ask. People are referred to by email. An export → import
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from askwell.asks.models import (
     Ask,
     AskAudience,
+    AskRevision,
     AskStatus,
     AskTag,
     Offer,
@@ -60,6 +62,15 @@ class AudienceDoc(_Doc):
     asked_directly_at: AwareDatetime | None = None
 
 
+class RevisionDoc(_Doc):
+    """The ask as it was before an edit. The snapshot names its team by slug, not by database id."""
+
+    version: int = Field(ge=1)
+    edited_by: str
+    edited_at: AwareDatetime
+    snapshot: dict[str, Any]
+
+
 class AskDoc(_Doc):
     ref: int = Field(ge=1)
     author: str
@@ -85,6 +96,7 @@ class AskDoc(_Doc):
     tags: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(default_factory=list)
     audience: list[AudienceDoc] = Field(default_factory=list)
     offers: list[OfferDoc] = Field(default_factory=list)
+    revisions: list[RevisionDoc] = Field(default_factory=list)
 
 
 class LedgerDoc(_Doc):
@@ -126,9 +138,36 @@ def ask_refs(db: Session, org_id: int) -> dict[int, int]:
     return {ask_id: ref for ref, ask_id in enumerate(ids, start=1)}
 
 
+def _revisions_by_ask(db: Session, org_id: int) -> dict[int, list[AskRevision]]:
+    by_ask: dict[int, list[AskRevision]] = {}
+    for r in db.scalars(
+        select(AskRevision)
+        .where(AskRevision.org_id == org_id)
+        .order_by(AskRevision.ask_id, AskRevision.version)
+    ):
+        by_ask.setdefault(r.ask_id, []).append(r)
+    return by_ask
+
+
+def _portable_snapshot(snapshot: dict[str, Any], team_slug: dict[int, str]) -> dict[str, Any]:
+    """The stored snapshot with ``team_id`` replaced by the team's slug (``team``)."""
+    out = {k: v for k, v in snapshot.items() if k != "team_id"}
+    if "team_id" in snapshot:
+        out["team"] = team_slug.get(snapshot["team_id"]) if snapshot["team_id"] else None
+    return out
+
+
+def _stored_snapshot(snapshot: dict[str, Any], team_ids: dict[str, int]) -> dict[str, Any]:
+    out = {k: v for k, v in snapshot.items() if k != "team"}
+    if "team" in snapshot:
+        out["team_id"] = team_ids.get(snapshot["team"]) if snapshot["team"] else None
+    return out
+
+
 def _export_asks(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     team_slug = dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).all())
+    revisions = _revisions_by_ask(db, org_id)
     out = []
     for ref, a in enumerate(_ordered_asks(db, org_id), start=1):
         out.append(
@@ -180,6 +219,15 @@ def _export_asks(db: Session, org_id: int) -> list[dict[str, Any]]:
                     }
                     for o in a.offers
                 ],
+                "revisions": [
+                    {
+                        "version": r.version,
+                        "edited_by": email[r.edited_by_id],
+                        "edited_at": _iso(r.edited_at),
+                        "snapshot": _portable_snapshot(r.snapshot, team_slug),
+                    }
+                    for r in revisions.get(a.id, [])
+                ],
             }
         )
     return out
@@ -230,6 +278,17 @@ def _load_asks(db: Session, ctx: ImportContext, asks: list[AskDoc]) -> None:
             )
             for x in doc.audience
         )
+        db.add_all(
+            AskRevision(
+                org_id=ctx.org_id,
+                ask_id=ask.id,
+                version=r.version,
+                snapshot=_stored_snapshot(r.snapshot, teams),
+                edited_by_id=people[r.edited_by],
+                edited_at=r.edited_at,
+            )
+            for r in doc.revisions
+        )
         for position, o in enumerate(doc.offers, start=1):
             offer = Offer(
                 org_id=ctx.org_id,
@@ -274,6 +333,10 @@ def _check_asks(doc: dict[str, Any]) -> list[str]:
     for a in doc.get("asks", []):
         named = [a.author, *(x.person for x in a.audience), *(o.helper for o in a.offers)]
         named += [o.introduce for o in a.offers if o.introduce]
+        named += [r.edited_by for r in a.revisions]
+        versions = [r.version for r in a.revisions]
+        if len(set(versions)) != len(versions):
+            problems.append(f"asks.{a.ref}.revisions: a version appears more than once")
         problems += [f"asks.{a.ref}: no person {e!r} in the document" for e in named if e not in emails]
         if a.team and a.team not in teams:
             problems.append(f"asks.{a.ref}: no team {a.team!r} in the document")

@@ -11,19 +11,28 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from askwell.accounts import transfer as accounts_transfer
 from askwell.asks import transfer as asks_transfer
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.config import get_settings
 from askwell.network import transfer as network_transfer
+from askwell.notifications.transfer import notifications_section
 from askwell.people import repository
 from askwell.people import transfer as people_transfer
 from askwell.people.csv_import import FILE_LINE, import_people
 from askwell.people.service import admin_actor
 from askwell.people.transfer import export_org, import_org
 
-# Every domain's part of an organization export, in dependency order (people, asks, network).
-SECTIONS = [*people_transfer.SECTIONS, *asks_transfer.SECTIONS, *network_transfer.SECTIONS]
+# Every domain's part of an organization export, in dependency order (people, invitations, asks,
+# network, then the inbox, whose links point at rows of all of them).
+SECTIONS = [
+    *people_transfer.SECTIONS,
+    *accounts_transfer.SECTIONS,
+    *asks_transfer.SECTIONS,
+    *network_transfer.SECTIONS,
+    notifications_section(network_transfer.export_refs),
+]
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 64 * 1024

@@ -125,6 +125,28 @@ def _check_ties(doc: dict[str, Any]) -> list[str]:
     return problems
 
 
+def intro_refs(db: Session, org_id: int) -> dict[int, int]:
+    """Introduction id → its position in the document (from 1), for links that point at one.
+
+    Introductions are exported and loaded in (created_at, id) order, so the loaded rows get
+    ascending ids in the same order and this numbering is the same on both sides.
+    """
+    ids = db.scalars(
+        select(Introduction.id)
+        .where(Introduction.org_id == org_id)
+        .order_by(Introduction.created_at, Introduction.id)
+    )
+    return {intro_id: ref for ref, intro_id in enumerate(ids, start=1)}
+
+
+def export_refs(db: Session, org_id: int) -> dict[str, dict[int, str]]:
+    """Database id → portable reference, per kind of row a notification link can point at."""
+    return {
+        "asks": {i: str(ref) for i, ref in ask_refs(db, org_id).items()},
+        "introductions": {i: str(ref) for i, ref in intro_refs(db, org_id).items()},
+    }
+
+
 def _export_intros(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     refs = ask_refs(db, org_id)
@@ -178,8 +200,12 @@ def _load_intros(db: Session, ctx: ImportContext, intros: list[IntroductionDoc])
         }
         for i in intros
     ]
-    if rows:
-        db.execute(insert(Introduction), rows)
+    new_ids = (
+        list(db.scalars(insert(Introduction).returning(Introduction.id, sort_by_parameter_order=True), rows))
+        if rows
+        else []
+    )
+    ctx.ids["introductions"] = {str(ref): i for ref, i in enumerate(new_ids, start=1)}
 
 
 def _check_intros(doc: dict[str, Any]) -> list[str]:

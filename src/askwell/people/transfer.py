@@ -2,7 +2,9 @@
 
 The document is SENSITIVE: it keeps every account's password hash (so that people can still sign
 in after a move) and everyone's profile. Store it like a database backup. Sessions, API tokens,
-invitations and jobs are deliberately left out: they are secrets or transient state.
+password-reset links and jobs are deliberately left out: they are secrets or transient state.
+Pending invitations travel with their token *hash* (``askwell.accounts.transfer``), so that links
+already sent keep working.
 
 Rows refer to each other by natural keys (team slug, person email), never by database ids, so an
 export → import → export round trip yields the same document. A domain adds its data by appending
