@@ -262,3 +262,23 @@ def test_a_moved_organization_keeps_its_invitation_links_working(db: Session) ->
             )
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "problem"),
+    [
+        ("invitations", "teams", ["no-such-team"], r"invitations\.0\.teams: no team 'no-such-team'"),
+        ("notifications", "person", "ghost@example.com", r"notifications\.0: no person 'ghost@example\.com'"),
+    ],
+)
+def test_new_sections_naming_unknown_rows_are_refused_before_anything_is_written(
+    db: Session, section: str, field: str, value: object, problem: str
+) -> None:
+    source = create_demo(db, now=NOW, seed=4, size=10, slug="refs", password_hash="x").org
+    _seed_history(db, source)
+    document = export_org(db, org_id=source.id, sections=SECTIONS)
+    document[section][0][field] = value
+    before = db.scalar(select(func.count()).select_from(Organization))
+    with pytest.raises(InvalidInput, match=problem):
+        import_org(db, document=document, now=NOW, slug="refs-copy", sections=SECTIONS)
+    assert db.scalar(select(func.count()).select_from(Organization)) == before

@@ -81,6 +81,7 @@ def _export_invitations(db: Session, org_id: int) -> list[dict[str, Any]]:
 def _load_invitations(db: Session, ctx: ImportContext, invitations: list[InvitationDoc]) -> None:
     people = ctx.ids.get("people", {})
     teams = ctx.ids.get("teams", {})
+    # Deliberately not scoped to the organization: a token hash is unique in the whole database.
     wanted = [i.token_hash for i in invitations]
     taken = (
         set(db.scalars(select(Invitation.token_hash).where(Invitation.token_hash.in_(wanted))))
