@@ -17,15 +17,16 @@ from askwell.core.config import Settings
 
 @dataclass
 class RecordingHandler:
-    """The server's DATA handler: keeps what it accepts, or refuses everything."""
+    """The server's DATA handler: keeps what it accepts, or answers every message with ``refuse``
+    (a reply such as "451 4.3.0 try again later" or "554 5.7.1 relay refused")."""
 
-    refuse: bool = False
+    refuse: str | None = None
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
-            return "554 5.7.1 Transaction failed: relay refused"
+            return self.refuse
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
@@ -51,7 +52,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server(*, refuse: bool = False) -> Iterator[SmtpServer]:
+def smtp_server(*, refuse: str | None = None) -> Iterator[SmtpServer]:
     handler = RecordingHandler(refuse=refuse)
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()

@@ -182,7 +182,38 @@ class TestEmailsCausedByARequest:
 
 
 class TestRefusingServer:
-    def test_send_is_retried_with_back_off_then_failed_with_the_error_kept(
+    def test_a_temporary_refusal_is_retried_with_back_off_then_failed_with_the_error_kept(
+        self,
+        busy_smtp: SmtpServer,
+        session_factory: sessionmaker[Session],
+        world: World,
+        clock: FrozenClock,
+        db: Session,
+    ) -> None:
+        settings = busy_smtp.settings()
+        _invite(session_factory, world, settings, email="grace@example.com")
+        worker = _worker(session_factory, settings, clock)
+
+        assert worker.run_once().failed == 1
+        (job,) = _email_jobs(db)
+        assert (job.status, job.attempts) == (QUEUED, 1)
+        assert "451" in (job.last_error or "")
+        assert worker.run_once().failed == 0  # waiting out its back-off
+
+        waits = []
+        for _ in range(job.max_attempts - 1):
+            (job,) = _email_jobs(db)
+            waits.append(job.run_at - clock.now())
+            clock.advance(job.run_at - clock.now())
+            assert worker.run_once().failed == 1
+
+        (job,) = _email_jobs(db)
+        assert waits == [timedelta(seconds=s) for s in (10, 20, 40, 80)]
+        assert (job.status, job.attempts, job.finished_at) == (FAILED, 5, clock.now())
+        assert "temporarily busy" in (job.last_error or "")
+        assert busy_smtp.handler.messages == []
+
+    def test_a_permanent_refusal_fails_at_once_with_the_reason_kept(
         self,
         refusing_smtp: SmtpServer,
         session_factory: sessionmaker[Session],
@@ -196,22 +227,12 @@ class TestRefusingServer:
 
         assert worker.run_once().failed == 1
         (job,) = _email_jobs(db)
-        assert (job.status, job.attempts) == (QUEUED, 1)
-        assert "554" in (job.last_error or "")
-        assert worker.run_once().failed == 0  # waiting out its back-off
-
-        waits = []
-        for _ in range(job.max_attempts - 1):
-            (job,) = _email_jobs(db)
-            waits.append(job.run_at - clock.now())
-            clock.advance(job.run_at - clock.now())
-            assert worker.run_once().failed == 1
-
-        (job,) = _email_jobs(db)
-        assert waits == [timedelta(seconds=s) for s in (10, 20, 40, 80)]
-        assert (job.status, job.attempts, job.finished_at) == (FAILED, 5, clock.now())
+        # A 5xx will not change on retry: no five attempts against a relay that said no.
+        assert (job.status, job.attempts, job.finished_at) == (FAILED, 1, clock.now())
         assert "554" in (job.last_error or "")
         assert "relay refused" in (job.last_error or "")
+        clock.advance(timedelta(hours=2))
+        assert worker.run_once().failed == 0
         assert refusing_smtp.handler.messages == []
 
 

@@ -294,11 +294,11 @@ def _run_claimed(
     except _LeaseLost:
         log.warning("job %s (%s): lease lost, rolled back", job.id, job.kind)
         return False
-    except Exception:
+    except Exception as exc:
         error = traceback.format_exc(limit=20)
         log.exception("job %s (%s) failed (attempt %s)", job.id, job.kind, job.attempts)
         now = ctx.clock.now()
-        final = job.attempts >= job.max_attempts
+        final = isinstance(exc, PermanentJobError) or job.attempts >= job.max_attempts
         with factory() as db, db.begin():
             db.execute(
                 update(Job)
@@ -318,6 +318,11 @@ def _run_claimed(
 
 class _LeaseLost(Exception):
     pass
+
+
+class PermanentJobError(Exception):
+    """Raised by a handler when retrying cannot help (a mail relay's 5xx, say): the job fails at once
+    instead of after ``max_attempts`` tries, with this message kept as its error."""
 
 
 def _held_by(job: Job, worker_id: str) -> Any:

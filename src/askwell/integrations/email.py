@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from askwell.core.config import Settings
-from askwell.core.jobs import JobContext, JobRegistry
+from askwell.core.jobs import JobContext, JobRegistry, PermanentJobError
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,29 @@ class SmtpEmailSender:
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = make_msgid(domain=s.smtp_host)
         msg.set_content(message.body)
-        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
-            if s.smtp_starttls:
-                smtp.starttls()
-            if s.smtp_username:
-                smtp.login(s.smtp_username, s.smtp_password or "")
-            smtp.send_message(msg)
+        try:
+            with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
+                if s.smtp_starttls:
+                    smtp.starttls()
+                if s.smtp_username:
+                    smtp.login(s.smtp_username, s.smtp_password or "")
+                smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if codes and all(500 <= code < 600 for code in codes):
+                raise PermanentJobError(f"SMTP refused {message.to}: {exc.recipients}") from exc
+            raise
+        except smtplib.SMTPResponseException as exc:
+            # 5xx is the relay's final word (bad address, policy, auth): retrying cannot help. 4xx
+            # ("try again later") and network errors are raised as they are, so the outbox retries.
+            if 500 <= exc.smtp_code < 600:
+                reply = (
+                    exc.smtp_error.decode(errors="replace")
+                    if isinstance(exc.smtp_error, bytes)
+                    else exc.smtp_error
+                )
+                raise PermanentJobError(f"SMTP {exc.smtp_code} {reply}") from exc
+            raise
 
 
 def sender_from_settings(settings: Settings) -> EmailSender:
