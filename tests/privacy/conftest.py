@@ -3,6 +3,7 @@ notifications, a tie, an introduction, vectors and credentials."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -132,3 +133,13 @@ def scene(db: Session, world: World) -> Scene:
     other = world.org("Globex")
     _, other_alice, *_ = _populate(db, world, other, prefix="Globex")
     return Scene(org, admin, alice, bob, carol, alice_ask, bob_ask, other, other_alice)
+
+
+@pytest.fixture
+def bearer(world: World) -> Callable[[Person], dict[str, str]]:
+    """The Authorization header of a fresh API token for this person."""
+
+    def headers(person: Person) -> dict[str, str]:
+        return {"Authorization": f"Bearer {world.api_token(person)}"}
+
+    return headers
