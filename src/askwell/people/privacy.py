@@ -13,18 +13,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from askwell.people.errors import NotAllowed
-from askwell.people.models import Person, PersonSkill, Role, Team, TeamMembership
+from askwell.people.models import ERASED_EMAIL_DOMAIN, Person, PersonSkill, Role, Team, TeamMembership
 
 FORMER_MEMBER = "Former member"
 
 
 def placeholder_email(person_id: int) -> str:
-    """Unique within the organization (ids are) and never deliverable (RFC 2606 reserves .invalid)."""
-    return f"erased-{person_id}@erased.invalid"
-
-
-def is_erased(person: Person) -> bool:
-    return person.email == placeholder_email(person.id)
+    """Unique within the organization (ids are) and never deliverable."""
+    return f"erased-{person_id}@{ERASED_EMAIL_DOMAIN}"
 
 
 def erase_profile(db: Session, *, person: Person, now: datetime) -> None:

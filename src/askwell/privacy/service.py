@@ -37,8 +37,8 @@ def erase_person(db: Session, *, actor: Actor, person_id: int, now: datetime) ->
     team memberships, credentials, their notifications, ties, introductions, vectors, and every word
     they wrote (replaced by a neutral text).
     """
-    if not can_administer(actor):
-        raise NotAllowed("erase a person")
+    if not can_administer(actor) or person_id == actor.person_id:
+        raise NotAllowed("erase this person")
     person = people_repo.get_person(db, actor=actor, person_id=person_id, include_inactive=True)
     old_name, old_email = person.name, person.email
     people_privacy.erase_profile(db, person=person, now=now)
