@@ -13,6 +13,7 @@ from askwell.asks.models import Ask, AskStatus, AskTag, Offer, OfferStatus, Than
 from askwell.asks.privacy import ERASED_TEXT
 from askwell.core.db import Base
 from askwell.core.errors import PermissionDenied
+from askwell.core.jobs import DONE, Job, enqueue
 from askwell.ledger.models import LedgerEntry
 from askwell.matching.models import Embedding
 from askwell.network.models import Introduction, Tie
@@ -147,3 +148,24 @@ class TestErasePerson:
         )
         erased = _erase(db, scene, world, scene.admin)
         assert (erased.name, erased.role, erased.is_active) == (FORMER_MEMBER, Role.MEMBER.value, False)
+
+
+class TestEraseForgetsEmails:
+    def test_emails_to_them_go_and_others_stay(self, db: Session, scene: Scene, world: World) -> None:
+        alice, bob, other = scene.alice.email, scene.bob.email, scene.other_alice.email
+        # The scene has queued notification emails already; these add a sent one and odd casing.
+        for to, org in [
+            (alice, scene.org.id),
+            (alice.upper(), scene.org.id),
+            (bob, scene.org.id),
+            (other, scene.other_org.id),
+        ]:
+            enqueue(db, "email.send", {"to": to, "subject": "Hi", "body": "Hello"}, now=world.now, org_id=org)
+        done = enqueue(db, "notifications.email", {"to": alice}, now=world.now, org_id=scene.org.id)
+        assert done is not None
+        done.status = DONE
+        db.commit()
+        _erase(db, scene, world)
+        left = {j.payload["to"].lower() for j in db.scalars(select(Job)) if "to" in j.payload}
+        assert alice not in left
+        assert {bob, other} <= left
