@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from askwell.accounts.models import ApiToken, WebSession
+from askwell.asks import transfer as asks_transfer
 from askwell.asks.models import Ask, AskStatus, AskTag, Offer, OfferStatus, Thanks
 from askwell.asks.privacy import ERASED_TEXT
 from askwell.core.db import Base
@@ -16,11 +17,14 @@ from askwell.core.errors import PermissionDenied
 from askwell.core.jobs import DONE, Job, enqueue
 from askwell.ledger.models import LedgerEntry
 from askwell.matching.models import Embedding
+from askwell.network import transfer as network_transfer
 from askwell.network.models import Introduction, Tie
 from askwell.notifications.models import Notification
 from askwell.people import service as people_service
+from askwell.people import transfer as people_transfer
 from askwell.people.models import Person, PersonSkill, Role, TeamMembership
 from askwell.people.privacy import FORMER_MEMBER, placeholder_email
+from askwell.people.transfer import export_org, import_org
 from askwell.privacy.service import erase_person
 from tests.conftest import World, system_actor
 from tests.privacy.conftest import Scene
@@ -169,3 +173,17 @@ class TestEraseForgetsEmails:
         left = {j.payload["to"].lower() for j in db.scalars(select(Job)) if "to" in j.payload}
         assert alice not in left
         assert {bob, other} <= left
+
+
+class TestErasedPersonTravels:
+    def test_organization_export_and_import_keep_the_former_member(
+        self, db: Session, scene: Scene, world: World
+    ) -> None:
+        """The placeholder address is not a deliverable email, yet an export must import again."""
+        _erase(db, scene, world)
+        sections = [*people_transfer.SECTIONS, *asks_transfer.SECTIONS, *network_transfer.SECTIONS]
+        document = export_org(db, org_id=scene.org.id, sections=sections)
+        copy = import_org(db, document=document, now=world.now, slug="copy", sections=sections)
+        again = export_org(db, org_id=copy.id, sections=sections)
+        assert {**again, "organization": None} == {**document, "organization": None}
+        assert placeholder_email(scene.alice.id) in {p["email"] for p in again["people"]}
