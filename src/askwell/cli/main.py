@@ -6,6 +6,7 @@ import typer
 
 from askwell.cli import asks, coach, database, demo, evals, network, orgs, serve, suggest, transfer, worker
 from askwell.cli.backup import backup_command, restore_command
+from askwell.cli.person import person_app
 
 app = typer.Typer(
     name="askwell",
@@ -43,6 +44,7 @@ app.command("coach")(coach.coach_command)
 app.add_typer(evals.eval_app, name="eval")
 app.add_typer(network.network_app, name="network")
 app.add_typer(asks.ask_app, name="ask")
+app.add_typer(person_app, name="person")
 app.command("suggest")(suggest.suggest_command)
 
 

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from askwell.core.db import Base, UTCDateTime
 
+# Erased people get an address here: unique, and never deliverable (RFC 2606 reserves .invalid).
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 class Role(StrEnum):
     MEMBER = "member"
@@ -81,6 +84,11 @@ class Person(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased on request (see ``people.privacy``): the row stays so that counts add up."""
+        return self.email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
     @property
     def skill_names(self) -> list[str]:

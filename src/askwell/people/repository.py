@@ -244,10 +244,10 @@ def organizations_with_counts(db: Session) -> list[tuple[Organization, int]]:
     return [(org, counts.get(org.id, 0)) for org in orgs]
 
 
-def person_by_email(db: Session, *, org_id: int, email: str) -> Person | None:
-    """An active person of one organization by email: how CLI commands name the person they act for."""
-    return db.scalar(
-        select(Person).where(
-            Person.org_id == org_id, Person.email == email.strip().lower(), Person.is_active.is_(True)
-        )
-    )
+def person_by_email(db: Session, *, org_id: int, email: str, include_inactive: bool = False) -> Person | None:
+    """An active person of one organization by email: how CLI commands name the person they act for
+    (an erasure also names deactivated people, hence ``include_inactive``)."""
+    stmt = select(Person).where(Person.org_id == org_id, Person.email == email.strip().lower())
+    if not include_inactive:
+        stmt = stmt.where(Person.is_active.is_(True))
+    return db.scalar(stmt)

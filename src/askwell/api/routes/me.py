@@ -1,16 +1,19 @@
-"""The signed-in person: read and edit their own profile."""
+"""The signed-in person: read and edit their own profile, and download all their data."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import ValidationError
+from starlette.responses import Response
 
 from askwell.api.schemas import ProfilePatch
 from askwell.api.serializers import person_read
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.downloads import personal_data_response
 from askwell.people import repository, service
 from askwell.people.schemas import PersonRead, ProfileUpdate
+from askwell.privacy import service as privacy
 
 router = APIRouter(tags=["me"])
 
@@ -47,3 +50,18 @@ def patch_me(body: ProfilePatch, db: Db, actor: ApiActor, now: Now) -> PersonRea
     updated = service.update_profile(db, actor=actor, person_id=actor.person_id, data=data, now=now)
     db.commit()
     return person_read(updated)
+
+
+@router.get(
+    "/me/export",
+    summary="Download all your own data",
+    description=(
+        "Everything Askwell holds about you as one JSON document: profile, asks you wrote (with the "
+        "offers made on them), offers, thanks given and received, notifications, ties, ledger entries "
+        "and API token names. Never other people's private data."
+    ),
+    responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+    response_class=Response,
+)
+def export_me(db: Db, actor: ApiActor, now: Now) -> Response:
+    return personal_data_response(privacy.export_person(db, actor=actor, now=now), now=now)

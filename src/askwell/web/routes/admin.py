@@ -1,4 +1,4 @@
-"""Administration pages: invitations, teams, roles and activation, and the CSV import."""
+"""Administration pages: invitations, teams, roles, activation and erasure, and the CSV import."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from askwell.people.errors import NotAllowed, TeamNotFound
 from askwell.people.models import Role
 from askwell.people.policy import Actor, can_administer
 from askwell.people.schemas import TeamCreate
+from askwell.privacy import service as privacy
 from askwell.web.forms import field_errors
 from askwell.web.routes.people import PersonId
 from askwell.web.templating import render
@@ -170,6 +171,14 @@ def set_active(
     person = accounts.set_active(db, actor=actor, person_id=person_id, active=active == "1", now=now)
     db.commit()
     return _back(f"{person.name} is {'active again' if person.is_active else 'deactivated'}.")
+
+
+@router.post("/admin/people/{person_id}/erase")
+def erase_person(db: Db, actor: PageActor, now: Now, person_id: PersonId) -> Response:
+    _admin(actor)
+    privacy.erase_person(db, actor=actor, person_id=person_id, now=now)
+    db.commit()
+    return _back(f"Person {person_id} erased: they now appear as a former member.")
 
 
 def _import_page(

@@ -1,4 +1,5 @@
-"""Account settings: personal API tokens (shown once at creation) and what to be notified of, and how."""
+"""Account settings: personal API tokens (shown once at creation), what to be notified of and how,
+and a download of one's own data."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from starlette.responses import RedirectResponse, Response
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import ApiTokenCreate
 from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.http.downloads import personal_data_response
 from askwell.http.params import TokenId
 from askwell.notifications import repository as notifications_repo
 from askwell.notifications import service as notifications
 from askwell.notifications.preferences import Channel, Event
 from askwell.notifications.schemas import NotificationSettingsUpdate
 from askwell.people.policy import Actor
+from askwell.privacy import service as privacy
 from askwell.web.forms import field_errors
 from askwell.web.templating import redirect, render
 
@@ -127,3 +130,16 @@ def save_notification_settings(
     notifications.update_settings(db, actor=actor, data=data, now=now)
     db.commit()
     return redirect("/settings/notifications", "Your notification settings are saved.")
+
+
+# --- your data (the right of access) -----------------------------------------------------------
+
+
+@router.get("/settings/data")
+def data_page(request: Request, actor: PageActor) -> Response:
+    return render(request, "settings/data.html", {})
+
+
+@router.get("/settings/data/download")
+def data_download(db: Db, actor: PageActor, now: Now) -> Response:
+    return personal_data_response(privacy.export_person(db, actor=actor, now=now), now=now)

@@ -1,0 +1,66 @@
+"""The notifications domain's part of a privacy request.
+
+An erased person's own notifications and settings go. Other people's notifications that name them
+(they acted, or it was about their ask) stay, since they are the recipient's history, but keep only
+ids: the old name and the words they wrote (ask titles, offer messages, thank-you notes) are replaced
+in their text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
+
+
+def erase_notifications(
+    db: Session,
+    *,
+    org_id: int,
+    person_id: int,
+    old_name: str,
+    ask_ids: list[int],
+    old_texts: list[str],
+    name_now: str,
+    text_now: str,
+) -> None:
+    for model in (Notification, NotificationSettings, NotificationChannel):
+        db.execute(delete(model).where(model.org_id == org_id, model.person_id == person_id))
+    about_them = [Notification.actor_id == person_id]
+    if ask_ids:
+        about_them.append(Notification.ask_id.in_(ask_ids))
+    # Longest first and the name last, so that a text containing another, or the name, is replaced whole.
+    replacements = [(t, text_now) for t in sorted(set(old_texts), key=len, reverse=True) if t]
+    replacements += [(old_name, name_now)] if old_name and old_name != name_now else []
+    for note in db.scalars(select(Notification).where(Notification.org_id == org_id, or_(*about_them))):
+        text = note.text
+        for old, new in replacements:
+            text = text.replace(old, new)
+        note.text = text
+    db.flush()
+
+
+def export_notifications(db: Session, *, org_id: int, person_id: int) -> list[dict[str, Any]]:
+    rows = db.scalars(
+        select(Notification)
+        .where(Notification.org_id == org_id, Notification.person_id == person_id)
+        .order_by(Notification.id)
+    )
+    return [
+        {
+            "kind": n.kind,
+            "text": n.text,
+            "link": n.link,
+            "created_at": n.created_at.isoformat(),
+            "read_at": _iso(n.read_at),
+        }
+        for n in rows
+    ]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

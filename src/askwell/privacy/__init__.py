@@ -1,0 +1,1 @@
+"""Privacy operations composed across domains: a person's data exported, or erased."""
