@@ -2,14 +2,16 @@
 
 Each generated request goes to the app in process (ASGI) with the caller's bearer token and must get
 an answer that is not a 5xx and that the published schema (``/api/v1/openapi.json``) describes: a
-documented status code, content type, headers and body. Examples are bounded per operation and
-Hypothesis is derandomized, so a run is the same every time and cannot flake.
+documented status code, content type, headers and body. Three modes per operation and role: valid
+input, invalid input (schemathesis also drops the token there, so 401s are expected) and valid input
+aimed at the seeded objects' ids. Examples are bounded per operation and Hypothesis is derandomized,
+so a run is the same every time and cannot flake.
 
 Every request runs inside a savepoint that is rolled back afterwards, so each one sees the seeded
 organization (no request can revoke the token or delete the asks the next one needs) and the run
 stays independent of order.
 
-``make test`` runs a small slice (``ASKWELL_FUZZ_EXAMPLES`` defaults to 3 per operation, role and
+``make test`` runs a small slice (``ASKWELL_FUZZ_EXAMPLES`` defaults to 2 per operation, role and
 mode); ``make fuzz`` runs the same test with more examples and prints the summary.
 """
 
@@ -23,6 +25,7 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.strategies import SearchStrategy
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,7 +39,7 @@ from sqlalchemy import Connection
 from askwell.people.models import Role
 from tests.conftest import World
 
-EXAMPLES = int(os.environ.get("ASKWELL_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("ASKWELL_FUZZ_EXAMPLES", "2"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -72,8 +75,17 @@ class Summary:
         return "\n".join(lines)
 
 
-def _seed(client: TestClient, world: World) -> dict[str, dict[str, str]]:
-    """An organization with an admin, members, a team and asks with offers, so ids exist."""
+@dataclass
+class Caller:
+    """A role's token, and the ids of things it owns or can see, for the known-ids mode."""
+
+    headers: dict[str, str]
+    ids: dict[str, int]
+
+
+def _seed(client: TestClient, world: World) -> dict[str, Caller]:
+    """An organization with an admin, members, a team, asks with offers, a tie and an invitation,
+    so the known-ids mode reaches real objects (random ids mostly answer 404)."""
     org = world.org("Fuzz")
     world.team(org, "Payments")
     admin = world.person(org, "Ada Admin", role=Role.ADMIN, skills=["Kafka"], teams=["Payments"])
@@ -84,6 +96,8 @@ def _seed(client: TestClient, world: World) -> dict[str, dict[str, str]]:
         "member": {"Authorization": f"Bearer {world.api_token(member)}"},
     }
     helper_headers = {"Authorization": f"Bearer {world.api_token(helper)}"}
+    team = client.get("/api/v1/teams", headers=headers["admin"]).json()[0]["id"]
+    callers = {}
     for role in ("member", "admin"):
         ask = client.post("/api/v1/asks", json=ASK, headers=headers[role])
         assert ask.status_code == 201, ask.text
@@ -93,28 +107,55 @@ def _seed(client: TestClient, world: World) -> dict[str, dict[str, str]]:
             headers=helper_headers,
         )
         assert offer.status_code == 201, offer.text
+        token = client.get("/api/v1/tokens", headers=headers[role]).json()[0]["id"]
+        ids = {
+            "ask_id": ask.json()["id"],
+            "offer_id": offer.json()["id"],
+            "person_id": helper.id,
+            "team_id": team,
+            "token_id": token,
+        }
+        callers[role] = Caller(headers=headers[role], ids=ids)
     tie = client.post("/api/v1/network/ties", json={"person_id": helper.id}, headers=headers["member"])
     assert tie.status_code == 201, tie.text
-    return headers
+    invitation = client.post(
+        "/api/v1/invitations", json={"email": "new.person@example.com"}, headers=headers["admin"]
+    )
+    assert invitation.status_code == 201, invitation.text
+    callers["admin"].ids["invitation_id"] = invitation.json()["id"]
+    return callers
 
 
-def _fuzz(app: FastAPI, connection: Connection, headers: dict[str, dict[str, str]]) -> Summary:
+def _fuzz(app: FastAPI, connection: Connection, callers: dict[str, Caller]) -> Summary:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     summary = Summary()
     for result in schema.get_all_operations():
         operation = result.ok()
         summary.operations.add(operation.label)
-        for role, auth in headers.items():
+        names = {parameter.name for parameter in operation.path_parameters}
+        for role, caller in callers.items():
             for mode in MODES:
-                _fuzz_operation(operation, role, auth, mode, connection, summary)
+                strategy = operation.as_strategy(generation_mode=mode)
+                _fuzz_operation(
+                    operation, f"{role}, {mode.value}", caller.headers, strategy, connection, summary
+                )
+            known = {name: value for name, value in caller.ids.items() if name in names}
+            if names and set(known) == names:
+                # Valid input aimed at real objects: deeper than the 404s random ids mostly get.
+                strategy = operation.as_strategy(
+                    generation_mode=GenerationMode.POSITIVE, path_parameters=known
+                )
+                _fuzz_operation(
+                    operation, f"{role}, known ids", caller.headers, strategy, connection, summary
+                )
     return summary
 
 
 def _fuzz_operation(
     operation: schemathesis.APIOperation,
-    role: str,
+    label: str,
     auth: dict[str, str],
-    mode: GenerationMode,
+    strategy: SearchStrategy[schemathesis.Case],
     connection: Connection,
     summary: Summary,
 ) -> None:
@@ -127,7 +168,7 @@ def _fuzz_operation(
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=strategy)
     def run(case: schemathesis.Case) -> None:
         savepoint = connection.begin_nested()
         try:
@@ -142,7 +183,7 @@ def _fuzz_operation(
     try:
         run()
     except (Exception, BaseExceptionGroup) as exc:  # schemathesis's FailureGroup is a BaseExceptionGroup
-        summary.failures.append(f"{operation.label} as {role} ({mode.value}): {_describe(exc)}")
+        summary.failures.append(f"{operation.label} ({label}): {_describe(exc)}")
 
 
 def _describe(exc: BaseException) -> str:
@@ -155,8 +196,8 @@ def _describe(exc: BaseException) -> str:
 def test_api_conforms_to_its_schema_for_members_and_admins(
     app: FastAPI, client: TestClient, world: World, connection: Connection
 ) -> None:
-    headers = _seed(client, world)
-    summary = _fuzz(app, connection, headers)
+    callers = _seed(client, world)
+    summary = _fuzz(app, connection, callers)
     print(f"\n{summary.report()}")
     assert len(summary.operations) >= 50
     assert not summary.failures, summary.report()
