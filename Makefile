@@ -9,11 +9,16 @@ PORT ?= 8000
 ASKWELL_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench eval chromium clean help
+.PHONY: run test lint fuzz bench eval chromium clean help
+# Examples per operation, role (member, admin) and mode (valid, invalid input) for `make fuzz`.
+FUZZ_EXAMPLES ?= 25
+# Empty: SQLite; set to a PostgreSQL server URL to fuzz on PostgreSQL.
+FUZZ_DATABASE_URL ?=
 
 help:
 	@echo "make run    - set up .venv, migrate, load the demo organization, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - set up .venv with dev tools and run ruff + the test suite on SQLite and PostgreSQL"
+	@echo "make fuzz   - schemathesis over every /api/v1 operation as a member and an admin (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make eval   - run the evaluations on ../shared/data and write docs/evaluation.md"
 
@@ -54,6 +59,11 @@ test: $(BIN)/.installed-dev chromium lint
 	  echo "== PostgreSQL does not answer at $(ASKWELL_TEST_POSTGRES_URL): PostgreSQL run skipped"; \
 	  if [ -n "$$ASKWELL_REQUIRE_POSTGRES" ]; then echo "ASKWELL_REQUIRE_POSTGRES is set: failing"; exit 1; fi; \
 	fi
+
+# The test in `make test` with more examples; prints operations, examples, statuses and failures.
+fuzz: $(BIN)/.installed-dev
+	ASKWELL_TEST_DATABASE_URL=$(FUZZ_DATABASE_URL) ASKWELL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/api/test_fuzz.py \
+	  -k test_api_conforms_to_its_schema -s -q -p no:cacheprovider
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python -m benchmarks

@@ -101,6 +101,10 @@ def create_app(
         err = AskwellError(message, status_code=exc.status_code)
         if exc.status_code == 404:
             err = NotFound(message)
+        elif exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode (bytes that are not UTF-8): the same
+            # invalid input as malformed JSON, which is a 422, and not a status the API documents.
+            err = InvalidInput("The request body could not be read as JSON.")
         return api_error(err) if _is_api(request) else page_error(request, err)
 
     @app.exception_handler(DataError)

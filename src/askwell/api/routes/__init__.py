@@ -22,11 +22,32 @@ from askwell.api.schemas import ApiError
 # which also accepts a browser session (with CSRF) so pages can call the API.
 bearer = HTTPBearer(auto_error=False, description="A personal API token from POST /api/v1/tokens")
 
+# Every status an operation can answer besides its success, so clients (and the schemathesis run in
+# tests/api/test_fuzz.py) can rely on the published schema: the error handlers in askwell.server
+# produce nothing else.
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ApiError, "description": "No valid token or session"},
     403: {"model": ApiError, "description": "Not allowed for your role, or a missing CSRF token"},
     404: {"model": ApiError, "description": "Not found in your organization"},
-    422: {"model": ApiError, "description": "Invalid input; `fields` says where"},
+    409: {
+        "model": ApiError,
+        "description": "Not possible in the current state (writes: an ask already closed, a duplicate)",
+    },
+    413: {"model": ApiError, "description": "The request body is larger than the upload limit"},
+    422: {
+        "model": ApiError,
+        "description": "Invalid input (or a body that is not JSON); `fields` says where",
+    },
+    503: {
+        "model": ApiError,
+        "description": "The database is busy, was lost mid-request or is full; nothing was saved",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again",
+                "schema": {"type": "string"},
+            }
+        },
+    },
 }
 
 router = APIRouter(dependencies=[Security(bearer)], responses=ERRORS)
