@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,7 +27,10 @@ from askwell.people import service as people_service
 from askwell.people.repository import actor_for
 from askwell.people.schemas import OrganizationCreate, PersonCreate
 from askwell.server import create_app
-from tests.conftest import NOW, TestDatabase
+from tests.conftest import NOW
+
+if TYPE_CHECKING:
+    from tests.conftest import TestDatabase
 
 ASK = {"title": "Review the retry logic in PR 4412", "body": "It blocks the payments release. " * 20}
 
