@@ -180,12 +180,9 @@ def _write_and_post_an_ask(walk: Walk, title: str) -> str:
     page.get_by_role("button", name="Post ask").click()
     walk.h1(title)
     expect(page.get_by_role("status")).to_have_text("Your ask is open.")
-    # Both panels load after the page: wait for their answers, never for network silence.
+    _panels_loaded(page)
     who = page.get_by_role("region", name="Who can help")
-    expect(who).not_to_contain_text("Finding people who could help", timeout=MODEL_TIMEOUT_MS)
     expect(who.get_by_role("button", name=re.compile(r"^Ask .+ directly$")).first).to_be_visible()
-    two_step = page.get_by_role("region", name="Ask someone who knows someone")
-    expect(two_step).not_to_contain_text("Looking for people you know", timeout=MODEL_TIMEOUT_MS)
     walk.check("ask page with who can help")
     return str(page.url).split("?", 1)[0]  # without the one-time "?flash=" message
 
@@ -359,6 +356,16 @@ def _notification_settings(walk: Walk) -> None:
     walk.check("notification settings (saved)")
 
 
+def _panels_loaded(page: Any) -> None:
+    """The author's ask page loads "who can help" and the introductions after the page itself; a
+    person reads on once they have arrived (and the page below them stops moving): wait for their
+    answers, never for network silence."""
+    who = page.get_by_role("region", name="Who can help")
+    expect(who).not_to_contain_text("Finding people who could help", timeout=MODEL_TIMEOUT_MS)
+    two_step = page.get_by_role("region", name="Ask someone who knows someone")
+    expect(two_step).not_to_contain_text("Looking for people you know", timeout=MODEL_TIMEOUT_MS)
+
+
 def _accept_and_finish(
     walk: Walk, ask_url: str, helper: DemoAccount, thanks: str, *, mark_done: bool
 ) -> None:
@@ -366,8 +373,11 @@ def _accept_and_finish(
     with "I got what I needed" and thanks."""
     page = walk.page
     page.goto(ask_url)
+    # Clicking while the panels above still arrive could land where the button was a moment ago.
+    _panels_loaded(page)
     offer = page.get_by_role("region", name="Offers").locator("li.offer").filter(has_text=helper.name)
     offer.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Offer accepted")).to_be_visible()
     expect(offer.locator(".badge").first).to_have_text("accepted")
     walk.check("ask (offer accepted)")
     if mark_done:
