@@ -68,5 +68,6 @@ def _unread_counter(request: Request) -> Callable[[], int]:
 
 def redirect(url: str, flash: str | None = None, *, fragment: str = "") -> RedirectResponse:
     """303 to ``url`` after a form post, with a one-line message the next page shows."""
-    query = f"?{urlencode({'flash': flash})}" if flash else ""
+    # A target that already has a query (a sign-in's ``next``) gets the message appended to it.
+    query = f"{'&' if '?' in url else '?'}{urlencode({'flash': flash})}" if flash else ""
     return RedirectResponse(f"{url}{query}{fragment}", status_code=303)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
@@ -13,7 +12,7 @@ from askwell.accounts import service as accounts
 from askwell.accounts.errors import BadCredentials, SlowDown, TooManyAttempts
 from askwell.http.deps import SESSION_COOKIE, Ctx, Db, Now, OptionalPerson, client_address
 from askwell.http.params import parse_id
-from askwell.web.templating import render
+from askwell.web.templating import redirect, render
 
 router = APIRouter()
 
@@ -83,15 +82,12 @@ def signin(
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     db.commit()
-    target = safe_next(next)
-    if signed.elsewhere:
-        # Said without naming the other organization: only the one signed in to is known to be theirs.
-        target = _with_flash(
-            target,
-            "This email also has an account in another organization. To sign in there, sign out "
-            "and name that organization under “Organization” on the sign-in page.",
-        )
-    response = RedirectResponse(target, status_code=303)
+    # Said without naming the other organization: only the one signed in to is known to be theirs.
+    elsewhere = (
+        "This email also has an account in another organization. To sign in there, sign out "
+        "and name that organization under “Organization” on the sign-in page."
+    )
+    response = redirect(safe_next(next), elsewhere if signed.elsewhere else None)
     set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
     # Which organization this browser last signed in to: the default next time, nothing secret.
     response.set_cookie(
@@ -104,11 +100,6 @@ def signin(
         path="/",
     )
     return response
-
-
-def _with_flash(target: str, message: str) -> str:
-    separator = "&" if "?" in target else "?"
-    return f"{target}{separator}{urlencode({'flash': message})}"
 
 
 @router.post("/signout")
