@@ -2,6 +2,12 @@
 
 Emails (invitations, resets) are queued as ``email.send`` jobs in the caller's transaction, so
 they leave only if the change that caused them was committed.
+
+Password work (Argon2id, tens of milliseconds) never runs inside a transaction that writes: the use
+cases that need it come in steps, and the entry point ends the read before the slow step and opens
+the write after it. Sign-in is ``start_sign_in`` (reads) → ``check_password`` (no transaction) →
+``finish_sign_in`` (writes); accepting an invitation and resetting a password take the hash made
+beforehand (``Passwords.hash``), checking their link again in the write.
 """
 
 from __future__ import annotations
@@ -11,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from askwell.accounts import repository
 from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts
 from askwell.accounts.models import (
     ApiToken,
@@ -24,15 +30,15 @@ from askwell.accounts.models import (
     WebSession,
 )
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
-from askwell.accounts.secrets import hash_password, needs_rehash, new_token, token_hash, verify_password
+from askwell.accounts.secrets import ARGON2, Passwords, new_token, token_hash
 from askwell.core.config import Settings
-from askwell.core.db import lock_for_transaction
+from askwell.core.db import begin_read, lock_for_transaction
 from askwell.core.errors import NotFound
 from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
-from askwell.people.models import Person, Team, TeamMembership
+from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor, can_administer, can_invite
 from askwell.people.repository import SignInAccount
 from askwell.people.schemas import PersonCreate, ProfileUpdate
@@ -49,25 +55,21 @@ class SignedIn:
     elsewhere: bool = False
 
 
-def _failures(db: Session, key: str, *, since: datetime) -> tuple[int, datetime | None]:
-    count, last = db.execute(
-        select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.key == key, LoginFailure.at >= since
-        )
-    ).one()
-    return int(count or 0), last
-
-
 def _client_wait(db: Session, client_key: str, *, settings: Settings, now: datetime) -> int:
     """Seconds this address must still wait: 0 until it has many failures, then doubling."""
     since = now - timedelta(minutes=settings.login_window_minutes)
-    count, last = _failures(db, client_key, since=since)
+    count, last = repository.failures_since(db, client_key, since=since)
     over = count - settings.login_client_free_failures
     if over < 0 or last is None:
         return 0
     wait = min(2 ** min(over + 1, 30), settings.login_client_max_wait_seconds)
     remaining = wait - (now - last).total_seconds()
     return max(0, math.ceil(remaining))
+
+
+def _account_failures(db: Session, account_key: str, *, settings: Settings, now: datetime) -> int:
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    return repository.failures_since(db, account_key, since=since)[0]
 
 
 def _choose_account(
@@ -92,54 +94,106 @@ def _choose_account(
     return chosen.person, len(candidates) > 1
 
 
-def sign_in(
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What the read step of a sign-in found: plain values, valid after its transaction ended."""
+
+    account_key: str
+    # The one account whose hash is checked (None: no such account; a dummy hash is checked instead).
+    org_id: int | None
+    person_id: int | None
+    password_hash: str | None
+    elsewhere: bool
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    ok: bool
+    # A hash of the same password with today's parameters, when the stored one is outdated.
+    new_hash: str | None = None
+
+
+def start_sign_in(
     db: Session,
     *,
     email: str,
-    password: str,
     client: str,
     settings: Settings,
     now: datetime,
     organization: str = "",
     preferred_org_id: int | None = None,
-) -> SignedIn:
-    """Check credentials and open a session.
+) -> SignInAttempt:
+    """The read step: refuse at once what the limits refuse anyway, and pick the account.
 
-    * Per account: at most ``login_max_failures`` wrong passwords in the window. The attempt is
-      recorded *before* the password is checked, under a lock on the account's key, so concurrent
-      guesses cannot all pass the check before any of them is counted.
+    Only reads (begun deferred on SQLite): the caller ends this transaction before ``check_password``.
     * Per client address: no lock-out (a bystander behind the same address must still get in), but
       past many failures a short, growing wait (``SlowDown``).
+    * Per account: an account already at ``login_max_failures`` wrong passwords in the window is
+      refused without spending a hash (``TooManyAttempts``); ``finish_sign_in`` counts again, under
+      the account's lock, before it says anything about the password.
     * An email in several organizations signs in to the one named in ``organization`` (slug or
       name), else the one it last signed in to (``preferred_org_id``), else the oldest.
-
-    A failed attempt stays recorded only if the caller commits: the caller must commit even on
-    failure (``record_failure`` adds the client address's record).
     """
+    begin_read(db)
     email = email.strip().lower()[:254]
     account_key, client_key = f"email:{email}", f"client:{client}"[:300]
     if wait := _client_wait(db, client_key, settings=settings, now=now):
         raise SlowDown(wait)
-    lock_for_transaction(db, account_key)
-    since = now - timedelta(minutes=settings.login_window_minutes)
-    failures, _ = _failures(db, account_key, since=since)
-    if failures >= settings.login_max_failures:
+    if _account_failures(db, account_key, settings=settings, now=now) >= settings.login_max_failures:
         raise TooManyAttempts(settings.login_window_minutes)
-    db.add(LoginFailure(key=account_key, at=now))
-    db.flush()
     candidates = people_repo.sign_in_accounts(db, email) if email else []
     person, elsewhere = _choose_account(candidates, organization, preferred_org_id)
-    if not verify_password(person.password_hash if person else None, password) or person is None:
+    return SignInAttempt(
+        account_key=account_key,
+        org_id=person.org_id if person else None,
+        person_id=person.id if person else None,
+        password_hash=person.password_hash if person else None,
+        elsewhere=elsewhere,
+    )
+
+
+def check_password(attempt: SignInAttempt, password: str, *, passwords: Passwords = ARGON2) -> PasswordCheck:
+    """The slow step, with no transaction open: exactly one hash is verified per attempt."""
+    if not passwords.verify(attempt.password_hash, password) or attempt.password_hash is None:
+        return PasswordCheck(ok=False)
+    if passwords.needs_rehash(attempt.password_hash):
+        return PasswordCheck(ok=True, new_hash=passwords.hash(password))
+    return PasswordCheck(ok=True)
+
+
+def finish_sign_in(
+    db: Session, *, attempt: SignInAttempt, check: PasswordCheck, settings: Settings, now: datetime
+) -> SignedIn:
+    """The write step: count the account's failures under its lock, then record the outcome.
+
+    The count decides before the password does: an account at its limit answers ``TooManyAttempts``
+    whatever the check said, so concurrent guesses learn the answer for at most
+    ``login_max_failures`` of them (``core.db.lock_for_transaction`` serialises the count and the
+    write). A wrong password is recorded and raises ``BadCredentials``: the caller must commit even
+    then (``record_failure`` adds the client address's record). A password changed, or an account
+    deactivated, since the read step counts as wrong: the check was against the old hash.
+    """
+    lock_for_transaction(db, attempt.account_key)
+    if _account_failures(db, attempt.account_key, settings=settings, now=now) >= settings.login_max_failures:
+        raise TooManyAttempts(settings.login_window_minutes)
+    person = (
+        people_repo.person_in_org(db, org_id=attempt.org_id, person_id=attempt.person_id)
+        if attempt.org_id is not None and attempt.person_id is not None
+        else None
+    )
+    if not check.ok or person is None or person.password_hash != attempt.password_hash:
+        db.add(LoginFailure(key=attempt.account_key, at=now))
+        db.flush()
         raise BadCredentials()
-    if person.password_hash and needs_rehash(person.password_hash):
-        person.password_hash = hash_password(password)
-    db.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+    if check.new_hash:
+        person.password_hash = check.new_hash
+    repository.clear_failures(db, attempt.account_key)
     signed = open_session(db, person=person, settings=settings, now=now)
     return SignedIn(
         person=signed.person,
         session_token=signed.session_token,
         expires_at=signed.expires_at,
-        elsewhere=elsewhere,
+        elsewhere=attempt.elsewhere,
     )
 
 
@@ -166,20 +220,14 @@ def open_session(db: Session, *, person: Person, settings: Settings, now: dateti
 
 
 def person_for_session(db: Session, *, token: str, now: datetime) -> Person | None:
-    session = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
+    session = repository.session_by_token_hash(db, token_hash(token))
     if session is None or session.expires_at <= now:
         return None
     return people_repo.person_in_org(db, org_id=session.org_id, person_id=session.person_id)
 
 
 def sign_out(db: Session, *, token: str) -> None:
-    db.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
-
-
-def _end_all_sessions(db: Session, person: Person) -> None:
-    db.execute(
-        delete(WebSession).where(WebSession.org_id == person.org_id, WebSession.person_id == person.id)
-    )
+    repository.delete_session(db, token_hash(token))
 
 
 def _revoke_credentials(db: Session, person: Person, *, now: datetime, keep_reset: int | None = None) -> None:
@@ -188,24 +236,9 @@ def _revoke_credentials(db: Session, person: Person, *, now: datetime, keep_rese
     Used when the password changes and when an account is deactivated, so that neither a stolen
     token nor an old reset link outlives the event (and reactivation revives none of them).
     """
-    _end_all_sessions(db, person)
-    db.execute(
-        update(ApiToken)
-        .where(
-            ApiToken.org_id == person.org_id,
-            ApiToken.person_id == person.id,
-            ApiToken.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-    )
-    outstanding = update(PasswordReset).where(
-        PasswordReset.org_id == person.org_id,
-        PasswordReset.person_id == person.id,
-        PasswordReset.used_at.is_(None),
-    )
-    if keep_reset is not None:
-        outstanding = outstanding.where(PasswordReset.id != keep_reset)
-    db.execute(outstanding.values(used_at=now))
+    repository.delete_sessions_of(db, org_id=person.org_id, person_id=person.id)
+    repository.revoke_api_tokens_of(db, org_id=person.org_id, person_id=person.id, now=now)
+    repository.spend_resets_of(db, org_id=person.org_id, person_id=person.id, now=now, keep=keep_reset)
 
 
 def set_active(db: Session, *, actor: Actor, person_id: int, active: bool, now: datetime) -> Person:
@@ -293,7 +326,7 @@ def invite(
 
 
 def pending_invitation(db: Session, *, token: str, now: datetime) -> Invitation:
-    inv = db.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+    inv = repository.invitation_by_token_hash(db, token_hash(token))
     if inv is None or inv.accepted_at is not None or inv.revoked_at is not None or inv.expires_at <= now:
         raise TokenInvalid("invitation")
     return inv
@@ -301,33 +334,25 @@ def pending_invitation(db: Session, *, token: str, now: datetime) -> Invitation:
 
 def invitation_teams(db: Session, *, invitation: Invitation) -> list[str]:
     """The names of the teams the invited person will join, for the acceptance page."""
-    return list(
-        db.scalars(
-            select(Team.name)
-            .join(
-                InvitationTeam, (InvitationTeam.org_id == Team.org_id) & (InvitationTeam.team_id == Team.id)
-            )
-            .where(InvitationTeam.org_id == invitation.org_id, InvitationTeam.invitation_id == invitation.id)
-            .order_by(Team.name)
-        )
-    )
+    return repository.invitation_team_names(db, invitation=invitation)
 
 
 def accept_invitation(
-    db: Session, *, token: str, profile: ProfileUpdate, password: str, settings: Settings, now: datetime
+    db: Session,
+    *,
+    token: str,
+    profile: ProfileUpdate,
+    password_hash: str,
+    settings: Settings,
+    now: datetime,
 ) -> SignedIn:
+    """Join with the invitation. ``password_hash`` is made before the write (``Passwords.hash``); the
+    invitation is checked again here, so a link used meanwhile by a second tab is refused."""
     inv = pending_invitation(db, token=token, now=now)
     data = PersonCreate(**profile.model_dump(), email=inv.email, role=inv.role)
-    person = people_service.add_person(
-        db, org_id=inv.org_id, data=data, now=now, password_hash=hash_password(password)
-    )
-    # Teams deleted since the invitation are gone from this list (the rows cascade with the team).
-    team_ids = db.scalars(
-        select(InvitationTeam.team_id).where(
-            InvitationTeam.org_id == inv.org_id, InvitationTeam.invitation_id == inv.id
-        )
-    ).all()
-    db.add_all(TeamMembership(org_id=inv.org_id, team_id=t, person_id=person.id) for t in set(team_ids))
+    person = people_service.add_person(db, org_id=inv.org_id, data=data, now=now, password_hash=password_hash)
+    team_ids = repository.invitation_team_ids(db, invitation=inv)
+    db.add_all(TeamMembership(org_id=inv.org_id, team_id=t, person_id=person.id) for t in sorted(team_ids))
     inv.accepted_at = now
     db.flush()
     return open_session(db, person=person, settings=settings, now=now)
@@ -336,19 +361,13 @@ def accept_invitation(
 def list_invitations(db: Session, *, actor: Actor) -> list[Invitation]:
     if not can_administer(actor):
         raise NotAllowed("see invitations")
-    return list(
-        db.scalars(
-            select(Invitation).where(Invitation.org_id == actor.org_id).order_by(Invitation.created_at.desc())
-        )
-    )
+    return repository.org_invitations(db, actor=actor)
 
 
 def revoke_invitation(db: Session, *, actor: Actor, invitation_id: int, now: datetime) -> None:
     if not can_administer(actor):
         raise NotAllowed("revoke invitations")
-    inv = db.scalar(
-        select(Invitation).where(Invitation.org_id == actor.org_id, Invitation.id == invitation_id)
-    )
+    inv = repository.org_invitation(db, actor=actor, invitation_id=invitation_id)
     if inv is None:
         raise NotFound("No such invitation.")
     if inv.accepted_at is None:
@@ -395,24 +414,27 @@ def request_reset(
     db.flush()
 
 
-def reset_password(db: Session, *, token: str, password: str, now: datetime) -> Person:
-    reset = db.scalar(select(PasswordReset).where(PasswordReset.token_hash == token_hash(token)))
+def pending_reset(db: Session, *, token: str, now: datetime) -> tuple[PasswordReset, Person]:
+    """The unused, unexpired reset link and its (active) person; ``TokenInvalid`` otherwise."""
+    reset = repository.reset_by_token_hash(db, token_hash(token))
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         raise TokenInvalid("password reset")
     person = people_repo.person_in_org(db, org_id=reset.org_id, person_id=reset.person_id)
     if person is None:
         raise TokenInvalid("password reset")
-    person.password_hash = hash_password(password)
+    return reset, person
+
+
+def reset_password(db: Session, *, token: str, password_hash: str, now: datetime) -> Person:
+    """Set the password whose hash was made before the write (``Passwords.hash``); the link is
+    checked again here, so one used meanwhile is refused."""
+    reset, person = pending_reset(db, token=token, now=now)
+    person.password_hash = password_hash
     reset.used_at = now
     # Whoever knew the old password may hold a token or another reset link: none of them survive.
     _revoke_credentials(db, person, now=now, keep_reset=reset.id)
     db.flush()
     return person
-
-
-def set_password(db: Session, *, person: Person, password: str) -> None:
-    person.password_hash = hash_password(password)
-    db.flush()
 
 
 # --- API tokens --------------------------------------------------------------------------------
@@ -440,21 +462,11 @@ def create_api_token(
 
 
 def list_api_tokens(db: Session, *, actor: Actor) -> list[ApiToken]:
-    return list(
-        db.scalars(
-            select(ApiToken)
-            .where(ApiToken.org_id == actor.org_id, ApiToken.person_id == actor.person_id)
-            .order_by(ApiToken.created_at.desc())
-        )
-    )
+    return repository.my_api_tokens(db, actor=actor)
 
 
 def revoke_api_token(db: Session, *, actor: Actor, token_id: int, now: datetime) -> None:
-    row = db.scalar(
-        select(ApiToken).where(
-            ApiToken.org_id == actor.org_id, ApiToken.person_id == actor.person_id, ApiToken.id == token_id
-        )
-    )
+    row = repository.my_api_token(db, actor=actor, token_id=token_id)
     if row is None:
         raise NotFound("No such API token.")
     row.revoked_at = row.revoked_at or now
@@ -464,7 +476,7 @@ def revoke_api_token(db: Session, *, actor: Actor, token_id: int, now: datetime)
 def person_for_api_token(db: Session, *, token: str, now: datetime, record_use: bool = True) -> Person | None:
     """The token's person. ``record_use`` updates ``last_used_at`` (at most once a minute); reads skip
     it so that a GET never takes a write lock."""
-    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    row = repository.api_token_by_hash(db, token_hash(token))
     if row is None or row.revoked_at is not None:
         return None
     if record_use and (row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1)):

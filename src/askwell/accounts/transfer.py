@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from askwell.accounts import repository
 from askwell.accounts.models import Invitation, InvitationTeam
 from askwell.accounts.secrets import new_token, token_hash
-from askwell.people.models import Person, Role, Team
+from askwell.people import repository as people_repo
+from askwell.people.models import Role
 from askwell.people.transfer import ImportContext, Section
 
 TokenHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -46,23 +47,13 @@ def _iso(value: datetime) -> str:
 
 
 def _export_invitations(db: Session, org_id: int) -> list[dict[str, Any]]:
-    email = dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).all())
-    team_slug = dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).all())
+    email = people_repo.emails_by_id(db, org_id=org_id)
+    team_slug = people_repo.team_slugs(db, org_id=org_id)
     teams_of: dict[int, list[str]] = {}
-    for invitation_id, team_id in db.execute(
-        select(InvitationTeam.invitation_id, InvitationTeam.team_id).where(InvitationTeam.org_id == org_id)
-    ):
+    for invitation_id, team_id in repository.invitation_team_pairs(db, org_id=org_id):
         if team_id in team_slug:
             teams_of.setdefault(invitation_id, []).append(team_slug[team_id])
-    pending = db.scalars(
-        select(Invitation)
-        .where(
-            Invitation.org_id == org_id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-        .order_by(Invitation.created_at, Invitation.id)
-    )
+    pending = repository.pending_invitations(db, org_id=org_id)
     return [
         {
             "email": inv.email,
@@ -82,12 +73,7 @@ def _load_invitations(db: Session, ctx: ImportContext, invitations: list[Invitat
     people = ctx.ids.get("people", {})
     teams = ctx.ids.get("teams", {})
     # Deliberately not scoped to the organization: a token hash is unique in the whole database.
-    wanted = [i.token_hash for i in invitations]
-    taken = (
-        set(db.scalars(select(Invitation.token_hash).where(Invitation.token_hash.in_(wanted))))
-        if wanted
-        else set()
-    )
+    taken = repository.taken_token_hashes(db, (i.token_hash for i in invitations))
     for doc in invitations:
         invitation = Invitation(
             org_id=ctx.org_id,

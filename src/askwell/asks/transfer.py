@@ -27,7 +27,7 @@ from askwell.asks.models import (
     Thanks,
     Visibility,
 )
-from askwell.ledger.models import EntryKind, LedgerEntry
+from askwell.ledger.models import EntryKind, LedgerEntry, entry_ref
 from askwell.people.models import Person, Team
 from askwell.people.transfer import ImportContext, Section
 
@@ -369,19 +369,26 @@ def _load_ledger(db: Session, ctx: ImportContext, entries: list[LedgerDoc]) -> N
     people = ctx.ids.get("people", {})
     asks = ctx.ids.get("asks", {})
     offers = ctx.ids.get("offers", {})
-    rows = [
-        {
-            "org_id": ctx.org_id,
-            "kind": e.kind.value,
-            "actor_id": people[e.actor],
-            "subject_id": people[e.subject] if e.subject else None,
-            "ask_id": asks.get(str(e.ask)) if e.ask else None,
-            "offer_id": offers.get(f"{e.ask}:{e.offer}") if e.ask and e.offer else None,
-            "at": e.at,
-            "data": e.data,
-        }
-        for e in entries
-    ]
+    rows = []
+    for e in entries:
+        ask_id = asks.get(str(e.ask)) if e.ask else None
+        offer_id = offers.get(f"{e.ask}:{e.offer}") if e.ask and e.offer else None
+        # From the new ids only: an introduction id in ``data`` is the old installation's.
+        ref = entry_ref(e.kind, ask_id=ask_id, offer_id=offer_id, data={})
+        rows.append(
+            {
+                "org_id": ctx.org_id,
+                "kind": e.kind.value,
+                "actor_id": people[e.actor],
+                "subject_id": people[e.subject] if e.subject else None,
+                "ask_id": ask_id,
+                "offer_id": offer_id,
+                "ref_kind": ref[0].value if ref else None,
+                "ref_id": ref[1] if ref else None,
+                "at": e.at,
+                "data": e.data,
+            }
+        )
     if rows:
         db.execute(insert(LedgerEntry), rows)
 

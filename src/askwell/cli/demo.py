@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from askwell.accounts.secrets import hash_password
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.cli.orgs import validation_message
 from askwell.core.clock import Clock
@@ -38,6 +39,7 @@ def demo_command(
         console=err_console,
         transient=True,
     )
+    password_hash = hash_password(DEMO_PASSWORD)  # before the transaction, as every Argon2 hash
     with cli_unit_of_work() as db:
         if if_empty and any_organization(db):
             err_console.print("An organization already exists: demo not created (--if-empty).")
@@ -50,6 +52,7 @@ def demo_command(
                 seed=seed,
                 size=size,
                 slug=org_slug,
+                password_hash=password_hash,
                 on_progress=lambda n: progress.advance(task, n),
             )
     table = Table(

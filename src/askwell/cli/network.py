@@ -36,10 +36,7 @@ Months = Annotated[int, typer.Option("--months", min=1, max=120, help="Silence t
 
 def _person_actor(db: Session, org: str, email: str) -> Actor:
     organization = people_repo.organization_by_slug(db, org)
-    admin = people_service.admin_actor(organization)
-    wanted = normalise_email(email)
-    matches, _ = people_repo.search_people(db, actor=admin, query=wanted, limit=people_repo.MAX_PAGE)
-    person = next((p for p in matches if p.email == wanted), None)
+    person = people_repo.person_by_email(db, org_id=organization.id, email=normalise_email(email))
     if person is None:
         fail(f"nobody with email {email!r} in {org}")
         raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from askwell.accounts.errors import WeakPassword
 from askwell.accounts.secrets import hash_password
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
@@ -79,9 +80,14 @@ def create_admin_command(
         data = PersonCreate(email=email, name=name, role=Role.ADMIN)
     except ValidationError as exc:
         fail(validation_message(exc))
+    # Hashed before the transaction: Argon2 never runs while a write transaction holds the lock.
+    try:
+        password_hash = hash_password(password)
+    except WeakPassword as exc:
+        fail(exc.message)
     with cli_unit_of_work() as db:
         organization = repository.organization_by_slug(db, org)
         person = people_service.add_person(
-            db, org_id=organization.id, data=data, now=Clock().now(), password_hash=hash_password(password)
+            db, org_id=organization.id, data=data, now=Clock().now(), password_hash=password_hash
         )
     err_console.print(f"[green]Admin created:[/] {person.name} <{person.email}> in {organization.slug}")

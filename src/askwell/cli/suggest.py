@@ -15,18 +15,13 @@ from askwell.core.db import MAX_ID
 from askwell.matching import service
 from askwell.matching.schemas import SuggestionsRead
 from askwell.people import repository as people_repo
-from askwell.people import service as people_service
 from askwell.people.policy import Actor
 from askwell.people.schemas import normalise_email
 
 
 def _actor(db: Session, org: str, email: str) -> Actor:
     organization = people_repo.organization_by_slug(db, org)
-    wanted = normalise_email(email)
-    matches, _ = people_repo.search_people(
-        db, actor=people_service.admin_actor(organization), query=wanted, limit=people_repo.MAX_PAGE
-    )
-    person = next((p for p in matches if p.email == wanted), None)
+    person = people_repo.person_by_email(db, org_id=organization.id, email=normalise_email(email))
     if person is None:
         fail(f"nobody with email {email!r} in {org}", code=2)
         raise AssertionError("unreachable")

@@ -1,4 +1,4 @@
-"""Reading the ledger, always within one organization."""
+"""Reading the ledger: within one organization, except the cursor scan of jobs that learn from it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from askwell.ledger.models import LedgerEntry
+from askwell.ledger.models import LedgerEntry, RefKind
 
 
 def entries_for_person(
@@ -31,3 +31,25 @@ def entries_for_ask(db: Session, *, org_id: int, ask_id: int) -> list[LedgerEntr
             .order_by(LedgerEntry.at, LedgerEntry.id)
         )
     )
+
+
+def entries_about(db: Session, *, org_id: int, ref_kind: RefKind, ref_id: int) -> list[LedgerEntry]:
+    """What happened to one thing (an offer, an introduction, a ring), oldest first."""
+    return list(
+        db.scalars(
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.org_id == org_id,
+                LedgerEntry.ref_kind == ref_kind.value,
+                LedgerEntry.ref_id == ref_id,
+            )
+            .order_by(LedgerEntry.at, LedgerEntry.id)
+        )
+    )
+
+
+def entries_after(db: Session, *, position: int, limit: int) -> list[LedgerEntry]:
+    """Entries of every organization past a job's cursor, in id order; each reader then handles them
+    inside their own organization (``network.learn``)."""
+    stmt = select(LedgerEntry).where(LedgerEntry.id > position).order_by(LedgerEntry.id).limit(limit)
+    return list(db.scalars(stmt))

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from askwell.ledger.models import EntryKind, LedgerEntry
+from askwell.ledger.models import EntryKind, LedgerEntry, RefKind, entry_ref
 
 
 def record(
@@ -21,7 +21,11 @@ def record(
     ask_id: int | None = None,
     offer_id: int | None = None,
     data: dict[str, Any] | None = None,
+    ref: tuple[RefKind, int] | None = None,
 ) -> LedgerEntry:
+    """Append one entry. ``ref`` says what it is about; by default the offer, ask or introduction
+    its other arguments name (``ledger.models.entry_ref``)."""
+    ref = ref or entry_ref(kind, ask_id=ask_id, offer_id=offer_id, data=data or {})
     entry = LedgerEntry(
         org_id=org_id,
         kind=kind.value,
@@ -29,6 +33,8 @@ def record(
         subject_id=subject_id,
         ask_id=ask_id,
         offer_id=offer_id,
+        ref_kind=ref[0].value if ref else None,
+        ref_id=ref[1] if ref else None,
         at=at,
         data=data or {},
     )

@@ -391,7 +391,7 @@ def intro_views(db: Session, *, actor: Actor, intros: list[Introduction]) -> lis
         ids.update({i.asker_id, i.connector_id, i.target_id})
         if i.suggested_target_id is not None:
             ids.add(i.suggested_target_id)
-    people = repository.people_by_id(db, org_id=actor.org_id, ids=ids)
+    people = people_repo.people_by_ids(db, org_id=actor.org_id, ids=ids)
     titles = repository.ask_titles(db, actor=actor, ask_ids=[i.ask_id for i in intros if i.ask_id])
     views: list[IntroRead] = []
     for i in intros:

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from askwell.asks.models import Ask
-from askwell.asks.rules import ACTIVE
 from askwell.core.jobs import JobContext, JobRegistry, advance_cursor, read_cursor
-from askwell.ledger.models import LedgerEntry
+from askwell.ledger import repository as ledger_repo
+from askwell.ledger.models import EntryKind
 from askwell.network import dormant, repository, service
-from askwell.network.models import Introduction, IntroStatus
+from askwell.network.models import IntroStatus
 from askwell.people import repository as people_repo
 
 LEDGER_CURSOR = "network.learn:ledger"
@@ -26,11 +24,11 @@ REMINDER_AFTER = timedelta(days=3)
 #: Ledger kinds that say two people interacted, and the tie origin each counts as. An accepted offer
 #: adds nothing beyond the offer itself; introductions write their tie when the target accepts.
 LEARNED: dict[str, str] = {
-    "offer_made": "offer",
-    "help_given": "help_given",
-    "thanks": "thanks",
-    "ring_match": "ring",
-    "standup_help": "standup",
+    EntryKind.OFFER_MADE: "offer",
+    EntryKind.HELP_GIVEN: "help_given",
+    EntryKind.THANKS: "thanks",
+    EntryKind.RING_MATCH: "ring",
+    EntryKind.STANDUP_HELP: "standup",
 }
 
 
@@ -39,11 +37,7 @@ def learn_from_ledger(db: Session, *, now: datetime, batch: int = BATCH, max_bat
     learned = 0
     for _ in range(max_batches):
         position = read_cursor(db, LEDGER_CURSOR)
-        entries = list(
-            db.scalars(
-                select(LedgerEntry).where(LedgerEntry.id > position).order_by(LedgerEntry.id).limit(batch)
-            )
-        )
+        entries = ledger_repo.entries_after(db, position=position, limit=batch)
         if not entries:
             break
         by_org: dict[int, list[service.Interaction]] = {}
@@ -55,7 +49,7 @@ def learn_from_ledger(db: Session, *, now: datetime, batch: int = BATCH, max_bat
                 service.Interaction(entry.actor_id, entry.subject_id, entry.at, origin)
             )
         for org_id, events in by_org.items():
-            alive = repository.people_by_id(
+            alive = people_repo.people_by_ids(
                 db, org_id=org_id, ids={p for e in events for p in (e.a, e.b)}, active_only=True
             )
             learned += service.record_interactions(
@@ -78,17 +72,7 @@ def remind_pending_intros(db: Session, *, now: datetime) -> int:
     """One reminder per introduction, to whoever it waits on, once it has waited three days."""
     sent = 0
     for intro in repository.stale_pending_intros(db, before=now - REMINDER_AFTER):
-        claimed = db.execute(
-            update(Introduction)
-            .where(
-                Introduction.id == intro.id,
-                Introduction.reminded_at.is_(None),
-                Introduction.status == intro.status,
-            )
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not repository.claim_intro_reminder(db, intro=intro, now=now):
             continue
         waiting_on = intro.connector_id if intro.status == IntroStatus.REQUESTED.value else intro.target_id
         person = people_repo.person_in_org(db, org_id=intro.org_id, person_id=waiting_on)
@@ -109,14 +93,8 @@ def remind_pending_intros(db: Session, *, now: datetime) -> int:
 
 def nudge_dormant_ties(db: Session, *, now: datetime, limit: int = 1000) -> int:
     """Weekly at most per person: authors of open asks hear about their best dormant tie for one."""
-    authors = db.execute(
-        select(Ask.org_id, Ask.author_id)
-        .where(Ask.status.in_([s.value for s in ACTIVE]))
-        .distinct()
-        .limit(limit)
-    ).all()
     sent = 0
-    for org_id, author_id in authors:
+    for org_id, author_id in repository.authors_of_open_asks(db, limit=limit):
         person = people_repo.person_in_org(db, org_id=org_id, person_id=author_id)
         if person is None:
             continue

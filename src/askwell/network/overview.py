@@ -75,7 +75,7 @@ def network_health(db: Session, *, actor: Actor, now: datetime) -> HealthRead:
     teams_of: dict[int, set[int]] = {}
     for team_id, pid in members:
         teams_of.setdefault(pid, set()).add(team_id)
-    everyone = set(repository.people_by_id(db, org_id=actor.org_id, ids=None))
+    everyone = set(people_repo.people_by_ids(db, org_id=actor.org_id, ids=None))
     if actor.is_admin:
         scope, label = everyone, "organization"
     else:
@@ -115,7 +115,7 @@ def network_health(db: Session, *, actor: Actor, now: datetime) -> HealthRead:
     bridges.sort(key=lambda b: -b[1])
     named: list[BridgeRead] = []
     if org.individual_analytics:
-        people = repository.people_by_id(db, org_id=actor.org_id, ids=[pid for pid, _ in bridges[:10]])
+        people = people_repo.people_by_ids(db, org_id=actor.org_id, ids=[pid for pid, _ in bridges[:10]])
         named = [
             BridgeRead(person=ref(people[pid]), teams_reached=n) for pid, n in bridges[:10] if pid in people
         ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask
@@ -157,18 +157,6 @@ def profile_rows(db: Session, *, org_id: int) -> dict[int, ProfileRow]:
     }
 
 
-def people_by_id(
-    db: Session, *, org_id: int, ids: Iterable[int] | None, active_only: bool = False
-) -> dict[int, Person]:
-    """People by id for labels (former members included); every active person when ``ids`` is None."""
-    stmt = select(Person).where(Person.org_id == org_id)
-    if ids is None or active_only:
-        stmt = stmt.where(Person.is_active.is_(True))
-    if ids is not None:
-        stmt = stmt.where(Person.id.in_(sorted(set(ids)) or [-1]))
-    return {p.id: p for p in db.scalars(stmt)}
-
-
 def lock_person(db: Session, *, org_id: int, person_id: int) -> None:
     """Serialise one person's writes (PostgreSQL row lock; SQLite already serialises writers)."""
     db.execute(select(Person.id).where(Person.org_id == org_id, Person.id == person_id).with_for_update())
@@ -278,6 +266,33 @@ def stale_pending_intros(db: Session, *, before: datetime, limit: int = 500) -> 
         .limit(limit)
     )
     return list(db.scalars(stmt))
+
+
+def claim_intro_reminder(db: Session, *, intro: Introduction, now: datetime) -> bool:
+    """Mark the introduction reminded, unless another worker did, or its status moved, meanwhile."""
+    claimed = db.execute(
+        update(Introduction)
+        .where(
+            Introduction.id == intro.id,
+            Introduction.reminded_at.is_(None),
+            Introduction.status == intro.status,
+        )
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def authors_of_open_asks(db: Session, *, limit: int) -> list[tuple[int, int]]:
+    """(organization id, author id) of everyone with an open ask."""
+    stmt = (
+        select(Ask.org_id, Ask.author_id)
+        .where(Ask.status.in_([s.value for s in ACTIVE]))
+        .distinct()
+        .order_by(Ask.org_id, Ask.author_id)
+        .limit(limit)
+    )
+    return [(org_id, author_id) for org_id, author_id in db.execute(stmt)]
 
 
 def organizations_with_teams(db: Session) -> list[int]:

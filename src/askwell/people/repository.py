@@ -228,6 +228,29 @@ def emails_in_org(db: Session, *, org_id: int) -> set[str]:
     return set(db.scalars(select(Person.email).where(Person.org_id == org_id)))
 
 
+def emails_by_id(db: Session, *, org_id: int) -> dict[int, str]:
+    """Person id → email for everyone of the organization (exports name people by email)."""
+    return dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).tuples().all())
+
+
+def team_slugs(db: Session, *, org_id: int) -> dict[int, str]:
+    """Team id → slug (exports name teams by slug)."""
+    return dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).tuples().all())
+
+
+def people_by_ids(
+    db: Session, *, org_id: int, ids: Iterable[int] | None, active_only: bool = False
+) -> dict[int, Person]:
+    """People of one organization by id, for labels (former members included unless ``active_only``);
+    every active person when ``ids`` is None. Ids of other organizations are simply absent."""
+    stmt = select(Person).where(Person.org_id == org_id)
+    if ids is None or active_only:
+        stmt = stmt.where(Person.is_active.is_(True))
+    if ids is not None:
+        stmt = stmt.where(Person.id.in_(sorted(set(ids)) or [-1]))
+    return {p.id: p for p in db.scalars(stmt)}
+
+
 def all_people(db: Session, *, org_id: int) -> list[Person]:
     """Everyone in the organization with profile and teams: exports and indexes."""
     return list(db.scalars(_with_profile(select(Person).where(Person.org_id == org_id)).order_by(Person.id)))
@@ -245,8 +268,9 @@ def organizations_with_counts(db: Session) -> list[tuple[Organization, int]]:
 
 
 def person_by_email(db: Session, *, org_id: int, email: str, include_inactive: bool = False) -> Person | None:
-    """An active person of one organization by email: how CLI commands name the person they act for
-    (an erasure also names deactivated people, hence ``include_inactive``)."""
+    """An active person of one organization by their exact email (case-folded), never a fuzzy match:
+    how CLI commands name the person they act for and how a team page adds a member (an erasure also
+    names deactivated people, hence ``include_inactive``)."""
     stmt = select(Person).where(Person.org_id == org_id, Person.email == email.strip().lower())
     if not include_inactive:
         stmt = stmt.where(Person.is_active.is_(True))

@@ -12,7 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from askwell.accounts import service as accounts
 from askwell.accounts.errors import WeakPassword
 from askwell.accounts.models import Invitation
-from askwell.accounts.secrets import MAX_PASSWORD, MIN_PASSWORD, check_password_rules
+from askwell.accounts.secrets import MAX_PASSWORD, MIN_PASSWORD, check_password_rules, passwords
+from askwell.core.db import begin_read
 from askwell.core.errors import Conflict
 from askwell.http.deps import Ctx, Db, Now
 from askwell.people import repository
@@ -68,6 +69,7 @@ def accept_invitation(
     password: Annotated[str, Form()] = "",
     timezone: Annotated[str, Form()] = "UTC",
 ) -> Response:
+    begin_read(db)
     inv = accounts.pending_invitation(db, token=token, now=now)
     values = {"name": name, "timezone": timezone}
     errors: dict[str, str] = {}
@@ -82,9 +84,12 @@ def accept_invitation(
         errors["password"] = exc.message
     if errors or profile is None:
         return _invite_page(request, db, inv, values, errors, status=422)
+    # The hash is made between the read and the write: no transaction is open while Argon2 runs.
+    db.commit()
+    password_hash = passwords(ctx.services).hash(password)
     try:
         signed = accounts.accept_invitation(
-            db, token=token, profile=profile, password=password, settings=ctx.settings, now=now
+            db, token=token, profile=profile, password_hash=password_hash, settings=ctx.settings, now=now
         )
     except Conflict as exc:
         return _invite_page(request, db, inv, values, {"__all__": exc.message}, status=409)
@@ -133,6 +138,7 @@ def reset_form(request: Request, token: Token) -> Response:
 def reset(
     request: Request,
     db: Db,
+    ctx: Ctx,
     now: Now,
     token: Token,
     password: Annotated[str, Form()] = "",
@@ -140,10 +146,14 @@ def reset(
 ) -> Response:
     if password != confirm:
         return _reset_page(request, token, {"confirm": "The two passwords differ."}, status=422)
+    begin_read(db)
+    accounts.pending_reset(db, token=token, now=now)  # a dead link costs no hash
+    db.commit()  # ends the read: no transaction is open while Argon2 runs
     try:
-        accounts.reset_password(db, token=token, password=password, now=now)
+        password_hash = passwords(ctx.services).hash(password)
     except WeakPassword as exc:
         return _reset_page(request, token, {"password": exc.message}, status=422)
+    accounts.reset_password(db, token=token, password_hash=password_hash, now=now)
     db.commit()
     flash = "Your password has been changed. Sign in with the new one."
     return RedirectResponse(f"/signin?{urlencode({'flash': flash})}", status_code=303)

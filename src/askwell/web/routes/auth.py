@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from askwell.accounts import service as accounts
 from askwell.accounts.errors import BadCredentials, SlowDown, TooManyAttempts
+from askwell.accounts.secrets import passwords
 from askwell.http.deps import SESSION_COOKIE, Ctx, Db, Now, OptionalPerson, client_address
 from askwell.http.params import parse_id
 from askwell.web.templating import redirect, render
@@ -62,16 +63,20 @@ def signin(
     client = client_address(request)
     form = {"email": email, "organization": organization, "next": safe_next(next)}
     try:
-        signed = accounts.sign_in(
+        attempt = accounts.start_sign_in(
             db,
             email=email,
-            password=password,
             client=client,
             settings=ctx.settings,
             now=now,
             organization=organization,
             preferred_org_id=parse_id(request.cookies.get(LAST_ORG_COOKIE, "")),
         )
+        # Ends the read: the password hash is checked with no transaction open, so no other writer
+        # waits for it (on SQLite, a write transaction holds the only write lock).
+        db.commit()
+        check = accounts.check_password(attempt, password, passwords=passwords(ctx.services))
+        signed = accounts.finish_sign_in(db, attempt=attempt, check=check, settings=ctx.settings, now=now)
     except BadCredentials as exc:
         accounts.record_failure(db, email=email, client=client, now=now)
         db.commit()

@@ -68,8 +68,7 @@ def _person_by_email(db: Db, actor: Actor, email: str) -> Person | None:
     email = normalise_email(email)
     if not email or " " in email:
         return None
-    matches, _ = repository.search_people(db, actor=actor, query=email, limit=repository.MAX_PAGE)
-    return next((p for p in matches if p.email == email), None)
+    return repository.person_by_email(db, org_id=actor.org_id, email=email)
 
 
 def _back(team: Team, message: str) -> Response:
