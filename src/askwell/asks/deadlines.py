@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from askwell.core.clock import local_at
 
 DeadlineKind = Literal["date", "milestone", "vague"]
 
@@ -388,7 +390,7 @@ def _resolve(text: str, group: list[_Piece], now: datetime, tz: ZoneInfo) -> Dea
             clock = MIDNIGHT
     if prefix:
         start -= len(prefix.group(0))
-    when = datetime.combine(day, clock, tzinfo=tz)
+    when = local_at(day, clock, tz)
     loose = prefix is None and text[start:end].lower().startswith("this ")
     return Deadline(
         text=text[start:end],
@@ -475,4 +477,4 @@ def _span_end(m: re.Match[str], now: datetime) -> datetime:
     if unit.startswith("h"):
         return now + timedelta(hours=count)
     days = {"d": 1, "w": 7, "m": 30}[unit[0]]
-    return datetime.combine(now.date() + timedelta(days=days * count), END_OF_DAY, tzinfo=now.tzinfo)
+    return local_at(now.date() + timedelta(days=days * count), END_OF_DAY, now.tzinfo or UTC)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from askwell.asks.models import AskStatus, OfferStatus, Visibility
+from askwell.core.clock import local_at
 
 S = AskStatus
 
@@ -134,7 +135,7 @@ def resolve_due(due: datetime | date | None, *, tz: ZoneInfo) -> datetime | None
     if due is None:
         return None
     if isinstance(due, datetime):
-        local = due if due.tzinfo is not None else due.replace(tzinfo=tz)
+        local = due if due.tzinfo is not None else local_at(due.date(), due.time(), tz)
     else:
-        local = datetime.combine(due, END_OF_DAY, tzinfo=tz)
+        local = local_at(due, END_OF_DAY, tz)
     return local.astimezone(UTC)

@@ -50,6 +50,7 @@ from askwell.asks.schemas import (
     ThanksCreate,
 )
 from askwell.core.errors import InvalidInput
+from askwell.core.localtime import zone
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.notifications.models import NotificationKind
@@ -107,7 +108,7 @@ def _me(db: Session, actor: Actor) -> Person:
 
 
 def _tz(person: Person) -> ZoneInfo:
-    return ZoneInfo(person.timezone)
+    return zone(person.timezone)
 
 
 def coach(data: AskWrite, *, tz: ZoneInfo, now: datetime) -> Review:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -21,6 +20,7 @@ from askwell.cli.coach import print_review
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.errors import InvalidInput, NotFound
+from askwell.core.localtime import zone
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -82,7 +82,7 @@ def new_command(
     day = _due(due)
     with cli_unit_of_work() as db:
         actor, person = _acting(db, org, email)
-        tz, now = ZoneInfo(person.timezone), Clock().now()
+        tz, now = zone(person.timezone), Clock().now()
         while True:
             if title is None:
                 title = typer.prompt("Title")

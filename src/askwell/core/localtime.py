@@ -2,6 +2,8 @@
 
 The one formatter for times that people read (pages, through the ``local_time`` template filter,
 and emails). Timestamps are stored in UTC; nobody should have to convert them in their head.
+The other direction, a local reading (a day and a clock time) to an instant, is ``core.clock.local_at``;
+a person's zone name becomes a zone only through ``zone`` (an unknown name reads as UTC).
 """
 
 from __future__ import annotations

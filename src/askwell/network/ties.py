@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
+from askwell.core.clock import local_at
 from askwell.core.errors import InvalidInput
 from askwell.network import phrases, repository, topics
 from askwell.network.errors import TieExists, TieToSelf
@@ -147,7 +148,7 @@ def add_tie(db: Session, *, actor: Actor, data: TieCreate, now: datetime) -> Tie
 def imported_at(day: date | None, *, now: datetime, field: str) -> datetime:
     if day is None:
         return now
-    at = datetime.combine(day, time(12, 0), tzinfo=UTC)
+    at = local_at(day, time(12, 0), UTC)
     if day > now.date():
         raise InvalidInput(
             "The last interaction cannot be in the future.", fields={field: "Use a past date."}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from askwell.core.clock import local_at
 from askwell.core.localtime import local_time
 
 #: 08:00 on the person's clock: read with the first coffee, before the day's asks come in.
@@ -29,7 +30,7 @@ class DigestItem:
 
 def start_of_day(now: datetime, tz: ZoneInfo) -> datetime:
     """Midnight of the person's current day, as a UTC instant."""
-    return datetime.combine(now.astimezone(tz).date(), time(0), tzinfo=tz).astimezone(UTC)
+    return local_at(now.astimezone(tz).date(), time(0), tz).astimezone(UTC)
 
 
 def due(*, now: datetime, tz: ZoneInfo, last_sent_at: datetime | None) -> bool:

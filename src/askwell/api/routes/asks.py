@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
@@ -26,6 +25,7 @@ from askwell.asks.schemas import (
     coaching_read,
     offer_read,
 )
+from askwell.core.localtime import zone
 from askwell.core.validation import EntityId
 from askwell.http.deps import ApiActor, ApiPerson, Db, Now
 from askwell.http.params import Id
@@ -50,7 +50,7 @@ class RevisionRead(BaseModel):
     "/coach", response_model=CoachingRead, summary="SMART coaching of an ask as written (nothing is saved)"
 )
 def coach(data: CoachRequest, person: ApiPerson, now: Now) -> CoachingRead:
-    return coaching_read(service.coach_request(data, tz=ZoneInfo(person.timezone), now=now))
+    return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now))
 
 
 @router.get("/asks", response_model=Page[AskSummary], summary="The ask board")

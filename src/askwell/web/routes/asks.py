@@ -29,7 +29,7 @@ from askwell.asks.schemas import (
     coaching_read,
 )
 from askwell.core.errors import Conflict, InvalidInput, NotFound
-from askwell.core.localtime import local_time
+from askwell.core.localtime import local_time, zone
 from askwell.http.deps import Db, Now, PageActor, PagePerson
 from askwell.http.params import AskId, OfferId, parse_id
 from askwell.people import repository as people_repo
@@ -296,7 +296,7 @@ def _coach_values(
             ),
             due=due,
         )
-        return coaching_read(service.coach_request(data, tz=ZoneInfo(person.timezone), now=now))
+        return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now))
     except (ValidationError, InvalidInput):
         return None
 
@@ -731,7 +731,7 @@ def edit_form(
         return _in_place(
             request, db, actor, person, now, ask_id, Conflict("A closed ask cannot be edited."), form="edit"
         )
-    values = _ask_values(ask, ZoneInfo(person.timezone))
+    values = _ask_values(ask, zone(person.timezone))
     coaching = _coach_values(values, person, now)
     return _form_page(request, db, actor, values=values, errors={}, coaching=coaching, ask=ask)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
+from askwell.core.localtime import zone
 from askwell.http.deps import Db, Now, PageActor
 from askwell.http.params import PersonId, parse_id
 from askwell.people import repository
@@ -72,10 +72,7 @@ def directory(
 
 
 def _local_time(person: Person, now: datetime) -> datetime:
-    try:
-        return now.astimezone(ZoneInfo(person.timezone))
-    except (KeyError, ValueError):
-        return now
+    return now.astimezone(zone(person.timezone))
 
 
 @router.get("/people/{person_id}")
