@@ -9,12 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from askwell.asks import repository
-from askwell.asks.models import Ask, AskStatus, Offer
-from askwell.asks.rules import ACTIVE
+from askwell.asks.models import Ask
 from askwell.core.jobs import JobContext, JobRegistry
 from askwell.notifications.models import NotificationKind
 from askwell.notifications.service import notify
@@ -23,10 +21,6 @@ from askwell.people import repository as people_repo
 DUE_SOON = timedelta(hours=24)
 GRACE = timedelta(hours=48)
 OFFER_REMINDER_AFTER = timedelta(days=3)
-
-
-def _claim(db: Session, stmt: Any) -> bool:
-    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
 
 
 def _tell(
@@ -46,9 +40,7 @@ def _tell_author(db: Session, ask: Ask, kind: NotificationKind, text: str, now: 
 def remind_due_soon(db: Session, *, now: datetime) -> int:
     sent = 0
     for ask in repository.due_soon(db, start=now, end=now + DUE_SOON):
-        claimed = _claim(
-            db, update(Ask).where(Ask.id == ask.id, Ask.due_reminded_at.is_(None)).values(due_reminded_at=now)
-        )
+        claimed = repository.claim_due_reminder(db, ask=ask, now=now)
         text = f"Your ask “{ask.title}” is due within a day: close it, or extend it if you still need help"
         if claimed and _tell_author(db, ask, NotificationKind.ASK_DUE_SOON, text, now):
             sent += 1
@@ -59,12 +51,7 @@ def expire_overdue(db: Session, *, now: datetime) -> int:
     """Asks past their due date plus the grace period expire; the author is asked to close or extend."""
     expired = 0
     for ask in repository.overdue(db, before=now - GRACE):
-        claimed = _claim(
-            db,
-            update(Ask)
-            .where(Ask.id == ask.id, Ask.status.in_([s.value for s in ACTIVE]))
-            .values(status=AskStatus.EXPIRED.value, updated_at=now),
-        )
+        claimed = repository.claim_expiry(db, ask=ask, now=now)
         text = f"Your ask “{ask.title}” has passed its due date: did you get the help? Close or extend it"
         if claimed and _tell_author(db, ask, NotificationKind.ASK_EXPIRED, text, now):
             expired += 1
@@ -75,9 +62,7 @@ def remind_accepted_offers(db: Session, *, now: datetime) -> int:
     """One reminder per accepted offer that is still not done after a few days."""
     sent = 0
     for offer in repository.stale_accepted_offers(db, accepted_before=now - OFFER_REMINDER_AFTER):
-        if not _claim(
-            db, update(Offer).where(Offer.id == offer.id, Offer.reminded_at.is_(None)).values(reminded_at=now)
-        ):
+        if not repository.claim_offer_reminder(db, offer=offer, now=now):
             continue
         text = "You offered to help and the offer was accepted: mark it done when you have helped"
         if _tell(

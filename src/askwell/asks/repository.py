@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
@@ -403,3 +403,37 @@ def visible_ids(db: Session, *, actor: Actor, ask_ids: Iterable[int]) -> set[int
     if not ids:
         return set()
     return set(db.scalars(visible_asks(actor).where(Ask.id.in_(ids)).with_only_columns(Ask.id)))
+
+
+def delete_tags(db: Session, *, ask: Ask) -> None:
+    """The ask's tags, before the edited list is written in their place."""
+    db.execute(delete(AskTag).where(AskTag.org_id == ask.org_id, AskTag.ask_id == ask.id))
+
+
+# --- claims for scheduled jobs: a conditional update that only one worker's run wins -------------------
+
+
+def _won(db: Session, stmt: Any) -> bool:
+    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
+
+
+def claim_due_reminder(db: Session, *, ask: Ask, now: datetime) -> bool:
+    return _won(
+        db, update(Ask).where(Ask.id == ask.id, Ask.due_reminded_at.is_(None)).values(due_reminded_at=now)
+    )
+
+
+def claim_expiry(db: Session, *, ask: Ask, now: datetime) -> bool:
+    """Expire the ask unless it was closed (or expired by another run) meanwhile."""
+    return _won(
+        db,
+        update(Ask)
+        .where(Ask.id == ask.id, Ask.status.in_([s.value for s in ACTIVE]))
+        .values(status=AskStatus.EXPIRED.value, updated_at=now),
+    )
+
+
+def claim_offer_reminder(db: Session, *, offer: Offer, now: datetime) -> bool:
+    return _won(
+        db, update(Offer).where(Offer.id == offer.id, Offer.reminded_at.is_(None)).values(reminded_at=now)
+    )

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from askwell.asks import repository, rules
@@ -156,7 +155,7 @@ def _apply(db: Session, ask: Ask, data: AskWrite, *, actor: Actor, tz: ZoneInfo,
     ask.coaching_score = coach(data, tz=tz, now=now).score
     ask.updated_at = now
     db.flush()
-    db.execute(delete(AskTag).where(AskTag.org_id == ask.org_id, AskTag.ask_id == ask.id))
+    repository.delete_tags(db, ask=ask)
     db.add_all(
         AskTag(org_id=ask.org_id, ask_id=ask.id, name=name, key=name.casefold(), position=i)
         for i, name in enumerate(data.tags)

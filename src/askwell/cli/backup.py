@@ -27,11 +27,11 @@ from typing import Annotated
 import typer
 from alembic.script import ScriptDirectory
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from askwell.cli.common import engine_from_settings, err_console, fail
 from askwell.core.config import Settings, get_settings
+from askwell.core.db import other_sessions as db_other_sessions
 from askwell.core.migrations import alembic_config, is_up_to_date
 
 # Work that has run this long gets a progress bar; quicker work finishes before one would help.
@@ -268,15 +268,7 @@ def other_sessions(settings: Settings) -> int:
     engine = engine_from_settings(settings)
     try:
         with engine.connect() as conn:
-            return int(
-                conn.scalar(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                )
-                or 0
-            )
+            return db_other_sessions(conn)
     finally:
         engine.dispose()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -111,3 +111,18 @@ def lock_for_transaction(db: Session, key: str) -> None:
     """
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+def ping(db: Session) -> None:
+    """One round trip to the database (readiness); raises when it cannot be reached."""
+    db.execute(text("SELECT 1"))
+
+
+def other_sessions(conn: Connection) -> int:
+    """PostgreSQL: how many other sessions are connected to this database (a restore waits for none)."""
+    count = conn.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    return int(count or 0)

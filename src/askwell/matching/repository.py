@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, OfferStatus, Thanks
@@ -369,3 +369,11 @@ def asks_for_embedding(db: Session, *, org_id: int, ask_ids: Iterable[int]) -> l
 
 
 __all__ = ["ASK", "PERSON", "AskStatus"]
+
+
+def delete_vectors_of(db: Session, *, org_id: int, person_id: int, ask_ids: list[int]) -> None:
+    """The vectors of a person's profile and of these asks (theirs): an erasure."""
+    owned = [(Embedding.owner_kind == "person") & (Embedding.owner_id == person_id)]
+    if ask_ids:
+        owned.append((Embedding.owner_kind == "ask") & Embedding.owner_id.in_(ask_ids))
+    db.execute(delete(Embedding).where(Embedding.org_id == org_id, or_(*owned)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask
@@ -318,3 +318,47 @@ def ask_titles(db: Session, *, actor: Actor, ask_ids: Iterable[int]) -> dict[int
         return {}
     stmt = select(Ask.id, Ask.title).where(visible_asks(actor).whereclause, Ask.id.in_(ids))  # type: ignore[arg-type]
     return dict(db.execute(stmt).all())
+
+
+# --- a person's erasure and data download ------------------------------------------------------------
+
+
+def delete_network_of(db: Session, *, org_id: int, person_id: int) -> None:
+    """Every tie, introduction and nudge that involves the person."""
+    db.execute(delete(Tie).where(Tie.org_id == org_id, or_(Tie.a_id == person_id, Tie.b_id == person_id)))
+    db.execute(
+        delete(Introduction).where(
+            Introduction.org_id == org_id,
+            or_(
+                Introduction.asker_id == person_id,
+                Introduction.connector_id == person_id,
+                Introduction.target_id == person_id,
+                Introduction.suggested_target_id == person_id,
+            ),
+        )
+    )
+    db.execute(
+        delete(ReconnectNudge).where(
+            ReconnectNudge.org_id == org_id,
+            or_(ReconnectNudge.person_id == person_id, ReconnectNudge.tie_person_id == person_id),
+        )
+    )
+
+
+def ties_with_names(db: Session, *, org_id: int, person_id: int) -> list[tuple[Tie, str]]:
+    """The person's ties, each with the other person's name (former members included)."""
+    other_id = Person.id
+    rows = db.execute(
+        select(Tie, Person.name)
+        .join(
+            Person,
+            (Person.org_id == Tie.org_id)
+            & (
+                ((Tie.a_id == person_id) & (other_id == Tie.b_id))
+                | ((Tie.b_id == person_id) & (other_id == Tie.a_id))
+            ),
+        )
+        .where(Tie.org_id == org_id, or_(Tie.a_id == person_id, Tie.b_id == person_id))
+        .order_by(Tie.id)
+    )
+    return [(tie, name) for tie, name in rows]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from askwell.people import repository
 from askwell.people.errors import NotAllowed
-from askwell.people.models import ERASED_EMAIL_DOMAIN, Person, PersonSkill, Role, Team, TeamMembership
+from askwell.people.models import ERASED_EMAIL_DOMAIN, Person, Role
 
 FORMER_MEMBER = "Former member"
 
@@ -25,22 +25,11 @@ def placeholder_email(person_id: int) -> str:
 
 def erase_profile(db: Session, *, person: Person, now: datetime) -> None:
     """Blank the profile, drop skills and team memberships, deactivate; refuses the last active admin."""
-    if person.role == Role.ADMIN.value and person.is_active:
-        admins = db.scalar(
-            select(func.count(Person.id)).where(
-                Person.org_id == person.org_id, Person.role == Role.ADMIN.value, Person.is_active.is_(True)
-            )
-        )
-        if (admins or 0) <= 1:
-            raise NotAllowed("erase the last admin of the organization (make someone else admin first)")
-    db.execute(
-        delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
-    )
-    db.execute(
-        delete(TeamMembership).where(
-            TeamMembership.org_id == person.org_id, TeamMembership.person_id == person.id
-        )
-    )
+    active_admin = person.role == Role.ADMIN.value and person.is_active
+    if active_admin and repository.active_admin_count(db, org_id=person.org_id) <= 1:
+        raise NotAllowed("erase the last admin of the organization (make someone else admin first)")
+    repository.delete_skills_of(db, person=person)
+    repository.delete_memberships_of(db, person=person)
     email = placeholder_email(person.id)
     person.name = FORMER_MEMBER
     person.sort_name = FORMER_MEMBER.casefold()
@@ -61,17 +50,8 @@ def erase_profile(db: Session, *, person: Person, now: datetime) -> None:
 
 def export_profile(db: Session, *, person: Person) -> dict[str, Any]:
     """The person's own profile and the teams they belong to."""
-    skills = db.scalars(
-        select(PersonSkill.name)
-        .where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
-        .order_by(PersonSkill.position)
-    ).all()
-    teams = db.execute(
-        select(Team.name, TeamMembership.is_lead)
-        .join(TeamMembership, (TeamMembership.team_id == Team.id) & (TeamMembership.org_id == Team.org_id))
-        .where(TeamMembership.org_id == person.org_id, TeamMembership.person_id == person.id)
-        .order_by(Team.name)
-    ).all()
+    skills = repository.skill_names_of(db, person=person)
+    teams = repository.teams_of(db, person=person)
     return {
         "id": person.id,
         "name": person.name,
@@ -80,10 +60,10 @@ def export_profile(db: Session, *, person: Person) -> dict[str, Any]:
         "timezone": person.timezone,
         "can_help_with": person.can_help_with,
         "learning": person.learning,
-        "skills": list(skills),
+        "skills": skills,
         "away_until": person.away_until.isoformat() if person.away_until else None,
         "role": person.role,
         "suggestible": person.suggestible,
         "created_at": person.created_at.isoformat(),
-        "teams": [{"name": name, "lead": bool(lead)} for name, lead in teams],
+        "teams": [{"name": name, "lead": lead} for name, lead in teams],
     }

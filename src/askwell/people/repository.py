@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.people.errors import OrganizationNotFound, PersonNotFound, TeamNotFound
-from askwell.people.models import Organization, Person, PersonSkill, Team, TeamMembership
+from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
 from askwell.people.policy import Actor
 
 MAX_PAGE = 100
@@ -275,3 +276,81 @@ def person_by_email(db: Session, *, org_id: int, email: str, include_inactive: b
     if not include_inactive:
         stmt = stmt.where(Person.is_active.is_(True))
     return db.scalar(stmt)
+
+
+def slug_taken(db: Session, slug: str) -> bool:
+    """Whether an organization has this slug (slugs are unique across the installation)."""
+    return db.scalar(select(Organization.id).where(Organization.slug == slug)) is not None
+
+
+def team_slug_taken(db: Session, *, org_id: int, slug: str) -> bool:
+    return db.scalar(select(Team.id).where(Team.org_id == org_id, Team.slug == slug)) is not None
+
+
+def membership(db: Session, *, org_id: int, team_id: int, person_id: int) -> TeamMembership | None:
+    return db.scalar(
+        select(TeamMembership).where(
+            TeamMembership.org_id == org_id,
+            TeamMembership.team_id == team_id,
+            TeamMembership.person_id == person_id,
+        )
+    )
+
+
+def active_admin_count(db: Session, *, org_id: int) -> int:
+    count = db.scalar(
+        select(func.count(Person.id)).where(
+            Person.org_id == org_id, Person.role == Role.ADMIN.value, Person.is_active.is_(True)
+        )
+    )
+    return int(count or 0)
+
+
+def skill_names_of(db: Session, *, person: Person) -> list[str]:
+    return list(
+        db.scalars(
+            select(PersonSkill.name)
+            .where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
+            .order_by(PersonSkill.position)
+        )
+    )
+
+
+def teams_of(db: Session, *, person: Person) -> list[tuple[str, bool]]:
+    """(team name, is lead) for each of the person's teams, by name."""
+    rows = db.execute(
+        select(Team.name, TeamMembership.is_lead)
+        .join(TeamMembership, (TeamMembership.team_id == Team.id) & (TeamMembership.org_id == Team.org_id))
+        .where(TeamMembership.org_id == person.org_id, TeamMembership.person_id == person.id)
+        .order_by(Team.name)
+    )
+    return [(name, bool(lead)) for name, lead in rows]
+
+
+def delete_skills_of(db: Session, *, person: Person) -> None:
+    db.execute(
+        delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
+    )
+
+
+def delete_memberships_of(db: Session, *, person: Person) -> None:
+    db.execute(
+        delete(TeamMembership).where(
+            TeamMembership.org_id == person.org_id, TeamMembership.person_id == person.id
+        )
+    )
+
+
+def insert_people(db: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert people in one statement; their ids come back in the order of ``rows``."""
+    return list(db.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
+
+
+def insert_skills_and_memberships(
+    db: Session, *, skills: Sequence[dict[str, Any]], memberships: Sequence[dict[str, Any]]
+) -> None:
+    """Bulk rows for people just inserted (one statement each, none when empty)."""
+    if skills:
+        db.execute(insert(PersonSkill), skills)
+    if memberships:
+        db.execute(insert(TeamMembership), memberships)

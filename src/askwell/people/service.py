@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from askwell.people import repository
@@ -23,7 +22,7 @@ from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpda
 
 
 def create_organization(db: Session, *, data: OrganizationCreate, now: datetime) -> Organization:
-    if db.scalar(select(Organization.id).where(Organization.slug == data.slug)) is not None:
+    if repository.slug_taken(db, data.slug):
         raise SlugTaken(data.slug)
     org = Organization(name=data.name, slug=data.slug, individual_analytics=True, created_at=now)
     db.add(org)
@@ -48,9 +47,7 @@ def add_person(
 
 
 def _replace_skills(db: Session, person: Person, skills: list[str]) -> None:
-    db.execute(
-        delete(PersonSkill).where(PersonSkill.org_id == person.org_id, PersonSkill.person_id == person.id)
-    )
+    repository.delete_skills_of(db, person=person)
     db.add_all(
         PersonSkill(org_id=person.org_id, person_id=person.id, name=name, key=name.casefold(), position=i)
         for i, name in enumerate(skills)
@@ -85,7 +82,7 @@ def create_team(db: Session, *, actor: Actor, data: TeamCreate, now: datetime) -
     if not can_administer(actor):
         raise NotAllowed("create teams")
     slug = slugify(data.name)
-    if db.scalar(select(Team.id).where(Team.org_id == actor.org_id, Team.slug == slug)) is not None:
+    if repository.team_slug_taken(db, org_id=actor.org_id, slug=slug):
         raise TeamExists(data.name)
     team = Team(org_id=actor.org_id, name=data.name, slug=slug, description=data.description, created_at=now)
     db.add(team)
@@ -103,13 +100,7 @@ def set_membership(
     if lead and not actor.is_admin:
         raise NotAllowed("appoint team leads")
     person = repository.get_person(db, actor=actor, person_id=person_id)
-    existing = db.scalar(
-        select(TeamMembership).where(
-            TeamMembership.org_id == actor.org_id,
-            TeamMembership.team_id == team.id,
-            TeamMembership.person_id == person.id,
-        )
-    )
+    existing = repository.membership(db, org_id=actor.org_id, team_id=team.id, person_id=person.id)
     if not member:
         if existing is None:
             return
@@ -202,7 +193,7 @@ def add_people(
             }
             for p in batch
         ]
-        batch_ids = list(db.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
+        batch_ids = repository.insert_people(db, rows)
         skills = [
             {"org_id": org_id, "person_id": pid, "name": name, "key": name.casefold(), "position": i}
             for pid, p in zip(batch_ids, batch, strict=True)
@@ -218,10 +209,7 @@ def add_people(
                 memberships.append(
                     {"org_id": org_id, "team_id": team.id, "person_id": pid, "is_lead": name in lead_names}
                 )
-        if skills:
-            db.execute(insert(PersonSkill), skills)
-        if memberships:
-            db.execute(insert(TeamMembership), memberships)
+        repository.insert_skills_and_memberships(db, skills=skills, memberships=memberships)
         ids.extend(batch_ids)
         if on_progress is not None:
             on_progress(len(batch))

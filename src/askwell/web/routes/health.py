@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import text
 from starlette.responses import JSONResponse
 
+from askwell.core.db import ping
 from askwell.core.migrations import schema_is_current
 from askwell.http.deps import app_context
 from askwell.matching import service as matching
@@ -34,7 +34,7 @@ def readyz(request: Request) -> JSONResponse:
     checks: dict[str, Any] = {}
     try:
         with ctx.session_factory() as session:
-            session.execute(text("SELECT 1"))
+            ping(session)
             checks["database"] = "ok"
             current = schema_is_current(session.connection())
         checks["migrations"] = "ok" if current else "pending: run `askwell db upgrade`"
