@@ -94,6 +94,16 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
+def account_key(email: str) -> str:
+    """The key of an account's sign-in failures: its email, whatever the organization."""
+    return f"email:{email.strip().lower()[:254]}"
+
+
+def client_key(client: str) -> str:
+    """The key of a client address's sign-in failures."""
+    return f"client:{client}"[:300]
+
+
 class LoginFailure(Base):
     """A failed sign-in, keyed by email and by client address, for rate limiting across processes."""
 

@@ -20,12 +20,13 @@ from askwell.accounts.models import (
     LoginFailure,
     PasswordReset,
     WebSession,
+    account_key,
 )
 from askwell.core.jobs import RUNNING, Job
 from askwell.people.models import Team
 from askwell.people.policy import Actor
 
-# --- sign-in failures (keyed by "email:<address>" or "client:<address>", across organizations) ------
+# --- sign-in failures (keyed by ``models.account_key`` or ``models.client_key``, across organizations) --
 
 
 def failures_since(db: Session, key: str, *, since: datetime) -> tuple[int, datetime | None]:
@@ -212,7 +213,7 @@ def delete_credentials_of(db: Session, *, org_id: int, person_id: int, email: st
     db.execute(
         delete(Invitation).where(Invitation.org_id == org_id, func.lower(Invitation.email) == email.lower())
     )
-    db.execute(delete(LoginFailure).where(LoginFailure.key == f"email:{email.lower()}"))
+    db.execute(delete(LoginFailure).where(LoginFailure.key == account_key(email)))
 
 
 def delete_emails_to(db: Session, *, org_id: int, address: str) -> None:

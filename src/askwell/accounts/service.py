@@ -28,6 +28,8 @@ from askwell.accounts.models import (
     LoginFailure,
     PasswordReset,
     WebSession,
+    account_key,
+    client_key,
 )
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import ARGON2, Passwords, new_token, token_hash
@@ -136,15 +138,15 @@ def start_sign_in(
     """
     begin_read(db)
     email = email.strip().lower()[:254]
-    account_key, client_key = f"email:{email}", f"client:{client}"[:300]
-    if wait := _client_wait(db, client_key, settings=settings, now=now):
+    account = account_key(email)
+    if wait := _client_wait(db, client_key(client), settings=settings, now=now):
         raise SlowDown(wait)
-    if _account_failures(db, account_key, settings=settings, now=now) >= settings.login_max_failures:
+    if _account_failures(db, account, settings=settings, now=now) >= settings.login_max_failures:
         raise TooManyAttempts(settings.login_window_minutes)
     candidates = people_repo.sign_in_accounts(db, email) if email else []
     person, elsewhere = _choose_account(candidates, organization, preferred_org_id)
     return SignInAttempt(
-        account_key=account_key,
+        account_key=account,
         org_id=person.org_id if person else None,
         person_id=person.id if person else None,
         password_hash=person.password_hash if person else None,
@@ -199,7 +201,7 @@ def finish_sign_in(
 
 def record_failure(db: Session, *, email: str, client: str, now: datetime) -> None:
     """The client address's record of a failed sign-in (the account's was made by ``sign_in``)."""
-    db.add(LoginFailure(key=f"client:{client}"[:300], at=now))
+    db.add(LoginFailure(key=client_key(client), at=now))
     db.flush()
 
 

@@ -16,10 +16,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, OfferStatus, Thanks
+from askwell.asks.rules import PENDING_OFFER
 
 ERASED_TEXT = "(removed at the member's request)"
 _STILL_OPEN = (AskStatus.DRAFT.value, AskStatus.OPEN.value, AskStatus.IN_PROGRESS.value)
-_PENDING_OFFER = (OfferStatus.PROPOSED.value, OfferStatus.ACCEPTED.value)
+_PENDING_OFFER = [s.value for s in PENDING_OFFER]
 
 
 @dataclass(frozen=True)

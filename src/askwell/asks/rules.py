@@ -15,6 +15,8 @@ S = AskStatus
 CLOSED = frozenset({S.FULFILLED, S.PARTLY_FULFILLED, S.UNFULFILLED, S.WITHDRAWN})
 OUTCOMES = frozenset({S.FULFILLED, S.PARTLY_FULFILLED, S.UNFULFILLED})
 ACTIVE = frozenset({S.OPEN, S.IN_PROGRESS})
+#: Offers still waiting for their helper or the author: proposed, or accepted and not yet done.
+PENDING_OFFER = frozenset({OfferStatus.PROPOSED, OfferStatus.ACCEPTED})
 
 # draft → open → (in progress) → fulfilled | partly fulfilled | unfulfilled | withdrawn | expired.
 # An expired ask can be extended (back to open) or closed with its outcome.

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from askwell.asks.coaching import CRITERION_NAMES, Review
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, Visibility
 from askwell.core.validation import EntityId, SaneDate, SingleLine, VisibleText
+from askwell.people.schemas import PersonRef
 
 MAX_TAGS = 10
 MAX_AUDIENCE = 50
@@ -112,11 +113,6 @@ class ThanksCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-class PersonRef(BaseModel):
-    id: int
-    name: str
 
 
 class OfferRead(BaseModel):
@@ -245,7 +241,7 @@ def coaching_read(review: Review) -> CoachingRead:
 
 
 def _ref(person: object) -> PersonRef:
-    return PersonRef(id=person.id, name=person.name)  # type: ignore[attr-defined]
+    return PersonRef(id=person.id, name=person.name, title=person.title)  # type: ignore[attr-defined]
 
 
 def offer_read(offer: Offer, *, names: dict[int, str] | None = None) -> OfferRead:

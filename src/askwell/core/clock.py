@@ -30,10 +30,6 @@ class FrozenClock(Clock):
 Now = Callable[[], datetime]
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def local_at(day: date, at: time, tz: tzinfo) -> datetime:
     """The instant a clock in ``tz`` reads ``at`` on ``day``, as an aware datetime in ``tz``.
 

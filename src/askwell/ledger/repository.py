@@ -23,16 +23,6 @@ def entries_for_person(
     return list(db.scalars(stmt.order_by(LedgerEntry.at.desc(), LedgerEntry.id.desc()).limit(limit)))
 
 
-def entries_for_ask(db: Session, *, org_id: int, ask_id: int) -> list[LedgerEntry]:
-    return list(
-        db.scalars(
-            select(LedgerEntry)
-            .where(LedgerEntry.org_id == org_id, LedgerEntry.ask_id == ask_id)
-            .order_by(LedgerEntry.at, LedgerEntry.id)
-        )
-    )
-
-
 def entries_about(db: Session, *, org_id: int, ref_kind: RefKind, ref_id: int) -> list[LedgerEntry]:
     """What happened to one thing (an offer, an introduction, a ring), oldest first."""
     return list(

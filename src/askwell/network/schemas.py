@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from askwell.core.db import MAX_ID
 from askwell.network.models import IntroStatus
+from askwell.people.schemas import PersonRef
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -86,14 +87,6 @@ class ReconnectRequest(BaseModel):
 
     ask_id: Id | None = None
     message: Note = ""
-
-
-class PersonRef(BaseModel):
-    """A person as network views name them: enough to recognise and link, nothing private."""
-
-    id: int
-    name: str
-    title: str
 
 
 class TieRead(BaseModel):

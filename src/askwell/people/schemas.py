@@ -106,6 +106,15 @@ class OrganizationCreate(BaseModel):
         return v
 
 
+class PersonRef(BaseModel):
+    """A person as other people's pages and answers name them (an offer's helper, a tie's other end):
+    enough to recognise and link, nothing private. The one person reference of every domain."""
+
+    id: int
+    name: str
+    title: str = ""
+
+
 class TeamRef(BaseModel):
     id: int
     name: str
