@@ -86,7 +86,7 @@ ARGON2: Passwords = Argon2Passwords()
 def passwords(services: Mapping[str, Any]) -> Passwords:
     """The ``Passwords`` edge handed to the composition root, else Argon2id."""
     found = services.get(PASSWORDS_SERVICE)
-    return found if found is not None else ARGON2  # type: ignore[no-any-return]
+    return found if found is not None else ARGON2
 
 
 def new_token(prefix: str = "") -> str:

@@ -40,7 +40,7 @@ from askwell.core.jobs import enqueue
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.errors import EmailTaken, NotAllowed, TeamNotFound
-from askwell.people.models import Person, TeamMembership
+from askwell.people.models import Person, Role, TeamMembership
 from askwell.people.policy import Actor, can_administer, can_invite
 from askwell.people.repository import SignInAccount
 from askwell.people.schemas import PersonCreate, ProfileUpdate
@@ -64,7 +64,7 @@ def _client_wait(db: Session, client_key: str, *, settings: Settings, now: datet
     over = count - settings.login_client_free_failures
     if over < 0 or last is None:
         return 0
-    wait = min(2 ** min(over + 1, 30), settings.login_client_max_wait_seconds)
+    wait = min(int(2 ** min(over + 1, 30)), settings.login_client_max_wait_seconds)
     remaining = wait - (now - last).total_seconds()
     return max(0, math.ceil(remaining))
 
@@ -351,7 +351,7 @@ def accept_invitation(
     """Join with the invitation. ``password_hash`` is made before the write (``Passwords.hash``); the
     invitation is checked again here, so a link used meanwhile by a second tab is refused."""
     inv = pending_invitation(db, token=token, now=now)
-    data = PersonCreate(**profile.model_dump(), email=inv.email, role=inv.role)
+    data = PersonCreate(**profile.model_dump(), email=inv.email, role=Role(inv.role))
     person = people_service.add_person(db, org_id=inv.org_id, data=data, now=now, password_hash=password_hash)
     team_ids = repository.invitation_team_ids(db, invitation=inv)
     db.add_all(TeamMembership(org_id=inv.org_id, team_id=t, person_id=person.id) for t in sorted(team_ids))
