@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, OfferStatus, Thanks
-from askwell.asks.rules import PENDING_OFFER
+from askwell.asks import repository
+from askwell.asks.models import AskStatus, Offer, Thanks
 
 ERASED_TEXT = "(removed at the member's request)"
 _STILL_OPEN = (AskStatus.DRAFT.value, AskStatus.OPEN.value, AskStatus.IN_PROGRESS.value)
-_PENDING_OFFER = [s.value for s in PENDING_OFFER]
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def erase_writing(db: Session, *, org_id: int, person_id: int, now: datetime) -> ErasedAsks:
-    asks = db.scalars(select(Ask).where(Ask.org_id == org_id, Ask.author_id == person_id)).all()
+    asks = repository.asks_by_author(db, org_id=org_id, person_id=person_id)
     ask_ids = [a.id for a in asks]
-    theirs = (Offer.org_id == org_id) & (Offer.helper_id == person_id)
-    their_thanks = (Thanks.org_id == org_id) & (Thanks.from_id == person_id)
     old_texts = [a.title for a in asks] + [a.outcome_note for a in asks]
-    old_texts += db.scalars(select(Offer.message).where(theirs)).all()
-    old_texts += db.scalars(select(Thanks.note).where(their_thanks)).all()
+    old_texts += [o.message for o in repository.offers_by_helper(db, org_id=org_id, person_id=person_id)]
+    old_texts += [t.note for t in repository.thanks_from(db, org_id=org_id, person_id=person_id)]
     for ask in asks:
         ask.title = ERASED_TEXT
         ask.body = ask.what = ask.why = ask.action = ask.outcome_note = ""
@@ -51,24 +47,9 @@ def erase_writing(db: Session, *, org_id: int, person_id: int, now: datetime) ->
             ask.status = AskStatus.WITHDRAWN.value
             ask.closed_at = now
             ask.updated_at = now
-    if ask_ids:
-        in_their_asks = (Offer.org_id == org_id) & Offer.ask_id.in_(ask_ids)
-        db.execute(
-            update(Offer)
-            .where(in_their_asks, Offer.status.in_(_PENDING_OFFER))
-            .values(status=OfferStatus.WITHDRAWN.value, responded_at=now)
-        )
-        db.execute(delete(AskTag).where(AskTag.org_id == org_id, AskTag.ask_id.in_(ask_ids)))
-        # Earlier versions hold the words too.
-        db.execute(delete(AskRevision).where(AskRevision.org_id == org_id, AskRevision.ask_id.in_(ask_ids)))
-    db.execute(delete(AskAudience).where(AskAudience.org_id == org_id, AskAudience.person_id == person_id))
-    db.execute(update(Offer).where(theirs, Offer.message != "").values(message=ERASED_TEXT))
-    db.execute(
-        update(Offer)
-        .where(theirs, Offer.status.in_(_PENDING_OFFER))
-        .values(status=OfferStatus.WITHDRAWN.value, responded_at=now)
-    )
-    db.execute(update(Thanks).where(their_thanks, Thanks.note != "").values(note=ERASED_TEXT))
+    db.flush()
+    repository.withdraw_pending_offers(db, org_id=org_id, now=now, on_asks=ask_ids, by_helper=person_id)
+    repository.replace_words_of(db, org_id=org_id, person_id=person_id, ask_ids=ask_ids, text=ERASED_TEXT)
     db.flush()
     return ErasedAsks(ask_ids=ask_ids, old_texts=[t for t in old_texts if t and t != ERASED_TEXT])
 
@@ -102,27 +83,13 @@ def export_writing(db: Session, *, org_id: int, person_id: int) -> dict[str, Any
 
     Only what the person wrote or what was addressed to them: never other people's asks.
     """
-    asks = db.scalars(
-        select(Ask).where(Ask.org_id == org_id, Ask.author_id == person_id).order_by(Ask.id)
-    ).all()
+    asks = repository.asks_by_author(db, org_id=org_id, person_id=person_id)
     ask_ids = [a.id for a in asks]
-    tags: dict[int, list[str]] = {}
+    tags = repository.tag_names_of(db, org_id=org_id, ask_ids=ask_ids)
     received: dict[int, list[dict[str, Any]]] = {}
-    if ask_ids:
-        for ask_id, name in db.execute(
-            select(AskTag.ask_id, AskTag.name)
-            .where(AskTag.org_id == org_id, AskTag.ask_id.in_(ask_ids))
-            .order_by(AskTag.ask_id, AskTag.position)
-        ):
-            tags.setdefault(ask_id, []).append(name)
-        for offer in db.scalars(
-            select(Offer).where(Offer.org_id == org_id, Offer.ask_id.in_(ask_ids)).order_by(Offer.id)
-        ):
-            received.setdefault(offer.ask_id, []).append(_offer(offer))
-    offers = db.scalars(
-        select(Offer).where(Offer.org_id == org_id, Offer.helper_id == person_id).order_by(Offer.id)
-    ).all()
-    thanks_q = select(Thanks).where(Thanks.org_id == org_id).order_by(Thanks.id)
+    for offer in repository.offers_on(db, org_id=org_id, ask_ids=ask_ids):
+        received.setdefault(offer.ask_id, []).append(_offer(offer))
+    offers = repository.offers_by_helper(db, org_id=org_id, person_id=person_id)
     return {
         "asks": [
             {
@@ -146,6 +113,6 @@ def export_writing(db: Session, *, org_id: int, person_id: int) -> dict[str, Any
             for a in asks
         ],
         "offers": [_offer(o) for o in offers],
-        "thanks_given": [_thanks(t) for t in db.scalars(thanks_q.where(Thanks.from_id == person_id))],
-        "thanks_received": [_thanks(t) for t in db.scalars(thanks_q.where(Thanks.to_id == person_id))],
+        "thanks_given": [_thanks(t) for t in repository.thanks_from(db, org_id=org_id, person_id=person_id)],
+        "thanks_received": [_thanks(t) for t in repository.thanks_to(db, org_id=org_id, person_id=person_id)],
     }

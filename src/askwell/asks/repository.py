@@ -16,8 +16,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
 from askwell.asks.helpable import MIN_TITLE_SKILL
-from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, Visibility
-from askwell.asks.rules import ACTIVE
+from askwell.asks.models import (
+    Ask,
+    AskAudience,
+    AskRevision,
+    AskStatus,
+    AskTag,
+    Offer,
+    OfferStatus,
+    Thanks,
+    Visibility,
+)
+from askwell.asks.rules import ACTIVE, PENDING_OFFER
 from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
 
@@ -436,4 +446,101 @@ def claim_expiry(db: Session, *, ask: Ask, now: datetime) -> bool:
 def claim_offer_reminder(db: Session, *, offer: Offer, now: datetime) -> bool:
     return _won(
         db, update(Offer).where(Offer.id == offer.id, Offer.reminded_at.is_(None)).values(reminded_at=now)
+    )
+
+
+# --- one person's writing: their data download and their erasure (``asks.privacy``) ----------------
+
+
+def asks_by_author(db: Session, *, org_id: int, person_id: int) -> list[Ask]:
+    return list(
+        db.scalars(select(Ask).where(Ask.org_id == org_id, Ask.author_id == person_id).order_by(Ask.id))
+    )
+
+
+def offers_by_helper(db: Session, *, org_id: int, person_id: int) -> list[Offer]:
+    return list(
+        db.scalars(
+            select(Offer).where(Offer.org_id == org_id, Offer.helper_id == person_id).order_by(Offer.id)
+        )
+    )
+
+
+def offers_on(db: Session, *, org_id: int, ask_ids: Iterable[int]) -> list[Offer]:
+    ids = sorted(set(ask_ids))
+    if not ids:
+        return []
+    return list(
+        db.scalars(select(Offer).where(Offer.org_id == org_id, Offer.ask_id.in_(ids)).order_by(Offer.id))
+    )
+
+
+def tag_names_of(db: Session, *, org_id: int, ask_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Ask id → its tags in order."""
+    ids = sorted(set(ask_ids))
+    tags: dict[int, list[str]] = {}
+    if not ids:
+        return tags
+    for ask_id, name in db.execute(
+        select(AskTag.ask_id, AskTag.name)
+        .where(AskTag.org_id == org_id, AskTag.ask_id.in_(ids))
+        .order_by(AskTag.ask_id, AskTag.position)
+    ):
+        tags.setdefault(ask_id, []).append(name)
+    return tags
+
+
+def thanks_from(db: Session, *, org_id: int, person_id: int) -> list[Thanks]:
+    return list(
+        db.scalars(
+            select(Thanks).where(Thanks.org_id == org_id, Thanks.from_id == person_id).order_by(Thanks.id)
+        )
+    )
+
+
+def thanks_to(db: Session, *, org_id: int, person_id: int) -> list[Thanks]:
+    return list(
+        db.scalars(
+            select(Thanks).where(Thanks.org_id == org_id, Thanks.to_id == person_id).order_by(Thanks.id)
+        )
+    )
+
+
+def withdraw_pending_offers(
+    db: Session, *, org_id: int, now: datetime, on_asks: Iterable[int] = (), by_helper: int | None = None
+) -> None:
+    """Withdraw the offers still pending on these asks, or made by this helper (nobody will follow them up)."""
+    pending = [s.value for s in PENDING_OFFER]
+    ids = sorted(set(on_asks))
+    if ids:
+        db.execute(
+            update(Offer)
+            .where(Offer.org_id == org_id, Offer.ask_id.in_(ids), Offer.status.in_(pending))
+            .values(status=OfferStatus.WITHDRAWN.value, responded_at=now)
+        )
+    if by_helper is not None:
+        db.execute(
+            update(Offer)
+            .where(Offer.org_id == org_id, Offer.helper_id == by_helper, Offer.status.in_(pending))
+            .values(status=OfferStatus.WITHDRAWN.value, responded_at=now)
+        )
+
+
+def replace_words_of(db: Session, *, org_id: int, person_id: int, ask_ids: Iterable[int], text: str) -> None:
+    """Replace what a person wrote outside their asks' own rows: their offers' messages and thank-you
+    notes become ``text``; their asks' tags and earlier versions, and their place in audiences, go."""
+    ids = sorted(set(ask_ids))
+    if ids:
+        db.execute(delete(AskTag).where(AskTag.org_id == org_id, AskTag.ask_id.in_(ids)))
+        db.execute(delete(AskRevision).where(AskRevision.org_id == org_id, AskRevision.ask_id.in_(ids)))
+    db.execute(delete(AskAudience).where(AskAudience.org_id == org_id, AskAudience.person_id == person_id))
+    db.execute(
+        update(Offer)
+        .where(Offer.org_id == org_id, Offer.helper_id == person_id, Offer.message != "")
+        .values(message=text)
+    )
+    db.execute(
+        update(Thanks)
+        .where(Thanks.org_id == org_id, Thanks.from_id == person_id, Thanks.note != "")
+        .values(note=text)
     )
