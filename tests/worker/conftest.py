@@ -19,6 +19,12 @@ from tests.worker.support import effects_metadata, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def child_pythonpath() -> str:
+    """The repository root (for ``tests.*``), then the path the suite runs with: a checkout's ``src``
+    put there must win over an editable install of another checkout (its migrations differ)."""
+    return os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+
+
 @pytest.fixture(scope="session")
 def _committed_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
     db = create_test_database(tmp_path_factory.mktemp("committed"))
@@ -67,7 +73,7 @@ class WorkerProcesses:
                     cwd=ROOT,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                    env={**os.environ, "PYTHONPATH": child_pythonpath()},
                 )
             )
         wait_until(lambda: all(p.exists() for p in ready), timeout=ready_timeout, what="workers to start")

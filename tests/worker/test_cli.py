@@ -26,7 +26,7 @@ from askwell.people.schemas import OrganizationCreate, PersonCreate
 from tests.conftest import NOW, PASSWORD
 from tests.integrations.smtp_server import SmtpServer, smtp_server
 from tests.worker.cli_app import app
-from tests.worker.conftest import ROOT
+from tests.worker.conftest import ROOT, child_pythonpath
 from tests.worker.support import wait_until
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class TestServeCommand:
             **smtp.env(),
             "ASKWELL_DATABASE_URL": committed_db.url,
             "ASKWELL_WORKER_POLL_SECONDS": "0.1",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": child_pythonpath(),
         }
         # SQLite runs the worker in-process by default; PostgreSQL only when asked.
         flags = [] if committed_db.dialect == "sqlite" else ["--worker"]
@@ -214,7 +214,7 @@ class TestSeveralAppProcesses:
                 password_hash=hash_password(PASSWORD),
             )
         port = _free_port()
-        env = {**os.environ, "ASKWELL_DATABASE_URL": committed_db.url, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "ASKWELL_DATABASE_URL": committed_db.url, "PYTHONPATH": child_pythonpath()}
         log = tmp_path / "serve.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(

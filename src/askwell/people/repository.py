@@ -231,12 +231,15 @@ def emails_in_org(db: Session, *, org_id: int) -> set[str]:
 
 def emails_by_id(db: Session, *, org_id: int) -> dict[int, str]:
     """Person id → email for everyone of the organization (exports name people by email)."""
-    return dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).tuples().all())
+    return {
+        pid: email
+        for pid, email in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))
+    }
 
 
 def team_slugs(db: Session, *, org_id: int) -> dict[int, str]:
     """Team id → slug (exports name teams by slug)."""
-    return dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).tuples().all())
+    return {tid: slug for tid, slug in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))}
 
 
 def people_by_ids(
