@@ -15,10 +15,13 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from askwell.core.localtime import local_time
 from askwell.notifications.repository import unread_count
+from askwell.web.forms import LIMITS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Times people read: `{{ at | local_time(me.timezone, others=[their_tz]) }}` (see core/localtime.py).
 TEMPLATES.env.filters["local_time"] = local_time
+# Every form's `maxlength` is the schema's limit: `{{ f.textarea("body", ..., maxlength=limits.ask_body) }}`.
+TEMPLATES.env.globals["limits"] = LIMITS
 
 
 def render(
