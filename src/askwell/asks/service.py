@@ -210,7 +210,7 @@ def update_ask(db: Session, *, actor: Actor, ask_id: int, data: AskWrite, now: d
             org_id=ask.org_id,
             ask_id=ask.id,
             version=ask.version,
-            snapshot=_snapshot(ask),
+            snapshot=snapshot(ask),
             edited_by_id=actor.person_id,
             edited_at=now,
         )
@@ -224,7 +224,8 @@ def update_ask(db: Session, *, actor: Actor, ask_id: int, data: AskWrite, now: d
     return repository.get_ask(db, actor=actor, ask_id=ask.id)
 
 
-def _snapshot(ask: Ask) -> dict[str, Any]:
+def snapshot(ask: Ask) -> dict[str, Any]:
+    """An ask's words and settings as its history keeps them (and its history page compares them)."""
     return {
         "title": ask.title,
         "body": ask.body,

@@ -69,6 +69,14 @@ def _unread_counter(request: Request) -> Callable[[], int]:
     return count
 
 
+def page_url(path: str, params: dict[str, str], page: int = 1) -> str:
+    """A list page's address with its filters (empty ones left out) and, past the first, its page."""
+    query = {k: v for k, v in params.items() if v}
+    if page > 1:
+        query["page"] = str(page)
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
 def redirect(url: str, flash: str | None = None, *, fragment: str = "") -> RedirectResponse:
     """303 to ``url`` after a form post, with a one-line message the next page shows."""
     # A target that already has a query (a sign-in's ``next``) gets the message appended to it.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
@@ -20,7 +19,7 @@ from askwell.people.policy import Actor, can_edit_profile
 from askwell.people.schemas import LONG_TEXT_MAX, MAX_SKILLS, NAME_MAX, SHORT_TEXT_MAX, ProfileUpdate
 from askwell.web.form_action import Refusal, form_action
 from askwell.web.forms import SKILLS_TEXT_MAX, form_cap, split_list, timezone_choices
-from askwell.web.templating import is_partial, redirect, render
+from askwell.web.templating import is_partial, page_url, redirect, render
 
 router = APIRouter()
 
@@ -28,10 +27,7 @@ PAGE_SIZE = 20
 
 
 def _page_url(q: str, team: str, skill: str, page: int) -> str:
-    params = {k: v for k, v in {"q": q, "team": team, "skill": skill}.items() if v}
-    if page > 1:
-        params["page"] = str(page)
-    return "/people" + (f"?{urlencode(params)}" if params else "")
+    return page_url("/people", {"q": q, "team": team, "skill": skill}, page)
 
 
 @router.get("/people")

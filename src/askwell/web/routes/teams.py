@@ -13,6 +13,7 @@ from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
 from askwell.core.errors import InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.http.params import PersonId
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.models import Person, Role, Team
@@ -26,7 +27,6 @@ from askwell.people.policy import (
 )
 from askwell.people.schemas import normalise_email
 from askwell.web.form_action import Refusal, form_action
-from askwell.web.routes.people import PersonId
 from askwell.web.templating import redirect, render
 
 router = APIRouter()
@@ -199,7 +199,7 @@ def invite_to_team(
     team = repository.team_by_slug(db, actor=actor, slug=slug)
 
     def act() -> Response:
-        data = InvitationCreate(email=email, name=name, teams=[team.id])  # type: ignore[arg-type]
+        data = InvitationCreate(email=email, name=name, teams=[team.id])
         accounts.invite(
             db, actor=actor, data=data, settings=ctx.settings, now=now, served_url=str(request.base_url)
         )

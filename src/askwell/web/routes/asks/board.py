@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -11,7 +10,7 @@ from starlette.responses import Response
 from askwell.asks import repository
 from askwell.http.deps import Db, Now, PageActor, PagePerson
 from askwell.web.routes.asks.common import due_text
-from askwell.web.templating import is_partial, render
+from askwell.web.templating import is_partial, page_url, render
 
 router = APIRouter()
 
@@ -20,10 +19,7 @@ TABS = (("open", "Open"), ("mine", "Mine"), ("team", "My team"), ("offered", "I 
 
 
 def _board_url(scope: str, q: str, tag: str, page: int = 1) -> str:
-    params = {k: v for k, v in {"scope": "" if scope == "open" else scope, "q": q, "tag": tag}.items() if v}
-    if page > 1:
-        params["page"] = str(page)
-    return "/asks" + (f"?{urlencode(params)}" if params else "")
+    return page_url("/asks", {"scope": "" if scope == "open" else scope, "q": q, "tag": tag}, page)
 
 
 @router.get("/asks")

@@ -117,12 +117,9 @@ _NAMED_ELSEWHERE = {"audience": "Choose a team and people from your organization
 
 
 def _ask_values(ask: Ask, tz: ZoneInfo) -> FormFields:
+    words = service.snapshot(ask)
     return {
-        "title": ask.title,
-        "body": ask.body,
-        "what": ask.what,
-        "why": ask.why,
-        "action": ask.action,
+        **{key: words[key] for key in ("title", "body", "what", "why", "action")},
         "effort_hours": "" if ask.effort_hours is None else f"{ask.effort_hours:g}",
         "due": ask.due_at.astimezone(tz).date().isoformat() if ask.due_at else "",
         "tags": ", ".join(ask.tag_names),

@@ -32,17 +32,8 @@ HISTORY_FIELDS = (
 
 
 def _current(ask: Ask) -> dict[str, Any]:
-    return {
-        "title": ask.title,
-        "body": ask.body,
-        "what": ask.what,
-        "why": ask.why,
-        "action": ask.action,
-        "effort_hours": ask.effort_hours,
-        "due_at": ask.due_at.isoformat() if ask.due_at else None,
-        "visibility": ask.visibility,
-        "tags": ask.tag_names,
-    }
+    now = service.snapshot(ask)
+    return {key: now[key] for key, _ in HISTORY_FIELDS}
 
 
 @router.get("/asks/{ask_id}/history")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -11,7 +12,7 @@ from askwell.asks import repository, service
 from askwell.asks.schemas import OFFER_MESSAGE_MAX, THANKS_MAX, OfferCreate, ThanksCreate
 from askwell.http.params import AskId, OfferId
 from askwell.web.forms import blank_to_none, form_cap
-from askwell.web.routes.asks.detail import Page
+from askwell.web.routes.asks.detail import AskPage, Page
 from askwell.web.templating import redirect
 
 router = APIRouter()
@@ -46,6 +47,7 @@ def offer_help(
     return page.submit(act, ask_id=ask_id, form="offer", values=values, not_found=not_found)
 
 
+# Each step in an offer's life after it is made: the use case, and what the page says once it is done.
 _STEPS = {
     "accept": (service.accept_offer, "Offer accepted. They have been told."),
     "decline": (service.decline_offer, "Offer declined, kindly."),
@@ -54,36 +56,25 @@ _STEPS = {
 }
 
 
-def _offer_step(page: Page, offer_id: int, step: str) -> Response:
-    """One step in an offer's life; refused, the ask's page shows why beside that offer."""
+def _offer_step(step: str) -> Callable[[AskPage, int], Response]:
+    """The route of one step; refused, the ask's page shows why beside that offer."""
     use_case, message = _STEPS[step]
-    _offer, ask = repository.get_offer(page.db, actor=page.actor, offer_id=offer_id)
 
-    def act() -> Response:
-        use_case(page.db, actor=page.actor, offer_id=offer_id, now=page.now)
-        return redirect(f"/asks/{ask.id}", message)
+    def endpoint(page: Page, offer_id: OfferId) -> Response:
+        _offer, ask = repository.get_offer(page.db, actor=page.actor, offer_id=offer_id)
 
-    return page.submit(act, ask_id=ask.id, form=f"offer-{offer_id}")
+        def act() -> Response:
+            use_case(page.db, actor=page.actor, offer_id=offer_id, now=page.now)
+            return redirect(f"/asks/{ask.id}", message)
 
+        return page.submit(act, ask_id=ask.id, form=f"offer-{offer_id}")
 
-@router.post("/offers/{offer_id}/accept")
-def accept_offer(page: Page, offer_id: OfferId) -> Response:
-    return _offer_step(page, offer_id, "accept")
-
-
-@router.post("/offers/{offer_id}/decline")
-def decline_offer(page: Page, offer_id: OfferId) -> Response:
-    return _offer_step(page, offer_id, "decline")
+    endpoint.__name__ = f"{step}_offer"
+    return endpoint
 
 
-@router.post("/offers/{offer_id}/withdraw")
-def withdraw_offer(page: Page, offer_id: OfferId) -> Response:
-    return _offer_step(page, offer_id, "withdraw")
-
-
-@router.post("/offers/{offer_id}/done")
-def complete_offer(page: Page, offer_id: OfferId) -> Response:
-    return _offer_step(page, offer_id, "done")
+for _step in _STEPS:
+    router.post(f"/offers/{{offer_id}}/{_step}")(_offer_step(_step))
 
 
 @router.post("/offers/{offer_id}/thanks")
