@@ -1,13 +1,19 @@
 """Who may do what: pure rules, no database."""
 
+from askwell.people.errors import NotAllowed
 from askwell.people.policy import (
     Actor,
+    MemberFacts,
+    TeamAction,
     can_administer,
     can_change_role,
     can_edit_profile,
     can_invite,
     can_manage_team,
     can_remove_from_team,
+    member_actions,
+    team_actions,
+    team_refusal,
 )
 
 MEMBER = Actor(person_id=1, org_id=10, role="member")
@@ -67,3 +73,39 @@ def test_leads_invite_members_into_their_own_teams_only() -> None:
     assert not can_invite(LEAD, role="member", team_ids=frozenset())
     assert not can_invite(LEAD, role="lead", team_ids=frozenset({7}))
     assert not can_invite(MEMBER, role="member", team_ids=frozenset({7}))
+
+
+# --- the team page's actions and the service's refusals: one rule -----------------------------------
+
+PLAIN = MemberFacts(person_id=20, is_lead=False, is_admin=False)
+CO_LEAD = MemberFacts(person_id=21, is_lead=True, is_admin=False)
+
+
+def test_team_actions_by_role() -> None:
+    assert team_actions(ADMIN, team_id=7) == {
+        TeamAction.ADD_MEMBER,
+        TeamAction.APPOINT_LEAD,
+        TeamAction.INVITE,
+    }
+    assert team_actions(LEAD, team_id=7) == {TeamAction.ADD_MEMBER, TeamAction.INVITE}
+    assert team_actions(LEAD, team_id=8) == frozenset()
+    assert team_actions(MEMBER, team_id=7) == frozenset()
+
+
+def test_buttons_beside_members() -> None:
+    assert member_actions(ADMIN, team_id=7, member=CO_LEAD) == {
+        TeamAction.APPOINT_LEAD,
+        TeamAction.REMOVE_MEMBER,
+    }
+    assert member_actions(LEAD, team_id=7, member=PLAIN) == {TeamAction.REMOVE_MEMBER}
+    assert member_actions(LEAD, team_id=7, member=CO_LEAD) == frozenset()
+    assert member_actions(MEMBER, team_id=7, member=PLAIN) == frozenset()
+
+
+def test_refusals_say_what_the_api_says() -> None:
+    refusal = team_refusal(LEAD, TeamAction.APPOINT_LEAD, team_id=7)
+    assert isinstance(refusal, NotAllowed) and refusal.message == "You are not allowed to appoint team leads."
+    refusal = team_refusal(LEAD, TeamAction.REMOVE_MEMBER, team_id=7, member=CO_LEAD)
+    assert refusal is not None and refusal.message.endswith("remove a co-lead or an admin from this team.")
+    refusal = team_refusal(MEMBER, TeamAction.ADD_MEMBER, team_id=7)
+    assert refusal is not None and refusal.message == "You are not allowed to manage this team."

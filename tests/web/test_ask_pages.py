@@ -825,3 +825,42 @@ class TestDeadlines:
         html = signed_in(sam).get("/asks").text
         assert listed(html) == ["Late ask about the Kafka consumer", "Newer ask about the retry logic"]
         assert html.count('class="badge overdue"') == 1
+
+
+class TestRefusedInPlace:
+    """A refused form comes back on its page with the reason in words and what was typed."""
+
+    def test_introducing_yourself_says_why_not_a_code(
+        self, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        org = world.org()
+        ask = make_ask(world.person(org, "Ada"))
+        grace = world.person(org, "Grace")
+        r = post(
+            signed_in(grace),
+            f"/asks/{ask.id}/offers",
+            {"kind": "introduce", "message": "Meet my colleague", "introduce_id": str(grace.id)},
+        )
+        assert r.status_code == 422
+        assert "Introduce someone other than yourself or the asker." in r.text
+        assert '<p class="field-error">invalid</p>' not in r.text  # the API's field code, shown raw before
+        assert "Meet my colleague" in r.text
+
+    def test_someone_else_closing_an_ask_is_refused_on_its_page(
+        self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        org = world.org()
+        ask = make_ask(world.person(org, "Ada"))
+        r = post(signed_in(world.person(org, "Grace")), f"/asks/{ask.id}/close", {"outcome": "fulfilled"})
+        assert r.status_code == 403
+        assert "Only the person who asked can close it." in r.text and 'id="the-ask"' in r.text
+        assert db.scalar(select(Ask.status).where(Ask.id == ask.id)) == AskStatus.OPEN.value
+
+    def test_finishing_without_any_help_points_to_closing(
+        self, world: World, signed_in: SignIn, make_ask: Ask_
+    ) -> None:
+        me = world.person(world.org())
+        ask = make_ask(me)
+        r = post(signed_in(me), f"/asks/{ask.id}/finish")
+        assert r.status_code == 409
+        assert "close the ask and say how it went instead" in r.text.replace("&#39;", "'")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
 from askwell.matching.service import ENCODE_SERVICE
+from askwell.network.actions import IntroAction, IntroFacts, intro_actions, intro_refusal
 from askwell.network.models import Introduction, IntroStatus
 from askwell.people.models import Person, Role
 from tests.conftest import World
@@ -143,6 +144,53 @@ class TestIntroPages:
         intro = db.scalar(select(Introduction))
         assert intro is not None
         assert signed_in(circle.dan).get(f"/network/intros/{intro.id}").status_code == 404
+
+
+class TestIntroPageAgreesWithTheService:
+    """Each party sees exactly the form for their step; a step posted out of turn is refused in place."""
+
+    _FORMS = re.compile(r'action="/network/intros/\d+/(connector|target|withdraw)"')
+    _STEP = {
+        "connector": IntroAction.ANSWER_AS_CONNECTOR,
+        "target": IntroAction.ANSWER_AS_TARGET,
+        "withdraw": IntroAction.WITHDRAW,
+    }
+
+    def test_forms_drawn_are_the_steps_allowed(
+        self, signed_in: SignedIn, world: World, circle: Circle, db: Session
+    ) -> None:
+        post(
+            signed_in(circle.ana),
+            "/network/intros",
+            {"connector_id": str(circle.carl.id), "target_id": str(circle.tess.id), "query": "SOC 2 audits"},
+        )
+        intro = db.scalar(select(Introduction))
+        assert intro is not None
+        for status in (IntroStatus.REQUESTED, IntroStatus.CONNECTOR_ACCEPTED, IntroStatus.TARGET_ACCEPTED):
+            intro.status = status.value
+            db.commit()
+            facts = IntroFacts(intro.asker_id, intro.connector_id, intro.target_id, intro.status)
+            for person in (circle.ana, circle.carl, circle.tess):
+                client = signed_in(person)
+                page = client.get(f"/network/intros/{intro.id}")
+                if person is circle.tess and status == IntroStatus.REQUESTED:
+                    assert page.status_code == 404  # the target learns of it once the connector agrees
+                    continue
+                drawn = {self._STEP[m] for m in self._FORMS.findall(page.text)}
+                allowed = intro_actions(facts, viewer_id=person.id)
+                assert drawn == allowed, (status, person.name)
+                for step, path in (
+                    (IntroAction.ANSWER_AS_CONNECTOR, "connector"),
+                    (IntroAction.ANSWER_AS_TARGET, "target"),
+                    (IntroAction.WITHDRAW, "withdraw"),
+                ):
+                    if step in allowed:
+                        continue
+                    refused = post(client, f"/network/intros/{intro.id}/{path}", {"decision": "accept"})
+                    refusal = intro_refusal(facts, step, viewer_id=person.id)
+                    assert refusal is not None
+                    assert refused.status_code == refusal.status_code, (status, person.name, step)
+                    assert refusal.message in refused.text.replace("&#39;", "'")
 
 
 class TestDormantPage:

@@ -123,3 +123,57 @@ class TestManageMembers:
         assert r.status_code == 422
         assert "Nobody in your organization has that email." in r.text
         assert f'value="{stranger.email}"' in r.text
+
+
+class TestLeadsOnTheTeamPage:
+    """The page offers a lead exactly what the service lets them do, and refuses the rest visibly."""
+
+    def test_a_leads_make_lead_is_refused_as_the_api_refuses_it(
+        self, world: World, signed_in: Callable[[Person], TestClient]
+    ) -> None:
+        org = world.org()
+        team = world.team(org, "Platform")
+        lead = world.person(org, "Ada Lovelace", teams=["Platform"], lead_of=["Platform"])
+        grace = world.person(org, "Grace Hopper")
+        client = signed_in(lead)
+        r = post(client, "/teams/platform/members", {"email": grace.email, "lead": "1"})
+        # It used to add Grace as a plain member and say nothing of the lead part.
+        assert r.status_code == 403
+        assert "You are not allowed to appoint team leads." in r.text
+        assert f'value="{grace.email}"' in r.text  # what they typed is kept
+        assert "Grace Hopper" not in client.get("/teams/platform").text  # nothing happened, as in the API
+        api = client.put(
+            f"/api/v1/teams/{team.id}/members/{grace.id}",
+            json={"lead": True},
+            headers={"Authorization": f"Bearer {world.api_token(lead)}"},
+        )
+        assert api.status_code == 403 and api.json()["detail"] == "You are not allowed to appoint team leads."
+
+    def test_a_lead_sees_no_remove_button_for_a_co_lead_or_an_admin(
+        self, world: World, signed_in: Callable[[Person], TestClient]
+    ) -> None:
+        org = world.org()
+        world.team(org, "Platform")
+        lead = world.person(org, "Ada Lovelace", teams=["Platform"], lead_of=["Platform"])
+        co_lead = world.person(org, "Grace Hopper", teams=["Platform"], lead_of=["Platform"])
+        admin = world.person(org, "Barbara Liskov", role="admin", teams=["Platform"])
+        plain = world.person(org, "Linus Torvalds", teams=["Platform"])
+        client = signed_in(lead)
+        page = client.get("/teams/platform").text
+        assert f"/members/{plain.id}/remove" in page and f"/members/{lead.id}/remove" in page
+        assert f"/members/{co_lead.id}/remove" not in page and f"/members/{admin.id}/remove" not in page
+        assert "/lead" not in page and 'name="lead"' not in page  # appointing leads is for admins
+        r = post(client, f"/teams/platform/members/{co_lead.id}/remove")
+        assert r.status_code == 403
+        assert "You are not allowed to remove a co-lead or an admin from this team." in r.text
+
+    def test_a_member_posting_a_hidden_form_sees_why_at_the_top(
+        self, world: World, signed_in: Callable[[Person], TestClient]
+    ) -> None:
+        org = world.org()
+        world.team(org, "Platform")
+        me = world.person(org, teams=["Platform"])
+        r = post(signed_in(me), "/teams/platform/invitations", {"email": "new@example.com"})
+        assert r.status_code == 403
+        assert "Invite someone new" not in r.text
+        assert '<p class="error" role="alert">You are not allowed to invite people.</p>' in r.text

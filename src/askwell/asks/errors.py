@@ -63,3 +63,10 @@ class AskClosed(Conflict):
 class DueInPast(InvalidInput):
     def __init__(self) -> None:
         super().__init__("The due date is in the past.", fields={"due": "Choose a date in the future."})
+
+
+class NothingToFinish(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "Nobody's help was accepted or given yet: close the ask and say how it went instead."
+        )

@@ -14,12 +14,26 @@ from askwell.people.schemas import PersonRef
 
 MAX_TAGS = 10
 MAX_AUDIENCE = 50
+# Every length limit of the asks domain, in characters. Forms and templates import these (a page's
+# ``maxlength`` is the schema's), so the page, the API and the CLI refuse the same text.
+TITLE_MAX = 140
+BODY_MAX = 4000
+PART_MAX = 1000  # what, why, action
+TAG_MAX = 60
+NOTE_MAX = 2000  # how it went; the thanks sent on finishing
+OFFER_MESSAGE_MAX = 2000
+THANKS_MAX = 2000
+COACH_TEXT_MAX = 5000
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=140), SingleLine]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), VisibleText]
-Part = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), VisibleText]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SingleLine]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), VisibleText]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=TITLE_MAX), SingleLine
+]
+Body = Annotated[str, StringConstraints(strip_whitespace=True, max_length=BODY_MAX), VisibleText]
+Part = Annotated[str, StringConstraints(strip_whitespace=True, max_length=PART_MAX), VisibleText]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX), SingleLine
+]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), VisibleText]
 
 
 def _clean_tags(values: list[str]) -> list[str]:
@@ -98,7 +112,9 @@ class OfferCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: OfferKind
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=OFFER_MESSAGE_MAX)
+    ]
     hours: float | None = Field(default=None, gt=0, le=200)
     introduce_id: EntityId | None = None
 
@@ -112,7 +128,7 @@ class OfferCreate(BaseModel):
 class ThanksCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=THANKS_MAX)]
 
 
 class OfferRead(BaseModel):
@@ -204,8 +220,8 @@ class CoachRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, StringConstraints(max_length=5000)] = ""
-    title: Annotated[str, StringConstraints(max_length=140)] = ""
+    text: Annotated[str, StringConstraints(max_length=COACH_TEXT_MAX)] = ""
+    title: Annotated[str, StringConstraints(max_length=TITLE_MAX)] = ""
     what: Part = ""
     why: Part = ""
     action: Part = ""

@@ -13,19 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from askwell.asks import repository, rules
-from askwell.asks.coaching import AskDraft, Review, review
-from askwell.asks.errors import (
-    AlreadyOffered,
-    AlreadyThanked,
-    AskClosed,
-    DueInPast,
-    NothingToThankYet,
-    NotYourAsk,
-    NotYourOffer,
-    OfferTransitionNotAllowed,
-    OwnAsk,
-    TransitionNotAllowed,
+from askwell.asks.actions import (
+    AskAction,
+    OfferAction,
+    ask_facts,
+    offer_facts,
+    require_ask_action,
+    require_offer_action,
 )
+from askwell.asks.coaching import AskDraft, Review, review
+from askwell.asks.errors import DueInPast, OfferTransitionNotAllowed, TransitionNotAllowed
 from askwell.asks.models import (
     Ask,
     AskAudience,
@@ -196,7 +193,7 @@ def _open(db: Session, ask: Ask, *, actor: Actor, me: Person, now: datetime) -> 
 
 def publish_ask(db: Session, *, actor: Actor, ask_id: int, now: datetime) -> Ask:
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "publish it")
+    _require(ask, actor, AskAction.PUBLISH)
     _transition(ask, AskStatus.OPEN)
     if ask.due_at is not None and ask.due_at <= now:
         raise DueInPast()
@@ -207,15 +204,13 @@ def publish_ask(db: Session, *, actor: Actor, ask_id: int, now: datetime) -> Ask
 def update_ask(db: Session, *, actor: Actor, ask_id: int, data: AskWrite, now: datetime) -> Ask:
     """Edit an ask; the previous version is kept in its history."""
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "edit it")
-    if AskStatus(ask.status) in rules.CLOSED:
-        raise AskClosed()
+    _require(ask, actor, AskAction.EDIT)
     db.add(
         AskRevision(
             org_id=ask.org_id,
             ask_id=ask.id,
             version=ask.version,
-            snapshot=_snapshot(ask),
+            snapshot=snapshot(ask),
             edited_by_id=actor.person_id,
             edited_at=now,
         )
@@ -229,7 +224,8 @@ def update_ask(db: Session, *, actor: Actor, ask_id: int, data: AskWrite, now: d
     return repository.get_ask(db, actor=actor, ask_id=ask.id)
 
 
-def _snapshot(ask: Ask) -> dict[str, Any]:
+def snapshot(ask: Ask) -> dict[str, Any]:
+    """An ask's words and settings as its history keeps them (and its history page compares them)."""
     return {
         "title": ask.title,
         "body": ask.body,
@@ -249,9 +245,13 @@ def history(db: Session, *, actor: Actor, ask_id: int) -> list[AskRevision]:
     return repository.revisions(db, ask=repository.get_ask(db, actor=actor, ask_id=ask_id))
 
 
-def _require_author(ask: Ask, actor: Actor, action: str) -> None:
-    if ask.author_id != actor.person_id:
-        raise NotYourAsk(action)
+def _require(ask: Ask, actor: Actor, action: AskAction) -> None:
+    """The one check of who may do what to an ask (``asks.actions``, which pages read too)."""
+    require_ask_action(ask_facts(ask), action, viewer_id=actor.person_id)
+
+
+def _require_on_offer(ask: Ask, offer: Offer, actor: Actor, action: OfferAction) -> None:
+    require_offer_action(ask_facts(ask), offer_facts(offer), action, viewer_id=actor.person_id)
 
 
 def _transition(ask: Ask, target: AskStatus) -> None:
@@ -262,7 +262,7 @@ def _transition(ask: Ask, target: AskStatus) -> None:
 
 def withdraw_ask(db: Session, *, actor: Actor, ask_id: int, now: datetime) -> Ask:
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "withdraw it")
+    _require(ask, actor, AskAction.WITHDRAW)
     _transition(ask, AskStatus.WITHDRAWN)
     ask.closed_at = now
     for offer in ask.offers:
@@ -285,7 +285,7 @@ def withdraw_ask(db: Session, *, actor: Actor, ask_id: int, now: datetime) -> As
 def close_ask(db: Session, *, actor: Actor, ask_id: int, data: AskClose, now: datetime) -> Ask:
     """Close with the outcome; helpers whose work is done and not yet thanked are listed for thanks."""
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "close it")
+    _require(ask, actor, AskAction.CLOSE)
     _transition(ask, data.outcome)
     ask.closed_at = now
     ask.outcome_note = data.note
@@ -309,9 +309,7 @@ def close_ask(db: Session, *, actor: Actor, ask_id: int, data: AskClose, now: da
 def extend_ask(db: Session, *, actor: Actor, ask_id: int, data: AskExtend, now: datetime) -> Ask:
     """Give an ask a new due date; an expired ask opens again."""
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "extend it")
-    if AskStatus(ask.status) in rules.CLOSED or ask.status == AskStatus.DRAFT.value:
-        raise TransitionNotAllowed(ask.status, AskStatus.OPEN)
+    _require(ask, actor, AskAction.EXTEND)
     due = rules.resolve_due(data.due, tz=_tz(_me(db, actor)))
     if due is None or due <= now:
         raise DueInPast()
@@ -330,16 +328,7 @@ def extend_ask(db: Session, *, actor: Actor, ask_id: int, data: AskExtend, now: 
 
 def offer_help(db: Session, *, actor: Actor, ask_id: int, data: OfferCreate, now: datetime) -> Offer:
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    if ask.author_id == actor.person_id:
-        raise OwnAsk()
-    if not rules.accepts_offers(ask.status):
-        raise AskClosed()
-    if any(
-        o.helper_id == actor.person_id
-        and o.status in (OfferStatus.PROPOSED.value, OfferStatus.ACCEPTED.value)
-        for o in ask.offers
-    ):
-        raise AlreadyOffered()
+    _require(ask, actor, AskAction.OFFER)
     if data.kind == OfferKind.INTRODUCE and data.introduce_id is not None:
         if data.introduce_id in (actor.person_id, ask.author_id):
             raise InvalidInput(
@@ -372,9 +361,9 @@ def offer_help(db: Session, *, actor: Actor, ask_id: int, data: OfferCreate, now
     return offer
 
 
-def _offer_for_author(db: Session, actor: Actor, offer_id: int) -> tuple[Offer, Ask]:
+def _offer_for(db: Session, actor: Actor, offer_id: int, action: OfferAction) -> tuple[Offer, Ask]:
     offer, ask = repository.get_offer(db, actor=actor, offer_id=offer_id)
-    _require_author(ask, actor, "respond to offers")
+    _require_on_offer(ask, offer, actor, action)
     return offer, ask
 
 
@@ -385,9 +374,7 @@ def _offer_transition(offer: Offer, target: OfferStatus) -> None:
 
 
 def accept_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> Offer:
-    offer, ask = _offer_for_author(db, actor, offer_id)
-    if not rules.accepts_offers(ask.status):
-        raise AskClosed()
+    offer, ask = _offer_for(db, actor, offer_id, OfferAction.ACCEPT)
     _offer_transition(offer, OfferStatus.ACCEPTED)
     offer.responded_at = now
     if ask.status == AskStatus.OPEN.value:
@@ -409,7 +396,7 @@ def accept_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> 
 
 
 def decline_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> Offer:
-    offer, ask = _offer_for_author(db, actor, offer_id)
+    offer, ask = _offer_for(db, actor, offer_id, OfferAction.DECLINE)
     _offer_transition(offer, OfferStatus.DECLINED)
     offer.responded_at = now
     _offer_event(
@@ -429,9 +416,7 @@ def decline_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) ->
 
 
 def withdraw_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> Offer:
-    offer, _ask = repository.get_offer(db, actor=actor, offer_id=offer_id)
-    if offer.helper_id != actor.person_id:
-        raise NotYourOffer("withdraw it")
+    offer, _ask = _offer_for(db, actor, offer_id, OfferAction.WITHDRAW)
     _offer_transition(offer, OfferStatus.WITHDRAWN)
     offer.responded_at = now
     db.flush()
@@ -440,9 +425,7 @@ def withdraw_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -
 
 def complete_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> Offer:
     """The helper marks the help given, or the asker confirms they received it; the other side is told."""
-    offer, ask = repository.get_offer(db, actor=actor, offer_id=offer_id)
-    if actor.person_id not in (offer.helper_id, ask.author_id):
-        raise NotYourOffer("mark it done")
+    offer, ask = _offer_for(db, actor, offer_id, OfferAction.DONE)
     _mark_done(db, ask=ask, offer=offer, by_asker=actor.person_id == ask.author_id, now=now)
     db.flush()
     return offer
@@ -476,11 +459,7 @@ def _mark_done(db: Session, *, ask: Ask, offer: Offer, by_asker: bool, now: date
 
 
 def thank(db: Session, *, actor: Actor, offer_id: int, data: ThanksCreate, now: datetime) -> Thanks:
-    offer, ask = _offer_for_author(db, actor, offer_id)
-    if offer.thanks:
-        raise AlreadyThanked()
-    if offer.status != OfferStatus.DONE.value:
-        raise NothingToThankYet()
+    offer, ask = _offer_for(db, actor, offer_id, OfferAction.THANK)
     return _thank(db, ask=ask, offer=offer, note=data.note, now=now)
 
 
@@ -517,9 +496,7 @@ def finish_ask(db: Session, *, actor: Actor, ask_id: int, data: AskFinish, now: 
     "in progress" long after the help had arrived.
     """
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "close it")
-    if not rules.can_transition(ask.status, AskStatus.FULFILLED):
-        raise TransitionNotAllowed(ask.status, AskStatus.FULFILLED)
+    _require(ask, actor, AskAction.FINISH)
     note = data.note or DEFAULT_THANKS
     for offer in ask.offers:
         if offer.status == OfferStatus.ACCEPTED.value:
@@ -533,9 +510,7 @@ def finish_ask(db: Session, *, actor: Actor, ask_id: int, data: AskFinish, now: 
 def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now: datetime) -> None:
     """Ask one person directly: they can see the ask (even a private one) and are notified once."""
     ask = repository.get_ask_for_update(db, actor=actor, ask_id=ask_id)
-    _require_author(ask, actor, "ask someone directly")
-    if not rules.accepts_offers(ask.status):
-        raise AskClosed()
+    _require(ask, actor, AskAction.ASK_DIRECTLY)
     if person_id == actor.person_id:
         raise InvalidInput("You cannot ask yourself.")
     target = people_repo.get_person(db, actor=actor, person_id=person_id)

@@ -21,15 +21,14 @@ from askwell.core.errors import InvalidInput
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.network import index, phrases, repository, topics
+from askwell.network.actions import IntroAction, IntroFacts, require_intro_action
 from askwell.network.errors import (
     IntroAlreadyPending,
-    IntroNotPending,
     InvalidIntroParty,
     NobodyToIntroduce,
     NoTieToConnector,
     NoTieToTarget,
     NotYourAskForIntro,
-    NotYourIntroStep,
     TargetOptedOut,
 )
 from askwell.network.models import Introduction, IntroStatus
@@ -265,18 +264,20 @@ def _can_see(db: Session, ask: Ask, person: Person) -> bool:
     return can_view(access, viewer_id=person.id, viewer_teams=people_repo.actor_for(db, person).teams)
 
 
-def _require_pending(intro: Introduction, status: IntroStatus) -> None:
-    if intro.status != status.value:
-        raise IntroNotPending(intro.status)
+def intro_facts(intro: Introduction) -> IntroFacts:
+    return IntroFacts(intro.asker_id, intro.connector_id, intro.target_id, intro.status)
+
+
+def _require(intro: Introduction, actor: Actor, action: IntroAction) -> None:
+    """The one check of who may take which step (``network.actions``, which pages read too)."""
+    require_intro_action(intro_facts(intro), action, viewer_id=actor.person_id)
 
 
 def answer_as_connector(
     db: Session, *, actor: Actor, intro_id: int, data: ConnectorAnswer, now: datetime
 ) -> Introduction:
     intro = repository.get_intro(db, actor=actor, intro_id=intro_id, lock=True)
-    if intro.connector_id != actor.person_id:
-        raise NotYourIntroStep("connector")
-    _require_pending(intro, IntroStatus.REQUESTED)
+    _require(intro, actor, IntroAction.ANSWER_AS_CONNECTOR)
     parties = repository.people_with_skills(
         db, org_id=actor.org_id, ids=[intro.asker_id, intro.connector_id, intro.target_id]
     )
@@ -330,9 +331,7 @@ def answer_as_target(
 ) -> Introduction:
     """The target's yes records the introduction in the ledger and ties the asker and the target."""
     intro = repository.get_intro(db, actor=actor, intro_id=intro_id, lock=True)
-    if intro.target_id != actor.person_id:
-        raise NotYourIntroStep("person being introduced")
-    _require_pending(intro, IntroStatus.CONNECTOR_ACCEPTED)
+    _require(intro, actor, IntroAction.ANSWER_AS_TARGET)
     parties = repository.people_with_skills(db, org_id=actor.org_id, ids=[intro.asker_id, intro.connector_id])
     me = people_repo.get_person(db, actor=actor, person_id=actor.person_id)
     intro.target_note = data.note
@@ -375,10 +374,7 @@ def answer_as_target(
 
 def withdraw_intro(db: Session, *, actor: Actor, intro_id: int, now: datetime) -> Introduction:
     intro = repository.get_intro(db, actor=actor, intro_id=intro_id, lock=True)
-    if intro.asker_id != actor.person_id:
-        raise NotYourIntroStep("person who asked")
-    if intro.status not in repository.PENDING:
-        raise IntroNotPending(intro.status)
+    _require(intro, actor, IntroAction.WITHDRAW)
     intro.status = IntroStatus.WITHDRAWN.value
     db.flush()
     return intro

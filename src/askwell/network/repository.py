@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 from askwell.asks.models import Ask
 from askwell.asks.repository import visible_asks
 from askwell.asks.rules import ACTIVE
+from askwell.network.actions import PENDING
 from askwell.network.errors import IntroNotFound
 from askwell.network.models import Introduction, IntroStatus, ReconnectNudge, Tie
 from askwell.people.models import Person, PersonSkill, Team, TeamMembership
 from askwell.people.policy import Actor
 
-PENDING = (IntroStatus.REQUESTED.value, IntroStatus.CONNECTOR_ACCEPTED.value)
 _REVEALED = (
     IntroStatus.CONNECTOR_ACCEPTED.value,
     IntroStatus.TARGET_ACCEPTED.value,

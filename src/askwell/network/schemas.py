@@ -13,8 +13,11 @@ from askwell.network.models import IntroStatus
 from askwell.people.schemas import PersonRef
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+# Every length limit of the network's forms, in characters; pages import these.
+NOTE_MAX = 2000  # a request's message, an answer's note, a reconnecting message
+QUERY_MAX = 300  # what someone needs, in a few words
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
+Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=QUERY_MAX)]
 
 
 class TieCreate(BaseModel):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+from askwell.people.errors import NotAllowed
 from askwell.people.models import Role
 
 
@@ -62,3 +64,80 @@ def can_invite(actor: Actor, *, role: str, team_ids: frozenset[int]) -> bool:
     if actor.is_admin:
         return True
     return role == Role.MEMBER.value and bool(team_ids) and team_ids <= actor.lead_of
+
+
+# --- what a team page offers, and what the service checks: one rule -----------------------------------
+
+
+class TeamAction(StrEnum):
+    ADD_MEMBER = "add_member"
+    APPOINT_LEAD = "appoint_lead"  # make someone a lead, or no longer one
+    REMOVE_MEMBER = "remove_member"
+    INVITE = "invite"  # someone new, straight into this team
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A member of the team, as the rules about removing them need it."""
+
+    person_id: int
+    is_lead: bool
+    is_admin: bool
+
+
+def team_refusal(
+    actor: Actor, action: TeamAction, *, team_id: int, member: MemberFacts | None = None
+) -> NotAllowed | None:
+    """Why ``actor`` may not take ``action`` in this team (on ``member``), as the error the service raises.
+
+    The team page draws its buttons from ``team_actions``/``member_actions`` (this rule), and the
+    service raises this refusal: a lead never sees a button the API would answer 403 to, and a form
+    posted anyway is refused with the API's words.
+    """
+    if action == TeamAction.INVITE:
+        if can_invite(actor, role=Role.MEMBER.value, team_ids=frozenset({team_id})):
+            return None
+        return NotAllowed(
+            "invite people" if not actor.lead_of else "invite people outside the teams you lead"
+        )
+    if not can_manage_team(actor, team_id=team_id):
+        return NotAllowed("manage this team")
+    if action == TeamAction.APPOINT_LEAD and not actor.is_admin:
+        return NotAllowed("appoint team leads")
+    if (
+        action == TeamAction.REMOVE_MEMBER
+        and member is not None
+        and not can_remove_from_team(
+            actor,
+            team_id=team_id,
+            person_id=member.person_id,
+            target_is_lead=member.is_lead,
+            target_is_admin=member.is_admin,
+        )
+    ):
+        return NotAllowed("remove a co-lead or an admin from this team")
+    return None
+
+
+def require_team_action(
+    actor: Actor, action: TeamAction, *, team_id: int, member: MemberFacts | None = None
+) -> None:
+    refusal = team_refusal(actor, action, team_id=team_id, member=member)
+    if refusal is not None:
+        raise refusal
+
+
+_TEAM_WIDE = (TeamAction.ADD_MEMBER, TeamAction.APPOINT_LEAD, TeamAction.INVITE)
+_ON_A_MEMBER = (TeamAction.APPOINT_LEAD, TeamAction.REMOVE_MEMBER)
+
+
+def team_actions(actor: Actor, *, team_id: int) -> frozenset[TeamAction]:
+    """The team page's forms for this actor: add someone (as a lead, for admins), invite someone new."""
+    return frozenset(a for a in _TEAM_WIDE if team_refusal(actor, a, team_id=team_id) is None)
+
+
+def member_actions(actor: Actor, *, team_id: int, member: MemberFacts) -> frozenset[TeamAction]:
+    """The buttons beside one member: make or unmake a lead, remove from the team."""
+    return frozenset(
+        a for a in _ON_A_MEMBER if team_refusal(actor, a, team_id=team_id, member=member) is None
+    )

@@ -24,10 +24,18 @@ MAX_SKILLS = 30
 _TIMEZONES = frozenset(available_timezones())
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), SingleLine]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), SingleLine]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), VisibleText]
-SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), SingleLine]
+# Every length limit of a profile, in characters; forms and templates import these.
+NAME_MAX = 120
+SHORT_TEXT_MAX = 120  # a title
+LONG_TEXT_MAX = 2000  # "I can help with", "I'm learning"
+SKILL_MAX = 60
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX), SingleLine]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT_MAX), SingleLine]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX), VisibleText]
+SkillName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SKILL_MAX), SingleLine
+]
 
 
 def normalise_email(value: str) -> str:

@@ -12,11 +12,12 @@ from askwell.people.errors import EmailTaken, NotAllowed, PersonNotFound, SlugTa
 from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
 from askwell.people.policy import (
     Actor,
+    MemberFacts,
+    TeamAction,
     can_administer,
     can_change_role,
     can_edit_profile,
-    can_manage_team,
-    can_remove_from_team,
+    require_team_action,
 )
 from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate, TeamCreate, slugify
 
@@ -95,23 +96,14 @@ def set_membership(
 ) -> None:
     """Add, remove, or change a person's lead flag in a team; leads manage their own teams."""
     team = repository.get_team(db, actor=actor, team_id=team_id)
-    if not can_manage_team(actor, team_id=team.id):
-        raise NotAllowed("manage this team")
-    if lead and not actor.is_admin:
-        raise NotAllowed("appoint team leads")
+    require_team_action(actor, TeamAction.APPOINT_LEAD if lead else TeamAction.ADD_MEMBER, team_id=team.id)
     person = repository.get_person(db, actor=actor, person_id=person_id)
     existing = repository.membership(db, org_id=actor.org_id, team_id=team.id, person_id=person.id)
     if not member:
         if existing is None:
             return
-        if not can_remove_from_team(
-            actor,
-            team_id=team.id,
-            person_id=person.id,
-            target_is_lead=existing.is_lead,
-            target_is_admin=person.role == Role.ADMIN.value,
-        ):
-            raise NotAllowed("remove a co-lead or an admin from this team")
+        target = MemberFacts(person.id, is_lead=existing.is_lead, is_admin=person.role == Role.ADMIN.value)
+        require_team_action(actor, TeamAction.REMOVE_MEMBER, team_id=team.id, member=target)
         db.delete(existing)
     elif existing is None:
         db.add(TeamMembership(org_id=actor.org_id, team_id=team.id, person_id=person.id, is_lead=lead))

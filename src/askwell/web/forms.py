@@ -9,6 +9,10 @@ from zoneinfo import available_timezones
 
 from pydantic import ValidationError
 
+from askwell.asks import schemas as asks
+from askwell.network import schemas as network
+from askwell.people import schemas as people
+
 # The zones most people pick; the person's own zone is added when it is not among them.
 COMMON_TIMEZONES: tuple[str, ...] = (
     "UTC",
@@ -214,3 +218,38 @@ def field_errors(exc: ValidationError | Iterable[Mapping[str, Any]], *, skip_loc
 def blank_to_none(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """An empty optional input means 'not set', not an invalid value."""
     return {k: (None if k in names and v == "" else v) for k, v in values.items()}
+
+
+# --- length limits -----------------------------------------------------------------------------------
+
+# The tags field holds every tag and the ", " between them.
+TAGS_TEXT_MAX = asks.MAX_TAGS * (asks.TAG_MAX + 2)
+SKILLS_TEXT_MAX = people.MAX_SKILLS * (people.SKILL_MAX + 2)
+
+# Each text field's limit as the schema that checks it says; templates read them as
+# ``limits.<name>`` (their ``maxlength``), routes through ``form_cap``. One source: the schemas.
+LIMITS: Mapping[str, int] = {
+    "ask_title": asks.TITLE_MAX,
+    "ask_body": asks.BODY_MAX,
+    "ask_part": asks.PART_MAX,
+    "ask_tags": TAGS_TEXT_MAX,
+    "ask_note": asks.NOTE_MAX,
+    "offer_message": asks.OFFER_MESSAGE_MAX,
+    "thanks": asks.THANKS_MAX,
+    "person_name": people.NAME_MAX,
+    "person_title": people.SHORT_TEXT_MAX,
+    "person_skills": SKILLS_TEXT_MAX,
+    "person_long": people.LONG_TEXT_MAX,
+    "network_note": network.NOTE_MAX,
+    "network_query": network.QUERY_MAX,
+}
+
+
+def form_cap(limit: int) -> int:
+    """The most a form field may carry, refused before the route runs, for a schema limit of ``limit``.
+
+    Twice the limit: text over the limit must still reach the schema, whose message appears beside
+    the field with the text kept (a refusal before the route is an error page, and the typing is
+    gone), and browsers send each line break as two characters where ``maxlength`` counted one.
+    """
+    return 2 * limit

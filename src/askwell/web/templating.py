@@ -15,10 +15,13 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from askwell.core.localtime import local_time
 from askwell.notifications.repository import unread_count
+from askwell.web.forms import LIMITS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Times people read: `{{ at | local_time(me.timezone, others=[their_tz]) }}` (see core/localtime.py).
 TEMPLATES.env.filters["local_time"] = local_time
+# Every form's `maxlength` is the schema's limit: `{{ f.textarea("body", ..., maxlength=limits.ask_body) }}`.
+TEMPLATES.env.globals["limits"] = LIMITS
 
 
 def render(
@@ -64,6 +67,14 @@ def _unread_counter(request: Request) -> Callable[[], int]:
             return 0  # an error page after a failed transaction: the badge is not worth a second error
 
     return count
+
+
+def page_url(path: str, params: dict[str, str], page: int = 1) -> str:
+    """A list page's address with its filters (empty ones left out) and, past the first, its page."""
+    query = {k: v for k, v in params.items() if v}
+    if page > 1:
+        query["page"] = str(page)
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
 def redirect(url: str, flash: str | None = None, *, fragment: str = "") -> RedirectResponse:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from askwell.core.errors import InvalidInput
@@ -15,17 +16,27 @@ from askwell.http.deps import Ctx, Db, Now, PageActor
 from askwell.http.params import AskId, IntroId, PersonId, parse_id
 from askwell.matching import service as matching
 from askwell.network import dormant, intros, overview, picture, service
+from askwell.network.actions import IntroAction, IntroFacts, intro_actions
 from askwell.network.errors import HealthGroupTooSmall
-from askwell.network.models import IntroStatus
-from askwell.network.schemas import ConnectorAnswer, IntroRequest, IntroRole, ReconnectRequest, TargetAnswer
+from askwell.network.schemas import (
+    NOTE_MAX,
+    QUERY_MAX,
+    ConnectorAnswer,
+    IntroRequest,
+    IntroRole,
+    ReconnectRequest,
+    TargetAnswer,
+)
 from askwell.people.policy import Actor
-from askwell.web.forms import field_errors
+from askwell.web.form_action import Refusal, form_action
+from askwell.web.forms import form_cap
 from askwell.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 
 Months = Annotated[int, Query(ge=1, le=120)]
-Text = Annotated[str, Form(max_length=2000)]
+DEFAULT_MONTHS = 12
+Text = Annotated[str, Form(max_length=form_cap(NOTE_MAX))]
 
 
 def _network_page(
@@ -37,6 +48,7 @@ def _network_page(
     q: str = "",
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> Response:
     view = overview.my_network(db, actor=actor, now=now)
     routes = []
@@ -55,13 +67,13 @@ def _network_page(
             "values": values or {},
             "ask_id": None,
         },
-        status_code=422 if errors else 200,
+        status_code=status,
     )
 
 
 @router.get("/network")
 def my_network(
-    request: Request, db: Db, actor: PageActor, now: Now, q: Annotated[str, Query(max_length=300)] = ""
+    request: Request, db: Db, actor: PageActor, now: Now, q: Annotated[str, Query(max_length=QUERY_MAX)] = ""
 ) -> Response:
     return _network_page(request, db, actor, now, q=q)
 
@@ -84,6 +96,7 @@ def _connectors_page(
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> Response:
     context = {
         "routes": _ask_routes(db, actor, now, ctx, ask_id),
@@ -93,7 +106,7 @@ def _connectors_page(
         "values": values or {},
     }
     template = "network/_connectors.html" if is_partial(request) else "network/connectors.html"
-    return render(request, template, context, status_code=422 if errors else 200)
+    return render(request, template, context, status_code=status)
 
 
 @router.get("/asks/{ask_id}/connectors")
@@ -112,7 +125,7 @@ def request_intro(
     connector_id: Annotated[str, Form(max_length=12)] = "",
     target_id: Annotated[str, Form(max_length=12)] = "",
     ask_id: Annotated[str, Form(max_length=12)] = "",
-    query: Annotated[str, Form(max_length=300)] = "",
+    query: Annotated[str, Form(max_length=form_cap(QUERY_MAX))] = "",
     message: Text = "",
 ) -> Response:
     """Ask exactly this connector to introduce you to exactly this person; both are checked by the service."""
@@ -123,7 +136,8 @@ def request_intro(
         "query": query,
         "message": message,
     }
-    try:
+
+    def act() -> Response:
         if target_id.strip() and parse_id(target_id) is None:
             # Never fall back to "their best match": the asker chose a person, or nobody is asked.
             raise InvalidInput("Choose whom you would like to meet.", fields={"target_id": "Not a person."})
@@ -135,18 +149,21 @@ def request_intro(
             message=message,
         )
         intro = intros.request_intro(db, actor=actor, data=data, now=now)
-    except (ValidationError, InvalidInput) as exc:
-        db.rollback()
-        errors = (
-            field_errors(exc) if isinstance(exc, ValidationError) else {"__all__": exc.message, **exc.fields}
-        )
+        return redirect(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
+
+    def again(refusal: Refusal) -> Response:
+        errors = refusal.errors
         if errors.get("target_id") and "__all__" not in errors:
-            errors["__all__"] = errors["target_id"]
+            errors = {**errors, "__all__": errors["target_id"]}
         if data_ask := parse_id(ask_id):
-            return _connectors_page(request, db, actor, now, ctx, data_ask, errors=errors, values=values)
-        return _network_page(request, db, actor, now, q=query, errors=errors, values=values)
-    db.commit()
-    return redirect(f"/network/intros/{intro.id}", "Request sent. You will hear when they answer.")
+            return _connectors_page(
+                request, db, actor, now, ctx, data_ask, errors=errors, values=values, status=refusal.status
+            )
+        return _network_page(
+            request, db, actor, now, q=query, errors=errors, values=values, status=refusal.status
+        )
+
+    return form_action(db, act, again=again)
 
 
 @router.get("/network/intros")
@@ -164,23 +181,45 @@ def _intro_page(
     intro_id: int,
     *,
     errors: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     view = intros.intro(db, actor=actor, intro_id=intro_id)
+    target_id = view.target.id if view.target is not None else 0
+    facts = IntroFacts(view.asker.id, view.connector.id, target_id, view.status)
+    # The forms drawn are the steps the service allows this person now (network/actions.py).
+    actions = intro_actions(facts, viewer_id=actor.person_id)
     # A connector who suggests someone else picks from the people they know.
     known = []
-    if view.role == IntroRole.CONNECTOR and view.status == IntroStatus.REQUESTED:
+    if IntroAction.ANSWER_AS_CONNECTOR in actions:
         known = [t.person for t in service.my_ties(db, actor=actor, now=now) if t.person.id != view.asker.id]
     return render(
         request,
         "network/intro.html",
-        {"intro": view, "errors": errors or {}, "roles": IntroRole, "known": known},
-        status_code=422 if errors else 200,
+        {
+            "intro": view,
+            "errors": errors or {},
+            "known": known,
+            "actions": {a.value for a in actions},
+        },
+        status_code=status,
     )
 
 
 @router.get("/network/intros/{intro_id}")
 def intro_page(request: Request, db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
     return _intro_page(request, db, actor, now, intro_id)
+
+
+def _on_intro_page(
+    request: Request, db: Session, actor: Actor, now: datetime, intro_id: int
+) -> Callable[[Refusal], Response]:
+    def again(refusal: Refusal) -> Response:
+        return _intro_page(request, db, actor, now, intro_id, errors=refusal.errors, status=refusal.status)
+
+    return again
+
+
+ANSWERED = "Thank you: your answer was sent."
 
 
 @router.post("/network/intros/{intro_id}/connector")
@@ -194,20 +233,16 @@ def answer_as_connector(
     note: Text = "",
     suggested_person_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    try:
+    def act() -> Response:
         data = ConnectorAnswer(
             decision=decision,  # type: ignore[arg-type]
             note=note,
             suggested_person_id=parse_id(suggested_person_id),
         )
         intros.answer_as_connector(db, actor=actor, intro_id=intro_id, data=data, now=now)
-    except ValidationError as exc:
-        return _intro_page(request, db, actor, now, intro_id, errors=field_errors(exc))
-    except InvalidInput as exc:
-        db.rollback()
-        return _intro_page(request, db, actor, now, intro_id, errors={"__all__": exc.message, **exc.fields})
-    db.commit()
-    return redirect(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+        return redirect(f"/network/intros/{intro_id}", ANSWERED)
+
+    return form_action(db, act, again=_on_intro_page(request, db, actor, now, intro_id))
 
 
 @router.post("/network/intros/{intro_id}/target")
@@ -220,20 +255,21 @@ def answer_as_target(
     decision: Annotated[str, Form(max_length=20)] = "",
     note: Text = "",
 ) -> Response:
-    try:
+    def act() -> Response:
         data = TargetAnswer(decision=decision, note=note)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        return _intro_page(request, db, actor, now, intro_id, errors=field_errors(exc))
-    intros.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
-    db.commit()
-    return redirect(f"/network/intros/{intro_id}", "Thank you: your answer was sent.")
+        intros.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
+        return redirect(f"/network/intros/{intro_id}", ANSWERED)
+
+    return form_action(db, act, again=_on_intro_page(request, db, actor, now, intro_id))
 
 
 @router.post("/network/intros/{intro_id}/withdraw")
-def withdraw_intro(db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
-    intros.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
-    db.commit()
-    return redirect("/network/intros", "Request withdrawn.")
+def withdraw_intro(request: Request, db: Db, actor: PageActor, now: Now, intro_id: IntroId) -> Response:
+    def act() -> Response:
+        intros.withdraw_intro(db, actor=actor, intro_id=intro_id, now=now)
+        return redirect("/network/intros", "Request withdrawn.")
+
+    return form_action(db, act, again=_on_intro_page(request, db, actor, now, intro_id))
 
 
 def _dormant_page(
@@ -244,18 +280,22 @@ def _dormant_page(
     months: int,
     *,
     errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> Response:
     found = dormant.dormant_ties(db, actor=actor, now=now, dormant_days=service.dormant_days_for(months))
     return render(
         request,
         "network/dormant.html",
-        {"dormant": found, "months": months, "errors": errors or {}},
-        status_code=422 if errors else 200,
+        {"dormant": found, "months": months, "errors": errors or {}, "values": values or {}},
+        status_code=status,
     )
 
 
 @router.get("/network/dormant")
-def dormant_page(request: Request, db: Db, actor: PageActor, now: Now, months: Months = 12) -> Response:
+def dormant_page(
+    request: Request, db: Db, actor: PageActor, now: Now, months: Months = DEFAULT_MONTHS
+) -> Response:
     return _dormant_page(request, db, actor, now, months)
 
 
@@ -269,10 +309,25 @@ def reconnect(
     ask_id: Annotated[str, Form(max_length=12)] = "",
     message: Text = "",
 ) -> Response:
-    data = ReconnectRequest(ask_id=parse_id(ask_id), message=message.strip())
-    dormant.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
-    db.commit()
-    return redirect("/network/dormant", "Message sent: the tie is awake again.")
+    def act() -> Response:
+        data = ReconnectRequest(ask_id=parse_id(ask_id), message=message.strip())
+        dormant.reconnect(db, actor=actor, person_id=person_id, data=data, now=now)
+        return redirect("/network/dormant", "Message sent: the tie is awake again.")
+
+    def again(refusal: Refusal) -> Response:
+        typed = {"person_id": person_id, "message": message}
+        return _dormant_page(
+            request,
+            db,
+            actor,
+            now,
+            DEFAULT_MONTHS,
+            errors=refusal.errors,
+            values=typed,
+            status=refusal.status,
+        )
+
+    return form_action(db, act, again=again)
 
 
 @router.get("/network/health")

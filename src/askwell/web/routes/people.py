@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from pydantic import ValidationError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from askwell.core.localtime import zone
 from askwell.http.deps import Db, Now, PageActor
@@ -18,9 +16,10 @@ from askwell.people import service as people_service
 from askwell.people.errors import NotAllowed
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_edit_profile
-from askwell.people.schemas import MAX_SKILLS, ProfileUpdate
-from askwell.web.forms import field_errors, split_list, timezone_choices
-from askwell.web.templating import is_partial, render
+from askwell.people.schemas import LONG_TEXT_MAX, MAX_SKILLS, NAME_MAX, SHORT_TEXT_MAX, ProfileUpdate
+from askwell.web.form_action import Refusal, form_action
+from askwell.web.forms import SKILLS_TEXT_MAX, form_cap, split_list, timezone_choices
+from askwell.web.templating import is_partial, page_url, redirect, render
 
 router = APIRouter()
 
@@ -28,10 +27,7 @@ PAGE_SIZE = 20
 
 
 def _page_url(q: str, team: str, skill: str, page: int) -> str:
-    params = {k: v for k, v in {"q": q, "team": team, "skill": skill}.items() if v}
-    if page > 1:
-        params["page"] = str(page)
-    return "/people" + (f"?{urlencode(params)}" if params else "")
+    return page_url("/people", {"q": q, "team": team, "skill": skill}, page)
 
 
 @router.get("/people")
@@ -131,6 +127,12 @@ def edit_form(request: Request, db: Db, actor: PageActor, person_id: PersonId) -
     return _edit_page(request, person, values, {})
 
 
+Name = Annotated[str, Form(max_length=form_cap(NAME_MAX))]
+Title = Annotated[str, Form(max_length=form_cap(SHORT_TEXT_MAX))]
+Skills = Annotated[str, Form(max_length=form_cap(SKILLS_TEXT_MAX))]
+LongText = Annotated[str, Form(max_length=form_cap(LONG_TEXT_MAX))]
+
+
 @router.post("/people/{person_id}/edit")
 def edit(
     request: Request,
@@ -138,14 +140,14 @@ def edit(
     actor: PageActor,
     now: Now,
     person_id: PersonId,
-    name: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    timezone: Annotated[str, Form()] = "UTC",
-    skills: Annotated[str, Form()] = "",
-    can_help_with: Annotated[str, Form()] = "",
-    learning: Annotated[str, Form()] = "",
-    away_until: Annotated[str, Form()] = "",
-    suggestible: Annotated[str | None, Form()] = None,
+    name: Name = "",
+    title: Title = "",
+    timezone: Annotated[str, Form(max_length=64)] = "UTC",
+    skills: Skills = "",
+    can_help_with: LongText = "",
+    learning: LongText = "",
+    away_until: Annotated[str, Form(max_length=20)] = "",
+    suggestible: Annotated[str | None, Form(max_length=5)] = None,
 ) -> Response:
     person = _editable(db, actor, person_id)
     values: dict[str, Any] = {
@@ -158,12 +160,15 @@ def edit(
         "away_until": away_until,
         "suggestible": suggestible is not None,
     }
-    try:
+
+    def act() -> Response:
         data = ProfileUpdate(
             **{**values, "skills": split_list(skills), "away_until": away_until.strip() or None}
         )
-    except ValidationError as exc:
-        return _edit_page(request, person, values, field_errors(exc), status=422)
-    people_service.update_profile(db, actor=actor, person_id=person.id, data=data, now=now)
-    db.commit()
-    return RedirectResponse(f"/people/{person.id}?{urlencode({'flash': 'Profile saved.'})}", status_code=303)
+        people_service.update_profile(db, actor=actor, person_id=person.id, data=data, now=now)
+        return redirect(f"/people/{person.id}", "Profile saved.")
+
+    def again(refusal: Refusal) -> Response:
+        return _edit_page(request, person, values, refusal.errors, status=refusal.status)
+
+    return form_action(db, act, again=again)

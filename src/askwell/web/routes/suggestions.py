@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from askwell.asks import repository as asks_repo
-from askwell.asks import rules
 from askwell.asks import service as asks_service
-from askwell.core.errors import Conflict, InvalidInput
+from askwell.asks.actions import AskAction, ask_actions, ask_facts
 from askwell.http.deps import Ctx, Db, Now, PageActor
 from askwell.http.params import Id
 from askwell.matching import service
 from askwell.matching.embeddings import EmbeddingModelMissing
-from askwell.web.templating import render
+from askwell.web.form_action import Refusal, form_action
+from askwell.web.templating import redirect, render
 
 router = APIRouter()
 
@@ -44,7 +42,7 @@ def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx:
             "result": result,
             "error": None,
             "asked": asked,
-            "can_ask": rules.accepts_offers(ask.status),
+            "can_ask": AskAction.ASK_DIRECTLY in ask_actions(ask_facts(ask), viewer_id=actor.person_id),
         },
     )
 
@@ -52,12 +50,15 @@ def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx:
 @router.post("/asks/{ask_id}/suggestions/{person_id}/ask")
 def ask_suggested_person(db: Db, actor: PageActor, now: Now, ask_id: Id, person_id: Id) -> Response:
     """One click: share the ask with that person and notify them (once, however often it is clicked)."""
-    try:
+
+    def act() -> Response:
         asks_service.ask_directly(db, actor=actor, ask_id=ask_id, person_id=person_id, now=now)
-    except (Conflict, InvalidInput) as exc:
-        db.rollback()
-        message = exc.message
-    else:
-        db.commit()
-        message = "Asked directly: they have been notified."
-    return RedirectResponse(f"/asks/{ask_id}?{urlencode({'flash': message})}#who-can-help", status_code=303)
+        return redirect(
+            f"/asks/{ask_id}", "Asked directly: they have been notified.", fragment="#who-can-help"
+        )
+
+    def again(refusal: Refusal) -> Response:
+        # The panel is loaded into the ask page: the reason comes back as the page's message.
+        return redirect(f"/asks/{ask_id}", refusal.errors["__all__"], fragment="#who-can-help")
+
+    return form_action(db, act, again=again)

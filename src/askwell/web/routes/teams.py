@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Request
-from pydantic import ValidationError
-from starlette.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
-from askwell.core.errors import Conflict
+from askwell.core.errors import InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
+from askwell.http.params import PersonId
 from askwell.people import repository
 from askwell.people import service as people_service
-from askwell.people.errors import NotAllowed
-from askwell.people.models import Person, Team
-from askwell.people.policy import Actor, can_manage_team
+from askwell.people.models import Person, Role, Team
+from askwell.people.policy import (
+    Actor,
+    MemberFacts,
+    TeamAction,
+    member_actions,
+    require_team_action,
+    team_actions,
+)
 from askwell.people.schemas import normalise_email
-from askwell.web.forms import field_errors
-from askwell.web.routes.people import PersonId
-from askwell.web.templating import render
+from askwell.web.form_action import Refusal, form_action
+from askwell.web.templating import redirect, render
 
 router = APIRouter()
 
@@ -35,28 +41,52 @@ def teams(request: Request, db: Db, actor: PageActor) -> Response:
 
 def _team_page(
     request: Request,
-    db: Db,
+    db: Session,
     actor: Actor,
     team: Team,
     *,
-    errors: dict[str, str] | None = None,
+    form: str = "",
+    refusal: Refusal | None = None,
     values: dict[str, Any] | None = None,
-    invite: dict[str, Any] | None = None,
-    status: int | None = None,
 ) -> Response:
+    """The team; after a refused ``form`` ("add", "invite", or a member's button), its reason in place.
+
+    A reason shows beside the form that was used, or at the top of the members when that form is not
+    drawn for this person (a button they could not see).
+    """
+    members = repository.team_members(db, actor=actor, team_id=team.id)
+    # Drawn from the rule the service checks (people/policy.py: team_refusal).
+    actions = team_actions(actor, team_id=team.id)
+    errors = refusal.errors if refusal is not None else {}
+    drawn = {"add": TeamAction.ADD_MEMBER in actions, "invite": TeamAction.INVITE in actions}
+    in_place = drawn.get(form, False)
     return render(
         request,
         "teams/detail.html",
         {
             "team": team,
-            "members": repository.team_members(db, actor=actor, team_id=team.id),
-            "can_manage": can_manage_team(actor, team_id=team.id),
-            "errors": errors or {},
-            "values": values or {},
-            "invite": invite or {"values": {}, "errors": {}},
+            "members": members,
+            "actions": {a.value for a in actions},
+            "member_actions": {
+                person.id: {
+                    a.value for a in member_actions(actor, team_id=team.id, member=_facts(person, lead))
+                }
+                for person, lead in members
+            },
+            "top_errors": {} if in_place else errors,
+            "errors": errors if in_place and form == "add" else {},
+            "values": values if form == "add" else {},
+            "invite": {
+                "values": values if form == "invite" else {},
+                "errors": errors if in_place and form == "invite" else {},
+            },
         },
-        status_code=status or (422 if errors or (invite and invite["errors"]) else 200),
+        status_code=refusal.status if refusal is not None else 200,
     )
+
+
+def _facts(person: Person, is_lead: bool) -> MemberFacts:
+    return MemberFacts(person.id, is_lead=is_lead, is_admin=person.role == Role.ADMIN.value)
 
 
 @router.get("/teams/{slug}")
@@ -64,7 +94,7 @@ def team_page(request: Request, db: Db, actor: PageActor, slug: Slug) -> Respons
     return _team_page(request, db, actor, repository.team_by_slug(db, actor=actor, slug=slug))
 
 
-def _person_by_email(db: Db, actor: Actor, email: str) -> Person | None:
+def _person_by_email(db: Session, actor: Actor, email: str) -> Person | None:
     email = normalise_email(email)
     if not email or " " in email:
         return None
@@ -72,7 +102,22 @@ def _person_by_email(db: Db, actor: Actor, email: str) -> Person | None:
 
 
 def _back(team: Team, message: str) -> Response:
-    return RedirectResponse(f"/teams/{team.slug}?{urlencode({'flash': message})}", status_code=303)
+    return redirect(f"/teams/{team.slug}", message)
+
+
+def _on_team_page(
+    request: Request,
+    db: Session,
+    actor: Actor,
+    team: Team,
+    *,
+    form: str,
+    values: dict[str, Any] | None = None,
+) -> Callable[[Refusal], Response]:
+    def again(refusal: Refusal) -> Response:
+        return _team_page(request, db, actor, team, form=form, refusal=refusal, values=values)
+
+    return again
 
 
 @router.post("/teams/{slug}/members")
@@ -82,52 +127,60 @@ def add_member(
     actor: PageActor,
     slug: Slug,
     email: Annotated[str, Form(max_length=320)] = "",
-    lead: Annotated[str | None, Form()] = None,
+    lead: Annotated[str | None, Form(max_length=5)] = None,
 ) -> Response:
+    """Add someone by email; only admins add them as a lead (a lead's attempt is refused, as the API does)."""
     team = repository.team_by_slug(db, actor=actor, slug=slug)
-    person = _person_by_email(db, actor, email)
-    if person is None:
-        return _team_page(
-            request,
-            db,
-            actor,
-            team,
-            errors={"email": "Nobody in your organization has that email."},
-            values={"email": email},
+
+    def act() -> Response:
+        person = _person_by_email(db, actor, email)
+        if person is None:
+            raise InvalidInput(
+                "Nobody in your organization has that email.",
+                fields={"email": "Nobody in your organization has that email."},
+            )
+        people_service.set_membership(
+            db, actor=actor, team_id=team.id, person_id=person.id, member=True, lead=lead is not None
         )
-    people_service.set_membership(
-        db,
-        actor=actor,
-        team_id=team.id,
-        person_id=person.id,
-        member=True,
-        lead=lead is not None and actor.is_admin,
-    )
-    db.commit()
-    return _back(team, f"{person.name} is in {team.name}.")
+        return _back(team, f"{person.name} is in {team.name}.")
+
+    values = {"email": email, "lead": lead is not None}
+    return form_action(db, act, again=_on_team_page(request, db, actor, team, form="add", values=values))
 
 
 @router.post("/teams/{slug}/members/{person_id}/remove")
-def remove_member(db: Db, actor: PageActor, slug: Slug, person_id: PersonId) -> Response:
+def remove_member(request: Request, db: Db, actor: PageActor, slug: Slug, person_id: PersonId) -> Response:
     team = repository.team_by_slug(db, actor=actor, slug=slug)
-    people_service.set_membership(db, actor=actor, team_id=team.id, person_id=person_id, member=False)
-    db.commit()
-    return _back(team, "Removed from the team.")
+
+    def act() -> Response:
+        people_service.set_membership(db, actor=actor, team_id=team.id, person_id=person_id, member=False)
+        return _back(team, "Removed from the team.")
+
+    return form_action(db, act, again=_on_team_page(request, db, actor, team, form="member"))
 
 
 @router.post("/teams/{slug}/members/{person_id}/lead")
 def set_lead(
-    db: Db, actor: PageActor, slug: Slug, person_id: PersonId, lead: Annotated[str, Form(max_length=5)] = ""
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    slug: Slug,
+    person_id: PersonId,
+    lead: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    if not actor.is_admin:
-        raise NotAllowed("appoint team leads")
     team = repository.team_by_slug(db, actor=actor, slug=slug)
     make_lead = lead == "1"
-    people_service.set_membership(
-        db, actor=actor, team_id=team.id, person_id=person_id, member=True, lead=make_lead
-    )
-    db.commit()
-    return _back(team, "Marked as a lead." if make_lead else "No longer a lead.")
+
+    def act() -> Response:
+        # Also checked here because the service leaves a lead flag alone for non-admins (the API's
+        # PUT re-adds without changing it); unmaking a lead must not pretend to have worked.
+        require_team_action(actor, TeamAction.APPOINT_LEAD, team_id=team.id)
+        people_service.set_membership(
+            db, actor=actor, team_id=team.id, person_id=person_id, member=True, lead=make_lead
+        )
+        return _back(team, "Marked as a lead." if make_lead else "No longer a lead.")
+
+    return form_action(db, act, again=_on_team_page(request, db, actor, team, form="member"))
 
 
 @router.post("/teams/{slug}/invitations")
@@ -143,16 +196,13 @@ def invite_to_team(
 ) -> Response:
     """A lead (or an admin) invites someone new straight into this team."""
     team = repository.team_by_slug(db, actor=actor, slug=slug)
-    values = {"email": email, "name": name}
-    try:
-        data = InvitationCreate(email=email, name=name, teams=[team.id])  # type: ignore[arg-type]
+
+    def act() -> Response:
+        data = InvitationCreate(email=email, name=name, teams=[team.id])
         accounts.invite(
             db, actor=actor, data=data, settings=ctx.settings, now=now, served_url=str(request.base_url)
         )
-    except ValidationError as exc:
-        return _team_page(request, db, actor, team, invite={"values": values, "errors": field_errors(exc)})
-    except Conflict as exc:
-        invite = {"values": values, "errors": {"email": exc.message}}
-        return _team_page(request, db, actor, team, invite=invite, status=exc.status_code)
-    db.commit()
-    return _back(team, f"Invitation sent to {data.email}; they join {team.name} when they accept.")
+        return _back(team, f"Invitation sent to {data.email}; they join {team.name} when they accept.")
+
+    values = {"email": email, "name": name}
+    return form_action(db, act, again=_on_team_page(request, db, actor, team, form="invite", values=values))
