@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -111,3 +111,13 @@ def lock_for_transaction(db: Session, key: str) -> None:
     """
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (claims and leases check it is exactly one).
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for DML it is a ``CursorResult``.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_affected needs the result of an UPDATE or DELETE")
+    return int(result.rowcount)
