@@ -155,7 +155,7 @@ def _operation(path: str, method: str, op: dict[str, Any], global_security: list
     body_spec = op.get("requestBody")
     if body_spec:
         content = body_spec.get("content", {})
-        media = content.get("application/json") or next(iter(content.values()), {})
+        media: dict[str, Any] = content.get("application/json") or next(iter(content.values()), {})
         body = type_tokens(media.get("schema", {}))
     responses = []
     for status, spec in sorted(op.get("responses", {}).items()):

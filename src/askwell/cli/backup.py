@@ -26,7 +26,7 @@ from typing import Annotated
 
 import typer
 from alembic.script import ScriptDirectory
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import make_url
 
 from askwell.cli.common import engine_from_settings, err_console, fail
@@ -50,7 +50,7 @@ class _LateProgress:
         self.label = label
         self.started = time.monotonic()
         self.progress: Progress | None = None
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def update(self, done: int, total: int) -> None:
         if self.progress is None:

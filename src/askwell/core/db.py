@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    DateTime,
+    Engine,
+    MetaData,
+    Result,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -126,3 +136,13 @@ def other_sessions(conn: Connection) -> int:
         )
     )
     return int(count or 0)
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (claims and leases check it is exactly one).
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for DML it is a ``CursorResult``.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_affected needs the result of an UPDATE or DELETE")
+    return int(result.rowcount)

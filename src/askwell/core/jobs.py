@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from askwell.core.clock import Clock
-from askwell.core.db import Base, UTCDateTime, begin_read
+from askwell.core.db import Base, UTCDateTime, begin_read, rows_affected
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ def _run_claimed(
                 .values(status=DONE, finished_at=ctx.clock.now(), locked_until=None, last_error=None)
                 .execution_options(synchronize_session=False)
             )
-            if done.rowcount != 1:
+            if rows_affected(done) != 1:
                 # The lease expired and another worker took the job over: undo our effects.
                 raise _LeaseLost()
             db.commit()
@@ -397,7 +397,7 @@ class _LeaseKeeper:
                 .values(locked_until=self._clock.now() + self._lease)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return rows_affected(result) == 1
 
 
 def run_pending(

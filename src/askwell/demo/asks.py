@@ -158,8 +158,8 @@ def _one_ask(
     if age < timedelta(days=5) and rng.random() < 0.5:
         return  # in progress
     done_at = accepted_at + timedelta(hours=rng.uniform(2, 40))
-    helper_id = ctx.db.scalar(select(Offer.helper_id).where(Offer.org_id == ctx.org.id, Offer.id == first))
-    helper_actor = _actor(ctx, int(helper_id or 0))
+    offer_helper = ctx.db.scalar(select(Offer.helper_id).where(Offer.org_id == ctx.org.id, Offer.id == first))
+    helper_actor = _actor(ctx, int(offer_helper or 0))
     service.complete_offer(db, actor=helper_actor, offer_id=first, now=done_at)
     if rng.random() < 0.8:
         service.thank(

@@ -161,7 +161,8 @@ def load_events(path: Path, *, fields: str = "src,dst,t", time_unit: str = "seco
 def _pair_keys(events: Events, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     u, v = events.src[mask], events.dst[mask]
     keep = u != v
-    return np.minimum(u, v)[keep] * events.n_people + np.maximum(u, v)[keep]
+    keys: npt.NDArray[np.int64] = np.minimum(u, v)[keep] * events.n_people + np.maximum(u, v)[keep]
+    return keys
 
 
 def snapshot(events: Events, cut: float, half_life: float) -> Snapshot:

@@ -135,7 +135,8 @@ def _text_model(c: float) -> tuple[TfidfVectorizer, LogisticRegression]:
 def _text_scores(train: list[str], y: np.ndarray, test: list[str], c: float) -> np.ndarray:
     vectorizer, model = _text_model(c)
     model.fit(vectorizer.fit_transform(train), y)
-    return model.predict_proba(vectorizer.transform(test))[:, 1]
+    scores: np.ndarray = model.predict_proba(vectorizer.transform(test))[:, 1]
+    return scores
 
 
 def _dense_scores(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) -> np.ndarray:
@@ -143,7 +144,8 @@ def _dense_scores(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) 
     model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=SEED).fit(
         scaler.transform(train), y
     )
-    return model.predict_proba(scaler.transform(test))[:, 1]
+    scores: np.ndarray = model.predict_proba(scaler.transform(test))[:, 1]
+    return scores
 
 
 def _folds(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

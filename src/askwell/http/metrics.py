@@ -146,7 +146,7 @@ def render(session_factory: sessionmaker[Session], *, now: datetime) -> bytes:
     """The exposition text for one scrape: every process's counters, then the job queue."""
     if multiprocess_dir():
         counted = CollectorRegistry()
-        multiprocess.MultiProcessCollector(counted)
+        multiprocess.MultiProcessCollector(counted)  # type: ignore[no-untyped-call]  # prometheus-client leaves its __init__ unannotated
     else:
         counted = REGISTRY
     with session_factory() as db:

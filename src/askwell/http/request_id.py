@@ -37,7 +37,7 @@ def new_id() -> str:
 def _incoming(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
-            return value.decode("latin-1")
+            return bytes(value).decode("latin-1")
     return None
 
 

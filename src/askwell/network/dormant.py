@@ -116,13 +116,13 @@ def dormant_ties(
             nov = novelty(prof.topics, circle_topics)
             general = dormant_score(relevance=1.0, novelty=nov, past_strength=past)
             best = (0.0 if asks else general, 0.0, nov, None)
-        score, rel, nov, ask = best
+        score, rel, nov, chosen = best
         own = curated_of(profiles[other.id]) if other.id in profiles else []
         # What to name: their own terms found in the ask (else, with no ask, all of them), and of those
         # the ones nobody in the inner circle covers; never a stem of free text.
         about = (
-            phrases.matches(phrases.Need.of(text=_need_text(ask), tags=ask.tag_names), own)
-            if ask is not None
+            phrases.matches(phrases.Need.of(text=_need_text(chosen), tags=chosen.tag_names), own)
+            if chosen is not None
             else own
         )
         novel = [term for term in about if topics.words(term) - circle_union]
@@ -135,14 +135,14 @@ def dormant_ties(
                 score=round(score, 4),
                 relevance=round(rel, 4),
                 novelty=round(nov, 4),
-                ask_id=ask.id if ask else None,
-                ask_title=ask.title if ask else None,
+                ask_id=chosen.id if chosen else None,
+                ask_title=chosen.title if chosen else None,
                 novel_topics=novel[:5],
                 suggested_message=suggested_message(
                     me=me.name if me else "",
                     them=other.name,
-                    ask_title=ask.title if ask else None,
-                    topics_=about if ask is not None else novel,
+                    ask_title=chosen.title if chosen else None,
+                    topics_=about if chosen is not None else novel,
                     since=tie.last_at,
                 ),
             )

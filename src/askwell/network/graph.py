@@ -202,7 +202,7 @@ class TieGraph:
         paths = matrix[s].multiply(matrix[d]).tocsr()
         paths = paths.multiply(1.0 / np.maximum(1.0, self.reach)[np.newaxis, :]).tocsr()
         paths.data = np.log1p(-np.minimum(paths.data, _ALMOST_ONE))
-        result = -np.expm1(np.asarray(paths.sum(axis=1)).ravel())
+        result: npt.NDArray[np.float64] = -np.expm1(np.asarray(paths.sum(axis=1)).ravel())
         result[s == d] = 0.0
         return result
 

@@ -71,14 +71,16 @@ def decay(age_days: Num, half_life_days: float = DEFAULT_HALF_LIFE_DAYS) -> Num:
     """Weight left after ``age_days``: ``2 ** (-age / half_life)``; future events count as fresh."""
     if half_life_days <= 0:
         raise ValueError("half_life_days must be positive")
-    return np.exp2(-np.maximum(age_days, 0.0) / half_life_days)
+    weight: Num = np.exp2(-np.maximum(age_days, 0.0) / half_life_days)
+    return weight
 
 
 def saturate(mass: Num, saturation: float = DEFAULT_SATURATION) -> Num:
     """Map decayed interaction mass to a strength in [0, 1): ``1 - exp(-mass / saturation)``."""
     if saturation <= 0:
         raise ValueError("saturation must be positive")
-    return -np.expm1(-np.maximum(mass, 0.0) / saturation)
+    strength: Num = -np.expm1(-np.maximum(mass, 0.0) / saturation)
+    return strength
 
 
 def _age_days(then: datetime, now: datetime) -> float:

@@ -42,7 +42,7 @@ def page_error(request: Request, exc: AskwellError) -> Response:
 
 def page_validation_error(request: Request, errors: list[dict[str, object]]) -> Response:
     # The same human wording as form fields; the first part of each location (body, query) is FastAPI's.
-    messages = list(field_errors(errors, skip_loc=1).values())  # type: ignore[arg-type]
+    messages = list(field_errors(errors, skip_loc=1).values())
     return render(
         request,
         "errors/error.html",

@@ -83,7 +83,9 @@ def signin(
         return render(request, "auth/signin.html", {"error": exc.message, **form}, status_code=401)
     except (TooManyAttempts, SlowDown) as exc:
         db.rollback()
-        response = render(request, "auth/signin.html", {"error": exc.message, **form}, status_code=429)
+        response: Response = render(
+            request, "auth/signin.html", {"error": exc.message, **form}, status_code=429
+        )
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     db.commit()
