@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from askwell.asks import repository, rules, service
+from askwell.asks.coaching.judge import Judge
 from askwell.asks.due_text import DueText, describe_due
 from askwell.asks.errors import NotYourAsk
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, OfferStatus, Visibility
@@ -32,6 +33,7 @@ from askwell.core.errors import Conflict, InvalidInput, NotFound
 from askwell.core.localtime import local_time
 from askwell.http.deps import Db, Now, PageActor, PagePerson
 from askwell.http.params import AskId, OfferId, parse_id
+from askwell.matching.judge import coaching_judge
 from askwell.people import repository as people_repo
 from askwell.people.errors import PersonNotFound
 from askwell.people.models import Person
@@ -274,8 +276,18 @@ def _parse_write(values: dict[str, Any], *, publish: bool | None) -> tuple[AskWr
     return (None, errors) if errors else (parsed, errors)
 
 
+def _judge(request: Request) -> Judge | None:
+    """The coaching judge the composition root handed in, else the packaged one (None: the rules alone)."""
+    return coaching_judge(request.app.state.ctx.services)
+
+
 def _coach_values(
-    values: dict[str, Any], person: Person, now: datetime, *, due: datetime | date | None = None
+    values: dict[str, Any],
+    person: Person,
+    now: datetime,
+    *,
+    judge: Judge | None,
+    due: datetime | date | None = None,
 ) -> CoachingRead | None:
     """The review shown beside the form; nothing when there is not enough to coach or the values are invalid."""
     if due is None:
@@ -296,7 +308,7 @@ def _coach_values(
             ),
             due=due,
         )
-        return coaching_read(service.coach_request(data, tz=ZoneInfo(person.timezone), now=now))
+        return coaching_read(service.coach_request(data, tz=ZoneInfo(person.timezone), now=now, judge=judge))
     except (ValidationError, InvalidInput):
         return None
 
@@ -322,7 +334,7 @@ def create_ask(
     purpose: a form that says too little comes back with "Post anyway?" and every field as written.
     """
     data, errors = _parse_write(values, publish=save != "draft")
-    coaching = _coach_values(values, person, now)
+    coaching = _coach_values(values, person, now, judge=_judge(request))
     if data is not None and save == "publish":
         concerns = _publish_concerns(values, coaching.score if coaching else None)
         if concerns:
@@ -380,7 +392,7 @@ def coach(
         errors.update(field_errors(exc))
     if errors:
         problem = " ".join(errors.values())  # each message names its field
-    coaching = None if problem else _coach_values(values, person, now)
+    coaching = None if problem else _coach_values(values, person, now, judge=_judge(request))
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
     # The panel, and (out of band) the compact summary that stays in sight on a phone.
@@ -452,6 +464,7 @@ def _ask_page(
             person,
             now,
             due=ask.due_at,
+            judge=_judge(request),
         )
     team_name = ""
     if ask.team_id is not None and ask.visibility == Visibility.TEAM.value:
@@ -732,7 +745,7 @@ def edit_form(
             request, db, actor, person, now, ask_id, Conflict("A closed ask cannot be edited."), form="edit"
         )
     values = _ask_values(ask, ZoneInfo(person.timezone))
-    coaching = _coach_values(values, person, now)
+    coaching = _coach_values(values, person, now, judge=_judge(request))
     return _form_page(request, db, actor, values=values, errors={}, coaching=coaching, ask=ask)
 
 
@@ -763,7 +776,7 @@ def edit_ask(
                 f"/asks/{ask_id}", "Changes saved. The earlier version is in the history.", f"edit-{ask_id}"
             )
     ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
-    coaching = _coach_values(values, person, now)
+    coaching = _coach_values(values, person, now, judge=_judge(request))
     return _form_page(
         request, db, actor, values=values, errors=errors, coaching=coaching, ask=ask, status=422
     )
