@@ -88,6 +88,10 @@ def evaluate_coaching(
     counts = {c: _Counts() for c in CRITERIA}
     timed = found = 0
     tz = now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC")
+    if judge is not None:
+        # One batch fills the judge's cache: the model embeds 64 texts far faster than 64 one by one.
+        for at in range(0, len(rows), 64):
+            judge.embed([str(row["text"]).strip() for row in rows[at : at + 64]])
     for row in rows:
         text = str(row["text"])
         result = review(AskDraft(text), now=now, tz=tz, judge=judge)

@@ -223,19 +223,31 @@ def loso(data: Featurised, *, seed: int = DEFAULT_SEED) -> LosoResult:
     return LosoResult([s.name for s in data.sets], rules, combined, chosen)
 
 
-def train(data: Featurised, *, seed: int = DEFAULT_SEED, version: str) -> JudgeModel:
-    """The judge to ship: settings chosen by leave-one-set-out over every set, then fitted on all asks."""
+def train(
+    data: Featurised,
+    *,
+    seed: int = DEFAULT_SEED,
+    version: str,
+    chosen: dict[Criterion, Choice] | None = None,
+) -> JudgeModel:
+    """The judge to ship: settings chosen by leave-one-set-out over every set, then fitted on all asks.
+
+    ``chosen`` skips the choice (a rebuild that only checks the fit reuses the shipped file's settings).
+    """
     mean, scale = _standardiser(data.x)
     z = (data.x - mean) / scale
     criteria: dict[Criterion, CriterionModel] = {}
     selection: dict[str, Any] = {}
     for c in CRITERIA:
-        choice = choose(data, c, range(len(data.sets)), seed=seed)
+        choice = chosen[c] if chosen else choose(data, c, range(len(data.sets)), seed=seed)
         weights, intercept, calibration = fit_criterion(z, data.y[c], C=choice.C, seed=seed)
         criteria[c] = CriterionModel(
             weights, intercept, calibration, choice.keep_above, choice.raise_above, choice.C
         )
         selection[c] = {
+            "C": choice.C,
+            "keep_above": choice.keep_above,
+            "raise_above": choice.raise_above,
             "way": choice.way,
             "loso_mean_f1": round(choice.mean_f1, 4),
             "loso_worst_f1": round(choice.worst_f1, 4),
