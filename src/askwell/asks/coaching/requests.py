@@ -1,4 +1,4 @@
-"""Finding the request in a sentence: an ordered table of named rules, the first that matches wins."""
+"""Finding the request in a sentence: the detectors are tried in a fixed order and the first that matches wins."""
 
 from __future__ import annotations
 
