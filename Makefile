@@ -69,10 +69,11 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python -m benchmarks
 
 eval: $(BIN)/.installed
-	$(BIN)/askwell eval coaching --labels ../shared/data/asks/smart_dev.jsonl --report docs/evaluation.md
-	for n in 1 2 3 4 5 6; do \
-	  $(BIN)/askwell eval coaching --labels data/asks/smart_fresh$$n.jsonl --report docs/evaluation.md \
+	$(BIN)/askwell eval coaching --labels ../shared/data/asks/smart_dev.jsonl --rules-only --report docs/evaluation.md
+	for n in 1 2 3 4 5 6 7; do \
+	  $(BIN)/askwell eval coaching --labels data/asks/smart_fresh$$n.jsonl --rules-only --report docs/evaluation.md \
 	    --section coaching-fresh$$n || exit 1; done
+	$(BIN)/askwell eval coaching --loso --report docs/evaluation.md
 	$(BIN)/askwell eval success --train ../shared/data/raop/dev.jsonl --report docs/evaluation.md
 	$(BIN)/askwell eval routing --site ../shared/data/stackexchange/beer --report docs/evaluation.md
 	$(BIN)/askwell eval network --data ../shared/data/networks/CollegeMsg.txt --report docs/evaluation.md

@@ -27,6 +27,7 @@ from askwell.core.config import Settings
 from askwell.core.db import create_db_engine
 from askwell.core.migrations import upgrade
 from askwell.integrations.email import Email
+from askwell.matching.judge import COACHING_JUDGE_SERVICE
 from askwell.people import service as people_service
 from askwell.people.models import Organization, Person, Role, Team
 from askwell.people.policy import Actor
@@ -164,7 +165,8 @@ def app(
         settings=settings,
         session_factory=session_factory,
         clock=clock,
-        services={"email": outbox_email},
+        # The rules alone coach here (the explicit fallback); tests of the learned judgement hand one in.
+        services={"email": outbox_email, COACHING_JUDGE_SERVICE: None},
     )
     return shared_app
 

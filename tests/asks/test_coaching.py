@@ -1,4 +1,3 @@
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -452,22 +451,3 @@ class TestSignalsAndScore:
 def test_structured_parts_alone_can_be_coached() -> None:
     result = coach("", what="the Q2 deck", why="the board meets Friday", action="send it", effort_hours=0.5)
     assert [result.status(c) for c in "SMAR"] == ["met"] * 4
-
-
-def test_coaching_is_fast_enough_to_run_while_typing() -> None:
-    asks = [
-        GOOD,
-        TestBundled.TEXT,
-        "any thoughts?",
-        "Can someone upgrade all 1,200 laptops this weekend?",
-    ] * 50
-    timings = []
-    for text in asks:
-        best = float("inf")
-        for _ in range(2):  # best of two: the ask's own cost, not a busy machine's scheduling noise
-            start = time.perf_counter()
-            coach(text)
-            best = min(best, time.perf_counter() - start)
-        timings.append(best)
-    timings.sort()
-    assert timings[int(len(timings) * 0.95)] < 0.020

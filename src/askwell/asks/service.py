@@ -22,6 +22,7 @@ from askwell.asks.actions import (
     require_offer_action,
 )
 from askwell.asks.coaching import AskDraft, Review, review
+from askwell.asks.coaching.judge import Judge
 from askwell.asks.errors import DueInPast, OfferTransitionNotAllowed, TransitionNotAllowed
 from askwell.asks.models import (
     Ask,
@@ -107,7 +108,7 @@ def _tz(person: Person) -> ZoneInfo:
     return zone(person.timezone)
 
 
-def coach(data: AskWrite, *, tz: ZoneInfo, now: datetime) -> Review:
+def coach(data: AskWrite, *, tz: ZoneInfo, now: datetime, judge: Judge | None = None) -> Review:
     """The SMART review of what the author wrote (pure; also used live while typing)."""
     due = rules.resolve_due(data.due, tz=tz)
     text = "\n".join(part for part in (data.title, data.body) if part)
@@ -120,7 +121,7 @@ def coach(data: AskWrite, *, tz: ZoneInfo, now: datetime) -> Review:
         due=due,
     )
     guess = data.own_guess / 100 if data.own_guess is not None else None
-    return review(draft, now=now, tz=tz, own_guess=guess)
+    return review(draft, now=now, tz=tz, own_guess=guess, judge=judge)
 
 
 def _check_audience(db: Session, actor: Actor, data: AskWrite) -> list[int]:
@@ -552,7 +553,7 @@ def _ask_directly_notify(
     )
 
 
-def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime) -> Review:
+def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime, judge: Judge | None = None) -> Review:
     """Live coaching of free text or of the ask form's fields (nothing is stored)."""
     if data.timezone:
         try:
@@ -573,4 +574,4 @@ def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime) -> Review:
         due=rules.resolve_due(data.due, tz=tz),
     )
     guess = data.own_guess / 100 if data.own_guess is not None else None
-    return review(draft, now=now, tz=tz, own_guess=guess)
+    return review(draft, now=now, tz=tz, own_guess=guess, judge=judge)

@@ -21,6 +21,7 @@ from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.errors import InvalidInput, NotFound
 from askwell.core.localtime import zone
+from askwell.matching.judge import packaged_judge
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -101,7 +102,7 @@ def new_command(
                     fail("the ask was not saved", code=2)
                 title = text = None
                 continue
-            print_review(out_console, service.coach(data, tz=tz, now=now))
+            print_review(out_console, service.coach(data, tz=tz, now=now, judge=packaged_judge()))
             choice = "post" if yes else _choose()
             if choice == "quit":
                 err_console.print("Nothing saved.")

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from askwell.asks.coaching import CRITERION_NAMES, AskDraft, Review, review
+from askwell.matching.judge import packaged_judge
 
 _STYLE = {"met": "green", "weak": "yellow", "missing": "red"}
 _MARK = {"met": "✓", "weak": "~", "missing": "✗"}
@@ -32,8 +33,14 @@ def coach_command(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON object and nothing else")
     ] = False,
+    rules_only: Annotated[
+        bool,
+        typer.Option(
+            "--rules-only", help="The rules alone, without the learned judgement (no sentence model to load)"
+        ),
+    ] = False,
 ) -> None:
-    """Coach one ask against the SMART criteria."""
+    """Coach one ask against the SMART criteria (the rules with the learned judgement)."""
     err = Console(stderr=True)
     try:
         zone = ZoneInfo(tz)
@@ -48,7 +55,8 @@ def coach_command(
     if not body or not body.strip():
         err.print("error: the ask is empty; pass it as an argument or on stdin", markup=False, soft_wrap=True)
         raise typer.Exit(2)
-    result = review(AskDraft(body), now=datetime.now(UTC), tz=zone, own_guess=guess)
+    judge = None if rules_only else packaged_judge()
+    result = review(AskDraft(body), now=datetime.now(UTC), tz=zone, own_guess=guess, judge=judge)
     if json_output:
         sys.stdout.write(json.dumps(review_to_dict(result)) + "\n")
     else:

@@ -11,6 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from askwell.asks.coaching import CRITERIA, CRITERION_NAMES, AskDraft, review
+from askwell.asks.coaching.judge import Judge
+from askwell.asks.coaching.learn import LabelledSet, LosoResult
 
 # The labelled texts carry no dates, so relative phrases ("by Friday") are resolved against one fixed
 # moment: a Monday morning, so every weekday phrase lands in the coming week.
@@ -75,15 +77,24 @@ class _Counts:
 
 
 def evaluate_coaching(
-    rows: list[dict[str, Any]], *, now: datetime = EVAL_NOW, progress: Callable[[], None] | None = None
+    rows: list[dict[str, Any]],
+    *,
+    now: datetime = EVAL_NOW,
+    progress: Callable[[], None] | None = None,
+    judge: Judge | None = None,
 ) -> dict[str, Any]:
-    """Runs the review on every labelled ask and compares it with the labels."""
+    """Runs the review on every labelled ask and compares it with the labels (the rules alone without
+    a ``judge``)."""
     counts = {c: _Counts() for c in CRITERIA}
     timed = found = 0
     tz = now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo("UTC")
+    if judge is not None:
+        # One batch fills the judge's cache: the model embeds 64 texts far faster than 64 one by one.
+        for at in range(0, len(rows), 64):
+            judge.embed([str(row["text"]).strip() for row in rows[at : at + 64]])
     for row in rows:
         text = str(row["text"])
-        result = review(AskDraft(text), now=now, tz=tz)
+        result = review(AskDraft(text), now=now, tz=tz, judge=judge)
         for c in CRITERIA:
             counts[c] = counts[c].add(result.status(c) == "met", bool(row[c]))
         due_text = row.get("due_text")
@@ -107,7 +118,7 @@ def _overlaps(text: str, due_text: str, deadline: Any) -> bool:
     at = text.lower().find(due_text.lower())
     if at < 0:
         return False
-    return deadline.start < at + len(due_text) and at < deadline.end
+    return bool(deadline.start < at + len(due_text) and at < deadline.end)
 
 
 def render_coaching(
@@ -116,6 +127,7 @@ def render_coaching(
     command: str | None = None,
     when: datetime | None = None,
     title: str = "SMART coaching",
+    procedure: str | None = None,
 ) -> str:
     """Markdown table of the figures, with how they were produced."""
     lines = [f"## {title}", ""]
@@ -125,6 +137,7 @@ def render_coaching(
         f"{result['n']} labelled asks; relative dates resolved against {EVAL_NOW:%A %Y-%m-%d %H:%M} "
         f'{EVAL_NOW.tzinfo}. F1 is for the class "met" (a "weak" verdict counts as not met).',
         "",
+        *([procedure, ""] if procedure else []),
         "| criterion | accuracy | F1 (met) |",
         "|---|---:|---:|",
     ]
@@ -137,3 +150,68 @@ def render_coaching(
         f"Deadline text located for {result['deadline_found']:.1%} of time-bound asks (overlapping spans).",
     ]
     return "\n".join(lines) + "\n"
+
+
+# The labelled sets, in the order LOSO lists them: the development set, then each fresh set by number.
+DEV_SET = Path("../shared/data/asks/smart_dev.jsonl")
+FRESH_DIR = Path("data/asks")
+
+
+def default_label_files(root: Path = Path()) -> list[Path]:
+    """The development set (when the shared data is there) and every ``data/asks/smart_fresh<N>.jsonl``."""
+    fresh = sorted(
+        (root / FRESH_DIR).glob("smart_fresh*.jsonl"),
+        key=lambda p: int("".join(ch for ch in p.stem if ch.isdigit()) or 0),
+    )
+    dev = root / DEV_SET
+    return ([dev] if dev.is_file() else []) + fresh
+
+
+def labelled_sets(paths: Iterable[Path]) -> list[LabelledSet]:
+    return [LabelledSet(p.stem, read_jsonl(p, LABEL_FIELDS)) for p in paths]
+
+
+LOSO_PROCEDURE = (
+    "Split: leave one labelled set out (each set was written by a different person), train on the others, "
+    "score the one left out; every set in turn. Selection: for each left-out set, the regularisation C and "
+    "how far the model must disagree to overrule the rules are chosen per criterion by the same "
+    "leave-one-set-out over the remaining sets only (nested), so no figure below saw its own set. The rules "
+    "themselves were written while reading all these sets, so their share of each figure is development data."
+)
+
+
+def render_loso(result: LosoResult, *, command: str | None = None, when: datetime | None = None) -> str:
+    """Per set and criterion, the rules alone and the combined coaching; then the mean and the worst set."""
+    lines = ["## SMART coaching — leave one set out", ""]
+    if command:
+        lines += [f"Command: `{command}`" + (f" (run {when:%Y-%m-%d %H:%M} UTC)" if when else ""), ""]
+    lines += [
+        LOSO_PROCEDURE,
+        "",
+        "F1 (met) per left-out set, rules alone → rules with the learned judgement:",
+        "",
+    ]
+    lines += ["| left-out set | " + " | ".join(CRITERIA) + " |", "|---|" + "---:|" * len(CRITERIA)]
+    for name in result.sets:
+        cells = [f"{result.rules[name][c]:.3f} → {result.combined[name][c]:.3f}" for c in CRITERIA]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    rules, combined = result.summary("rules"), result.summary("combined")
+    for key, label in (("mean", "**mean**"), ("worst", "**worst set**")):
+        cells = [f"{rules[c][key]:.3f} → **{combined[c][key]:.3f}**" for c in CRITERIA]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "Chosen per criterion when each set was left out:", ""]
+    lines += ["| left-out set | " + " | ".join(CRITERIA) + " |", "|---|" + "---|" * len(CRITERIA)]
+    for name in result.sets:
+        lines.append(f"| {name} | " + " | ".join(result.chosen[name][c] for c in CRITERIA) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def loso_json(result: LosoResult) -> dict[str, Any]:
+    return {
+        "procedure": LOSO_PROCEDURE,
+        "sets": result.sets,
+        "rules": result.rules,
+        "combined": result.combined,
+        "chosen": result.chosen,
+        "summary": {"rules": result.summary("rules"), "combined": result.summary("combined")},
+    }

@@ -27,8 +27,9 @@ from askwell.asks.schemas import (
 )
 from askwell.core.localtime import zone
 from askwell.core.validation import EntityId
-from askwell.http.deps import ApiActor, ApiPerson, Db, Now
+from askwell.http.deps import ApiActor, ApiPerson, Ctx, Db, Now
 from askwell.http.params import Id
+from askwell.matching.judge import coaching_judge
 from askwell.people.schemas import Page
 
 router = APIRouter(tags=["asks"])
@@ -49,8 +50,9 @@ class RevisionRead(BaseModel):
 @router.post(
     "/coach", response_model=CoachingRead, summary="SMART coaching of an ask as written (nothing is saved)"
 )
-def coach(data: CoachRequest, person: ApiPerson, now: Now) -> CoachingRead:
-    return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now))
+def coach(data: CoachRequest, person: ApiPerson, now: Now, ctx: Ctx) -> CoachingRead:
+    judge = coaching_judge(ctx.services)
+    return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now, judge=judge))
 
 
 @router.get("/asks", response_model=Page[AskSummary], summary="The ask board")

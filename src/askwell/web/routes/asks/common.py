@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from askwell.asks import rules, service
+from askwell.asks.coaching.judge import Judge
 from askwell.asks.due_text import DueText, describe_due
 from askwell.asks.models import Ask
 from askwell.asks.schemas import (
@@ -22,6 +24,7 @@ from askwell.asks.schemas import (
 )
 from askwell.core.errors import InvalidInput
 from askwell.core.localtime import zone
+from askwell.matching.judge import coaching_judge
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -69,8 +72,18 @@ def people_named(db: Session, actor: Actor, ids: list[int]) -> list[Person]:
     return people
 
 
+def judge_of(request: Request) -> Judge | None:
+    """The coaching judge the composition root handed in, else the packaged one (None: the rules alone)."""
+    return coaching_judge(request.app.state.ctx.services)
+
+
 def coach_values(
-    values: dict[str, Any], person: Person, now: datetime, *, due: datetime | date | None = None
+    values: dict[str, Any],
+    person: Person,
+    now: datetime,
+    *,
+    judge: Judge | None,
+    due: datetime | date | None = None,
 ) -> CoachingRead | None:
     """The review shown beside the form; nothing when there is not enough to coach or the values are invalid."""
     if due is None:
@@ -91,6 +104,6 @@ def coach_values(
             ),
             due=due,
         )
-        return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now))
+        return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now, judge=judge))
     except (ValidationError, InvalidInput):
         return None

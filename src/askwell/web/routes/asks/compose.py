@@ -33,7 +33,7 @@ from askwell.people.models import Person
 from askwell.people.policy import Actor
 from askwell.web.form_action import Refusal, form_action
 from askwell.web.forms import TAGS_TEXT_MAX, blank_to_none, field_errors, form_cap, split_list
-from askwell.web.routes.asks.common import coach_values, my_teams, parse_date, people_named
+from askwell.web.routes.asks.common import coach_values, judge_of, my_teams, parse_date, people_named
 from askwell.web.routes.asks.detail import ask_page
 from askwell.web.templating import render
 
@@ -175,7 +175,7 @@ def create_ask(
     purpose: a form that says too little comes back with "Post anyway?" and every field as written.
     """
     data, errors = _parse_write(values, publish=save != "draft")
-    coaching = coach_values(values, person, now)
+    coaching = coach_values(values, person, now, judge=judge_of(request))
 
     def again(refusal: Refusal) -> Response:
         return _form_page(
@@ -225,7 +225,7 @@ def coach(
         errors.update(field_errors(exc))
     if errors:
         problem = " ".join(errors.values())  # each message names its field
-    coaching = None if problem else coach_values(values, person, now)
+    coaching = None if problem else coach_values(values, person, now, judge=judge_of(request))
     if coaching is None and not problem:
         problem = "Start writing: the review appears here as you type."
     # The panel, and (out of band) the compact summary that stays in sight on a phone.
@@ -275,7 +275,7 @@ def edit_form(
             request, db, actor, person, now, ask_id, form="edit", errors=refusal.errors, status=refusal.status
         )
     values = _ask_values(ask, zone(person.timezone))
-    coaching = coach_values(values, person, now)
+    coaching = coach_values(values, person, now, judge=judge_of(request))
     return _form_page(request, db, actor, values=values, errors={}, coaching=coaching, ask=ask)
 
 
@@ -294,7 +294,7 @@ def edit_ask(
 
     def again(refusal: Refusal) -> Response:
         ask = repository.get_ask(db, actor=actor, ask_id=ask_id)
-        coaching = coach_values(values, person, now)
+        coaching = coach_values(values, person, now, judge=judge_of(request))
         return _form_page(
             request, db, actor, values=values, errors=refusal.errors, coaching=coaching, ask=ask, status=422
         )

@@ -33,7 +33,14 @@ from askwell.people.models import Person
 from askwell.people.policy import Actor
 from askwell.web.form_action import Refusal, form_action
 from askwell.web.forms import form_cap
-from askwell.web.routes.asks.common import coach_values, due_text, my_teams, parse_date, people_named
+from askwell.web.routes.asks.common import (
+    coach_values,
+    due_text,
+    judge_of,
+    my_teams,
+    parse_date,
+    people_named,
+)
 from askwell.web.templating import redirect, render
 
 router = APIRouter()
@@ -105,6 +112,7 @@ def ask_page(
             },
             person,
             now,
+            judge=judge_of(request),
             due=ask.due_at,
         )
     team_name = ""
