@@ -29,7 +29,7 @@ class TestEmbedJob:
         registry = JobRegistry()
         jobs.register(registry)
         assert registry.get(jobs.EMBED) is not None
-        assert [s.kind for s in registry.schedules] == [jobs.EMBED]
+        assert [s.kind for s in registry.schedules] == [jobs.EMBED, jobs.TRAIN]
 
     def test_embeds_new_profiles_and_asks_once_through_the_handler(
         self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder, clock: FrozenClock
