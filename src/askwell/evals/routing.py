@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import ParseError, iterparse
 
 import numpy as np
@@ -261,7 +261,9 @@ class _Router:
     deployed organization knows about help in flight. Features never see it.
     """
 
-    def __init__(self, split: RoutingSplit, embed: Embed, live: Mapping[int, Sequence[datetime]] | None = None) -> None:
+    def __init__(
+        self, split: RoutingSplit, embed: Embed, live: Mapping[int, Sequence[datetime]] | None = None
+    ) -> None:
         self.split = split
         self.ids = sorted(split.people)
         self.position = {person: index for index, person in enumerate(self.ids)}
@@ -431,7 +433,9 @@ class _Router:
     def query(self, shortlist: _Shortlist, helpers: set[int]) -> ranker.Query:
         """A labelled training example: the shortlist's feature rows, and who of them answered."""
         rows = ranker.features(shortlist.candidates, now=shortlist.now, context=self.context)
-        helped = np.array([self.ids[int(c.person_id)] in helpers for c in shortlist.candidates], dtype=bool)
+        helped = np.array(
+            [self.ids[cast(int, c.person_id)] in helpers for c in shortlist.candidates], dtype=np.bool_
+        )
         return ranker.Query(rows, helped)
 
 
@@ -480,7 +484,9 @@ def calibrate_text_share(split: RoutingSplit, answers: Sequence[Answer], embed: 
 
     def mrr(share: float) -> float:
         weights = weights_with_text_share(share)
-        ranked = [[router.ids[i] for i in router.full(shortlist, weights=weights)] for shortlist in shortlists]
+        ranked = [
+            [router.ids[i] for i in router.full(shortlist, weights=weights)] for shortlist in shortlists
+        ]
         return metrics(ranked, relevant)["mrr"]
 
     return max(TEXT_SHARES, key=mrr)
@@ -602,7 +608,9 @@ def select_settings(sites: Sequence[Site], *, fallback: ranker.FitSettings) -> S
                 f"lambda={fallback.lam}), themselves chosen leave-one-site-out across the shipped sites."
             ],
         )
-    lines = [f"Selection: leave one site out over {', '.join(s.name for s in usable)}; test parts never used."]
+    lines = [
+        f"Selection: leave one site out over {', '.join(s.name for s in usable)}; test parts never used."
+    ]
 
     def prior_score(c: float) -> float:
         settings = replace(fallback, c=c)
@@ -623,7 +631,11 @@ def select_settings(sites: Sequence[Site], *, fallback: ranker.FitSettings) -> S
         for site in usable:
             earlier = [q for part in site.slices[:-1] for q in part]
             prior = priors[site.name]
-            model = prior if lam is None else ranker.adapt(prior, earlier, settings=replace(chosen, lam=lam), version="loso")
+            model = (
+                prior
+                if lam is None
+                else ranker.adapt(prior, earlier, settings=replace(chosen, lam=lam), version="loso")
+            )
             scores.append(query_mrr(model, site.slices[-1]))
         return statistics.fmean(scores)
 
@@ -638,7 +650,9 @@ def select_settings(sites: Sequence[Site], *, fallback: ranker.FitSettings) -> S
     return Selection(replace(chosen, lam=best_lam), lines)
 
 
-def build_prior(sites: Sequence[Site], *, fallback: ranker.FitSettings) -> tuple[ranker.RankerModel, Selection]:
+def build_prior(
+    sites: Sequence[Site], *, fallback: ranker.FitSettings
+) -> tuple[ranker.RankerModel, Selection]:
     """The packaged prior: settings chosen leave-one-site-out, then fitted on every site's training part.
 
     Deterministic: the same sites and embeddings give the same file (pairs are drawn with the seed)."""
@@ -723,7 +737,9 @@ def evaluate_site(
         "cutoff": split.cutoff.isoformat(),
         "weights": {name: round(value, 4) for name, value in model.weights.items()},
         # Kept for the pooled figures (dropped from the output): each question's metrics per method.
-        "_any": {m: [metrics([r], [w]) for r, w in zip(ranked[m], any_relevant, strict=True)] for m in METHODS},
+        "_any": {
+            m: [metrics([r], [w]) for r, w in zip(ranked[m], any_relevant, strict=True)] for m in METHODS
+        },
         "_accepted": {
             m: [metrics([ranked[m][i]], [w]) for i, w in zip(accepted_rows, accepted_relevant, strict=True)]
             for m in METHODS
@@ -822,7 +838,8 @@ def evaluate_sites(
     ]
     return {
         "sites": {
-            name: {k: v for k, v in result.items() if not k.startswith("_")} for name, result in per_site.items()
+            name: {k: v for k, v in result.items() if not k.startswith("_")}
+            for name, result in per_site.items()
         },
         "pooled": pooled,
         "targets": _targets(per_site, pooled),
@@ -849,11 +866,11 @@ LABELS = {
     "bm25": "BM25 only",
     "dense": "dense only (MiniLM)",
     "hybrid": "hybrid (RRF)",
-    "full": "full ranker (learned + load cap)",
+    "full": "full ranker (learned + load cap + spread)",
     "full_no_load": "learned, no load cap or spread",
     "spread_only": "learned + spread, no load cap",
     "prior_only": "prior only (no own history)",
-    "hand_set": "hand-set ranker (before)",
+    "hand_set": "hand-set weights + load cap + spread",
 }
 
 

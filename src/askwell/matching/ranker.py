@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from askwell.matching import scoring
 
@@ -135,7 +136,7 @@ class RankerModel:
 
     def standardise(self, matrix: np.ndarray) -> np.ndarray:
         _w, mean, scale = self._arrays()
-        return (matrix - mean) / scale
+        return np.asarray((matrix - mean) / scale, dtype=np.float64)
 
     def scores(self, matrix: np.ndarray) -> np.ndarray:
         weights, _m, _s = self._arrays()
@@ -233,9 +234,7 @@ class FitSettings:
     seed: int = 20240611
 
 
-def _pairs(
-    queries: Sequence[Query], *, settings: FitSettings
-) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(queries: Sequence[Query], *, settings: FitSettings) -> tuple[np.ndarray, np.ndarray]:
     """Differences helper − non-helper and each pair's weight (every ask weighs 1 in all)."""
     rng = np.random.default_rng(settings.seed)
     diffs: list[np.ndarray] = []
@@ -271,7 +270,9 @@ def _solve(diffs: np.ndarray, pair_weights: np.ndarray, centre: np.ndarray, stre
     return np.asarray(result.x, dtype=np.float64)
 
 
-def fit_prior(queries: Sequence[Query], *, settings: FitSettings, version: str, trained_on: Mapping[str, object]) -> RankerModel:
+def fit_prior(
+    queries: Sequence[Query], *, settings: FitSettings, version: str, trained_on: Mapping[str, object]
+) -> RankerModel:
     """Weights learned from scratch (penalised towards zero), standardised on these queries."""
     usable = [q for q in queries if q.usable]
     if not usable:
@@ -297,7 +298,9 @@ def fit_prior(queries: Sequence[Query], *, settings: FitSettings, version: str, 
     )
 
 
-def adapt(prior: RankerModel, queries: Sequence[Query], *, settings: FitSettings, version: str) -> RankerModel:
+def adapt(
+    prior: RankerModel, queries: Sequence[Query], *, settings: FitSettings, version: str
+) -> RankerModel:
     """An organization's own weights, pulled towards the prior: with no usable history, the prior."""
     usable = [q for q in queries if q.usable]
     if not usable:
@@ -317,10 +320,11 @@ def adapt(prior: RankerModel, queries: Sequence[Query], *, settings: FitSettings
     )
 
 
+K = TypeVar("K", bound=Hashable)
 BUSY_SHARE = 0.1  # the busiest tenth of helpers: the spread rule and the load measure use the same share
 
 
-def busiest(helps: Mapping[Hashable, int], *, people: int, share: float = BUSY_SHARE) -> frozenset[Hashable]:
+def busiest(helps: Mapping[K, int], *, people: int, share: float = BUSY_SHARE) -> frozenset[K]:
     """The ``share`` of an organization's ``people`` who gave the most help (ties broken by id order of
     first appearance), never anyone who gave none."""
     top = max(1, math.ceil(share * people))
@@ -351,10 +355,10 @@ __all__ = [
     "RankerModel",
     "RankingContext",
     "adapt",
+    "busiest",
     "features",
     "fit_prior",
     "load",
-    "busiest",
     "load_prior",
     "save",
 ]

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -28,8 +28,8 @@ from askwell.matching.embeddings import model_version
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.profiles import ProfileSource, ask_text, expertise_text, is_thin, text_hash
-from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
 from askwell.matching.ranker import LearnedScorer, RankingContext
+from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
 from askwell.matching.scoring import DIVERSITY_WINDOW, LOAD_WINDOW, CandidateFeatures, Tie, rank
 from askwell.network import index as network_index
 from askwell.network import phrases
@@ -491,7 +491,7 @@ def _learned(db: Session, *, org_id: int, now: datetime) -> _Learned:
     return _Learned(
         ranker_model(db, org_id=org_id),
         sum(repository.help_counts(db, org_id=org_id).values()),
-        frozenset(int(pid) for pid in busy),  # type: ignore[call-overload]
+        busy,
     )
 
 
@@ -692,8 +692,8 @@ def training_examples(db: Session, *, org_id: int, now: datetime) -> list[ranker
         vector = helped.vectors[position]
         text = _ask_text(ask)
         with people.lock:
-            dense = {int(k): v for k, v in people.vectors.search(vector, RETRIEVE)}
-        lexical = {int(k): v for k, v in people.lexical.search(text, RETRIEVE)}
+            dense = {cast(int, k): v for k, v in people.vectors.search(vector, RETRIEVE)}
+        lexical = {cast(int, k): v for k, v in people.lexical.search(text, RETRIEVE)}
         evidence = _evidence_from(
             helped, ask_id=ask.id, asked_at=when, tags=ask.tag_names, vector=vector, before=when
         )
@@ -704,7 +704,7 @@ def training_examples(db: Session, *, org_id: int, now: datetime) -> list[ranker
         pool += [pid for pid in evidence if pid not in set(pool) and pid != ask.author_id]
         earlier = [(at, pid) for at, pid in done_at if at < when]
         recent: Counter[int] = Counter(pid for at, pid in earlier if at >= when - BUSY_WINDOW)
-        busy = ranker.busiest(dict(recent), people=len(everyone))
+        busy = ranker.busiest(recent, people=len(everyone))
         candidates = []
         for pid in pool:
             history = _history(offers.get(pid, []), asked.get(pid, set()), now=when)
@@ -730,7 +730,9 @@ def training_examples(db: Session, *, org_id: int, now: datetime) -> list[ranker
         helpers = {helper for helper, _thanked, _when in helped.helpers[position]}
         context = RankingContext(history_end=when, org_helps=len(earlier))
         rows = ranker.features(candidates, now=when, context=context)
-        examples.append(ranker.Query(rows, np.array([c.person_id in helpers for c in candidates], dtype=bool)))
+        examples.append(
+            ranker.Query(rows, np.array([c.person_id in helpers for c in candidates], dtype=bool))
+        )
     return examples
 
 
