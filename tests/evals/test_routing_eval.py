@@ -1,8 +1,11 @@
+import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -12,12 +15,16 @@ from askwell.evals.routing import (
     METHODS,
     METRICS,
     SiteDataError,
+    build_prior,
     evaluate,
+    load_concentration,
+    load_site,
     metrics,
     read_posts,
     split_by_time,
     weights_with_text_share,
 )
+from askwell.matching.ranker import FitSettings
 from askwell.matching.scoring import WEIGHTS
 
 START = datetime(2020, 1, 1)
@@ -26,6 +33,15 @@ HOPS, YEAST, GLASS = (
     "yeast fermentation lager ale strain",
     "glassware tulip pint glass",
 )
+
+
+def _bag_of_words(texts: Sequence[str]) -> np.ndarray:
+    """A deterministic stand-in for the sentence model: one fixed direction per word."""
+    rows = np.zeros((len(texts), 64), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for word in text.lower().split():
+            rows[i, int(hashlib.sha256(word.encode()).hexdigest(), 16) % 64] += 1.0
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
 
 
 def _row(**attrs: object) -> str:
@@ -76,7 +92,7 @@ def _site(tmp_path: Path) -> Path:
     question(11, YEAST, owner=2, answers=[(20, False)])  # test: bob, nothing accepted
     question(12, GLASS, owner=3, answers=[(99, True)])  # answered only by a newcomer: not a test question
     site = tmp_path / "site"
-    site.mkdir()
+    site.mkdir(parents=True)
     (site / "Posts.xml").write_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<posts>\n' + "\n".join(rows) + "\n</posts>\n"
     )
@@ -87,6 +103,26 @@ def _app() -> typer.Typer:
     app = typer.Typer()
     app.command()(routing_command)
     return app
+
+
+class TestLoadConcentration:
+    def test_hand_checked_share_of_top_five_slots(self) -> None:
+        same_five = [["a", "b", "c", "d", "e"]] * 4
+        assert load_concentration(same_five, n_people=50) == 1.0  # 5 people are the top 10 %
+        assert load_concentration(same_five, n_people=10) == 0.2  # 1 person is
+        spread = [["a", "b", "c", "d", "e"], ["f", "g", "h", "i", "j"]]
+        # The top 10 % of 20 people is 2 people, who hold 2 of the 10 slots.
+        assert load_concentration(spread, n_people=20) == 0.2
+
+
+class TestPrior:
+    def test_building_the_prior_twice_gives_the_same_file(self, tmp_path: Path) -> None:
+        sites = [load_site(_site(tmp_path / name) / "Posts.xml", _bag_of_words) for name in ("a", "b")]
+        first, _ = build_prior(sites, fallback=FitSettings())
+        again, selection = build_prior(sites, fallback=FitSettings())
+        assert first.to_json() == again.to_json()
+        assert first.version.startswith("prior-")
+        assert selection.lines[0].startswith("Selection: leave one site out")
 
 
 class TestMetrics:
@@ -135,10 +171,28 @@ class TestCommand:
         result = CliRunner().invoke(_app(), ["--site", str(_site(tmp_path)), "--json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
-        assert set(data) == {"n_test", "any", "accepted"}
+        assert list(data)[:3] == ["n_test", "any", "accepted"]
         for truth in ("any", "accepted"):
             assert list(data[truth]) == list(METHODS)
             assert all(list(scores) == list(METRICS) for scores in data[truth].values())
+        assert list(data["load"]) == list(METHODS)
+        # Three candidates: the top tenth is one person, in every top 5 of most active.
+        assert data["load"]["most_active"] == pytest.approx(1 / 3, abs=1e-3)
+        assert any(line.startswith("Split:") for line in data["procedure"])
+        assert any(line.startswith("Selection:") for line in data["procedure"])
+
+    def test_several_sites_give_each_site_the_pooled_figure_and_the_targets(self, tmp_path: Path) -> None:
+        first, second = _site(tmp_path / "one"), _site(tmp_path / "two")
+        args = ["--site", str(first), "--site", str(second), "--json"]
+        result = CliRunner().invoke(_app(), args)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["n_test"] == 4
+        assert list(data["sites"]) == ["site-1", "site-2"]
+        assert data["any"]["bm25"]["mrr"] == 1.0
+        per_site = [site["any"]["full"]["mrr"] for site in data["sites"].values()]
+        assert data["any"]["full"]["mrr"] == pytest.approx(sum(per_site) / 2, abs=1e-4)
+        assert set(data["targets"]) >= {"every_site_met", "worst_site_ratio", "pooled_met", "load_met"}
 
     def test_report_section_is_written(self, tmp_path: Path) -> None:
         report = tmp_path / "evaluation.md"
@@ -146,7 +200,10 @@ class TestCommand:
         assert result.exit_code == 0, result.output
         text = report.read_text()
         assert (
-            "<!-- eval:routing:start -->" in text and "| full ranker |" in text and "TUEF MRR 0.579" in text
+            "<!-- eval:routing:start -->" in text
+            and "full ranker (learned + load cap + spread)" in text
+            and "Split: per site by time" in text
+            and "TUEF MRR 0.579" in text
         )
 
     def test_missing_file_exits_2_with_one_line(self, tmp_path: Path) -> None:

@@ -13,11 +13,13 @@ from askwell.asks import service as asks_service
 from askwell.asks.schemas import AskWrite
 from askwell.core.clock import FrozenClock
 from askwell.core.jobs import JobContext, JobRegistry
-from askwell.matching import jobs
+from askwell.matching import jobs, ranker, repository, service
 from askwell.matching.models import Embedding
 from askwell.matching.service import ENCODE_SERVICE
 from tests.conftest import World
 from tests.matching.conftest import FakeEncoder, Helped, NewAsk
+
+TOPICS = ("Kubernetes ingress", "Postgres vacuum", "Figma prototype", "Payroll taxes")
 
 
 def stored(db: Session, kind: str) -> int:
@@ -29,7 +31,7 @@ class TestEmbedJob:
         registry = JobRegistry()
         jobs.register(registry)
         assert registry.get(jobs.EMBED) is not None
-        assert [s.kind for s in registry.schedules] == [jobs.EMBED]
+        assert [s.kind for s in registry.schedules] == [jobs.EMBED, jobs.TRAIN]
 
     def test_embeds_new_profiles_and_asks_once_through_the_handler(
         self, db: Session, world: World, new_ask: NewAsk, fake_encode: FakeEncoder, clock: FrozenClock
@@ -163,3 +165,55 @@ class TestEmbedInSteps:
 
         assert stored(db, "person") == 1
         assert len(fake_encode.calls) == 1
+
+
+class TestTrainRankerJob:
+    """matching.train_ranker: an organization with enough history gets its own ranker; one without keeps
+    the packaged prior, and a stored model of a shorter history is dropped."""
+
+    def _history(self, world: World, helped: Helped, org: object, asks: int) -> None:
+        people = [world.person(org, f"Helper {i}", skills=[topic]) for i, topic in enumerate(TOPICS)]  # type: ignore[arg-type]
+        asker = world.person(org, "Asker")  # type: ignore[arg-type]
+        for n in range(asks):
+            # Each topic's helper answers its asks, so who helped is predictable from the words.
+            position = n % len(TOPICS)
+            helped(people[position], asker, f"{TOPICS[position]} question number {n}", days_ago=60 - n)
+
+    def test_enough_history_trains_and_stores_a_model_that_suggestions_use(
+        self, db: Session, world: World, helped: Helped, fake_encode: FakeEncoder
+    ) -> None:
+        org = world.org()
+        self._history(world, helped, org, asks=24)
+        jobs.embed_stale(db, now=world.now, encode=fake_encode, org_ids=[org.id])
+        db.commit()
+
+        assert jobs.train_rankers(db, now=world.now, org_ids=[org.id]) == 1
+
+        row = repository.ranker_record(db, org_id=org.id)
+        assert row is not None and row.examples >= service.MIN_EXAMPLES
+        assert row.prior_version == ranker.load_prior().version
+        model = service.ranker_model(db, org_id=org.id)
+        assert model.version == row.version != ranker.load_prior().version
+
+    def test_too_little_history_keeps_the_prior_and_drops_an_old_model(
+        self, db: Session, world: World, helped: Helped, fake_encode: FakeEncoder
+    ) -> None:
+        org = world.org()
+        self._history(world, helped, org, asks=5)
+        jobs.embed_stale(db, now=world.now, encode=fake_encode, org_ids=[org.id])
+        prior = ranker.load_prior()
+        repository.save_ranker_record(
+            db,
+            org_id=org.id,
+            version="old",
+            prior_version=prior.version,
+            examples=99,
+            body="{}",
+            now=world.now,
+        )
+        db.commit()
+
+        assert jobs.train_rankers(db, now=world.now, org_ids=[org.id]) == 0
+
+        assert repository.ranker_record(db, org_id=org.id) is None
+        assert service.ranker_model(db, org_id=org.id) == prior

@@ -1,4 +1,5 @@
-"""``matching.embed``: keep stored embeddings of profiles and asks current, on a schedule.
+"""``matching.embed``: keep stored embeddings of profiles and asks current, on a schedule; and
+``matching.train_ranker``: retrain each organization's "who can help" ranker as its history grows.
 
 Stale rows are found by comparing timestamps and then text hashes, so a run after no change costs a few
 queries per organization and embeds nothing; each run looks at most ``BATCH`` texts per organization
@@ -26,6 +27,9 @@ from askwell.matching import repository, service
 
 EMBED = "matching.embed"
 EVERY = timedelta(minutes=2)
+TRAIN = "matching.train_ranker"
+# History grows by a few helped asks a day; retraining nightly-ish keeps the ranker current cheaply.
+TRAIN_EVERY = timedelta(hours=6)
 # Texts per write transaction: one batch of the model (``service._model_encode`` encodes 64 at a time),
 # and a few milliseconds of row writes on SQLite.
 CHUNK = 64
@@ -96,7 +100,32 @@ def _handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
     )
 
 
+def train_rankers(db: Session, *, now: datetime, org_ids: list[int] | None = None) -> int:
+    """Retrain each organization's ranker from its history, one short write per organization; returns how
+    many organizations now have their own (the others use the packaged prior).
+
+    ``db`` must have no write transaction open: the examples are gathered in a read, the fit runs with
+    no transaction open, and only storing the model takes the write lock.
+    """
+    if org_ids is None:
+        begin_read(db)
+        org_ids = repository.organization_ids(db)
+        db.rollback()
+    trained = 0
+    for org_id in org_ids:
+        trained += int(service.train_ranker(db, org_id=org_id, now=now) is not None)
+        db.commit()
+    return trained
+
+
+def _train_handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+    org_id = payload.get("org_id")
+    train_rankers(db, now=ctx.clock.now(), org_ids=[int(org_id)] if org_id is not None else None)
+
+
 def register(registry: JobRegistry) -> None:
     # Deferred: the handler begins without the write lock and commits its own short write steps.
     registry.add(EMBED, _handler, deferred=True)
     registry.schedule(EMBED, EVERY)
+    registry.add(TRAIN, _train_handler, deferred=True)
+    registry.schedule(TRAIN, TRAIN_EVERY)

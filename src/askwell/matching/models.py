@@ -1,10 +1,10 @@
-"""Stored sentence embeddings of people's expertise and of asks."""
+"""Stored sentence embeddings of people's expertise and of asks, and each organization's learned ranker."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
@@ -26,3 +26,19 @@ class Embedding(Base):
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RankerModelRecord(Base):
+    """An organization's own ranker (``matching.ranker.RankerModel`` as JSON), retrained by the
+    ``matching.train_ranker`` job; absent while its history is too short, so the packaged prior ranks."""
+
+    __tablename__ = "ranker_models"
+    __table_args__ = (UniqueConstraint("org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(80))
+    prior_version: Mapped[str] = mapped_column(String(80))
+    examples: Mapped[int] = mapped_column(Integer)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(Text)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask, AskAudience, AskStatus, AskTag, Offer, OfferStatus, Thanks
 from askwell.matching.embeddings import DIMENSION, MODEL_NAME, model_version
-from askwell.matching.models import Embedding
+from askwell.matching.models import Embedding, RankerModelRecord
 from askwell.matching.profiles import HelpRecord, ProfileSource
 from askwell.people.models import Organization, Person, Team, TeamMembership
 
@@ -377,3 +377,53 @@ def delete_vectors_of(db: Session, *, org_id: int, person_id: int, ask_ids: list
     if ask_ids:
         owned.append((Embedding.owner_kind == "ask") & Embedding.owner_id.in_(ask_ids))
     db.execute(delete(Embedding).where(Embedding.org_id == org_id, or_(*owned)))
+
+
+# --- the learned ranker ---------------------------------------------------------------------------------
+
+
+def help_counts(db: Session, *, org_id: int, since: datetime | None = None) -> dict[int, int]:
+    """Per helper, the help done (since ``since``): who the busiest helpers are, and the org's total."""
+    when = func.coalesce(Offer.done_at, Offer.responded_at)
+    stmt = (
+        select(Offer.helper_id, func.count(Offer.id))
+        .where(Offer.org_id == org_id, Offer.status == OfferStatus.DONE.value)
+        .group_by(Offer.helper_id)
+    )
+    if since is not None:
+        stmt = stmt.where(when >= since)
+    return {helper: int(count) for helper, count in db.execute(stmt)}
+
+
+def active_people_count(db: Session, *, org_id: int) -> int:
+    return int(
+        db.scalar(select(func.count(Person.id)).where(Person.org_id == org_id, Person.is_active.is_(True)))
+        or 0
+    )
+
+
+def ranker_record(db: Session, *, org_id: int) -> RankerModelRecord | None:
+    return db.scalar(select(RankerModelRecord).where(RankerModelRecord.org_id == org_id))
+
+
+def save_ranker_record(
+    db: Session, *, org_id: int, version: str, prior_version: str, examples: int, body: str, now: datetime
+) -> RankerModelRecord:
+    row = ranker_record(db, org_id=org_id)
+    if row is None:
+        row = RankerModelRecord(org_id=org_id)
+        db.add(row)
+    row.version, row.prior_version, row.examples, row.body, row.trained_at = (
+        version,
+        prior_version,
+        examples,
+        body,
+        now,
+    )
+    return row
+
+
+def delete_ranker_record(db: Session, *, org_id: int) -> None:
+    row = ranker_record(db, org_id=org_id)
+    if row is not None:
+        db.delete(row)

@@ -22,10 +22,11 @@ routing evaluation picks the text share per site from its training part).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 WEIGHTS: Mapping[str, float] = {
     "fit": 0.35,
@@ -42,6 +43,7 @@ TRACK_HALF = 10.0  # helps overall at which the track record reaches one half (n
 RECENT_TRACK_HALF = 2.0  # recency-weighted helps at which the track record reaches one half
 REPLY_HALF = timedelta(hours=24)  # typical reply time at which speed reaches one half
 RECENCY_DAYS = 90.0
+LOAD_WINDOW = timedelta(days=14)  # help given this recently still counts as load
 
 # Load: beyond LOAD_FREE helps in flight or lately each one costs LOAD_STEP; at LOAD_CAP the person is
 # capped (score × LOAD_CAPPED) so that the generous few are not handed every ask.
@@ -72,6 +74,9 @@ class CandidateFeatures:
 
     person_id: Hashable
     fit: float = 0.0
+    # The two halves of ``fit`` when the caller has them apart (the learned ranker weighs them apart).
+    lexical_fit: float | None = None
+    dense_fit: float | None = None
     matched_terms: tuple[str, ...] = ()
     topic: str | None = None
     similar_helps: int = 0
@@ -88,6 +93,9 @@ class CandidateFeatures:
     recent_helps: int = 0  # help given within the caller's load window (e.g. the last 14 days)
     open_commitments: int = 0  # accepted offers not yet done
     away_until: datetime | None = None
+    # Among the organization's busiest helpers (the top tenth by help given lately): the spread rule
+    # keeps one visible place for someone else when all the first places go to them.
+    busy: bool = False
     team: str | None = None
     tie: Tie | None = None
     connector: str | None = None
@@ -176,9 +184,18 @@ def availability_factor(candidate: CandidateFeatures, *, now: datetime, due: dat
 
 
 def _reasons(
-    candidate: CandidateFeatures, parts: Mapping[str, float], *, now: datetime, due: datetime | None
+    candidate: CandidateFeatures,
+    parts: Mapping[str, float],
+    *,
+    now: datetime,
+    due: datetime | None,
+    strengths: Mapping[str, float] | None = None,
 ) -> list[str]:
-    """Warnings first (the asker must know), then the strongest positive reasons by weighted contribution."""
+    """Warnings first (the asker must know), then the strongest positive reasons by contribution.
+
+    ``strengths`` (component → its share of this candidate's score) comes from a learned scorer; without
+    it a component's contribution is its hand-set weight times its value.
+    """
     warnings: list[str] = []
     if candidate.away_until is not None and candidate.away_until > now:
         back = f"{candidate.away_until:%-d %b}"
@@ -191,7 +208,10 @@ def _reasons(
     positive: list[tuple[float, str]] = []
 
     def add(component: str, text: str) -> None:
-        positive.append((WEIGHTS[component] * parts[component], text))
+        if strengths is not None:
+            positive.append((strengths.get(component, 0.0), text))
+        else:
+            positive.append((WEIGHTS[component] * parts[component], text))
 
     if candidate.similar_helps > 0:
         about = f" about {candidate.topic}" if candidate.topic else " like this one"
@@ -218,6 +238,45 @@ def _reasons(
     return warnings + [text for _value, text in positive]
 
 
+class Scorer(Protocol):
+    """A learned replacement for the weighted sum: log-odds of helping per candidate and, for the reasons,
+    each component's contribution to them (``matching.ranker.LearnedScorer``). The load and availability
+    factors then multiply the odds, so that a penalty moves a person by the same amount of evidence
+    whatever the scale of the scores."""
+
+    def __call__(
+        self, candidates: Sequence[CandidateFeatures], *, now: datetime
+    ) -> tuple[Sequence[float], Sequence[Mapping[str, float]]]: ...
+
+
+_Scored = tuple[float, int, CandidateFeatures, dict[str, float], list[str]]
+
+
+def _logistic(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+
+
+def _swap_in(
+    scored: list[_Scored],
+    *,
+    inside: Callable[[CandidateFeatures], bool],
+    outside: Callable[[CandidateFeatures], bool],
+    note: Callable[[CandidateFeatures], str],
+) -> None:
+    """If every visible place is ``inside`` while an ``outside`` person scores at least
+    ``DIVERSITY_FLOOR`` of the best, that person takes the last visible place, with ``note`` as a reason."""
+    window = min(DIVERSITY_WINDOW, len(scored))
+    if not scored or not all(inside(item[2]) for item in scored[:window]):
+        return
+    best = scored[0][0]
+    found = next(
+        (position for position, item in enumerate(scored[window:], start=window) if outside(item[2])), None
+    )
+    if found is not None and scored[found][0] >= DIVERSITY_FLOOR * best:
+        item = scored.pop(found)
+        scored.insert(window - 1, (*item[:4], [note(item[2]), *item[4]]))
+
+
 def rank(
     candidates: Iterable[CandidateFeatures],
     *,
@@ -226,39 +285,54 @@ def rank(
     asker_team: str | None = None,
     limit: int | None = DIVERSITY_WINDOW,
     weights: Mapping[str, float] | None = None,
+    scorer: Scorer | None = None,
+    constrain_load: bool = True,
+    spread: bool = True,
 ) -> list[Suggestion]:
     """Suggestions best first, each with at most three reasons in words.
 
     Diversity: if every one of the first ``DIVERSITY_WINDOW`` shares the asker's team while someone from
     another team scores at least ``DIVERSITY_FLOOR`` of the best, that person takes the last visible
     place, so an ask does not stay inside the asker's inner circle when good help exists outside it.
-    ``weights`` replaces ``WEIGHTS`` where a caller has calibrated them on its own history.
+    Spread (with the load constraint): likewise when every visible place goes to the organization's
+    busiest helpers, so that the same few people are not handed every ask.
+    ``weights`` replaces ``WEIGHTS`` where a caller has calibrated them on its own history; ``scorer``
+    replaces the weighted sum altogether (the learned ranker). Load and availability act after either,
+    as constraints (``constrain_load=False`` and ``spread=False`` only let the evaluation measure what the
+    load cap and the spread rule cost).
     """
     chosen = WEIGHTS if weights is None else weights
-    scored: list[tuple[float, int, CandidateFeatures, dict[str, float], list[str]]] = []
-    for order, candidate in enumerate(candidates):
+    listed = list(candidates)
+    learned = scorer(listed, now=now) if scorer is not None and listed else None
+    scored: list[_Scored] = []
+    for order, candidate in enumerate(listed):
         parts = components(candidate, now=now)
-        base = sum(chosen[name] * value for name, value in parts.items())
-        score = base * load_factor(candidate) * availability_factor(candidate, now=now, due=due)
-        scored.append((score, order, candidate, parts, _reasons(candidate, parts, now=now, due=due)))
+        strengths = learned[1][order] if learned is not None else None
+        factor = availability_factor(candidate, now=now, due=due)
+        if constrain_load:
+            factor *= load_factor(candidate)
+        if learned is not None:
+            score = _logistic(learned[0][order] + math.log(factor))
+        else:
+            score = factor * sum(chosen[name] * value for name, value in parts.items())
+        reasons = _reasons(candidate, parts, now=now, due=due, strengths=strengths)
+        scored.append((score, order, candidate, parts, reasons))
     scored.sort(key=lambda item: (-item[0], item[1]))
 
-    if asker_team is not None and scored:
-        window = min(DIVERSITY_WINDOW, len(scored))
-        if all(item[2].team == asker_team for item in scored[:window]):
-            best = scored[0][0]
-            outsider = next(
-                (
-                    position
-                    for position, item in enumerate(scored[window:], start=window)
-                    if item[2].team is not None and item[2].team != asker_team
-                ),
-                None,
-            )
-            if outsider is not None and scored[outsider][0] >= DIVERSITY_FLOOR * best:
-                item = scored.pop(outsider)
-                note = f"From outside your team ({item[2].team}), for a fresh view"
-                scored.insert(window - 1, (*item[:4], [note, *item[4]]))
+    if asker_team is not None:
+        _swap_in(
+            scored,
+            inside=lambda c: c.team == asker_team,
+            outside=lambda c: c.team is not None and c.team != asker_team,
+            note=lambda c: f"From outside your team ({c.team}), for a fresh view",
+        )
+    if spread:
+        _swap_in(
+            scored,
+            inside=lambda c: c.busy,
+            outside=lambda c: not c.busy,
+            note=lambda _c: "Asked less often than the usual few, which spreads the load",
+        )
 
     suggestions = [
         Suggestion(person_id=c.person_id, score=round(score, 6), reasons=tuple(reasons[:3]), components=parts)
@@ -268,8 +342,10 @@ def rank(
 
 
 __all__ = [
+    "LOAD_WINDOW",
     "WEIGHTS",
     "CandidateFeatures",
+    "Scorer",
     "Suggestion",
     "Tie",
     "availability_factor",

@@ -6,13 +6,14 @@ the real model in production and a small deterministic fake in most tests. Servi
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -20,15 +21,16 @@ from sqlalchemy.orm import Session
 from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask, OfferStatus, Visibility
 from askwell.asks.rules import AskAccess, can_view
-from askwell.matching import index, repository
+from askwell.matching import index, ranker, repository
 from askwell.matching.embeddings import encode as encode_with_model
 from askwell.matching.embeddings import model_status as embedding_model_status
 from askwell.matching.embeddings import model_version
 from askwell.matching.errors import SuggestionsNotYours
 from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.profiles import ProfileSource, ask_text, expertise_text, is_thin, text_hash
+from askwell.matching.ranker import LearnedScorer, RankingContext
 from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
-from askwell.matching.scoring import DIVERSITY_WINDOW, CandidateFeatures, Tie, rank
+from askwell.matching.scoring import DIVERSITY_WINDOW, LOAD_WINDOW, CandidateFeatures, Tie, rank
 from askwell.network import index as network_index
 from askwell.network import phrases
 from askwell.people.policy import Actor
@@ -43,7 +45,6 @@ NEIGHBOURS = 20  # past helped asks consulted for the evidence of past help
 MIN_SIMILAR = 0.35  # cosine below which a past ask is not "similar" (MiniLM: unrelated topics sit ~0.1)
 EVIDENCE_DAYS = 365.0
 THANKED_EVIDENCE = 1.5
-LOAD_WINDOW = timedelta(days=14)  # help given this recently still counts as load
 DIRECT_MIN = 0.05  # current tie strength from which two people "know each other"
 # Fit: cosine is mapped so that unrelated texts (~0.1) give 0 and close paraphrases (~0.6+) give 1.
 COSINE_FLOOR, COSINE_SPAN = 0.1, 0.5
@@ -297,22 +298,41 @@ def _retrieve(
 def _evidence(db: Session, *, ask: Ask, vector: np.ndarray) -> dict[int, _Evidence]:
     """Who helped with past asks most like this one, weighted by similarity, thanks and age."""
     helped = index.helped_asks(db, org_id=ask.org_id)
+    return _evidence_from(helped, ask_id=ask.id, asked_at=ask.created_at, tags=ask.tag_names, vector=vector)
+
+
+def _evidence_from(
+    helped: index.HelpedAsks,
+    *,
+    ask_id: int,
+    asked_at: datetime,
+    tags: Sequence[str],
+    vector: np.ndarray,
+    before: datetime | None = None,
+) -> dict[int, _Evidence]:
+    """``_evidence`` over loaded past asks; ``before`` keeps only help given earlier (training examples
+    see only their own past)."""
     if not helped.ask_ids:
         return {}
     similarity = helped.vectors @ vector
-    order = np.argsort(-similarity, kind="stable")[: NEIGHBOURS + 1]
+    order = np.argsort(-similarity, kind="stable")
     strength: dict[int, float] = defaultdict(float)
     helps: Counter[int] = Counter()
     thanks: Counter[int] = Counter()
     topics: dict[int, Counter[str]] = defaultdict(Counter)
-    wanted = {t.casefold(): t for t in ask.tag_names}
+    wanted = {t.casefold(): t for t in tags}
+    consulted = 0
     for position in order:
         past = helped.ask_ids[position]
         sim = float(similarity[position])
-        if past == ask.id or sim < MIN_SIMILAR:
+        if consulted > NEIGHBOURS or sim < MIN_SIMILAR:
+            break
+        earlier = [h for h in helped.helpers[position] if before is None or h[2] < before]
+        if past == ask_id or not earlier:
             continue
-        for helper, thanked, when in helped.helpers[position]:
-            age = max((ask.created_at - when).total_seconds(), 0.0) / 86400
+        consulted += 1
+        for helper, thanked, when in earlier:
+            age = max((asked_at - when).total_seconds(), 0.0) / 86400
             strength[helper] += sim * (THANKED_EVIDENCE if thanked else 1.0) * math.exp(-age / EVIDENCE_DAYS)
             helps[helper] += 1
             thanks[helper] += int(thanked)
@@ -365,27 +385,32 @@ class _History:
 
 
 def _histories(db: Session, *, org_id: int, people: list[int], now: datetime) -> dict[int, _History]:
-    offers = defaultdict(list)
+    offers: dict[int, list[repository.OfferRow]] = defaultdict(list)
     for row in repository.offers_of(db, org_id=org_id, person_ids=people):
         offers[row.helper_id].append(row)
     asked = repository.asked_directly(db, org_id=org_id, person_ids=people)
-    out: dict[int, _History] = {}
-    for pid in people:
-        mine = offers.get(pid, [])
-        done = [o for o in mine if o.status == OfferStatus.DONE.value and o.helped_at is not None]
-        replies = [o.created_at - o.asked_at for o in mine if o.created_at >= o.asked_at]
-        chances = asked.get(pid, set())
-        answered = {o.ask_id for o in mine} & chances
-        out[pid] = _History(
-            total_helps=len(done),
-            helped_at=tuple(o.helped_at for o in done if o.helped_at is not None),
-            thanked_share=sum(o.thanked for o in done) / len(done) if done else None,
-            response_rate=len(answered) / len(chances) if chances else None,
-            median_reply=statistics.median(replies) if replies else None,
-            recent_helps=sum(1 for o in done if o.helped_at is not None and now - o.helped_at <= LOAD_WINDOW),
-            open_commitments=sum(1 for o in mine if o.status == OfferStatus.ACCEPTED.value),
-        )
-    return out
+    return {pid: _history(offers.get(pid, []), asked.get(pid, set()), now=now) for pid in people}
+
+
+def _history(mine: Sequence[repository.OfferRow], chances: set[int], *, now: datetime) -> _History:
+    """One person's record as of ``now``: offers made later are not known yet (training examples)."""
+    mine = [o for o in mine if o.created_at <= now]
+    done = [
+        o
+        for o in mine
+        if o.status == OfferStatus.DONE.value and o.helped_at is not None and o.helped_at <= now
+    ]
+    replies = [o.created_at - o.asked_at for o in mine if o.created_at >= o.asked_at]
+    answered = {o.ask_id for o in mine} & chances
+    return _History(
+        total_helps=len(done),
+        helped_at=tuple(o.helped_at for o in done if o.helped_at is not None),
+        thanked_share=sum(o.thanked for o in done) / len(done) if done else None,
+        response_rate=len(answered) / len(chances) if chances else None,
+        median_reply=statistics.median(replies) if replies else None,
+        recent_helps=sum(1 for o in done if o.helped_at is not None and now - o.helped_at <= LOAD_WINDOW),
+        open_commitments=sum(1 for o in mine if o.status == OfferStatus.ACCEPTED.value),
+    )
 
 
 @dataclass(frozen=True)
@@ -432,6 +457,42 @@ def _scale(values: dict[int, float]) -> dict[int, float]:
 
 def _away(day: object) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=UTC) if day is not None else None  # type: ignore[arg-type]
+
+
+BUSY_WINDOW = timedelta(days=365)  # the busiest helpers: those who helped most in the last year
+MIN_EXAMPLES = 20  # helped asks from which an organization's own ranker is trained; fewer: the prior
+MAX_EXAMPLES = 500  # the most recent helped asks a training run looks at
+
+
+@dataclass(frozen=True)
+class _Learned:
+    model: ranker.RankerModel
+    org_helps: int
+    busy: frozenset[int]
+
+
+def ranker_model(db: Session, *, org_id: int) -> ranker.RankerModel:
+    """The organization's own ranker when the job has trained one from the packaged prior in use, else
+    that prior (a stored model of another prior or format is ignored until the next training run)."""
+    prior = ranker.load_prior()
+    row = repository.ranker_record(db, org_id=org_id)
+    if row is None or row.prior_version != prior.version:
+        return prior
+    try:
+        return ranker.RankerModel.from_json(row.body)
+    except ranker.RankerFileError:
+        return prior
+
+
+def _learned(db: Session, *, org_id: int, now: datetime) -> _Learned:
+    recent = repository.help_counts(db, org_id=org_id, since=now - BUSY_WINDOW)
+    people = repository.active_people_count(db, org_id=org_id)
+    busy = ranker.busiest(recent, people=people) if people else frozenset()
+    return _Learned(
+        ranker_model(db, org_id=org_id),
+        sum(repository.help_counts(db, org_id=org_id).values()),
+        busy,
+    )
 
 
 def suggest(
@@ -489,6 +550,7 @@ def suggest(
     if not pool:
         return SuggestionsRead(ask_id=ask.id, suggestions=[], hint=hint or NOBODY_HINT)
 
+    learned = _learned(db, org_id=org_id, now=now)
     sources = {s.person_id: s for s in repository.profile_sources(db, org_id=org_id, person_ids=pool)}
     histories = _histories(db, org_id=org_id, people=pool, now=now)
     reach = _reach(db, org_id=org_id, asker=ask.author_id, people=pool, now=now)
@@ -523,6 +585,9 @@ def suggest(
             CandidateFeatures(
                 person_id=pid,
                 fit=fit,
+                lexical_fit=lexical.get(pid, 0.0),
+                dense_fit=dense.get(pid, 0.0),
+                busy=pid in learned.busy,
                 matched_terms=terms[pid],
                 topic=found.topic if found else None,
                 similar_helps=found.helps if found else 0,
@@ -543,7 +608,14 @@ def suggest(
         )
     if not candidates:
         return SuggestionsRead(ask_id=ask.id, suggestions=[], hint=hint or NOBODY_HINT)
-    ranked = rank(candidates, now=now, due=ask.due_at, asker_team=asker_team, limit=max(1, min(limit, 20)))
+    ranked = rank(
+        candidates,
+        now=now,
+        due=ask.due_at,
+        asker_team=asker_team,
+        limit=max(1, min(limit, 20)),
+        scorer=LearnedScorer(learned.model, RankingContext(history_end=now, org_helps=learned.org_helps)),
+    )
     suggestions = []
     for suggestion in ranked:
         pid = int(suggestion.person_id)
@@ -581,3 +653,114 @@ def introductions(
     ranked = suggest(db, actor=actor, ask_id=ask_id, now=now, encode=encode, limit=INTRO_DEPTH, persist=False)
     routes = [s for s in ranked.suggestions if s.tie == Tie.TWO_STEP.value and s.connector is not None]
     return routes[: max(1, limit)]
+
+
+# --- training an organization's own ranker ---------------------------------------------------------------
+
+
+def training_examples(db: Session, *, org_id: int, now: datetime) -> list[ranker.Query]:
+    """Each past helped ask (newest ``MAX_EXAMPLES``) as a labelled example: the people retrieval finds
+    for it, described as they were when it was asked, and which of them helped.
+
+    History (helps, evidence, activity, load) is cut at the ask's time. Known approximation: profiles
+    are today's, so a helper's text fit can include words of the very ask they helped with.
+    """
+    helped = index.helped_asks(db, org_id=org_id)
+    if len(helped.ask_ids) < MIN_EXAMPLES:
+        return []
+    people = index.people_index(db, org_id=org_id, now=now)
+    asks = {a.id: a for a in repository.asks_for_embedding(db, org_id=org_id, ask_ids=helped.ask_ids)}
+    everyone = sorted(people.texts)
+    offers: dict[int, list[repository.OfferRow]] = defaultdict(list)
+    for row in repository.offers_of(db, org_id=org_id, person_ids=everyone):
+        offers[row.helper_id].append(row)
+    asked = repository.asked_directly(db, org_id=org_id, person_ids=everyone)
+    done_at = sorted(
+        (o.helped_at, o.helper_id)
+        for rows in offers.values()
+        for o in rows
+        if o.status == OfferStatus.DONE.value and o.helped_at is not None
+    )
+    positions = sorted(
+        (p for p in range(len(helped.ask_ids)) if helped.ask_ids[p] in asks),
+        key=lambda p: (asks[helped.ask_ids[p]].created_at, helped.ask_ids[p]),
+    )[-MAX_EXAMPLES:]
+    examples: list[ranker.Query] = []
+    for position in positions:
+        ask = asks[helped.ask_ids[position]]
+        when = ask.created_at
+        vector = helped.vectors[position]
+        text = _ask_text(ask)
+        with people.lock:
+            dense = {cast(int, k): v for k, v in people.vectors.search(vector, RETRIEVE)}
+        lexical = {cast(int, k): v for k, v in people.lexical.search(text, RETRIEVE)}
+        evidence = _evidence_from(
+            helped, ask_id=ask.id, asked_at=when, tags=ask.tag_names, vector=vector, before=when
+        )
+        fused = reciprocal_rank_fusion(
+            [sorted(lexical, key=lambda k: -lexical[k]), sorted(dense, key=lambda k: -dense[k])]
+        )
+        pool = [pid for pid, _ in fused if pid != ask.author_id][:POOL]
+        pool += [pid for pid in evidence if pid not in set(pool) and pid != ask.author_id]
+        earlier = [(at, pid) for at, pid in done_at if at < when]
+        recent: Counter[int] = Counter(pid for at, pid in earlier if at >= when - BUSY_WINDOW)
+        busy = ranker.busiest(recent, people=len(everyone))
+        candidates = []
+        for pid in pool:
+            history = _history(offers.get(pid, []), asked.get(pid, set()), now=when)
+            found = evidence.get(pid)
+            candidates.append(
+                CandidateFeatures(
+                    person_id=pid,
+                    lexical_fit=lexical.get(pid, 0.0),
+                    dense_fit=dense.get(pid, 0.0),
+                    similar_helps=found.helps if found else 0,
+                    similar_thanks=found.thanks if found else 0,
+                    evidence=found.strength if found else 0.0,
+                    total_helps=history.total_helps,
+                    helped_at=history.helped_at,
+                    response_rate=history.response_rate,
+                    median_reply=history.median_reply,
+                    thanked_share=history.thanked_share,
+                    recent_helps=history.recent_helps,
+                    open_commitments=history.open_commitments,
+                    busy=pid in busy,
+                )
+            )
+        helpers = {helper for helper, _thanked, _when in helped.helpers[position]}
+        context = RankingContext(history_end=when, org_helps=len(earlier))
+        rows = ranker.features(candidates, now=when, context=context)
+        examples.append(
+            ranker.Query(rows, np.array([c.person_id in helpers for c in candidates], dtype=bool))
+        )
+    return examples
+
+
+def train_ranker(db: Session, *, org_id: int, now: datetime) -> ranker.RankerModel | None:
+    """Adapt the packaged prior to the organization's own history and store it; with too little history
+    (under ``MIN_EXAMPLES`` usable asks) drop any stored model so that the prior ranks. Flushes."""
+    prior = ranker.load_prior()
+    examples = [q for q in training_examples(db, org_id=org_id, now=now) if q.usable]
+    if len(examples) < MIN_EXAMPLES:
+        repository.delete_ranker_record(db, org_id=org_id)
+        db.flush()
+        return None
+    found = prior.trained_on
+    settings = ranker.FitSettings(
+        c=float(found.get("c", 1.0)),  # type: ignore[arg-type]
+        lam=float(found.get("lam", 10.0)),  # type: ignore[arg-type]
+    )
+    model = ranker.adapt(prior, examples, settings=settings, version="pending")
+    digest = hashlib.sha256(model.to_json().encode()).hexdigest()[:10]
+    model = replace(model, version=f"org-{org_id}-{digest}")
+    repository.save_ranker_record(
+        db,
+        org_id=org_id,
+        version=model.version,
+        prior_version=prior.version,
+        examples=len(examples),
+        body=model.to_json(),
+        now=now,
+    )
+    db.flush()
+    return model
