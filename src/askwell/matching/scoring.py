@@ -183,6 +183,10 @@ def availability_factor(candidate: CandidateFeatures, *, now: datetime, due: dat
     return AWAY_FACTOR
 
 
+TOPICAL_PREFIXES = ("Helped with", "Knows about")
+"""The reasons that say what a person knows about the ask (evidence of past help, curated terms)."""
+
+
 def _reasons(
     candidate: CandidateFeatures,
     parts: Mapping[str, float],
@@ -235,7 +239,15 @@ def _reasons(
     if candidate.total_helps >= TRACK_HALF:
         add("track_record", f"Has helped {_times(candidate.total_helps)} in all")
     positive.sort(key=lambda pair: -pair[0])
-    return warnings + [text for _value, text in positive]
+    ordered = [text for _value, text in positive]
+    # What they know about this ask leads whenever there is something to name: a learned scorer may
+    # credit reach or responsiveness more, but an asker judges a suggestion first by its fit, and the
+    # reasons are cut to three (a "Two steps away" list says nothing about why this person).
+    topical = next((text for _value, text in positive if text.startswith(TOPICAL_PREFIXES)), None)
+    if topical is not None:
+        ordered.remove(topical)
+        ordered.insert(0, topical)
+    return warnings + ordered
 
 
 class Scorer(Protocol):

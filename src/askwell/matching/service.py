@@ -30,7 +30,14 @@ from askwell.matching.fusion import reciprocal_rank_fusion
 from askwell.matching.profiles import ProfileSource, ask_text, expertise_text, is_thin, text_hash
 from askwell.matching.ranker import LearnedScorer, RankingContext
 from askwell.matching.schemas import PersonBrief, SuggestionRead, SuggestionsRead
-from askwell.matching.scoring import DIVERSITY_WINDOW, LOAD_WINDOW, CandidateFeatures, Tie, rank
+from askwell.matching.scoring import (
+    DIVERSITY_WINDOW,
+    LOAD_WINDOW,
+    TOPICAL_PREFIXES,
+    CandidateFeatures,
+    Tie,
+    rank,
+)
 from askwell.network import index as network_index
 from askwell.network import phrases
 from askwell.people.policy import Actor
@@ -608,14 +615,19 @@ def suggest(
         )
     if not candidates:
         return SuggestionsRead(ask_id=ask.id, suggestions=[], hint=hint or NOBODY_HINT)
+    shown = max(1, min(limit, 20))
     ranked = rank(
         candidates,
         now=now,
         due=ask.due_at,
         asker_team=asker_team,
-        limit=max(1, min(limit, 20)),
+        limit=20,
         scorer=LearnedScorer(learned.model, RankingContext(history_end=now, org_helps=learned.org_helps)),
     )
+    # People who can be said to know something about this ask come first, in the ranker's order: the
+    # prior learned from public Q&A sites leans on recent activity, and a colleague who is merely active
+    # is no answer to "who can help with this?". The others follow, still in order.
+    ranked = sorted(ranked, key=lambda s: not any(r.startswith(TOPICAL_PREFIXES) for r in s.reasons))[:shown]
     suggestions = []
     for suggestion in ranked:
         pid = int(suggestion.person_id)
