@@ -27,7 +27,9 @@ def _notify_ada(app: LiveApp) -> int:
         assert ada is not None and grace is not None
         tell_notice(db, ada, Notice(kind=NotificationKind.THANKS, text=THANKS), at=NOW)
         # Rendered from its ids when read: Grace's name and her words; it leads to her page.
-        notice = Notice(kind=NotificationKind.RECONNECT, actor_id=grace.id, note="coffee about Kafka retries?")
+        notice = Notice(
+            kind=NotificationKind.RECONNECT, actor_id=grace.id, note="coffee about Kafka retries?"
+        )
         tell_notice(db, ada, notice, at=NOW)
         return grace.id
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from askwell.notifications import inbox, repository
 from askwell.notifications.models import Notification, NotificationKind
 from askwell.notifications.schemas import NotificationSettingsUpdate
 from askwell.notifications.service import Notice, deliver, update_settings
@@ -42,3 +43,10 @@ def choose(db: Session, world: World, person: Person, *, at_hours_ago: float = 0
         now=world.now - timedelta(hours=at_hours_ago),
     )
     db.commit()
+
+
+def texts(db: Session, world: World, person: Person) -> list[str]:
+    """What ``person``'s inbox says now, newest first (rendered as the page and the API render it)."""
+    db.expire_all()
+    rows = repository.inbox(db, org_id=person.org_id, person_id=person.id)
+    return [item.text for item in inbox.render(db, actor=world.actor(person), rows=rows)]

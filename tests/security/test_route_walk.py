@@ -42,6 +42,7 @@ from askwell.asks.models import OfferKind
 from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.http.deps import PagePerson
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
@@ -607,7 +608,7 @@ class TestTheWalkCatchesMistakes:
     def test_rogue_routes_are_reported(
         self, settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock, scene: Scene
     ) -> None:
-        app = create_app(settings, session_factory=session_factory, clock=clock)
+        app = create_app(settings, session_factory=session_factory, edges=Edges(clock=clock))
         rogue = APIRouter()
 
         @rogue.get("/api/v1/rogue/{person_id}")
