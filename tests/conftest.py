@@ -141,13 +141,25 @@ def outbox_email() -> RecordingEmail:
     return RecordingEmail()
 
 
-@pytest.fixture
-def broadcaster() -> InMemoryBroadcaster:
-    return InMemoryBroadcaster()
+class RecordingBroadcaster(InMemoryBroadcaster):
+    """The live fan-out edge as tests see it: what was published (and delivered to any subscriber)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[tuple[str, str]] = []
+
+    def publish(self, channel: str, data: str) -> None:
+        self.published.append((channel, data))
+        super().publish(channel, data)
 
 
 @pytest.fixture
-def edges(clock: FrozenClock, outbox_email: RecordingEmail, broadcaster: InMemoryBroadcaster) -> Edges:
+def broadcaster() -> RecordingBroadcaster:
+    return RecordingBroadcaster()
+
+
+@pytest.fixture
+def edges(clock: FrozenClock, outbox_email: RecordingEmail, broadcaster: RecordingBroadcaster) -> Edges:
     """The test's stand-ins for everything outside: recorded mail, a frozen clock, in-memory fan-out."""
     return Edges(email=outbox_email, clock=clock, broadcaster=broadcaster)
 

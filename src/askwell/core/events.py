@@ -251,8 +251,9 @@ def emit(db: Session, event: Event) -> None:
         handler(db, event)
 
 
-def _innermost(db: Session) -> SessionTransaction | None:
-    return db.get_nested_transaction() or db.get_transaction()
+def _innermost(db: Session) -> SessionTransaction:
+    # An event can come before any SQL: begin the transaction now, so that its rollback is seen.
+    return db.get_nested_transaction() or db.get_transaction() or db.begin()
 
 
 def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:

@@ -67,6 +67,7 @@ async def inbox_live(request: Request) -> Response:
         with ctx.session_factory() as db:
             db.connection(execution_options={DEFERRED: True})
             unread = repository.unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
+        # Never empty: browsers drop an event without data, and "none unread" must arrive too.
         return TEMPLATES.get_template("inbox/_badge.html").render(unread=unread).strip()
 
     async def events() -> AsyncIterator[ServerSentEvent]:
