@@ -52,7 +52,11 @@ def serve(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` on a free local port until the block ends; yields its base URL."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        # Open event streams (the live inbox badge) never end by themselves: on shutdown they get two
+        # seconds, then are cancelled, so a test's server stops even while a browser still listens.
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

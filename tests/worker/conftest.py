@@ -67,7 +67,7 @@ class WorkerProcesses:
                     cwd=ROOT,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])},
                 )
             )
         wait_until(lambda: all(p.exists() for p in ready), timeout=ready_timeout, what="workers to start")

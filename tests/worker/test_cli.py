@@ -138,7 +138,7 @@ class TestServeCommand:
             **smtp.env(),
             "ASKWELL_DATABASE_URL": committed_db.url,
             "ASKWELL_WORKER_POLL_SECONDS": "0.1",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         }
         # SQLite runs the worker in-process by default; PostgreSQL only when asked.
         flags = [] if committed_db.dialect == "sqlite" else ["--worker"]
@@ -215,7 +215,11 @@ class TestSeveralAppProcesses:
                 password_hash=hash_password(PASSWORD),
             )
         port = _free_port()
-        env = {**os.environ, "ASKWELL_DATABASE_URL": committed_db.url, "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "ASKWELL_DATABASE_URL": committed_db.url,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        }
         log = tmp_path / "serve.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(

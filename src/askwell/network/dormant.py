@@ -199,7 +199,7 @@ def nudge_reconnect(
     best = next(
         (d for d in dormant_ties(db, actor=actor, now=now, dormant_days=dormant_days) if d.ask_id), None
     )
-    if best is None or best.score <= 0:
+    if best is None or best.score <= 0 or best.ask_id is None:
         return None
     nudge = ReconnectNudge(
         org_id=actor.org_id,
