@@ -1,4 +1,5 @@
-"""Notifying people: an inbox row, and an email through the outbox when the person wants one."""
+"""Notifying people: an inbox row (kind and ids), and an email through the outbox when the person
+wants one; called by the event subscribers (``notifications.subscribers``), never by other domains."""
 
 from __future__ import annotations
 
