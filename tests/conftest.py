@@ -20,14 +20,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell import wiring
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import ApiTokenCreate
+from askwell.core.broadcast import InMemoryBroadcaster
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges, Email
 from askwell.core.migrations import upgrade
-from askwell.integrations.email import Email
-from askwell.matching.judge import COACHING_JUDGE_SERVICE
 from askwell.people import service as people_service
 from askwell.people.models import Organization, Person, Role, Team
 from askwell.people.policy import Actor
@@ -105,9 +106,11 @@ def connection(database: TestDatabase) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def session_factory(connection: Connection) -> sessionmaker[Session]:
+def session_factory(connection: Connection, edges: Edges) -> sessionmaker[Session]:
     # Commits by the code under test release a savepoint; the outer transaction is rolled back.
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    # The subscribers are the production ones (the inbox, the live badge), on the test's edges.
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return wiring.attach(factory, edges)
 
 
 @pytest.fixture
@@ -127,6 +130,7 @@ class RecordingEmail:
     """The email edge as tests see it: what would have been sent."""
 
     sent: list[Email] = field(default_factory=list)
+    delivers: bool = True
 
     def send(self, message: Email) -> None:
         self.sent.append(message)
@@ -135,6 +139,31 @@ class RecordingEmail:
 @pytest.fixture
 def outbox_email() -> RecordingEmail:
     return RecordingEmail()
+
+
+class RecordingBroadcaster(InMemoryBroadcaster):
+    """The live fan-out edge as tests see it: what was published (and delivered to any subscriber)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[tuple[str, str]] = []
+
+    def publish(self, channel: str, data: str) -> None:
+        self.published.append((channel, data))
+        super().publish(channel, data)
+
+
+@pytest.fixture
+def broadcaster() -> RecordingBroadcaster:
+    return RecordingBroadcaster()
+
+
+@pytest.fixture
+def edges(clock: FrozenClock, outbox_email: RecordingEmail, broadcaster: RecordingBroadcaster) -> Edges:
+    """The test's stand-ins for everything outside: recorded mail, a frozen clock, in-memory fan-out.
+
+    The rules alone coach here (the explicit fallback); tests of the learned judgement hand one in."""
+    return Edges(email=outbox_email, clock=clock, broadcaster=broadcaster, coaching_judge=None)
 
 
 @pytest.fixture
@@ -157,16 +186,10 @@ def app(
     shared_app: FastAPI,
     settings: Settings,
     session_factory: sessionmaker[Session],
-    clock: FrozenClock,
-    outbox_email: RecordingEmail,
+    edges: Edges,
 ) -> FastAPI:
     shared_app.state.ctx = replace(
-        shared_app.state.ctx,
-        settings=settings,
-        session_factory=session_factory,
-        clock=clock,
-        # The rules alone coach here (the explicit fallback); tests of the learned judgement hand one in.
-        services={"email": outbox_email, COACHING_JUDGE_SERVICE: None},
+        shared_app.state.ctx, settings=settings, session_factory=session_factory, edges=edges
     )
     return shared_app
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from askwell.accounts.models import ApiToken, Invitation, InvitationTeam, PasswordReset, WebSession
 from askwell.accounts.secrets import new_token, token_hash
 from askwell.accounts.service import pending_invitation
-from askwell.asks.models import Ask, AskRevision, Thanks
+from askwell.asks.models import Ask, AskRevision, Offer, Thanks
 from askwell.cli.transfer import SECTIONS
 from askwell.core.errors import InvalidInput
 from askwell.demo.build import create_demo
@@ -75,15 +75,17 @@ def _seed_history(db: Session, org: Organization) -> dict[str, str]:
             edited_at=NOW,
         )
     )
-    kind = NotificationKind.NEW_OFFER.value
+    offer = db.scalars(select(Offer).where(Offer.org_id == org.id).order_by(Offer.id)).first()
+    assert offer is not None
+    k = NotificationKind
     db.add_all(
         [
+            # Rows with stored words (written before notifications kept ids), one per kind of row named.
             Notification(
                 org_id=org.id,
                 person_id=me.id,
-                kind=kind,
+                kind=k.NEW_OFFER.value,
                 text="read one",
-                link=f"/asks/{ask.id}#o",
                 ask_id=ask.id,
                 actor_id=other.id,
                 created_at=NOW,
@@ -92,26 +94,37 @@ def _seed_history(db: Session, org: Organization) -> dict[str, str]:
             Notification(
                 org_id=org.id,
                 person_id=me.id,
-                kind=kind,
+                kind=k.INTRO_REQUESTED.value,
                 text="unread intro",
-                link=f"/network/intros/{intro.id}",
+                intro_id=intro.id,
                 created_at=NOW + timedelta(minutes=1),
             ),
             Notification(
                 org_id=org.id,
                 person_id=other.id,
-                kind=kind,
+                kind=k.RECONNECT.value,
                 text="a person",
-                link=f"/people/{me.id}",
+                actor_id=me.id,
+                note="coffee next week?",
                 created_at=NOW + timedelta(minutes=2),
             ),
             Notification(
                 org_id=org.id,
                 person_id=other.id,
-                kind=kind,
+                kind=k.RECONNECT_NUDGE.value,
                 text="plain",
-                link="/network/dormant",
+                subject_id=me.id,
                 created_at=NOW + timedelta(minutes=3),
+            ),
+            # A row of today: ids only, its words written when read.
+            Notification(
+                org_id=org.id,
+                person_id=offer.helper_id,
+                kind=k.OFFER_ACCEPTED.value,
+                ask_id=offer.ask_id,
+                offer_id=offer.id,
+                actor_id=me.id,
+                created_at=NOW + timedelta(minutes=4),
             ),
         ]
     )
@@ -194,11 +207,19 @@ def test_notifications_revisions_and_pending_invitations_survive_export_import(d
         k: v for k, v in first.items() if k not in ("organization", "invitations")
     }
 
-    # The rows themselves, in the copy: read state, links and ask pointers remapped to new ids.
+    # The rows themselves, in the copy: read state and every id remapped to the copy's rows.
     def notes(org_id: int) -> list[Any]:
         return db.execute(
             select(
-                Person.email, Notification.text, Notification.read_at, Notification.link, Notification.ask_id
+                Person.email,
+                Notification.text,
+                Notification.read_at,
+                Notification.ask_id,
+                Notification.intro_id,
+                Notification.actor_id,
+                Notification.subject_id,
+                Notification.offer_id,
+                Notification.note,
             )
             .join(Person, (Person.org_id == Notification.org_id) & (Person.id == Notification.person_id))
             .where(Notification.org_id == org_id)
@@ -209,21 +230,23 @@ def test_notifications_revisions_and_pending_invitations_survive_export_import(d
     copy_notes = notes(copy.id)
     assert len(copy_notes) == len(src_notes) > 0
     # Same people, texts and read state (notifications made in the same instant have no order).
-    assert sorted((r[0], r[1], str(r[2])) for r in copy_notes) == sorted(
-        (r[0], r[1], str(r[2])) for r in src_notes
+    assert sorted((r[0], str(r[1]), str(r[2]), str(r[8])) for r in copy_notes) == sorted(
+        (r[0], str(r[1]), str(r[2]), str(r[8])) for r in src_notes
     )
     copy_ask = db.scalars(select(Ask).where(Ask.org_id == copy.id).order_by(Ask.created_at, Ask.id)).first()
     assert copy_ask is not None
     read_one = next(r for r in copy_notes if r[1] == "read one")
     assert read_one[2] is not None
-    assert (read_one[3], read_one[4]) == (f"/asks/{copy_ask.id}#o", copy_ask.id)
+    assert read_one[3] == copy_ask.id
     copy_intro_ids = set(db.scalars(select(Introduction.id).where(Introduction.org_id == copy.id)))
-    intro_link = next(r[3] for r in copy_notes if r[1] == "unread intro")
-    assert int(intro_link.rsplit("/", 1)[1]) in copy_intro_ids
+    assert next(r[4] for r in copy_notes if r[1] == "unread intro") in copy_intro_ids
     first_person = db.scalars(select(Person).where(Person.org_id == copy.id).order_by(Person.email)).first()
     assert first_person is not None
-    assert next(r[3] for r in copy_notes if r[1] == "a person") == f"/people/{first_person.id}"
-    assert next(r[3] for r in copy_notes if r[1] == "plain") == "/network/dormant"
+    assert next(r[5] for r in copy_notes if r[1] == "a person") == first_person.id
+    assert next(r[6] for r in copy_notes if r[1] == "plain") == first_person.id
+    [accepted] = [r for r in copy_notes if r[1] is None and r[7] is not None and r[5] == first_person.id]
+    copy_offer = db.get(Offer, accepted[7])
+    assert copy_offer is not None and (copy_offer.org_id, copy_offer.ask_id) == (copy.id, accepted[3])
 
     revision = db.scalars(select(AskRevision).where(AskRevision.org_id == copy.id)).one()
     copy_team = db.scalars(select(Team).where(Team.org_id == copy.id).order_by(Team.slug)).first()
@@ -239,6 +262,30 @@ def test_notifications_revisions_and_pending_invitations_survive_export_import(d
     assert invitation_copy[0]["token_hash"] != first["invitations"][0]["token_hash"]
     assert invitation_copy[0]["teams"] == [copy_team.slug]
     assert pending_invitation(db, token=secrets["invite"], now=NOW).org_id == source.id
+
+
+def test_a_document_from_before_notifications_kept_ids_still_loads(db: Session) -> None:
+    source = create_demo(db, now=NOW, seed=4, size=10, slug="older", password_hash="x").org
+    _seed_history(db, source)
+    document = export_org(db, org_id=source.id, sections=SECTIONS)
+    older = next(n for n in document["notifications"] if n["text"] == "unread intro")
+    # The shape such documents had: words, and the row a link led to.
+    older.pop("intro")
+    older["target"] = {"kind": "introductions", "ref": "1", "rest": ""}
+
+    copy = import_org(db, document=document, now=NOW, slug="older-copy", sections=SECTIONS)
+
+    intro_id = db.scalar(
+        select(Notification.intro_id).where(
+            Notification.org_id == copy.id, Notification.text == "unread intro"
+        )
+    )
+    first_intro = db.scalars(
+        select(Introduction.id)
+        .where(Introduction.org_id == copy.id)
+        .order_by(Introduction.created_at, Introduction.id)
+    ).first()
+    assert intro_id is not None and intro_id == first_intro
 
 
 def test_a_moved_organization_keeps_its_invitation_links_working(db: Session) -> None:

@@ -1,10 +1,12 @@
-"""The composition root: builds the ASGI app from settings and the edges (email, clock, jobs)."""
+"""The composition root: builds the ASGI app from settings and the edges (mail, encoder, base URL,
+broadcaster, clock), and wires the event subscribers to its sessions."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,12 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from askwell import wiring
 from askwell.api.docs import router as api_docs_router
 from askwell.api.errors import api_error, api_validation_error
 from askwell.api.routes import router as api_router
-from askwell.core.clock import Clock
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.errors import AskwellError, InvalidInput, NotFound, RequestTooLarge
 from askwell.core.jobs import JobRegistry
 from askwell.core.logs import configure_logging, request_id_var
@@ -30,6 +33,7 @@ from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge
 from askwell.http.metrics import RequestMetricsMiddleware
 from askwell.http.request_id import HEADER as REQUEST_ID_HEADER
 from askwell.http.request_id import RequestIdMiddleware
+from askwell.integrations.edges import edges_from_settings
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
 from askwell.worker.registry import build_registry
@@ -45,14 +49,28 @@ def create_app(
     settings: Settings | None = None,
     *,
     session_factory: sessionmaker[Session] | None = None,
-    clock: Clock | None = None,
     jobs: JobRegistry | None = None,
-    services: dict[str, Any] | None = None,
+    edges: Edges | None = None,
 ) -> FastAPI:
+    """The app. Without ``edges``, those the settings name (``integrations.edges``); a given
+    ``session_factory`` gets this app's event subscribers unless it already has its own."""
     settings = settings or get_settings()
+    engine = create_db_engine(settings.database_url) if session_factory is None else None
+    edges = edges or edges_from_settings(settings, engine=engine)
     if session_factory is None:
-        session_factory = create_session_factory(create_db_engine(settings.database_url))
+        assert engine is not None
+        session_factory = wiring.session_factory(engine, edges)
+    else:
+        wiring.attach(session_factory, edges)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Live streams end with the server; the PostgreSQL listener's connection closes.
+        await app.state.ctx.edges.broadcaster.aclose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Askwell API",
         version="1",
         docs_url=None,
@@ -61,11 +79,7 @@ def create_app(
         description="Ask for help, and give it. Authenticate with `Authorization: Bearer <personal API token>`.",
     )
     app.state.ctx = AppContext(
-        settings=settings,
-        session_factory=session_factory,
-        clock=clock or Clock(),
-        jobs=jobs or build_registry(),
-        services=services or {},
+        settings=settings, session_factory=session_factory, jobs=jobs or build_registry(), edges=edges
     )
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from askwell.accounts import service as accounts
 from askwell.accounts.models import LoginFailure
 from askwell.accounts.schemas import InvitationCreate
-from askwell.accounts.secrets import ARGON2, PASSWORDS_SERVICE
+from askwell.accounts.secrets import ARGON2
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.jobs import Job
 from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
@@ -123,7 +124,7 @@ def committed(database: TestDatabase) -> Iterator[Committed]:
             reset = body.split("/reset/")[1].split()[0]
         probe = ProbedPasswords(fresh.engine)
         app = create_app(
-            settings, session_factory=factory, clock=FrozenClock(NOW), services={PASSWORDS_SERVICE: probe}
+            settings, session_factory=factory, edges=Edges(clock=FrozenClock(NOW), passwords=probe)
         )
         with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
             client.get("/signin")

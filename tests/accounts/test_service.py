@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from askwell import wiring
 from askwell.accounts import service
 from askwell.accounts.errors import BadCredentials, SlowDown, TokenInvalid, TooManyAttempts, WeakPassword
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import ARGON2, hash_password
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.errors import NotFound
 from askwell.core.jobs import Job
 from askwell.core.uow import unit_of_work
@@ -175,7 +176,7 @@ class TestSignIn:
 def test_concurrent_wrong_guesses_never_exceed_the_limit(database: TestDatabase) -> None:
     committed = database.fresh()
     try:
-        factory = create_session_factory(committed.engine)
+        factory = wiring.session_factory(committed.engine, Edges())
         with unit_of_work(factory) as db:
             org = people_service.create_organization(
                 db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW

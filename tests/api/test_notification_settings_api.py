@@ -4,9 +4,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from askwell.notifications.models import Notification, NotificationKind
-from askwell.notifications.service import notify
+from askwell.notifications.service import Notice
 from askwell.people.models import Person
 from tests.conftest import World, csrf
+from tests.notifications.support import tell_notice
 
 Bearer = Callable[[Person], dict[str, str]]
 URL = "/api/v1/me/notification-settings"
@@ -80,9 +81,7 @@ class TestMarkUnread:
         self, client: TestClient, db: Session, world: World, bearer: Bearer
     ) -> None:
         ada = world.person(world.org(), "Ada")
-        note = notify(
-            db, recipient=ada, kind=NotificationKind.THANKS, text="Thanks", link="/asks/1", now=world.now
-        )
+        note = tell_notice(db, ada, Notice(kind=NotificationKind.THANKS, text="Thanks"), at=world.now)
         db.commit()
         headers = bearer(ada)
         assert client.post(f"/api/v1/notifications/{note.id}/read", headers=headers).json() == {"marked": 1}
@@ -97,9 +96,7 @@ class TestMarkUnread:
     ) -> None:
         org = world.org()
         ada, grace = world.person(org, "Ada"), world.person(org, "Grace")
-        note = notify(
-            db, recipient=ada, kind=NotificationKind.THANKS, text="Thanks", link="/asks/1", now=world.now
-        )
+        note = tell_notice(db, ada, Notice(kind=NotificationKind.THANKS, text="Thanks"), at=world.now)
         db.commit()
         assert (
             client.post(f"/api/v1/notifications/{note.id}/unread", headers=bearer(grace)).status_code == 404

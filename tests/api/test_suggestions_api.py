@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from askwell.matching.embeddings import EmbeddingModelMissing
-from askwell.matching.service import ENCODE_SERVICE
 from askwell.people.models import Person
 from tests.conftest import World
 from tests.matching.conftest import FakeEncoder, NewAsk, _fresh_indexes, new_ask
@@ -29,7 +28,7 @@ def encoder() -> Callable[[Sequence[str]], np.ndarray]:
 @pytest.fixture
 def app(app: FastAPI, encoder: Callable[[Sequence[str]], np.ndarray]) -> FastAPI:
     ctx = app.state.ctx
-    app.state.ctx = replace(ctx, services={**ctx.services, ENCODE_SERVICE: encoder})
+    app.state.ctx = replace(ctx, edges=replace(ctx.edges, encode=encoder))
     return app
 
 

@@ -16,9 +16,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from askwell import wiring
 from askwell.core.clock import Clock
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.demo.build import DEMO_PASSWORD, create_demo
 from askwell.people.models import Team, TeamMembership
@@ -51,7 +52,11 @@ def serve(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` on a free local port until the block ends; yields its base URL."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        # Open event streams (the live inbox badge) never end by themselves: on shutdown they get two
+        # seconds, then are cancelled, so a test's server stops even while a browser still listens.
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -116,7 +121,8 @@ def _teams_of(db: Session, person_id: int) -> tuple[tuple[str, str, bool], ...]:
 def serve_demo(tmp: Path, *, size: int = DEMO_SIZE) -> Iterator[DemoApp]:
     """Build the demo exactly as ``askwell demo`` does into a fresh database and serve it."""
     database = create_test_database(tmp)
-    factory = create_session_factory(database.engine)
+    edges = Edges()  # one broadcaster for the app and what a test writes behind its back
+    factory = wiring.session_factory(database.engine, edges)
     with unit_of_work(factory) as db:
         ctx = create_demo(db, now=Clock().now(), size=size)
         org_id = ctx.org.id
@@ -131,7 +137,7 @@ def serve_demo(tmp: Path, *, size: int = DEMO_SIZE) -> Iterator[DemoApp]:
             for a in ctx.known
         }
     settings = Settings(database_url=database.url, in_process_worker=False)
-    app = create_app(settings, session_factory=factory)
+    app = create_app(settings, session_factory=factory, edges=edges)
     try:
         with serve(app) as url:
             yield DemoApp(

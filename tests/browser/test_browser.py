@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell import wiring
 from askwell.accounts.secrets import hash_password
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
 from askwell.people.models import Role
@@ -46,7 +47,8 @@ class LiveApp:
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[LiveApp]:
     database = create_test_database(tmp_path)
-    factory = create_session_factory(database.engine)
+    edges = Edges()  # one broadcaster for the app and what a test writes behind its back
+    factory = wiring.session_factory(database.engine, edges)
     with unit_of_work(factory) as db:
         org = people_service.create_organization(
             db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
@@ -79,7 +81,7 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
             )
         person_id = ada.id
     settings = Settings(database_url=database.url, in_process_worker=False)
-    app = create_app(settings, session_factory=factory)
+    app = create_app(settings, session_factory=factory, edges=edges)
     try:
         with serve(app) as url:
             yield LiveApp(url=url, email="ada@example.com", person_id=person_id, session_factory=factory)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from askwell import wiring
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
 from askwell.people.schemas import OrganizationCreate, TeamCreate
@@ -44,7 +45,8 @@ class Invited:
 def invited(tmp_path: Path) -> Iterator[Invited]:
     """An organization with a Platform team and a pending invitation into it (no name given)."""
     database = create_test_database(tmp_path)
-    factory = create_session_factory(database.engine)
+    edges = Edges()  # one broadcaster for the app and what a test writes behind its back
+    factory = wiring.session_factory(database.engine, edges)
     settings = Settings(database_url=database.url, in_process_worker=False)
     with unit_of_work(factory) as db:
         org = people_service.create_organization(
@@ -60,7 +62,7 @@ def invited(tmp_path: Path) -> Iterator[Invited]:
             # The server runs on the real clock: the invitation must still be valid by it.
             now=datetime.now(UTC),
         )
-    app = create_app(settings, session_factory=factory)
+    app = create_app(settings, session_factory=factory, edges=edges)
     try:
         with serve(app) as url:
             yield Invited(url=url, token=token)

@@ -6,34 +6,31 @@ from sqlalchemy import select
 
 from askwell.core.uow import unit_of_work
 from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
+from askwell.notifications.service import Notice
 from askwell.people.models import Person
 from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, LiveApp, live_app, playwright_api
 from tests.conftest import NOW, PASSWORD
+from tests.notifications.support import tell_notice
 
 __all__ = ["live_app"]
 
-OFFER = "Grace Hopper offered to help with “Kafka retries”"
+OFFER = "Grace Hopper would like to reconnect: coffee about Kafka retries?"
 THANKS = "Alan Turing thanked you: “That unblocked the release”"
 
 
 def _notify_ada(app: LiveApp) -> int:
-    """Two unread notifications for Ada; returns Grace's id (where the offer's item leads)."""
+    """Two unread notifications for Ada; returns Grace's id (where her item leads)."""
     assert app.session_factory is not None
     with unit_of_work(app.session_factory) as db:
         ada = db.get(Person, app.person_id)
         grace = db.scalar(select(Person).where(Person.name == "Grace Hopper"))
         assert ada is not None and grace is not None
-        notify(db, recipient=ada, kind=NotificationKind.THANKS, text=THANKS, link="/people", now=NOW)
-        notify(
-            db,
-            recipient=ada,
-            kind=NotificationKind.NEW_OFFER,
-            text=OFFER,
-            link=f"/people/{grace.id}",
-            now=NOW,
-            actor_id=grace.id,
+        tell_notice(db, ada, Notice(kind=NotificationKind.THANKS, text=THANKS), at=NOW)
+        # Rendered from its ids when read: Grace's name and her words; it leads to her page.
+        notice = Notice(
+            kind=NotificationKind.RECONNECT, actor_id=grace.id, note="coffee about Kafka retries?"
         )
+        tell_notice(db, ada, notice, at=NOW)
         return grace.id
 
 

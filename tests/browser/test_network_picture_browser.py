@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from askwell import wiring
 from askwell.accounts.secrets import hash_password
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.network import service as network_service
 from askwell.network.picture import KINDS
@@ -44,7 +45,9 @@ class Network:
 def live_network(tmp_path: Path) -> Iterator[Network]:
     """Ada with a friend (who knows someone else) and a tie gone quiet for over a year."""
     database = create_test_database(tmp_path)
-    factory = create_session_factory(database.engine)
+    # The page reads "now" from the clock: the ties are dated from NOW, so the app uses it too.
+    edges = Edges(clock=FrozenClock(NOW))
+    factory = wiring.session_factory(database.engine, edges)
     with unit_of_work(factory) as db:
         org = people_service.create_organization(
             db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
@@ -71,11 +74,8 @@ def live_network(tmp_path: Path) -> Iterator[Network]:
         talk(ada.id, fay.id, days_ago=0, times=4)
         talk(fay.id, tom.id, days_ago=0, times=3)
         talk(ada.id, olly.id, days_ago=400, times=4)
-    # The page reads "now" from the clock: the ties are dated from NOW, so the app uses it too.
     app = create_app(
-        Settings(database_url=database.url, in_process_worker=False),
-        session_factory=factory,
-        clock=FrozenClock(NOW),
+        Settings(database_url=database.url, in_process_worker=False), session_factory=factory, edges=edges
     )
     # The socket listens before uvicorn runs, so the first request waits in the backlog, not on a poll.
     sock = socket.socket()

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from askwell import wiring
 from askwell.core.config import get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.migrations import upgrade
 
 
@@ -41,5 +43,5 @@ def cli_db_url(tmp_path: Path, migrated_template: Path, monkeypatch: pytest.Monk
 def cli_session(cli_db_url: str) -> Iterator[Callable[[], Session]]:
     """Opens sessions on the CLI's database, to check what a command wrote."""
     engine = create_db_engine(cli_db_url)
-    yield create_session_factory(engine)
+    yield wiring.session_factory(engine, Edges())
     engine.dispose()

@@ -15,10 +15,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from askwell import wiring
 from askwell.cli import backup
 from askwell.cli.main import app
 from askwell.core.config import get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.migrations import is_up_to_date, upgrade
 from askwell.people.models import Organization
 
@@ -194,7 +196,7 @@ class TestPostgres:
         assert result.exit_code == 0, result.output
         engine = create_db_engine(pg_db_url)
         try:
-            assert org_names(create_session_factory(engine)) == ["Acme"]
+            assert org_names(wiring.session_factory(engine, Edges())) == ["Acme"]
             assert is_up_to_date(engine)
         finally:
             engine.dispose()

@@ -22,9 +22,11 @@ def test_all_interfaces_become_this_machine_s_name() -> None:
 
 
 def test_the_worker_s_notification_links_use_the_served_address() -> None:
+    from sqlalchemy.orm import sessionmaker
+
     from askwell.worker.registry import build_registry
     from askwell.worker.runner import Worker
 
     settings = with_served_url(Settings(base_url=None), host="127.0.0.1", port=9123)
-    worker = Worker(None, build_registry(), settings=settings, services=None)  # type: ignore[arg-type]
-    assert worker.ctx.services["base_url"] == "http://127.0.0.1:9123"
+    worker = Worker(sessionmaker(), build_registry(), settings=settings)
+    assert worker.ctx.edges.base_url == "http://127.0.0.1:9123"

@@ -15,12 +15,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text
 from starlette.responses import Response
 
+from askwell import wiring
 from askwell.accounts import service as accounts
 from askwell.accounts.schemas import ApiTokenCreate
 from askwell.asks.models import Ask
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.http.deps import Db
 from askwell.people import service as people_service
@@ -45,7 +47,7 @@ def committed(database: TestDatabase) -> Iterator[TestDatabase]:
 
 
 def _token(committed: TestDatabase) -> str:
-    with unit_of_work(create_session_factory(committed.engine)) as db:
+    with unit_of_work(wiring.session_factory(committed.engine, Edges())) as db:
         org = people_service.create_organization(
             db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
         )
@@ -82,8 +84,8 @@ def test_sqlite_out_of_space_answers_clearly_and_keeps_the_file_sound(committed:
 
     app = create_app(
         Settings(database_url=committed.url, in_process_worker=False),
-        session_factory=create_session_factory(engine),
-        clock=FrozenClock(NOW),
+        session_factory=wiring.session_factory(engine, Edges()),
+        edges=Edges(clock=FrozenClock(NOW)),
     )
     statuses: list[int] = []
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -110,8 +112,8 @@ def test_a_connection_killed_mid_request_fails_cleanly_and_the_pool_recovers(com
     engine = create_db_engine(committed.url)
     app = create_app(
         Settings(database_url=committed.url, in_process_worker=False),
-        session_factory=create_session_factory(engine),
-        clock=FrozenClock(NOW),
+        session_factory=wiring.session_factory(engine, Edges()),
+        edges=Edges(clock=FrozenClock(NOW)),
     )
 
     @app.post("/__tests__/write-then-lose-the-connection")

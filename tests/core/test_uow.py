@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from askwell.core.db import create_session_factory
+from askwell import wiring
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.people.models import Organization
 from tests.conftest import NOW, create_test_database
@@ -37,7 +38,7 @@ def _slugs(factory: sessionmaker[Session]) -> set[str]:
 
 
 def test_commits_when_the_block_ends(committed: TestDatabase) -> None:
-    factory = create_session_factory(committed.engine)
+    factory = wiring.session_factory(committed.engine, Edges())
 
     with unit_of_work(factory) as db:
         _org(db, "kept")
@@ -46,7 +47,7 @@ def test_commits_when_the_block_ends(committed: TestDatabase) -> None:
 
 
 def test_rolls_back_and_reraises_when_the_block_raises(committed: TestDatabase) -> None:
-    factory = create_session_factory(committed.engine)
+    factory = wiring.session_factory(committed.engine, Edges())
 
     with pytest.raises(LookupError), unit_of_work(factory) as db:
         _org(db, "lost")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.jobs import DONE, FAILED, QUEUED, Job, JobRegistry
 from askwell.core.uow import unit_of_work
+from askwell.integrations.edges import edges_from_settings
 from askwell.integrations.email import Email, SmtpEmailSender, register_email_jobs
 from askwell.people.models import Role
 from askwell.worker.runner import Worker
@@ -54,7 +56,7 @@ def _worker(factory: sessionmaker[Session], settings: Settings, clock: FrozenClo
     """The real worker and email handler, without the product's schedules (their jobs are not counted here)."""
     registry = JobRegistry()
     register_email_jobs(registry)
-    return Worker(factory, registry, settings=settings, clock=clock)
+    return Worker(factory, registry, settings=settings, edges=edges_from_settings(settings, clock=clock))
 
 
 def _email_jobs(db: Session) -> list[Job]:
@@ -234,6 +236,22 @@ class TestRefusingServer:
         clock.advance(timedelta(hours=2))
         assert worker.run_once().failed == 0
         assert refusing_smtp.handler.messages == []
+
+    def test_an_unreachable_relay_is_a_network_error_and_retried(
+        self, session_factory: sessionmaker[Session], world: World, clock: FrozenClock, db: Session
+    ) -> None:
+        # Nothing listens on this port: the connection is refused before any SMTP reply.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_from="Askwell <noreply@askwell.test>")
+        _invite(session_factory, world, settings, email="grace@example.com")
+        worker = _worker(session_factory, settings, clock)
+
+        assert worker.run_once().failed == 1
+        (job,) = _email_jobs(db)
+        assert (job.status, job.attempts, job.finished_at) == (QUEUED, 1, None)
+        assert "ConnectionRefusedError" in (job.last_error or "")
 
 
 class TestSmtpEmailSender:

@@ -6,22 +6,26 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell.asks import service as asks
+from askwell.asks.schemas import AskCreate
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.jobs import JobRegistry
+from askwell.http.links import path_for
+from askwell.integrations.edges import edges_from_settings
 from askwell.notifications import jobs as notifications_jobs
 from askwell.notifications.models import NotificationKind
 from askwell.worker.runner import Worker
 from tests.conftest import World
 from tests.integrations.smtp_server import SmtpServer
-from tests.notifications.support import LINK, choose, tell
+from tests.notifications.support import choose, tell
 
 
 def _worker(factory: sessionmaker[Session], settings: Settings, clock: FrozenClock) -> Worker:
     """The real worker with the notification jobs and their schedule (the digest), nothing else."""
     registry = JobRegistry()
-    notifications_jobs.register(registry)
-    return Worker(factory, registry, settings=settings, clock=clock)
+    notifications_jobs.register(registry, path_for=path_for)
+    return Worker(factory, registry, settings=settings, edges=edges_from_settings(settings, clock=clock))
 
 
 class TestNotificationSettingsOverSmtp:
@@ -53,7 +57,8 @@ class TestNotificationSettingsOverSmtp:
         clock: FrozenClock,
         db: Session,
     ) -> None:
-        ada = world.person(world.org(), "Ada Lovelace")
+        org = world.org()
+        ada = world.person(org, "Ada Lovelace")
         ada.timezone = "Europe/Berlin"  # the clock reads 10:30 there: digest time
         db.commit()
         choose(db, world, ada, at_hours_ago=24, digest=True, events={"thanks": "inbox"})
@@ -66,9 +71,12 @@ class TestNotificationSettingsOverSmtp:
             hours_ago=5,
         )
         tell(db, world, ada, NotificationKind.OFFER_DONE, "Linus marked his help done", hours_ago=3)
-        tell(
-            db, world, ada, NotificationKind.ASKED_DIRECTLY, "Grace asked you directly: “Budget”", hours_ago=2
+        grace = world.person(org, "Grace")
+        budget = AskCreate(
+            title="Budget for the offsite", due=world.now + timedelta(days=3), audience=[ada.id]
         )
+        ask = asks.create_ask(db, actor=world.actor(grace), data=budget, now=world.now)
+        db.commit()
         tell(db, world, ada, NotificationKind.THANKS, "Hank thanked you", hours_ago=1)  # inbox only
         assert smtp.handler.messages == []  # nothing one by one
 
@@ -81,10 +89,14 @@ class TestNotificationSettingsOverSmtp:
         assert message["Subject"] == "Askwell: 3 unread notifications today"
         body = message.get_content()
         assert body.startswith("Hello Ada,")
-        for text in ("Linus offered to help", "Linus marked his help done", "Grace asked you directly"):
+        for text in (
+            "Linus offered to help",
+            "Linus marked his help done",
+            "Grace asked you directly: “Budget for the offsite”",
+        ):
             assert text in body
         assert "Hank thanked you" not in body
-        assert f"{smtp.settings().public_url()}{LINK}" in body
+        assert f"{smtp.settings().public_url()}/asks/{ask.id}\r\n" in body
 
         clock.advance(timedelta(minutes=15))  # the next slot of the schedule: no second digest today
         worker.run_once()

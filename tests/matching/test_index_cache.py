@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from askwell.core.db import create_session_factory
+from askwell import wiring
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.matching import index
 from askwell.people import service as people_service
@@ -17,7 +18,7 @@ def test_two_databases_with_the_same_organization_id_never_share_an_index(tmp_pa
     try:
         texts = []
         for database, skill in zip(databases, ("Kafka", "Figma"), strict=True):
-            factory = create_session_factory(database.engine)
+            factory = wiring.session_factory(database.engine, Edges())
             with unit_of_work(factory) as db:
                 org = people_service.create_organization(
                     db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW

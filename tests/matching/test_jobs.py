@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from askwell.asks import service as asks_service
 from askwell.asks.schemas import AskWrite
 from askwell.core.clock import FrozenClock
+from askwell.core.edges import Edges
 from askwell.core.jobs import JobContext, JobRegistry
 from askwell.matching import jobs, ranker, repository, service
 from askwell.matching.models import Embedding
-from askwell.matching.service import ENCODE_SERVICE
 from tests.conftest import World
 from tests.matching.conftest import FakeEncoder, Helped, NewAsk
 
@@ -44,7 +44,7 @@ class TestEmbedJob:
         jobs.register(registry)
         handler = registry.get(jobs.EMBED)
         assert handler is not None
-        context = JobContext(clock=clock, services={ENCODE_SERVICE: fake_encode})
+        context = JobContext(edges=Edges(clock=clock, encode=fake_encode))
 
         handler(db, {"org_id": org.id}, context)
         assert (stored(db, "person"), stored(db, "ask")) == (2, 1)
@@ -158,7 +158,7 @@ class TestEmbedInSteps:
         assert registry.is_deferred(jobs.EMBED)
         handler = registry.get(jobs.EMBED)
         assert handler is not None
-        context = JobContext(clock=clock, services={ENCODE_SERVICE: fake_encode})
+        context = JobContext(edges=Edges(clock=clock, encode=fake_encode))
 
         handler(db, {}, context)
         handler(db, {}, context)

@@ -13,11 +13,13 @@ import typer
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from askwell import wiring
 from askwell.asks import service as asks_service
 from askwell.asks.schemas import AskCreate
 from askwell.cli.suggest import suggest_command
 from askwell.core.config import get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.migrations import upgrade
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
@@ -41,7 +43,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("suggest-cli") / "template.db"
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with create_session_factory(engine)() as db:
+    with wiring.session_factory(engine, Edges())() as db:
         _seed(db)
         db.commit()
     engine.dispose()

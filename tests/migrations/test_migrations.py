@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from askwell.core.migrations import alembic_config, is_up_to_date, upgrade
 from askwell.models import Base
@@ -66,3 +66,49 @@ def test_downgrade_to_base_then_upgrade_again(empty_db: TestDatabase) -> None:
     upgrade(empty_db.engine)
     assert is_up_to_date(empty_db.engine)
     assert _tables(empty_db) == set(Base.metadata.tables)
+
+
+def test_0004_keeps_old_notifications_readable_and_moves_their_links_to_ids(empty_db: TestDatabase) -> None:
+    """Rows written with words and a link: the link's row becomes an id; kinds whose words come from
+    their ids lose the stored words (rendered like new rows), the others keep them."""
+    upgrade(empty_db.engine, "0003")
+    at = "2026-03-02 09:30:00+00:00"
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, slug, name, individual_analytics, created_at) "
+                "VALUES (1, 'acme', 'Acme', true, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO people (id, org_id, email, name, sort_name, title, search_text, timezone, "
+                "can_help_with, learning, role, is_active, suggestible, created_at, updated_at) VALUES "
+                "(1, 1, 'ada@example.com', 'Ada', 'ada', '', '', 'UTC', '', '', 'member', true, true, :at, :at)"
+            ),
+            {"at": at},
+        )
+        rows = [
+            (1, "intro_requested", "Grace asks you to introduce them", "/network/intros/7", None),
+            (2, "new_offer", "Grace offered to help with “Old title”", "/asks/3", 3),
+            (3, "asked_directly", "Grace asked you directly: “Old title”", "/asks/3", 3),
+        ]
+        for id_, kind, words, link, ask_id in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO notifications (id, org_id, person_id, kind, text, link, ask_id, created_at) "
+                    "VALUES (:id, 1, 1, :kind, :text, :link, :ask_id, :at)"
+                ),
+                {"id": id_, "kind": kind, "text": words, "link": link, "ask_id": ask_id, "at": at},
+            )
+
+    upgrade(empty_db.engine)
+
+    with empty_db.engine.connect() as conn:
+        found = conn.execute(text("SELECT id, intro_id, ask_id, text FROM notifications ORDER BY id")).all()
+    assert [tuple(r) for r in found] == [
+        (1, 7, None, None),
+        (2, None, 3, "Grace offered to help with “Old title”"),
+        (3, None, 3, None),
+    ]

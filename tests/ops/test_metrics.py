@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.core.jobs import RUNNING, JobContext, JobRegistry, enqueue
 from askwell.http.metrics import REGISTRY
 from askwell.worker.runner import Worker
@@ -161,7 +162,7 @@ class TestJobs:
             s.commit()
         before = sample("askwell_job_failures_total", kind="test.metrics_broken")
 
-        result = Worker(session_factory, registry, settings=Settings(), clock=clock, services={}).run_once()
+        result = Worker(session_factory, registry, settings=Settings(), edges=Edges(clock=clock)).run_once()
 
         assert (result.completed, result.failed) == (1, 1)
         assert sample("askwell_job_failures_total", kind="test.metrics_broken") - before == 1

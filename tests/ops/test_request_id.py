@@ -12,8 +12,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from askwell import wiring
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.logs import configure_logging, make_handler
 from askwell.http.metrics import REGISTRY
 from askwell.http.request_id import MAX_LENGTH, RequestIdMiddleware, accepted_id
@@ -138,7 +139,7 @@ def test_a_server_error_names_its_request_id_and_is_counted(database: TestDataba
     """The 500 answer is sent from outside the middlewares; it must still carry the id it was logged with."""
     app = create_app(
         Settings(database_url=database.url, in_process_worker=False),
-        session_factory=create_session_factory(database.engine),
+        session_factory=wiring.session_factory(database.engine, Edges()),
     )
 
     @app.get("/api/v1/test-boom")

@@ -22,6 +22,7 @@ from askwell.accounts.retention import purge_expired
 from askwell.core import job_upkeep
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.core.jobs import DONE, FAILED, QUEUED, RUNNING, Job, JobRegistry, run_pending
 from askwell.core.jobs import JobContext as Ctx
 from askwell.people.models import Organization, Person
@@ -110,7 +111,7 @@ class TestJobsPurge:
             job_upkeep.enqueue(db, job_upkeep.JOBS_PURGE, {"slot": 1}, now=now)
             db.commit()
 
-        completed = run_pending(session_factory, registry, Ctx(clock=clock, services={"settings": settings}))
+        completed = run_pending(session_factory, registry, Ctx(edges=Edges(clock=clock), settings=settings))
 
         with session_factory() as db:
             assert _remaining(db, Job, old) == set()
@@ -256,7 +257,7 @@ class TestAccountsFollowUp:
             ids = [_credentials(db, person, at=now - 3 * DAY, expires=now - 2 * DAY) for _ in range(3)]
             job_upkeep.enqueue(db, PURGE, {"slot": 7}, now=now)
             db.commit()
-        ctx = Ctx(clock=clock, services={"settings": Settings()})
+        ctx = Ctx(edges=Edges(clock=clock), settings=Settings())
 
         completed = run_pending(session_factory, build_registry(), ctx)
 
@@ -284,7 +285,7 @@ class TestScheduled:
             db.commit()
         registry = build_registry()
         # A one-day retention (the default is 14): the resets and invitations that expired two days ago go.
-        ctx = Ctx(clock=clock, services={"settings": Settings(retention_days=1)})
+        ctx = Ctx(edges=Edges(clock=clock), settings=Settings(retention_days=1))
         with session_factory() as db:
             job_upkeep.enqueue(db, PURGE, {"slot": 1}, now=now)
             db.commit()
@@ -311,7 +312,7 @@ def test_jobs_purge_keeps_slot_rows_of_schedules_registered_after_it(
         job_upkeep.enqueue(db, job_upkeep.JOBS_PURGE, {}, now=now)
         db.commit()
 
-    run_pending(session_factory, registry, Ctx(clock=clock, services={"settings": Settings()}))
+    run_pending(session_factory, registry, Ctx(edges=Edges(clock=clock), settings=Settings()))
 
     with session_factory() as db:
         assert _remaining(db, Job, [slot_row, plain]) == {slot_row}

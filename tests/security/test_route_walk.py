@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, params
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
+from sse_starlette import EventSourceResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from askwell.accounts import service as accounts
@@ -38,16 +40,18 @@ from askwell.accounts.models import PasswordReset
 from askwell.accounts.schemas import ApiTokenCreate, InvitationCreate
 from askwell.accounts.secrets import new_token, token_hash
 from askwell.asks import service as asks
-from askwell.asks.models import OfferKind
+from askwell.asks.models import Ask, AskAudience, OfferKind, Visibility
 from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
-from askwell.http.deps import PagePerson
+from askwell.core.edges import Edges
+from askwell.http.deps import ApiActor, Db, PagePerson
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
 from askwell.people.models import Person, Role, Team
 from askwell.server import create_app
+from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
 
 try:  # Recent FastAPI keeps included routers as nodes in app.routes; older versions flatten them.
@@ -56,6 +60,8 @@ except ImportError:  # pragma: no cover
     iter_route_contexts = None
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+# A bound on reading a stream's first event (not a timing assertion: a silent stream fails the walk).
+STREAM_WAIT = 20
 CSRF_VALUE = "walk-csrf-token"
 
 # Reachable without signing in. Everything else must refuse anonymous requests.
@@ -188,6 +194,12 @@ class Endpoint:
     @property
     def param_names(self) -> list[str]:
         return re.findall(r"{(\w+)(?::\w+)?}", self.path)
+
+    @property
+    def is_stream(self) -> bool:
+        """A route that answers an endless stream (server-sent events): a TestClient waits for the end
+        of a response, so these are walked signed in over a real connection (``stream_failures``)."""
+        return isinstance(self.route, APIRoute) and self.route.response_class is EventSourceResponse
 
 
 def endpoints(app: FastAPI) -> list[Endpoint]:
@@ -352,8 +364,37 @@ def seed_network(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"intro_id": intro.id}
 
 
+HIDDEN_TITLE = "Walk secret: the reorg plan for the platform team"
+
+
+def seed_hidden(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """An ask shared with the member, who was told of it, and then taken off it: what the member's
+    pages hide (its title) no route may answer them."""
+    ask = asks.create_ask(
+        db,
+        actor=world.actor(scene.colleague),
+        data=AskCreate(
+            title=HIDDEN_TITLE,
+            body="Only for the people named.",
+            due=world.now + timedelta(days=3),
+            visibility=Visibility.PEOPLE,
+            audience=[scene.member.id],
+        ),
+        now=world.now,
+    )
+    db.execute(
+        delete(AskAudience).where(AskAudience.ask_id == ask.id, AskAudience.person_id == scene.member.id)
+    )
+    return {"hidden_ask_id": ask.id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
-SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [seed_accounts, seed_asks, seed_network]
+SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
+    seed_accounts,
+    seed_asks,
+    seed_network,
+    seed_hidden,
+]
 
 
 @pytest.fixture
@@ -496,6 +537,8 @@ def member_failures(app: FastAPI, scene: Scene) -> list[str]:
     api = as_api_user(app, scene.member_token)
     failures = []
     for ep, call in walkable(app, scene):
+        if ep.is_stream:
+            continue  # signed in, it would stream forever here: see stream_failures
         r = (api if ep.is_api else page)(ep, call)
         if ep.members_forbidden and r.status_code != 403:
             where = r.headers.get("location", "")
@@ -534,6 +577,45 @@ def csrf_failures(app: FastAPI, scene: Scene) -> list[str]:
                 failures.append(
                     f"{ep.label}: with a bearer token and no CSRF token got {r.status_code} {r.text[:80]}"
                 )
+    return failures
+
+
+def hidden_failures(app: FastAPI, scene: Scene) -> list[str]:
+    """Every GET a member can make, page or API, must keep hidden what their inbox page hides."""
+    page = as_page_user(app, scene.member_cookie)
+    api = as_api_user(app, scene.member_token)
+    inbox = browser(app, scene.member_cookie).get("/inbox")
+    failures = []
+    if "no longer shared with you" not in inbox.text:
+        failures.append("the scene must show the member an item about an ask no longer shared with them")
+    for ep, call in walkable(app, scene):
+        if ep.method != "GET" or ep.is_stream:
+            continue
+        r = (api if ep.is_api else page)(ep, call)
+        if HIDDEN_TITLE in r.text:
+            failures.append(f"{ep.label} as {call.url}: answered the title the member's inbox hides")
+    return failures
+
+
+def stream_failures(app: FastAPI, scene: Scene) -> list[str]:
+    """Streaming routes, signed in, over a real connection: they answer 200 with an event stream and
+    a first event, and end when the client goes (the read is bounded, so a silent stream fails)."""
+    failures = []
+    streams = [(ep, call) for ep, call in walkable(app, scene) if ep.is_stream]
+    if not streams:
+        return failures
+    with serve(app) as url:
+        for ep, call in streams:
+            cookies = {} if ep.is_api else {"askwell_session": scene.member_cookie}
+            headers = {"Authorization": f"Bearer {scene.member_token}"} if ep.is_api else {}
+            with (
+                httpx.Client(base_url=url, cookies=cookies, headers=headers, timeout=STREAM_WAIT) as client,
+                client.stream(ep.method, call.url, params=call.query) as r,
+            ):
+                kind = r.headers.get("content-type", "")
+                first = next((line for line in r.iter_lines() if line.startswith("data:")), None)
+            if r.status_code != 200 or not kind.startswith("text/event-stream") or first is None:
+                failures.append(f"{ep.label}: a member got {r.status_code} {kind!r} and no first event")
     return failures
 
 
@@ -592,6 +674,19 @@ class TestRouteWalk:
         failures = csrf_failures(app, scene)
         assert not failures, "\n".join(failures)
 
+    def test_nothing_answers_what_the_inbox_page_hides(self, app: FastAPI, scene: Scene) -> None:
+        failures = hidden_failures(app, scene)
+        assert not failures, "\n".join(failures)
+
+    def test_streams_answer_signed_in_people_with_an_event(
+        self, settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock, scene: Scene
+    ) -> None:
+        # A real server, so the app gets a fresh context of its own on the test's database.
+        app = create_app(settings, session_factory=session_factory, edges=Edges(clock=clock))
+        assert any(ep.is_stream for ep in endpoints(app)), "the inbox badge streams: the walk must see it"
+        failures = stream_failures(app, scene)
+        assert not failures, "\n".join(failures)
+
     def test_absurd_ids_are_client_errors(self, app: FastAPI, scene: Scene) -> None:
         failures = absurd_id_failures(app, scene)
         assert not failures, "\n".join(failures)
@@ -607,7 +702,7 @@ class TestTheWalkCatchesMistakes:
     def test_rogue_routes_are_reported(
         self, settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock, scene: Scene
     ) -> None:
-        app = create_app(settings, session_factory=session_factory, clock=clock)
+        app = create_app(settings, session_factory=session_factory, edges=Edges(clock=clock))
         rogue = APIRouter()
 
         @rogue.get("/api/v1/rogue/{person_id}")
@@ -625,12 +720,17 @@ class TestTheWalkCatchesMistakes:
         @rogue.get("/rogue/{mystery_id}")
         def unknown(mystery_id: int, me: PagePerson) -> None: ...
 
+        @rogue.get("/api/v1/rogue-titles")
+        def every_title(db: Db, actor: ApiActor) -> list[str]:  # the org's asks, not the reader's
+            return list(db.scalars(select(Ask.title).where(Ask.org_id == actor.org_id)))
+
         app.include_router(rogue)
         assert any("/rogue/{mystery_id}" in p for p in coverage_problems(app, scene))
         assert any("/api/v1/rogue/{person_id}" in f for f in anonymous_failures(app, scene))
         assert any("/api/v1/rogue/{person_id}" in f for f in other_org_failures(app, scene))
         assert any("GET /admin/rogue" in f for f in member_failures(app, scene))
         assert any("POST /rogue-form" in f for f in csrf_failures(app, scene))
+        assert any("GET /api/v1/rogue-titles" in f for f in hidden_failures(app, scene))
 
 
 def _int_path_params(ep: Endpoint) -> set[str]:

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from askwell.asks import service
 from askwell.asks.models import Ask, AskStatus, Offer, OfferKind, OfferStatus, Thanks
 from askwell.asks.schemas import AskCreate, OfferCreate
-from askwell.notifications.models import Notification
 from askwell.people.models import Person
 from tests.conftest import QueryCounter, World, csrf
+from tests.notifications.support import texts
 from tests.web.conftest import post
 
 GOOD = dict(
@@ -333,9 +333,7 @@ class TestOffers:
         assert r.status_code == 303
         offer = db.scalar(select(Offer).where(Offer.ask_id == ask.id))
         assert offer is not None and (offer.helper_id, offer.kind, offer.hours) == (grace.id, "do", 1.0)
-        assert db.scalar(select(Notification.text).where(Notification.person_id == ada.id)) == (
-            f"Grace offered to help with “{ask.title}”"
-        )
+        assert texts(db, world, ada) == [f"Grace offered to help with “{ask.title}”"]
 
     def test_not_on_my_own_ask(self, db: Session, world: World, signed_in: SignIn, make_ask: Ask_) -> None:
         me = world.person(world.org(), "Ada")
@@ -427,8 +425,7 @@ class TestOffers:
         assert post(signed_in(ada), f"/offers/{offer.id}/done").status_code == 303
         db.expire_all()
         assert db.scalar(select(Offer.status).where(Offer.id == offer.id)) == OfferStatus.DONE.value
-        told = db.scalars(select(Notification.text).where(Notification.person_id == grace.id)).all()
-        assert any("Ada" in t and "marked your help" in t for t in told)
+        assert any("Ada" in t and "marked your help" in t for t in texts(db, world, grace))
 
     def test_disallowed_transition_is_explained_in_place(
         self, world: World, signed_in: SignIn, make_ask: Ask_, offer_on: Callable[..., Offer]

@@ -4,13 +4,14 @@ and with the rules alone when it was handed none."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from askwell.asks.coaching.judge import Judge
-from askwell.matching.judge import COACHING_JUDGE_SERVICE, coaching_judge
-from askwell.matching.service import ENCODE_SERVICE
+from askwell.core.edges import Edges
+from askwell.matching.judge import coaching_judge
 from askwell.people.models import Person
 from tests.api.conftest import bearer
 from tests.asks.test_coaching_judge import STORY, stand_in_encode, stand_in_model
@@ -23,7 +24,10 @@ STAKES = "It says what is at stake"
 
 
 def with_judge(app: FastAPI) -> None:
-    app.state.ctx.services[COACHING_JUDGE_SERVICE] = Judge(stand_in_model(), stand_in_encode)
+    ctx = app.state.ctx
+    app.state.ctx = replace(
+        ctx, edges=replace(ctx.edges, coaching_judge=Judge(stand_in_model(), stand_in_encode))
+    )
 
 
 class TestLiveCoaching:
@@ -54,8 +58,8 @@ class TestApiCoach:
 
 class TestWhichJudge:
     def test_none_handed_in_means_the_rules_alone(self) -> None:
-        assert coaching_judge({COACHING_JUDGE_SERVICE: None}) is None
+        assert coaching_judge(Edges(coaching_judge=None)) is None
 
     def test_a_stand_in_encoder_means_the_rules_alone(self) -> None:
         # A judge trained on the real model's vectors would read nonsense from a stand-in's.
-        assert coaching_judge({ENCODE_SERVICE: stand_in_encode}) is None
+        assert coaching_judge(Edges(encode=stand_in_encode)) is None

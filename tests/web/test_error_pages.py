@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.http.deps import Db, PagePerson
 from askwell.server import create_app
 from tests.conftest import World
@@ -17,7 +18,7 @@ from tests.conftest import World
 def test_a_database_error_renders_the_error_page_with_the_layout(
     settings: Settings, session_factory: sessionmaker[Session], world: World, clock: FrozenClock
 ) -> None:
-    app = create_app(settings, session_factory=session_factory, clock=clock)
+    app = create_app(settings, session_factory=session_factory, edges=Edges(clock=clock))
 
     @app.get("/__tests__/failing-write")
     def failing_write(db: Db, person: PagePerson) -> Response:

@@ -7,8 +7,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
+from askwell import wiring
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.server import create_app
 
 
@@ -33,7 +34,7 @@ def test_readyz_on_an_empty_database_says_migrations_are_pending(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     app = create_app(
         Settings(database_url=url, in_process_worker=False),
-        session_factory=create_session_factory(create_engine(url)),
+        session_factory=wiring.session_factory(create_engine(url), Edges()),
     )
     with TestClient(app) as c:
         r = c.get("/readyz")
@@ -45,7 +46,7 @@ def _app_on_a_missing_database(tmp_path: Path) -> TestClient:
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}"
     app = create_app(
         Settings(database_url=url, in_process_worker=False),
-        session_factory=create_session_factory(create_engine(url)),
+        session_factory=wiring.session_factory(create_engine(url), Edges()),
     )
     return TestClient(app)
 

@@ -12,9 +12,10 @@ from askwell.asks import service as asks_service
 from askwell.asks.models import Ask, OfferKind, Visibility
 from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
+from askwell.notifications.service import Notice
 from askwell.people.models import Person
 from tests.conftest import QueryCounter, World
+from tests.notifications.support import tell_notice
 from tests.web.conftest import post
 
 SignIn = Callable[[Person], TestClient]
@@ -183,13 +184,11 @@ class TestDashboard:
     ) -> None:
         me = world.person(world.org())
         for i in range(5):
-            notify(
+            tell_notice(
                 db,
-                recipient=me,
-                kind=NotificationKind.THANKS,
-                text=f"Thanks number {i}",
-                link="/asks",
-                now=world.now + timedelta(minutes=i),
+                me,
+                Notice(kind=NotificationKind.THANKS, text=f"Thanks number {i}"),
+                at=world.now + timedelta(minutes=i),
             )
         db.commit()
         card = section(signed_in(me).get("/").text, "inbox-summary")
@@ -216,7 +215,7 @@ class TestDashboard:
                 author = others[i % len(others)]
                 make_ask(author, f"SQL and Kafka question {n}-{i}", tags=["Kafka"])
                 make_ask(me, f"My ask {n}-{i}")
-                notify(db, recipient=me, kind=NotificationKind.THANKS, text=f"t{i}", link="/", now=world.now)
+                tell_notice(db, me, Notice(kind=NotificationKind.THANKS, text=f"t{i}"), at=world.now)
             db.commit()
             counter = count_queries()
             assert client.get("/").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from fastapi import FastAPI
@@ -12,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
-from askwell.matching.service import ENCODE_SERVICE
 from askwell.network.actions import IntroAction, IntroFacts, intro_actions, intro_refusal
 from askwell.network.models import Introduction, IntroStatus
 from askwell.people.models import Person, Role
@@ -30,7 +30,7 @@ __all__ = ["_fresh_indexes"]
 @pytest.fixture
 def app(app: FastAPI) -> FastAPI:
     """An ask's introductions come from matching's ranking: a deterministic encoder stands in for the model."""
-    app.state.ctx.services[ENCODE_SERVICE] = FakeEncoder()
+    app.state.ctx = replace(app.state.ctx, edges=replace(app.state.ctx.edges, encode=FakeEncoder()))
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from fastapi import FastAPI
@@ -11,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import AskAudience
-from askwell.matching.service import ENCODE_SERVICE
 from askwell.notifications.models import Notification
 from askwell.people.models import Person
 from tests.conftest import World
@@ -26,7 +26,7 @@ SignIn = Callable[[Person], TestClient]
 
 @pytest.fixture
 def app(app: FastAPI) -> FastAPI:
-    app.state.ctx.services[ENCODE_SERVICE] = FakeEncoder()
+    app.state.ctx = replace(app.state.ctx, edges=replace(app.state.ctx.edges, encode=FakeEncoder()))
     return app
 
 

@@ -15,10 +15,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from askwell import wiring
 from askwell.accounts.secrets import hash_password
 from askwell.cli.serve import wants_in_process_worker
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.jobs import enqueue
 from askwell.core.uow import unit_of_work
 from askwell.people import service as people_service
@@ -58,7 +59,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 
 def _queue_email(db: TestDatabase, to: str) -> None:
-    with unit_of_work(create_session_factory(db.engine)) as s:
+    with unit_of_work(wiring.session_factory(db.engine, Edges())) as s:
         enqueue(s, "email.send", {"to": to, "subject": "Hello", "body": "Welcome aboard."}, now=NOW)
 
 
@@ -202,7 +203,7 @@ class TestSeveralAppProcesses:
     def test_two_app_processes_serve_one_signed_in_person(
         self, committed_db: TestDatabase, tmp_path: Path
     ) -> None:
-        with unit_of_work(create_session_factory(committed_db.engine)) as db:
+        with unit_of_work(wiring.session_factory(committed_db.engine, Edges())) as db:
             org = people_service.create_organization(
                 db, data=OrganizationCreate(name="Acme", slug="acme"), now=NOW
             )

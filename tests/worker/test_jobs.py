@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell import wiring
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.jobs import (
     DONE,
     FAILED,
@@ -76,7 +77,7 @@ class TestRunPending:
         with unit_of_work(session_factory) as db:
             for key in range(20):
                 enqueue(db, "test.job", {"key": key}, now=clock.now())
-        ctx = JobContext(clock=clock)
+        ctx = JobContext(edges=Edges(clock=clock))
 
         assert run_pending(session_factory, _registry(handler), ctx) == 20
         assert run_pending(session_factory, _registry(handler), ctx) == 0
@@ -88,7 +89,7 @@ class TestRunPending:
         handler = Recorder()
         with unit_of_work(session_factory) as db:
             enqueue(db, "test.job", {"key": 1}, now=clock.now(), run_at=clock.now() + timedelta(hours=1))
-        ctx = JobContext(clock=clock)
+        ctx = JobContext(edges=Edges(clock=clock))
 
         assert run_pending(session_factory, _registry(handler), ctx) == 0
         clock.advance(timedelta(hours=1))
@@ -111,7 +112,7 @@ class TestFailures:
         with unit_of_work(session_factory) as s:
             job = enqueue(s, "test.job", {"key": 1}, now=clock.now(), max_attempts=3)
         assert job is not None
-        ctx = JobContext(clock=clock)
+        ctx = JobContext(edges=Edges(clock=clock))
 
         assert run_pending(session_factory, _registry(handler), ctx) == 0
         first = _job(db, job.id)
@@ -143,7 +144,7 @@ class TestFailures:
         with unit_of_work(session_factory) as s:
             enqueue(s, "test.job", {"key": 1}, now=clock.now())
 
-        run_pending(session_factory, _registry(handler), JobContext(clock=clock))
+        run_pending(session_factory, _registry(handler), JobContext(edges=Edges(clock=clock)))
 
         assert handler.keys == [1]
         assert _follow_ups(db) == 0
@@ -155,7 +156,7 @@ class TestFailures:
             job = enqueue(s, "nobody.handles.this", {}, now=clock.now(), max_attempts=1)
         assert job is not None
 
-        run_pending(session_factory, JobRegistry(), JobContext(clock=clock))
+        run_pending(session_factory, JobRegistry(), JobContext(edges=Edges(clock=clock)))
 
         stored = _job(db, job.id)
         assert stored.status == FAILED
@@ -193,9 +194,17 @@ class TestLeases:
         assert fast is not None
 
         assert (
-            run_claimed(session_factory, slow, registry, JobContext(clock=clock), worker_id="slow") is False
+            run_claimed(
+                session_factory, slow, registry, JobContext(edges=Edges(clock=clock)), worker_id="slow"
+            )
+            is False
         )
-        assert run_claimed(session_factory, fast, registry, JobContext(clock=clock), worker_id="fast") is True
+        assert (
+            run_claimed(
+                session_factory, fast, registry, JobContext(edges=Edges(clock=clock)), worker_id="fast"
+            )
+            is True
+        )
 
         assert handler.keys == [1, 1]  # both ran the handler...
         assert _follow_ups(db) == 1  # ... but only the lease holder's effects were kept
@@ -253,7 +262,7 @@ class TestConcurrentWorkers:
     """Real concurrency: threads with their own connections on a committed database."""
 
     def test_parallel_workers_run_each_job_exactly_once(self, committed_db: TestDatabase) -> None:
-        factory = create_session_factory(committed_db.engine)
+        factory = wiring.session_factory(committed_db.engine, Edges())
         with unit_of_work(factory) as db:
             for key in range(200):
                 enqueue(db, "test.record", {"key": key}, now=NOW)
@@ -264,7 +273,9 @@ class TestConcurrentWorkers:
         def work(name: str) -> None:
             barrier.wait(timeout=10)
             completed.append(
-                run_pending(factory, registry, JobContext(clock=FrozenClock(NOW)), worker_id=name)
+                run_pending(
+                    factory, registry, JobContext(edges=Edges(clock=FrozenClock(NOW))), worker_id=name
+                )
             )
 
         threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(3)]
@@ -284,7 +295,7 @@ class TestConcurrentWorkers:
         Time is a shared frozen clock the test moves past the one-second lease; the handler waits on
         an event the test sets, so nothing here depends on how fast the machine is.
         """
-        factory = create_session_factory(committed_db.engine)
+        factory = wiring.session_factory(committed_db.engine, Edges())
         clock = FrozenClock(NOW)
         started, release = threading.Event(), threading.Event()
 
@@ -300,8 +311,8 @@ class TestConcurrentWorkers:
             assert job is not None
             job_id = job.id
         settings = Settings(worker_poll_seconds=0.02, job_lease_seconds=1)
-        first = Worker(factory, registry, settings=settings, clock=clock, services={}, worker_id="first")
-        second = Worker(factory, registry, settings=settings, clock=clock, services={}, worker_id="second")
+        first = Worker(factory, registry, settings=settings, edges=Edges(clock=clock), worker_id="first")
+        second = Worker(factory, registry, settings=settings, edges=Edges(clock=clock), worker_id="second")
         results: list[int] = []
         thread = threading.Thread(target=lambda: results.append(first.run_once().completed))
         thread.start()
@@ -338,7 +349,7 @@ class TestConcurrentWorkers:
     ) -> None:
         """The heartbeat never steals a job back: once another claim holds it, renewal fails and the
         first run rolls back, however long it still runs."""
-        factory = create_session_factory(committed_db.engine)
+        factory = wiring.session_factory(committed_db.engine, Edges())
         clock = FrozenClock(NOW)
         started, release = threading.Event(), threading.Event()
 
@@ -359,7 +370,7 @@ class TestConcurrentWorkers:
         fresh = claim(factory, worker_id="fresh", now=clock.now(), lease=timedelta(minutes=5))
         assert fresh is not None
         results: list[bool] = []
-        ctx = JobContext(clock=clock)
+        ctx = JobContext(edges=Edges(clock=clock))
         thread = threading.Thread(
             target=lambda: results.append(
                 run_claimed(factory, stale, registry, ctx, worker_id="stale", lease=lease)
@@ -384,7 +395,7 @@ class TestConcurrentWorkers:
             )
 
     def test_racing_workers_queue_a_schedule_slot_once(self, committed_db: TestDatabase) -> None:
-        factory = create_session_factory(committed_db.engine)
+        factory = wiring.session_factory(committed_db.engine, Edges())
         registry = JobRegistry()
         registry.schedule("test.tick", timedelta(minutes=15))
         registry.schedule("test.tock", timedelta(hours=1))
@@ -422,7 +433,7 @@ class TestDeferredJobs:
             job_id = job.id
 
         assert registry.is_deferred("test.job")
-        assert run_pending(session_factory, registry, JobContext(clock=clock)) == 1
+        assert run_pending(session_factory, registry, JobContext(edges=Edges(clock=clock))) == 1
         with session_factory() as db:
             assert _job(db, job_id).status == "done"
             assert _follow_ups(db) == 1

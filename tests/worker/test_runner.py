@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell import wiring
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.jobs import DONE, Job, JobContext, JobRegistry, enqueue
 from askwell.core.migrations import upgrade
 from askwell.core.uow import unit_of_work
@@ -42,7 +43,7 @@ class TestRunOnce:
         registry.schedule("test.tick", timedelta(hours=1))
         with unit_of_work(session_factory) as s:
             enqueue(s, "test.job", {"name": "welcome"}, now=clock.now())
-        worker = Worker(session_factory, registry, settings=FAST, clock=clock, services={})
+        worker = Worker(session_factory, registry, settings=FAST, edges=Edges(clock=clock))
 
         first = worker.run_once()
         second = worker.run_once()
@@ -64,7 +65,7 @@ class TestRunOnce:
             enqueue(s, "test.broken", {}, now=clock.now())
             enqueue(s, "test.fine", {}, now=clock.now())
 
-        result = Worker(session_factory, registry, settings=FAST, clock=clock, services={}).run_once()
+        result = Worker(session_factory, registry, settings=FAST, edges=Edges(clock=clock)).run_once()
 
         assert (result.completed, result.failed) == (1, 1)
 
@@ -76,7 +77,7 @@ class TestRunOnce:
         with unit_of_work(session_factory) as s:
             for _ in range(7):
                 enqueue(s, "test.fine", {}, now=clock.now())
-        worker = Worker(session_factory, registry, settings=FAST, clock=clock, services={}, pass_limit=3)
+        worker = Worker(session_factory, registry, settings=FAST, edges=Edges(clock=clock), pass_limit=3)
 
         assert worker.run_once().completed == 3
         assert worker.drain().completed == 4
@@ -86,8 +87,8 @@ class TestIdentityAndEdges:
     def test_each_worker_has_its_own_id_naming_host_and_process(
         self, session_factory: sessionmaker[Session]
     ) -> None:
-        a = Worker(session_factory, JobRegistry(), settings=FAST, services={})
-        b = Worker(session_factory, JobRegistry(), settings=FAST, services={})
+        a = Worker(session_factory, JobRegistry(), settings=FAST, edges=Edges())
+        b = Worker(session_factory, JobRegistry(), settings=FAST, edges=Edges())
 
         assert a.id != b.id
         host, pid, suffix = a.id.split(":")
@@ -101,16 +102,16 @@ class TestIdentityAndEdges:
         with_smtp = Worker(session_factory, JobRegistry(), settings=Settings(smtp_host="mail.example.com"))
         without = Worker(session_factory, JobRegistry(), settings=Settings(smtp_host=None))
 
-        assert isinstance(with_smtp.ctx.services["email"], SmtpEmailSender)
-        assert isinstance(without.ctx.services["email"], LogEmailSender)
+        assert isinstance(with_smtp.ctx.edges.email, SmtpEmailSender)
+        assert isinstance(without.ctx.edges.email, LogEmailSender)
 
 
 class TestBackgroundThread:
     def test_runs_jobs_committed_after_it_started_and_stops_on_request(
         self, committed_db: TestDatabase
     ) -> None:
-        factory = create_session_factory(committed_db.engine)
-        worker = Worker(factory, registry_with_test_jobs(), settings=FAST, services={})
+        factory = wiring.session_factory(committed_db.engine, Edges())
+        worker = Worker(factory, registry_with_test_jobs(), settings=FAST, edges=Edges())
         thread = worker.run_in_thread()
         try:
             with unit_of_work(factory) as db:
@@ -126,8 +127,8 @@ class TestBackgroundThread:
     def test_keeps_polling_through_database_errors(self, tmp_path: Path) -> None:
         db = create_test_database(tmp_path, migrate=False)
         try:
-            factory = create_session_factory(db.engine)
-            worker = Worker(factory, registry_with_test_jobs(), settings=FAST, services={})
+            factory = wiring.session_factory(db.engine, Edges())
+            worker = Worker(factory, registry_with_test_jobs(), settings=FAST, edges=Edges())
             thread = worker.run_in_thread()
             try:
                 time.sleep(0.2)  # several passes fail: there is no jobs table yet
@@ -153,11 +154,11 @@ class TestBackgroundThread:
 
         registry = JobRegistry()
         registry.add("test.long", long_job)
-        factory = create_session_factory(committed_db.engine)
+        factory = wiring.session_factory(committed_db.engine, Edges())
         with unit_of_work(factory) as db:
             enqueue(db, "test.long", {}, now=NOW)
             enqueue(db, "test.long", {}, now=NOW)
-        worker = Worker(factory, registry, settings=FAST, services={})
+        worker = Worker(factory, registry, settings=FAST, edges=Edges())
         thread = worker.run_in_thread()
         try:
             assert started.wait(timeout=10)
@@ -179,10 +180,10 @@ def test_worker_process_stops_cleanly_on_sigterm(
     committed_db: TestDatabase, worker_processes: WorkerProcesses
 ) -> None:
     worker_processes.start(1, poll=0.05)
-    with unit_of_work(create_session_factory(committed_db.engine)) as db:
+    with unit_of_work(wiring.session_factory(committed_db.engine, Edges())) as db:
         enqueue(db, "test.record", {"key": 3}, now=NOW)
     wait_until(lambda: effect_counts(committed_db.engine) == {3: 1}, timeout=15, what="the job to run")
 
     assert terminate(worker_processes.procs[0]) == 0, worker_processes.logs()
-    with create_session_factory(committed_db.engine)() as db:
+    with wiring.session_factory(committed_db.engine, Edges())() as db:
         assert db.scalar(select(func.count()).select_from(Job).where(Job.status == DONE)) == 1

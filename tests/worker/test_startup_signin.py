@@ -22,13 +22,14 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
+from askwell import wiring
 from askwell.core.clock import Clock
 from askwell.core.config import Settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.demo.build import DEMO_PASSWORD, create_demo
 from askwell.matching.models import Embedding
-from askwell.matching.service import ENCODE_SERVICE
 from askwell.server import create_app
 from askwell.worker.registry import build_registry
 from askwell.worker.runner import Worker
@@ -77,7 +78,7 @@ class Startup:
 def fresh_demo(tmp_path: Path) -> Iterator[Startup]:
     """`askwell demo` on an empty database, then the server, as `make run` does (no vectors yet)."""
     database = create_test_database(tmp_path)
-    with unit_of_work(create_session_factory(database.engine)) as db:
+    with unit_of_work(wiring.session_factory(database.engine, Edges())) as db:
         demo = create_demo(db, now=Clock().now(), size=12, seed=7)
         email = demo.known[0].email
     app = create_app(Settings(database_url=database.url, in_process_worker=False))
@@ -125,10 +126,10 @@ def test_sign_in_succeeds_while_the_startup_embedding_job_encodes(
     gate = GatedEncoder()
     engine = create_db_engine(fresh_demo.database.url)
     worker = Worker(
-        create_session_factory(engine),
+        wiring.session_factory(engine, Edges()),
         build_registry(),
         settings=Settings(database_url=fresh_demo.database.url),
-        services={ENCODE_SERVICE: gate, "email": RecordingEmail(), "base_url": fresh_demo.url},
+        edges=Edges(encode=gate, email=RecordingEmail(), base_url=fresh_demo.url),
     )
     finished = threading.Event()
 

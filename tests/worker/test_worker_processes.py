@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 
-from askwell.core.db import create_session_factory
+from askwell import wiring
+from askwell.core.edges import Edges
 from askwell.core.jobs import DONE, Job, enqueue
 from askwell.core.uow import unit_of_work
 from tests.conftest import NOW
@@ -37,7 +38,7 @@ def _done(db: TestDatabase) -> int:
 
 
 def _jobs(db: TestDatabase) -> list[Job]:
-    with create_session_factory(db.engine)() as s:
+    with wiring.session_factory(db.engine, Edges())() as s:
         return list(s.scalars(select(Job).order_by(Job.id)))
 
 
@@ -45,7 +46,7 @@ def test_many_workers_run_every_job_exactly_once(
     committed_db: TestDatabase, worker_processes: WorkerProcesses
 ) -> None:
     worker_processes.start(3)
-    with unit_of_work(create_session_factory(committed_db.engine)) as db:
+    with unit_of_work(wiring.session_factory(committed_db.engine, Edges())) as db:
         for key in range(300):
             enqueue(db, "test.record", {"key": key}, now=NOW)
 
@@ -68,7 +69,7 @@ def test_job_of_a_killed_worker_is_completed_once_by_another(
     committed_db: TestDatabase, worker_processes: WorkerProcesses, tmp_path: Path
 ) -> None:
     marker = tmp_path / "slow-job-started"
-    with unit_of_work(create_session_factory(committed_db.engine)) as db:
+    with unit_of_work(wiring.session_factory(committed_db.engine, Edges())) as db:
         job = enqueue(db, "test.slow", {"key": 7, "marker": str(marker), "seconds": 60}, now=NOW)
     assert job is not None
     worker_processes.start(2, lease=2, poll=0.1)

@@ -10,8 +10,10 @@ import argparse
 import logging
 from pathlib import Path
 
+from askwell import wiring
 from askwell.core.config import Settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
+from askwell.core.edges import Edges
 from askwell.worker.runner import Worker
 from tests.worker.support import registry_with_test_jobs
 
@@ -26,7 +28,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(message)s")
     settings = Settings(database_url=args.url, job_lease_seconds=args.lease, worker_poll_seconds=args.poll)
     engine = create_db_engine(args.url)
-    worker = Worker(create_session_factory(engine), registry_with_test_jobs(), settings=settings, services={})
+    worker = Worker(
+        wiring.session_factory(engine, Edges()), registry_with_test_jobs(), settings=settings, edges=Edges()
+    )
     args.ready.write_text(worker.id)
     try:
         worker.run()

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from askwell.accounts.errors import WeakPassword
+from askwell.core.edges import Edges
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -25,7 +25,6 @@ MAX_PASSWORD = 256
 # Verifying against this keeps the time of a sign-in for an unknown email the same as for a known one.
 _DUMMY_HASH = _hasher.hash("askwell-timing-equaliser")
 #: The key of the ``Passwords`` edge in the composition root's ``services``.
-PASSWORDS_SERVICE = "passwords"
 
 
 def check_password_rules(password: str) -> None:
@@ -83,10 +82,9 @@ class Argon2Passwords:
 ARGON2: Passwords = Argon2Passwords()
 
 
-def passwords(services: Mapping[str, Any]) -> Passwords:
-    """The ``Passwords`` edge handed to the composition root, else Argon2id."""
-    found = services.get(PASSWORDS_SERVICE)
-    return found if found is not None else ARGON2
+def passwords(edges: Edges) -> Passwords:
+    """The password hasher handed to the composition root, else Argon2id."""
+    return edges.passwords if edges.passwords is not None else ARGON2
 
 
 def new_token(prefix: str = "") -> str:

@@ -1,7 +1,7 @@
 """Use cases of the asks domain: write, coach, open, offer, accept, finish, thank, close.
 
-Each use case checks the rules, changes rows, appends to the ledger and notifies; it flushes and
-never commits (the route, job or command owns the transaction).
+Each use case checks the rules, changes rows, appends to the ledger and emits what happened
+(``core.events``: the inbox and live pages listen); it flushes and never commits (the route, job or command owns the transaction).
 """
 
 from __future__ import annotations
@@ -47,30 +47,23 @@ from askwell.asks.schemas import (
     ThanksCreate,
 )
 from askwell.core.errors import InvalidInput
+from askwell.core.events import (
+    AskedDirectly,
+    AskOpened,
+    HelpGiven,
+    OfferAccepted,
+    OfferDeclined,
+    OfferEvent,
+    OfferMade,
+    ThanksGiven,
+    emit,
+)
 from askwell.core.localtime import zone
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
-from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
-
-
-def _tell(
-    db: Session, *, ask: Ask, to: Person, kind: NotificationKind, text: str, now: datetime, actor_id: int
-) -> None:
-    """Notify someone about an ask; the notification leads to the ask's page."""
-    notify(
-        db,
-        recipient=to,
-        kind=kind,
-        text=text,
-        link=f"/asks/{ask.id}",
-        now=now,
-        ask_id=ask.id,
-        actor_id=actor_id,
-    )
 
 
 def _offer_event(
@@ -78,13 +71,15 @@ def _offer_event(
     *,
     ask: Ask,
     offer: Offer,
-    entry: tuple[EntryKind, int, int],
-    notice: tuple[NotificationKind, Person, str],
+    kind: EntryKind,
+    actor_id: int,
+    subject_id: int,
+    event: OfferEvent,
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """What happened to an offer: a ledger entry (kind, actor, subject) and a notification (kind, to, text)."""
-    kind, actor_id, subject_id = entry
+    """What happened to an offer: appended to the ledger (the domain's own record, in the same
+    transaction) and emitted for whoever listens (the inbox, live pages)."""
     record(
         db,
         org_id=ask.org_id,
@@ -96,8 +91,19 @@ def _offer_event(
         at=now,
         data=data,
     )
-    notice_kind, to, text = notice
-    _tell(db, ask=ask, to=to, kind=notice_kind, text=text, now=now, actor_id=actor_id)
+    emit(db, event)
+
+
+def _ids(ask: Ask, offer: Offer, now: datetime) -> dict[str, Any]:
+    """The fields every offer event carries."""
+    return {
+        "org_id": ask.org_id,
+        "at": now,
+        "ask_id": ask.id,
+        "offer_id": offer.id,
+        "author_id": ask.author_id,
+        "helper_id": offer.helper_id,
+    }
 
 
 def _me(db: Session, actor: Actor) -> Person:
@@ -189,6 +195,7 @@ def _open(db: Session, ask: Ask, *, actor: Actor, me: Person, now: datetime) -> 
     ask.opened_at = now
     db.flush()
     record(db, org_id=ask.org_id, kind=EntryKind.ASK_OPENED, actor_id=me.id, ask_id=ask.id, at=now)
+    emit(db, AskOpened(org_id=ask.org_id, at=now, ask_id=ask.id, author_id=ask.author_id))
     _notify_audience(db, ask=ask, me=me, actor=actor, now=now)
 
 
@@ -349,13 +356,14 @@ def offer_help(db: Session, *, actor: Actor, ask_id: int, data: OfferCreate, now
     )
     db.add(offer)
     db.flush()
-    me = _me(db, actor)
     _offer_event(
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.OFFER_MADE, me.id, ask.author_id),
-        notice=(NotificationKind.NEW_OFFER, ask.author, f"{me.name} offered to help with “{ask.title}”"),
+        kind=EntryKind.OFFER_MADE,
+        actor_id=actor.person_id,
+        subject_id=ask.author_id,
+        event=OfferMade(**_ids(ask, offer, now)),
         now=now,
         data={"kind": data.kind.value},
     )
@@ -384,12 +392,10 @@ def accept_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) -> 
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.OFFER_ACCEPTED, actor.person_id, offer.helper_id),
-        notice=(
-            NotificationKind.OFFER_ACCEPTED,
-            offer.helper,
-            f"{ask.author.name} accepted your offer on “{ask.title}”",
-        ),
+        kind=EntryKind.OFFER_ACCEPTED,
+        actor_id=actor.person_id,
+        subject_id=offer.helper_id,
+        event=OfferAccepted(**_ids(ask, offer, now)),
         now=now,
     )
     db.flush()
@@ -404,12 +410,10 @@ def decline_offer(db: Session, *, actor: Actor, offer_id: int, now: datetime) ->
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.OFFER_DECLINED, actor.person_id, offer.helper_id),
-        notice=(
-            NotificationKind.OFFER_DECLINED,
-            offer.helper,
-            f"{ask.author.name} went another way on “{ask.title}”; thank you for offering",
-        ),
+        kind=EntryKind.OFFER_DECLINED,
+        actor_id=actor.person_id,
+        subject_id=offer.helper_id,
+        event=OfferDeclined(**_ids(ask, offer, now)),
         now=now,
     )
     db.flush()
@@ -436,24 +440,14 @@ def _mark_done(db: Session, *, ask: Ask, offer: Offer, by_asker: bool, now: date
     """Help given: the ledger credits the helper whoever records it (the asker knows it was done too)."""
     _offer_transition(offer, OfferStatus.DONE)
     offer.done_at = now
-    if by_asker:
-        notice = (
-            NotificationKind.OFFER_DONE,
-            offer.helper,
-            f"{ask.author.name} marked your help on “{ask.title}” as done. Thank you for helping.",
-        )
-    else:
-        notice = (
-            NotificationKind.OFFER_DONE,
-            ask.author,
-            f"{offer.helper.name} marked their help on “{ask.title}” as done — say thanks?",
-        )
     _offer_event(
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.HELP_GIVEN, offer.helper_id, ask.author_id),
-        notice=notice,
+        kind=EntryKind.HELP_GIVEN,
+        actor_id=offer.helper_id,
+        subject_id=ask.author_id,
+        event=HelpGiven(**_ids(ask, offer, now), by_asker=by_asker),
         now=now,
         data={"hours": offer.hours, "kind": offer.kind, "recorded_by": "asker" if by_asker else "helper"},
     )
@@ -479,8 +473,10 @@ def _thank(db: Session, *, ask: Ask, offer: Offer, note: str, now: datetime) -> 
         db,
         ask=ask,
         offer=offer,
-        entry=(EntryKind.THANKS, ask.author_id, offer.helper_id),
-        notice=(NotificationKind.THANKS, offer.helper, f"{ask.author.name} thanked you: “{note[:140]}”"),
+        kind=EntryKind.THANKS,
+        actor_id=ask.author_id,
+        subject_id=offer.helper_id,
+        event=ThanksGiven(**_ids(ask, offer, now)),
         now=now,
     )
     return thanks
@@ -525,11 +521,11 @@ def _notify_audience(db: Session, *, ask: Ask, me: Person, actor: Actor, now: da
     """Tell everyone the ask is shared with and not yet told; each person is told once."""
     for row in repository.audience_not_told(db, ask=ask):
         row.asked_directly_at = now
-        _ask_directly_notify(db, ask=ask, me=me, person_id=row.person_id, actor=actor, now=now)
+        _asked_directly(db, ask=ask, me=me, person_id=row.person_id, actor=actor, now=now)
     db.flush()
 
 
-def _ask_directly_notify(
+def _asked_directly(
     db: Session, *, ask: Ask, me: Person, person_id: int, actor: Actor, now: datetime
 ) -> None:
     target = people_repo.get_person(db, actor=actor, person_id=person_id)
@@ -542,15 +538,7 @@ def _ask_directly_notify(
         ask_id=ask.id,
         at=now,
     )
-    _tell(
-        db,
-        ask=ask,
-        to=target,
-        kind=NotificationKind.ASKED_DIRECTLY,
-        text=f"{me.name} asked you directly: “{ask.title}”",
-        now=now,
-        actor_id=me.id,
-    )
+    emit(db, AskedDirectly(org_id=ask.org_id, at=now, ask_id=ask.id, author_id=me.id, person_id=target.id))
 
 
 def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime, judge: Judge | None = None) -> Review:

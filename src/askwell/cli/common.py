@@ -10,10 +10,12 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from askwell import wiring
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine
 from askwell.core.errors import AskwellError
 from askwell.core.uow import unit_of_work
+from askwell.integrations.edges import edges_from_settings
 
 err_console = Console(stderr=True)
 out_console = Console()
@@ -26,9 +28,12 @@ def engine_from_settings(settings: Settings | None = None) -> Engine:
 @contextmanager
 def cli_unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction for the command; AskwellErrors become a red message and exit code 1."""
-    engine = engine or engine_from_settings()
+    settings = get_settings()
+    engine = engine or engine_from_settings(settings)
     try:
-        with unit_of_work(create_session_factory(engine)) as db:
+        # The command's events reach the same subscribers as a page's (the inbox, live pages).
+        factory = wiring.session_factory(engine, edges_from_settings(settings, engine=engine))
+        with unit_of_work(factory) as db:
             yield db
     except AskwellError as exc:
         fail(exc.message)

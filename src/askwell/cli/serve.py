@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from askwell import wiring
 from askwell.cli.common import engine_from_settings, err_console, fail, out_console
 from askwell.cli.worker import configure_logging, require_migrated
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_session_factory
+from askwell.integrations.edges import edges_from_settings
 from askwell.matching.embeddings import EmbeddingModelMissing, packaged_model_dir, verify_model_dir
 from askwell.server import create_app
 from askwell.worker.registry import build_registry
@@ -113,9 +114,13 @@ def serve_command(
         engine.dispose()
         serve_processes(settings, host=host, port=port, workers=workers)
         return
+    # One set of edges for the app and its in-process worker: a reminder the worker writes reaches
+    # the badge of a page this process serves through the same in-memory broadcaster.
+    edges = edges_from_settings(settings, engine=engine)
+    factory = wiring.session_factory(engine, edges)
     background: Worker | None = None
     if wants_in_process_worker(settings, worker):
-        background = Worker(create_session_factory(engine), build_registry(), settings=settings)
+        background = Worker(factory, build_registry(), settings=settings, edges=edges)
     thread = background.run_in_thread() if background else None
     out_console.print(
         f"Askwell on http://{host}:{port}/ "
@@ -124,7 +129,7 @@ def serve_command(
     try:
         # The app gets these settings (with the served address), not a fresh read of the environment.
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, session_factory=factory, edges=edges),
             host=host,
             port=port,
             proxy_headers=True,

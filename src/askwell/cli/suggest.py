@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.db import MAX_ID
+from askwell.core.edges import Edges
 from askwell.matching import service
 from askwell.matching.schemas import SuggestionsRead
 from askwell.people import repository as people_repo
@@ -53,7 +54,7 @@ def suggest_command(
     with cli_unit_of_work() as db:
         actor = _actor(db, org, email)
         result = service.suggest(
-            db, actor=actor, ask_id=ask_id, now=Clock().now(), encode=service.encoder({}), limit=limit
+            db, actor=actor, ask_id=ask_id, now=Clock().now(), encode=service.encoder(Edges()), limit=limit
         )
     if json_output:
         typer.echo(json.dumps(result.model_dump(mode="json")))

@@ -25,13 +25,13 @@ from askwell.people.service import admin_actor
 from askwell.people.transfer import export_org, import_org
 
 # Every domain's part of an organization export, in dependency order (people, invitations, asks,
-# network, then the inbox, whose links point at rows of all of them).
+# network, then the inbox, whose items point at rows of all of them).
 SECTIONS = [
     *people_transfer.SECTIONS,
     *accounts_transfer.SECTIONS,
     *asks_transfer.SECTIONS,
     *network_transfer.SECTIONS,
-    notifications_section(network_transfer.export_refs),
+    notifications_section(),
 ]
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.

@@ -12,6 +12,7 @@ from askwell.core import logs
 from askwell.core.config import get_settings
 from askwell.core.db import create_session_factory
 from askwell.core.migrations import is_up_to_date
+from askwell.integrations.edges import edges_from_settings
 from askwell.worker.registry import build_registry
 from askwell.worker.runner import Worker
 
@@ -42,7 +43,8 @@ def worker_command(
     engine = engine_from_settings(settings)
     require_migrated(engine)
     configure_logging()
-    worker = Worker(create_session_factory(engine), build_registry(), settings=settings)
+    edges = edges_from_settings(settings, engine=engine)
+    worker = Worker(create_session_factory(engine), build_registry(), settings=settings, edges=edges)
     try:
         if once:
             try:

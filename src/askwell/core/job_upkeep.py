@@ -79,9 +79,8 @@ def purge_finished_jobs(
 
 
 def settings_of(ctx: JobContext) -> Settings:
-    """The settings the worker runs with (``askwell worker`` puts them in its services)."""
-    settings = ctx.services.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()
+    """The settings the worker runs with, else the environment's."""
+    return ctx.settings if ctx.settings is not None else get_settings()
 
 
 def queue_follow_up(db: Session, kind: str, payload: dict[str, Any], *, now: datetime) -> None:

@@ -27,7 +27,7 @@ import math
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from askwell.core.clock import Clock
+from askwell.core.config import Settings
 from askwell.core.db import Base, UTCDateTime, begin_read, rows_affected
+from askwell.core.edges import Edges
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +112,15 @@ def enqueue(
 
 @dataclass
 class JobContext:
-    """What a handler gets besides its session: the clock and the edges (email, ...)."""
+    """What a handler gets besides its session: the edges (mail, encoder, clock, ...) and the settings
+    the worker runs with (None: read from the environment when a handler needs them)."""
 
-    clock: Clock
-    services: dict[str, Any] = field(default_factory=dict)
+    edges: Edges
+    settings: Settings | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.edges.clock
 
 
 Handler = Callable[[Session, dict[str, Any], JobContext], None]

@@ -1,8 +1,9 @@
 """The unit of work: the one place a transaction is committed.
 
-Routes, jobs and CLI commands open a unit of work; services only ``flush``. Side effects are
-written as jobs in the same transaction (the outbox, see ``core.jobs``) so they exist if and only
-if the change they describe was committed.
+Routes, jobs and CLI commands open a unit of work; services only ``flush``. Services record what
+happened as domain events (``core.events``): the inbox and the outbox jobs (``core.jobs``) are written
+from them in the same transaction, so they exist if and only if the change they describe was
+committed, and live pages are told only after the commit.
 """
 
 from __future__ import annotations

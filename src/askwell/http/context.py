@@ -1,14 +1,14 @@
-"""What the composition root hands to every request: settings, session factory, clock."""
+"""What the composition root hands to every request: settings, session factory, jobs and the edges."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from askwell.core.clock import Clock
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.core.jobs import JobRegistry
 
 
@@ -16,6 +16,9 @@ from askwell.core.jobs import JobRegistry
 class AppContext:
     settings: Settings
     session_factory: sessionmaker[Session]
-    clock: Clock
     jobs: JobRegistry
-    services: dict[str, Any] = field(default_factory=dict)
+    edges: Edges
+
+    @property
+    def clock(self) -> Clock:
+        return self.edges.clock

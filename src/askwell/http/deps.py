@@ -169,3 +169,17 @@ def return_path(request: Request) -> str:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def session_actor(ctx: AppContext, token: str | None) -> Actor | None:
+    """The person behind a session cookie, in a short read transaction of its own (closed on return).
+
+    For streaming routes (``async def``): they hold no session while they stream, so they cannot use
+    ``Db``, whose session lives as long as the response. Call it in a thread (``run_in_threadpool``).
+    """
+    if not token:
+        return None
+    with ctx.session_factory() as db:
+        db.connection(execution_options={DEFERRED: True})
+        person = accounts.person_for_session(db, token=token, now=ctx.clock.now())
+        return actor_for(db, person) if person is not None else None

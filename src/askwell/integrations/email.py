@@ -1,48 +1,30 @@
 """Email: an ``EmailSender`` protocol, an SMTP implementation and a log fallback.
 
 Messages are never sent inline: services queue an ``email.send`` job (the outbox) and the worker
-calls the sender given to it at the composition root.
+calls the sender given to it at the composition root (``Edges.email``). A relay's 5xx fails the job
+at once (``PermanentJobError``); 4xx replies and network errors are raised as they are, so the
+outbox retries with back-off.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from askwell.core.config import Settings
+from askwell.core.edges import Email, EmailSender, LogEmailSender
 from askwell.core.jobs import JobContext, JobRegistry, PermanentJobError
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Email:
-    to: str
-    subject: str
-    body: str
-
-
-class EmailSender(Protocol):
-    def send(self, message: Email) -> None: ...
-
-
-class LogEmailSender:
-    """Used when no SMTP server is configured: the message goes to the log, nothing is lost silently."""
-
-    # Account emails (invitations, resets) are logged so an admin can copy the link; notifications,
-    # which also live in the in-app inbox, are not worth a log line each.
-    delivers = False
-
-    def send(self, message: Email) -> None:
-        log.warning(
-            "email (no SMTP configured) to=%s subject=%s\n%s", message.to, message.subject, message.body
-        )
+# The protocol and the log fallback live with the other edges in core; re-exported for callers here.
+__all__ = ["Email", "EmailSender", "LogEmailSender", "SmtpEmailSender", "sender_from_settings"]
 
 
 class SmtpEmailSender:
@@ -93,8 +75,9 @@ def sender_from_settings(settings: Settings) -> EmailSender:
 
 
 def _send_email(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
-    sender: EmailSender = ctx.services["email"]
-    sender.send(Email(to=str(payload["to"]), subject=str(payload["subject"]), body=str(payload["body"])))
+    ctx.edges.email.send(
+        Email(to=str(payload["to"]), subject=str(payload["subject"]), body=str(payload["body"]))
+    )
 
 
 def register_email_jobs(registry: JobRegistry) -> None:

@@ -95,7 +95,7 @@ def _handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
     embed_in_steps(
         db,
         now=ctx.clock.now(),
-        encode=service.encoder(ctx.services),
+        encode=service.encoder(ctx.edges),
         org_ids=[int(org_id)] if org_id is not None else None,
     )
 

@@ -4,20 +4,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from askwell.asks.coaching.judge import EMBEDDING_VERSION, Judge, JudgeFileInvalid, load_model
+from askwell.core.edges import PACKAGED, Edges
 from askwell.matching.embeddings import MODEL_VERSION, Backend, backend, encode
-from askwell.matching.service import ENCODE_SERVICE
 
 log = logging.getLogger(__name__)
-
-# The key under which the composition root (or a test) hands in a judge; None there means the rules alone.
-COACHING_JUDGE_SERVICE = "asks.coaching_judge"
 
 
 def _encode_fp32(texts: Sequence[str]) -> np.ndarray:
@@ -39,12 +35,16 @@ def packaged_judge() -> Judge | None:
         return None
 
 
-def coaching_judge(services: Mapping[str, Any]) -> Judge | None:
-    """The judge handed in ``services`` (None there: the rules alone); else the packaged one, unless a
+def coaching_judge(edges: Edges) -> Judge | None:
+    """The judge in the edges (None there: the rules alone); by default the packaged one, unless a
     stand-in encoder was handed in (its vectors mean nothing to a judge trained on the real model)."""
-    if COACHING_JUDGE_SERVICE in services:
-        found: Judge | None = services[COACHING_JUDGE_SERVICE]
+    found = edges.coaching_judge
+    if found is None:
+        return None
+    if isinstance(found, Judge):
         return found
-    if services.get(ENCODE_SERVICE) is not None:
+    if found is not PACKAGED:
+        raise TypeError(f"coaching_judge must be a Judge, None or PACKAGED, not {found!r}")
+    if edges.encode is not None:
         return None
     return packaged_judge()

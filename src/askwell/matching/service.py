@@ -10,10 +10,10 @@ import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask, OfferStatus, Visibility
 from askwell.asks.rules import AskAccess, can_view
+from askwell.core.edges import Edges
+from askwell.core.edges import Encode as EdgeEncode
 from askwell.matching import index, ranker, repository
 from askwell.matching.embeddings import encode as encode_with_model
 from askwell.matching.embeddings import model_status as embedding_model_status
@@ -42,9 +44,7 @@ from askwell.network import index as network_index
 from askwell.network import phrases
 from askwell.people.policy import Actor
 
-Encode = Callable[[Sequence[str]], np.ndarray]
-# The key under which the composition root (app, worker, CLI) may pass another encoder in ``services``.
-ENCODE_SERVICE = "matching.encode"
+Encode = EdgeEncode
 
 RETRIEVE = 100  # candidates each retrieval path hands to fusion
 POOL = 40  # fused candidates the ranker scores (plus everyone with evidence on similar asks)
@@ -63,16 +63,15 @@ THIN_HINT = "Say a little more (what you need, and a tag or two) so that the rig
 NOBODY_HINT = "Nobody in your organization matches this yet. Adding tags or detail may help."
 
 
-def encoder(services: Mapping[str, Any]) -> Encode:
-    """The encoder passed in ``services``, else the packaged model (loaded on first use)."""
-    found = services.get(ENCODE_SERVICE)
-    return found if found is not None else _model_encode  # type: ignore[no-any-return]
+def encoder(edges: Edges) -> Encode:
+    """The encoder the composition root passed in the edges, else the packaged model (loaded on first use)."""
+    return edges.encode if edges.encode is not None else _model_encode
 
 
-def model_status(services: Mapping[str, Any]) -> str:
+def model_status(edges: Edges) -> str:
     """For readiness: "injected" (a stand-in encoder), "loaded", "available" (verified on first use) or
     "missing: ..."; cheap, since it only looks for the packaged file unless the model is loaded."""
-    if services.get(ENCODE_SERVICE) is not None:
+    if edges.encode is not None:
         return "injected"
     return embedding_model_status()
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask
+from askwell.core.events import ReconnectRequested, ReconnectSuggested, emit
 from askwell.network import phrases, repository, topics
 from askwell.network.errors import NotYourAskForIntro, TieNotFound, TieToSelf
 from askwell.network.models import ReconnectNudge, Tie
@@ -18,12 +19,10 @@ from askwell.network.strength import past_strength, strength_now
 from askwell.network.ties import (
     INNER_CIRCLE_MIN,
     INNER_CIRCLE_SIZE,
-    NetworkNotice,
     curated_of,
     evidence_of,
     profile_of,
     ref,
-    send,
     strengthen,
 )
 from askwell.people import repository as people_repo
@@ -180,15 +179,11 @@ def reconnect(db: Session, *, actor: Actor, person_id: int, data: ReconnectReque
         me=me.name, them=other.name, ask_title=ask_title, topics_=(), since=tie.last_at
     )
     strengthen(tie, at=now, origin="message", now=now)
-    send(
+    emit(
         db,
-        to=other,
-        kind=NetworkNotice.RECONNECT,
-        text=f"{me.name} would like to reconnect: {message}",
-        link=f"/people/{me.id}",
-        now=now,
-        ask_id=data.ask_id,
-        actor_id=me.id,
+        ReconnectRequested(
+            org_id=actor.org_id, at=now, from_id=me.id, to_id=other.id, ask_id=data.ask_id, message=message
+        ),
     )
     db.flush()
     return tie
@@ -204,7 +199,7 @@ def nudge_reconnect(
     best = next(
         (d for d in dormant_ties(db, actor=actor, now=now, dormant_days=dormant_days) if d.ask_id), None
     )
-    if best is None or best.score <= 0:
+    if best is None or best.score <= 0 or best.ask_id is None:
         return None
     nudge = ReconnectNudge(
         org_id=actor.org_id,
@@ -215,15 +210,15 @@ def nudge_reconnect(
         sent_at=now,
     )
     db.add(nudge)
-    me = people_repo.get_person(db, actor=actor, person_id=actor.person_id)
-    send(
+    emit(
         db,
-        to=me,
-        kind=NetworkNotice.RECONNECT_NUDGE,
-        text=f"{best.person.name} may know what your circle does not about “{best.ask_title}”: reconnect?",
-        link="/network/dormant",
-        now=now,
-        ask_id=best.ask_id,
+        ReconnectSuggested(
+            org_id=actor.org_id,
+            at=now,
+            person_id=actor.person_id,
+            tie_person_id=best.person.id,
+            ask_id=best.ask_id,
+        ),
     )
     db.flush()
     return nudge

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -18,6 +19,14 @@ from askwell.asks import repository as asks_repo
 from askwell.asks.models import Ask
 from askwell.asks.rules import AskAccess, can_view
 from askwell.core.errors import InvalidInput
+from askwell.core.events import (
+    IntroductionAgreed,
+    IntroductionAnswered,
+    IntroductionRedirected,
+    IntroductionRefused,
+    IntroductionRequested,
+    emit,
+)
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.network import index, phrases, repository, topics
@@ -43,7 +52,7 @@ from askwell.network.schemas import (
     TargetAnswer,
     TargetDecision,
 )
-from askwell.network.ties import Interaction, NetworkNotice, curated_of, record_interactions, ref, send
+from askwell.network.ties import Interaction, curated_of, record_interactions, ref
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -236,18 +245,21 @@ def request_intro(
     )
     db.add(intro)
     db.flush()
-    asker = people_repo.get_person(db, actor=actor, person_id=actor.person_id)
-    send(
-        db,
-        to=connector,
-        kind=NetworkNotice.INTRO_REQUESTED,
-        text=f"{asker.name} asks you to introduce them to {target.name}, about “{need.text[:80]}”",
-        link=f"/network/intros/{intro.id}",
-        now=now,
-        ask_id=ask_id,
-        actor_id=asker.id,
-    )
+    emit(db, IntroductionRequested(**_parties(intro, now)))
     return intro
+
+
+def _parties(intro: Introduction, now: datetime) -> dict[str, Any]:
+    """The fields every introduction event carries."""
+    return {
+        "org_id": intro.org_id,
+        "at": now,
+        "intro_id": intro.id,
+        "ask_id": intro.ask_id,
+        "asker_id": intro.asker_id,
+        "connector_id": intro.connector_id,
+        "target_id": intro.target_id,
+    }
 
 
 def _can_see(db: Session, ask: Ask, person: Person) -> bool:
@@ -278,26 +290,8 @@ def answer_as_connector(
 ) -> Introduction:
     intro = repository.get_intro(db, actor=actor, intro_id=intro_id, lock=True)
     _require(intro, actor, IntroAction.ANSWER_AS_CONNECTOR)
-    parties = repository.people_with_skills(
-        db, org_id=actor.org_id, ids=[intro.asker_id, intro.connector_id, intro.target_id]
-    )
-    asker, me, target = parties.get(intro.asker_id), parties[actor.person_id], parties.get(intro.target_id)
     intro.connector_note = data.note
     intro.connector_responded_at = now
-
-    def tell(person: Person | None, kind: NetworkNotice, text: str) -> None:
-        if person is not None:
-            send(
-                db,
-                to=person,
-                kind=kind,
-                link=f"/network/intros/{intro.id}",
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-                text=text,
-            )
-
     if data.decision == ConnectorDecision.REDIRECT:
         assert data.suggested_person_id is not None  # the schema guarantees it
         if data.suggested_person_id in (intro.asker_id, actor.person_id):
@@ -309,19 +303,13 @@ def answer_as_connector(
             raise InvalidIntroParty("That person has opted out of being suggested.", "suggested_person_id")
         intro.suggested_target_id = suggested.id
         intro.status = IntroStatus.REDIRECTED.value
-        tell(
-            asker, NetworkNotice.INTRO_REDIRECTED, f"{me.name} suggests you talk to {suggested.name} instead"
-        )
+        emit(db, IntroductionRedirected(**_parties(intro, now), suggested_id=suggested.id))
     elif data.decision == ConnectorDecision.DECLINE:
         intro.status = IntroStatus.CONNECTOR_DECLINED.value
-        tell(asker, NetworkNotice.INTRO_DECLINED, f"{me.name} cannot make this introduction")
+        emit(db, IntroductionRefused(**_parties(intro, now)))
     else:
         intro.status = IntroStatus.CONNECTOR_ACCEPTED.value
-        if asker is not None and target is not None:
-            tell(asker, NetworkNotice.INTRO_ACCEPTED, f"{me.name} agreed to introduce you to {target.name}")
-            tell(
-                target, NetworkNotice.INTRO_ACCEPTED, f"{me.name} would like to introduce you to {asker.name}"
-            )
+        emit(db, IntroductionAgreed(**_parties(intro, now)))
     db.flush()
     return intro
 
@@ -332,12 +320,11 @@ def answer_as_target(
     """The target's yes records the introduction in the ledger and ties the asker and the target."""
     intro = repository.get_intro(db, actor=actor, intro_id=intro_id, lock=True)
     _require(intro, actor, IntroAction.ANSWER_AS_TARGET)
-    parties = repository.people_with_skills(db, org_id=actor.org_id, ids=[intro.asker_id, intro.connector_id])
     me = people_repo.get_person(db, actor=actor, person_id=actor.person_id)
     intro.target_note = data.note
     intro.target_responded_at = now
-    link = f"/network/intros/{intro.id}"
-    if data.decision == TargetDecision.ACCEPT:
+    accepted = data.decision == TargetDecision.ACCEPT
+    if accepted:
         intro.status = IntroStatus.TARGET_ACCEPTED.value
         record_interactions(
             db, org_id=actor.org_id, events=[Interaction(intro.asker_id, me.id, now, "intro")], now=now
@@ -352,22 +339,9 @@ def answer_as_target(
             at=now,
             data={"target_id": me.id, "introduction_id": intro.id},
         )
-        kind, text = NetworkNotice.INTRO_TARGET_ACCEPTED, f"{me.name} accepted the introduction"
     else:
         intro.status = IntroStatus.TARGET_DECLINED.value
-        kind, text = NetworkNotice.INTRO_TARGET_DECLINED, f"{me.name} declined the introduction"
-    for pid in (intro.asker_id, intro.connector_id):
-        if pid in parties:
-            send(
-                db,
-                to=parties[pid],
-                kind=kind,
-                text=text,
-                link=link,
-                now=now,
-                ask_id=intro.ask_id,
-                actor_id=me.id,
-            )
+    emit(db, IntroductionAnswered(**_parties(intro, now), accepted=accepted))
     db.flush()
     return intro
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from askwell.core.events import IntroductionWaiting, emit
 from askwell.core.jobs import JobContext, JobRegistry, advance_cursor, read_cursor
 from askwell.ledger import repository as ledger_repo
 from askwell.ledger.models import EntryKind
@@ -78,14 +79,11 @@ def remind_pending_intros(db: Session, *, now: datetime) -> int:
         person = people_repo.person_in_org(db, org_id=intro.org_id, person_id=waiting_on)
         if person is None:
             continue
-        service.send(
+        emit(
             db,
-            to=person,
-            kind=service.NetworkNotice.INTRO_REMINDER,
-            text="An introduction is waiting for your answer",
-            link=f"/network/intros/{intro.id}",
-            now=now,
-            ask_id=intro.ask_id,
+            IntroductionWaiting(
+                org_id=intro.org_id, at=now, intro_id=intro.id, ask_id=intro.ask_id, person_id=person.id
+            ),
         )
         sent += 1
     return sent

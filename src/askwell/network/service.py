@@ -27,21 +27,18 @@ from askwell.network.intros import (
 from askwell.network.overview import NetworkView, my_network, network_health
 from askwell.network.ties import (
     Interaction,
-    NetworkNotice,
     add_tie,
     dormant_days_for,
     imported_at,
     my_ties,
     new_tie,
     record_interactions,
-    send,
     sync_team_ties,
     tie_read,
 )
 
 __all__ = [
     "Interaction",
-    "NetworkNotice",
     "NetworkView",
     "Route",
     "add_tie",
@@ -64,7 +61,6 @@ __all__ = [
     "reconnect",
     "record_interactions",
     "request_intro",
-    "send",
     "suggested_message",
     "sync_team_ties",
     "tie_read",

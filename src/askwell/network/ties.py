@@ -1,5 +1,5 @@
 """Ties: record them (imported, learned from activity, same team) and read them; plus what the other
-use-case modules of the network share (notifications, references, thresholds)."""
+use-case modules of the network share (references, thresholds)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from askwell.network.models import Tie
 from askwell.network.rules import DEFAULT_DORMANT_DAYS, ORIGIN_WEIGHTS, is_dormant
 from askwell.network.schemas import PersonRef, TieCreate, TieRead
 from askwell.network.strength import Evidence, add_interaction, mass_for_strength, past_strength, strength_now
-from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -32,33 +30,6 @@ LIVE_TIE_MIN = 0.1
 MAX_TEAM_FOR_TIES = 60
 #: Leads see aggregates only for groups at least this large (DESIGN.md §7).
 MIN_GROUP = 5
-
-
-# The network's notification kinds are members of NotificationKind (INTRO_*, RECONNECT*).
-NetworkNotice = NotificationKind
-
-
-def send(
-    db: Session,
-    *,
-    to: Person,
-    kind: NetworkNotice,
-    text: str,
-    link: str,
-    now: datetime,
-    ask_id: int | None = None,
-    actor_id: int | None = None,
-) -> None:
-    notify(
-        db,
-        recipient=to,
-        kind=kind,
-        text=text,
-        link=link,
-        now=now,
-        ask_id=ask_id,
-        actor_id=actor_id,
-    )
 
 
 def ref(person: Person | repository.ProfileRow) -> PersonRef:

@@ -139,14 +139,6 @@ def intro_refs(db: Session, org_id: int) -> dict[int, int]:
     return {intro_id: ref for ref, intro_id in enumerate(ids, start=1)}
 
 
-def export_refs(db: Session, org_id: int) -> dict[str, dict[int, str]]:
-    """Database id → portable reference, per kind of row a notification link can point at."""
-    return {
-        "asks": {i: str(ref) for i, ref in ask_refs(db, org_id).items()},
-        "introductions": {i: str(ref) for i, ref in intro_refs(db, org_id).items()},
-    }
-
-
 def _export_intros(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     refs = ask_refs(db, org_id)

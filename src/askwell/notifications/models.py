@@ -33,6 +33,14 @@ class NotificationKind(StrEnum):
 
 
 class Notification(Base):
+    """One item of someone's inbox: what happened (``kind``) and the ids it is about, never its words.
+
+    The text is written when the item is read (``notifications.inbox``), from the rows the ids name and
+    through the reader's own access functions: an ask no longer shared with the reader shows no
+    title, an erased person shows as erased, on the page and in the API alike. ``text`` holds words
+    only for rows written before that (migration 0004) or imported from an older export.
+    """
+
     __tablename__ = "notifications"
     __table_args__ = (
         ForeignKeyConstraint(["org_id", "person_id"], ["people.org_id", "people.id"], ondelete="CASCADE"),
@@ -43,11 +51,16 @@ class Notification(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column()
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
-    # Where the notification leads (a page path), so the inbox needs no join to render.
-    link: Mapped[str] = mapped_column(String(300), default="")
-    ask_id: Mapped[int | None] = mapped_column(default=None)
+    # Rows are referred to by id only (no foreign keys): an inbox outlives the asks and people it names.
     actor_id: Mapped[int | None] = mapped_column(default=None)
+    ask_id: Mapped[int | None] = mapped_column(default=None)
+    offer_id: Mapped[int | None] = mapped_column(default=None)
+    intro_id: Mapped[int | None] = mapped_column(default=None)
+    # Another person the item names (the dormant tie of a reconnect nudge).
+    subject_id: Mapped[int | None] = mapped_column(default=None)
+    # Words that exist nowhere else (a reconnect message); erased with their author.
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 

@@ -1,9 +1,9 @@
 """The notifications domain's part of a privacy request.
 
 An erased person's own notifications and settings go. Other people's notifications that name them
-(they acted, or it was about their ask) stay, since they are the recipient's history, but keep only
-ids: the old name and the words they wrote (ask titles, offer messages, thank-you notes) are replaced
-in their text.
+(they acted, or it was about their ask) stay, since they are the recipient's history. They keep only
+ids, rendered when read, so the replaced name and words show by themselves; what is stored as words
+(the text of rows from before 0004, a reconnect message they wrote) is replaced here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from askwell.notifications.inbox import render
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
+from askwell.people.policy import Actor
 
 
 def erase_notifications(
@@ -37,28 +39,37 @@ def erase_notifications(
     replacements = [(t, text_now) for t in sorted(set(old_texts), key=len, reverse=True) if t]
     replacements += [(old_name, name_now)] if old_name and old_name != name_now else []
     for note in db.scalars(select(Notification).where(Notification.org_id == org_id, or_(*about_them))):
-        text = note.text
-        for old, new in replacements:
-            text = text.replace(old, new)
-        note.text = text
+        if note.text is not None:
+            note.text = _replace(note.text, replacements)
+        if note.note is not None:
+            note.note = text_now if note.actor_id == person_id else _replace(note.note, replacements)
     db.flush()
 
 
-def export_notifications(db: Session, *, org_id: int, person_id: int) -> list[dict[str, Any]]:
-    rows = db.scalars(
-        select(Notification)
-        .where(Notification.org_id == org_id, Notification.person_id == person_id)
-        .order_by(Notification.id)
+def _replace(text: str, replacements: list[tuple[str, str]]) -> str:
+    for old, new in replacements:
+        text = text.replace(old, new)
+    return text
+
+
+def export_notifications(db: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    """The person's inbox as they read it (written now, through the same rendering as the page)."""
+    rows = list(
+        db.scalars(
+            select(Notification)
+            .where(Notification.org_id == actor.org_id, Notification.person_id == actor.person_id)
+            .order_by(Notification.id)
+        )
     )
     return [
         {
             "kind": n.kind,
             "text": n.text,
-            "link": n.link,
+            "about": {"kind": n.target.kind.value, "id": n.target.id},
             "created_at": n.created_at.isoformat(),
             "read_at": _iso(n.read_at),
         }
-        for n in rows
+        for n in render(db, actor=actor, rows=rows)
     ]
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from askwell.asks.models import Ask, Offer, Thanks
+from askwell.asks.repository import visible_asks
+from askwell.network.models import Introduction
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.notifications.preferences import Channel, Event, Preferences
 from askwell.people.models import Person
+from askwell.people.policy import Actor
 
 
 def unread_count(db: Session, *, org_id: int, person_id: int) -> int:
@@ -146,3 +151,87 @@ def get_mine(db: Session, *, org_id: int, person_id: int, notification_id: int) 
 def lock_person(db: Session, *, org_id: int, person_id: int) -> None:
     """Hold this person's row until the transaction ends (a no-op lock on SQLite, whose writers queue)."""
     db.execute(select(Person.id).where(Person.org_id == org_id, Person.id == person_id).with_for_update())
+
+
+# --- what an inbox item names, read as its reader may see it (``notifications.inbox``) ---------------
+
+
+@dataclass(frozen=True)
+class AskLine:
+    title: str
+    author_id: int
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    name: str
+    timezone: str
+
+
+def visible_ask_lines(db: Session, *, actor: Actor, ask_ids: set[int]) -> dict[int, AskLine]:
+    """The titles of those asks the reader may still see: the same access function as the ask pages."""
+    if not ask_ids:
+        return {}
+    rows = db.execute(
+        visible_asks(actor).where(Ask.id.in_(ask_ids)).with_only_columns(Ask.id, Ask.title, Ask.author_id)
+    )
+    return {ask_id: AskLine(title, author_id) for ask_id, title, author_id in rows}
+
+
+def thanks_notes(db: Session, *, org_id: int, offer_ids: set[int]) -> dict[int, str]:
+    if not offer_ids:
+        return {}
+    rows = db.execute(
+        select(Thanks.offer_id, Thanks.note).where(Thanks.org_id == org_id, Thanks.offer_id.in_(offer_ids))
+    )
+    return {offer_id: note for offer_id, note in rows}
+
+
+def offer_helpers(db: Session, *, org_id: int, offer_ids: set[int]) -> dict[int, int]:
+    if not offer_ids:
+        return {}
+    rows = db.execute(
+        select(Offer.id, Offer.helper_id).where(Offer.org_id == org_id, Offer.id.in_(offer_ids))
+    )
+    return {offer_id: helper_id for offer_id, helper_id in rows}
+
+
+def intros_of(db: Session, *, actor: Actor, intro_ids: set[int]) -> dict[int, Introduction]:
+    """Introductions the reader takes part in (everyone told about one does)."""
+    if not intro_ids:
+        return {}
+    me = actor.person_id
+    rows = db.scalars(
+        select(Introduction).where(
+            Introduction.org_id == actor.org_id,
+            Introduction.id.in_(intro_ids),
+            or_(
+                Introduction.asker_id == me,
+                Introduction.connector_id == me,
+                Introduction.target_id == me,
+            ),
+        )
+    )
+    return {intro.id: intro for intro in rows}
+
+
+def people_lines(db: Session, *, org_id: int, person_ids: set[int]) -> dict[int, PersonLine]:
+    """Names and clocks, former members included (an erased person's name is already replaced)."""
+    if not person_ids:
+        return {}
+    rows = db.execute(
+        select(Person.id, Person.name, Person.timezone).where(
+            Person.org_id == org_id, Person.id.in_(person_ids)
+        )
+    )
+    return {person_id: PersonLine(name, tz) for person_id, name, tz in rows}
+
+
+def with_recipient(db: Session, *, notification_id: int) -> tuple[Notification, Person] | None:
+    """A notification and its recipient, if they can still sign in (for the email job, which has no actor)."""
+    row = db.execute(
+        select(Notification, Person)
+        .join(Person, (Person.org_id == Notification.org_id) & (Person.id == Notification.person_id))
+        .where(Notification.id == notification_id, Person.is_active.is_(True))
+    ).first()
+    return (row[0], row[1]) if row is not None else None

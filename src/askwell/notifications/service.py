@@ -1,13 +1,16 @@
-"""Notifying people: an inbox row, and an email through the outbox when the person wants one."""
+"""Notifying people: an inbox row (kind and ids), and an email through the outbox when the person
+wants one; called by the event subscribers (``notifications.subscribers``), never by other domains."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from askwell.core.errors import NotFound
+from askwell.core.events import InboxChanged, emit
 from askwell.core.jobs import enqueue
 from askwell.notifications import repository
 from askwell.notifications.digest import DIGEST_HOUR
@@ -23,44 +26,54 @@ from askwell.notifications.schemas import (
     NotificationSettingsRead,
     NotificationSettingsUpdate,
 )
-from askwell.people.models import Person
+from askwell.people import repository as people_repo
 from askwell.people.policy import Actor
 
 
-def notify(
-    db: Session,
-    *,
-    recipient: Person,
-    kind: NotificationKind,
-    text: str,
-    link: str,
-    now: datetime,
-    ask_id: int | None = None,
-    actor_id: int | None = None,
-) -> Notification:
-    """Add to the recipient's inbox; queue an email (sent after commit, when SMTP is set) if they want
-    this event by email one at a time. With the daily digest on, the digest job mails it instead."""
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """What an inbox item is about: its kind and the ids of what it names (see ``models.Notification``)."""
+
+    kind: NotificationKind
+    actor_id: int | None = None
+    ask_id: int | None = None
+    offer_id: int | None = None
+    intro_id: int | None = None
+    subject_id: int | None = None
+    note: str | None = None
+    # Stored words: only for rows carried over from an export made before notifications kept ids.
+    text: str | None = None
+
+
+def deliver(
+    db: Session, *, org_id: int, person_id: int, notice: Notice, now: datetime
+) -> Notification | None:
+    """Add to an active person's inbox and queue an email (sent after commit, when SMTP is set) if they
+    want this event by email one at a time; with the daily digest on, the digest job mails it instead.
+    Someone deactivated since is not told (None)."""
+    recipient = people_repo.person_in_org(db, org_id=org_id, person_id=person_id)
+    if recipient is None:
+        return None
     note = Notification(
-        org_id=recipient.org_id,
+        org_id=org_id,
         person_id=recipient.id,
-        kind=kind.value,
-        text=text[:1000],
-        link=link,
-        ask_id=ask_id,
-        actor_id=actor_id,
+        kind=notice.kind.value,
+        actor_id=notice.actor_id,
+        ask_id=notice.ask_id,
+        offer_id=notice.offer_id,
+        intro_id=notice.intro_id,
+        subject_id=notice.subject_id,
+        note=notice.note[:2000] if notice.note is not None else None,
+        text=notice.text[:1000] if notice.text is not None else None,
         created_at=now,
     )
     db.add(note)
     db.flush()
-    prefs = repository.preferences(db, org_id=recipient.org_id, person_id=recipient.id)
+    prefs = repository.preferences(db, org_id=org_id, person_id=recipient.id)
     if prefs.emails_at_once(note.kind):
-        enqueue(
-            db,
-            "notifications.email",
-            {"notification_id": note.id, "to": recipient.email, "subject": text[:120], "link": link},
-            now=now,
-            org_id=recipient.org_id,
-        )
+        # Only the id: the words are written when the email is sent, as the reader may see them then.
+        enqueue(db, "notifications.email", {"notification_id": note.id}, now=now, org_id=org_id)
+    emit(db, InboxChanged(org_id=org_id, at=now, person_id=recipient.id))
     return note
 
 
@@ -71,6 +84,7 @@ def _mark(
     person_id: int,
     read_at: datetime | None,
     notification_id: int | None,
+    now: datetime,
 ) -> int:
     stmt = update(Notification).where(Notification.org_id == org_id, Notification.person_id == person_id)
     # Only rows whose state changes are counted, so "Marked 3 as read" is true.
@@ -80,40 +94,38 @@ def _mark(
             raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification_id)
     result = db.execute(stmt.values(read_at=read_at).execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    changed = int(result.rowcount or 0)
+    if changed:
+        # The person's other tabs update their badge.
+        emit(db, InboxChanged(org_id=org_id, at=now, person_id=person_id))
+    return changed
 
 
 def mark_read(
     db: Session, *, org_id: int, person_id: int, now: datetime, notification_id: int | None = None
 ) -> int:
     """Mark one (or, without an id, every) unread notification of this person as read."""
-    return _mark(db, org_id=org_id, person_id=person_id, read_at=now, notification_id=notification_id)
+    return _mark(
+        db, org_id=org_id, person_id=person_id, read_at=now, notification_id=notification_id, now=now
+    )
 
 
-def mark_unread(db: Session, *, org_id: int, person_id: int, notification_id: int) -> int:
+def mark_unread(db: Session, *, org_id: int, person_id: int, notification_id: int, now: datetime) -> int:
     """Put one notification back among the unread, to come back to it later."""
-    return _mark(db, org_id=org_id, person_id=person_id, read_at=None, notification_id=notification_id)
+    return _mark(
+        db, org_id=org_id, person_id=person_id, read_at=None, notification_id=notification_id, now=now
+    )
 
 
 def open_notification(
     db: Session, *, org_id: int, person_id: int, notification_id: int, now: datetime
-) -> str:
-    """Mark a notification read as it is opened; returns where it leads (always a path on this site)."""
+) -> Notification:
+    """Mark a notification read as it is opened; returns it, for the caller to lead to what it names."""
     note = repository.get_mine(db, org_id=org_id, person_id=person_id, notification_id=notification_id)
     if note is None:
         raise NotFound("No such notification.")
     mark_read(db, org_id=org_id, person_id=person_id, now=now, notification_id=note.id)
-    return safe_link(note.link)
-
-
-def safe_link(link: str) -> str:
-    """A notification's link if it is a path on this site, else the inbox: never a way off-site.
-
-    ``//evil.example`` and ``/\\evil.example`` are read by browsers as another host.
-    """
-    if link.startswith("/") and not link.startswith(("//", "/\\")) and "\\" not in link:
-        return link
-    return "/inbox"
+    return note
 
 
 def settings_read(prefs: Preferences, *, email_available: bool) -> NotificationSettingsRead:

@@ -1,17 +1,16 @@
 """The inbox's section of an organization export: every notification, read or not.
 
-A notification points at rows by database id: its ``ask_id``, its ``actor_id`` and the id inside
-its ``link`` (``/asks/12``, ``/network/intros/3``, ``/people/7``). Those ids change on import, so
-the document names them portably: people by email, asks and introductions by their ``ref`` in
-their own sections. This package sits below asks and network, so it cannot number their rows
-itself: the entry point that composes the sections passes ``export_refs`` (id → ref, per kind),
-and on import the loaders of those sections have left ref → new id in ``ImportContext.ids``.
+A notification names rows by database id (its ask, offer, introduction, who acted, whom it is
+about). Those ids change on import, so the document names them portably: people by email, asks and
+introductions by their ``ref`` in their own sections, an offer as ``"<ask ref>:<position>"``. On
+import the loaders of those sections have left ref → new id in ``ImportContext.ids``.
+
+Documents written before notifications kept ids carry their words (``text``) and a ``link`` or a
+``target``; they still load: the words are kept as stored, the target's row becomes the id.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,20 +18,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, Ty
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from askwell.asks.models import Offer
+from askwell.asks.transfer import ask_refs
+from askwell.network.transfer import intro_refs
 from askwell.notifications.models import Notification, NotificationKind
 from askwell.people.models import Person
 from askwell.people.transfer import ImportContext, Section
 
-# A link whose path names a row: the kind of row (a key of the refs maps) for each path prefix.
-_LINK = re.compile(r"^/(?P<prefix>asks|network/intros|people)/(?P<id>\d+)(?P<rest>(?:[/?#].*)?)$", re.DOTALL)
-_KIND_OF_PREFIX = {"asks": "asks", "network/intros": "introductions", "people": "people"}
-_PREFIX_OF_KIND = {kind: prefix for prefix, kind in _KIND_OF_PREFIX.items()}
-
-ExportRefs = Callable[[Session, int], dict[str, dict[int, str]]]
-
 
 class LinkDoc(BaseModel):
-    """A link to a row: its kind, its portable reference (email or ref), and what follows the id."""
+    """A link to a row in an older document: its kind, its portable reference, what followed the id."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -46,48 +41,44 @@ class NotificationDoc(BaseModel):
 
     person: str
     kind: NotificationKind
-    text: Annotated[str, StringConstraints(max_length=4000)]
-    # A plain path (no row id in it), or ``target`` when the link leads to a row.
-    link: Annotated[str, StringConstraints(max_length=300)] = ""
-    target: LinkDoc | None = None
+    # Stored words: only for rows that had them (written before 0004, or from an older document).
+    text: Annotated[str, StringConstraints(max_length=4000)] | None = None
     ask: int | None = None  # the ask's ref
+    offer: Annotated[str, StringConstraints(pattern=r"^\d+:\d+$")] | None = None
+    intro: int | None = None  # the introduction's ref
     actor: str | None = None
+    subject: str | None = None
+    note: Annotated[str, StringConstraints(max_length=4000)] | None = None
     created_at: AwareDatetime
     read_at: AwareDatetime | None = None
+    # Older documents only.
+    link: Annotated[str, StringConstraints(max_length=300)] = ""
+    target: LinkDoc | None = None
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _portable_link(link: str, refs: dict[str, dict[int, str]]) -> dict[str, Any]:
-    match = _LINK.match(link)
-    if match is None:
-        return {"link": link, "target": None}
-    kind = _KIND_OF_PREFIX[match["prefix"]]
-    ref = refs.get(kind, {}).get(int(match["id"]))
-    if ref is None:
-        # The row is gone (a deleted ask): the link would lead nowhere, the inbox is the fallback.
-        return {"link": "", "target": None}
-    return {"link": "", "target": {"kind": kind, "ref": ref, "rest": match["rest"]}}
+def _offer_refs(db: Session, org_id: int, asks: dict[int, int]) -> dict[int, str]:
+    """Offer id → "<ask ref>:<position within the ask>", as the asks section numbers them."""
+    refs: dict[int, str] = {}
+    position: dict[int, int] = {}
+    for offer_id, ask_id in db.execute(
+        select(Offer.id, Offer.ask_id).where(Offer.org_id == org_id).order_by(Offer.id)
+    ):
+        position[ask_id] = position.get(ask_id, 0) + 1
+        if ask_id in asks:
+            refs[offer_id] = f"{asks[ask_id]}:{position[ask_id]}"
+    return refs
 
 
-def _stored_link(doc: NotificationDoc, ids: dict[str, dict[str, int]]) -> str:
-    if doc.target is None:
-        return doc.link
-    new_id = ids.get(doc.target.kind, {}).get(doc.target.ref)
-    if new_id is None:
-        return ""
-    return f"/{_PREFIX_OF_KIND[doc.target.kind]}/{new_id}{doc.target.rest}"
-
-
-def notifications_section(export_refs: ExportRefs) -> Section:
-    """The section, given the id → ref maps of the kinds of rows this package cannot read."""
-
+def notifications_section() -> Section:
     def export(db: Session, org_id: int) -> list[dict[str, Any]]:
         email = dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).all())
-        refs = {**export_refs(db, org_id), "people": email}
-        ask_ref = refs.get("asks", {})
+        asks = ask_refs(db, org_id)
+        offers = _offer_refs(db, org_id, asks)
+        intros = intro_refs(db, org_id)
         notes = db.scalars(
             select(Notification)
             .where(Notification.org_id == org_id)
@@ -98,9 +89,12 @@ def notifications_section(export_refs: ExportRefs) -> Section:
                 "person": email[n.person_id],
                 "kind": n.kind,
                 "text": n.text,
-                **_portable_link(n.link, refs),
-                "ask": int(ask_ref[n.ask_id]) if n.ask_id in ask_ref else None,
+                "ask": asks.get(n.ask_id) if n.ask_id else None,
+                "offer": offers.get(n.offer_id) if n.offer_id else None,
+                "intro": intros.get(n.intro_id) if n.intro_id else None,
                 "actor": email.get(n.actor_id) if n.actor_id else None,
+                "subject": email.get(n.subject_id) if n.subject_id else None,
+                "note": n.note,
                 "created_at": _iso(n.created_at),
                 "read_at": _iso(n.read_at),
             }
@@ -116,20 +110,32 @@ def notifications_section(export_refs: ExportRefs) -> Section:
 def _load_notifications(db: Session, ctx: ImportContext, notes: list[NotificationDoc]) -> None:
     people = ctx.ids.get("people", {})
     asks = ctx.ids.get("asks", {})
-    rows = [
-        {
-            "org_id": ctx.org_id,
-            "person_id": people[n.person],
-            "kind": n.kind.value,
-            "text": n.text,
-            "link": _stored_link(n, ctx.ids),
-            "ask_id": asks.get(str(n.ask)) if n.ask else None,
-            "actor_id": people.get(n.actor) if n.actor else None,
-            "created_at": n.created_at,
-            "read_at": n.read_at,
-        }
-        for n in notes
-    ]
+    offers = ctx.ids.get("offers", {})
+    intros = ctx.ids.get("introductions", {})
+    rows = []
+    for n in notes:
+        intro = str(n.intro) if n.intro else None
+        actor = n.actor
+        if n.target is not None and n.target.kind == "introductions":
+            intro = n.target.ref
+        elif n.target is not None and n.target.kind == "people" and actor is None:
+            actor = n.target.ref
+        rows.append(
+            {
+                "org_id": ctx.org_id,
+                "person_id": people[n.person],
+                "kind": n.kind.value,
+                "text": n.text,
+                "ask_id": asks.get(str(n.ask)) if n.ask else None,
+                "offer_id": offers.get(n.offer) if n.offer else None,
+                "intro_id": intros.get(intro) if intro else None,
+                "actor_id": people.get(actor) if actor else None,
+                "subject_id": people.get(n.subject) if n.subject else None,
+                "note": n.note,
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+            }
+        )
     if rows:
         db.execute(insert(Notification), rows)
 
@@ -140,7 +146,7 @@ def _check_notifications(doc: dict[str, Any]) -> list[str]:
     for i, n in enumerate(doc.get("notifications", [])):
         problems += [
             f"notifications.{i}: no person {e!r} in the document"
-            for e in (n.person, n.actor)
+            for e in (n.person, n.actor, n.subject)
             if e and e not in emails
         ]
     return problems

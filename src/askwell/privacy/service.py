@@ -90,7 +90,7 @@ def export_person(db: Session, *, actor: Actor, now: datetime) -> dict[str, Any]
         "exported_at": now.isoformat(),
         "profile": people_privacy.export_profile(db, person=person),
         **asks_privacy.export_writing(db, org_id=org_id, person_id=person.id),
-        "notifications": notifications_privacy.export_notifications(db, org_id=org_id, person_id=person.id),
+        "notifications": notifications_privacy.export_notifications(db, actor=actor),
         "ties": network_privacy.export_ties(db, org_id=org_id, person_id=person.id),
         "ledger": _ledger(db, org_id=org_id, person_id=person.id),
         **accounts_privacy.export_credentials(db, person=person),

@@ -6,6 +6,7 @@ from askwell.accounts import jobs as accounts_jobs
 from askwell.asks import jobs as asks_jobs
 from askwell.core import job_upkeep
 from askwell.core.jobs import JobRegistry
+from askwell.http.links import path_for
 from askwell.integrations.email import register_email_jobs
 from askwell.matching import jobs as matching_jobs
 from askwell.network import jobs as network_jobs
@@ -15,7 +16,7 @@ from askwell.notifications import jobs as notifications_jobs
 def build_registry() -> JobRegistry:
     registry = JobRegistry()
     register_email_jobs(registry)
-    notifications_jobs.register(registry)
+    notifications_jobs.register(registry, path_for=path_for)
     asks_jobs.register(registry)
     network_jobs.register(registry)
     matching_jobs.register(registry)

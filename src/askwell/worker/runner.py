@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 # Every table must be mapped before the first flush: jobs.org_id refers to organizations, and a
 # worker whose registry happens not to import the people domain would fail on every claim.
 import askwell.models  # noqa: F401
-from askwell.core.clock import Clock
+from askwell import wiring
 from askwell.core.config import Settings
+from askwell.core.edges import Edges
 from askwell.core.jobs import JobContext, JobRegistry, claim, enqueue_due_schedules, run_claimed
 from askwell.http.metrics import record_job_failure
-from askwell.integrations.email import sender_from_settings
+from askwell.integrations.edges import edges_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +55,21 @@ class Worker:
         registry: JobRegistry,
         *,
         settings: Settings,
-        clock: Clock | None = None,
-        services: dict[str, Any] | None = None,
+        edges: Edges | None = None,
         worker_id: str | None = None,
         pass_limit: int = PASS_LIMIT,
     ) -> None:
-        self.session_factory = session_factory
+        """Without ``edges``, those the settings name; the factory gets the event subscribers unless it
+        already has its own (the in-process worker shares the app's, so its broadcaster too)."""
+        edges = edges or edges_from_settings(settings)
+        self.session_factory = wiring.attach(session_factory, edges)
         self.registry = registry
-        self.clock = clock or Clock()
+        self.clock = edges.clock
         self.id = worker_id or new_worker_id()
         self.pass_limit = pass_limit
         self.poll_seconds = settings.worker_poll_seconds
         self.lease = timedelta(seconds=settings.job_lease_seconds)
-        self.ctx = JobContext(
-            clock=self.clock,
-            services=services
-            if services is not None
-            else {
-                "email": sender_from_settings(settings),
-                "base_url": settings.public_url(),
-                "settings": settings,
-            },
-        )
+        self.ctx = JobContext(edges=edges, settings=settings)
         self._stop = threading.Event()
 
     @property

@@ -51,7 +51,7 @@ class RevisionRead(BaseModel):
     "/coach", response_model=CoachingRead, summary="SMART coaching of an ask as written (nothing is saved)"
 )
 def coach(data: CoachRequest, person: ApiPerson, now: Now, ctx: Ctx) -> CoachingRead:
-    judge = coaching_judge(ctx.services)
+    judge = coaching_judge(ctx.edges)
     return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now, judge=judge))
 
 

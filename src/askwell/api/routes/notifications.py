@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from askwell.http.deps import ApiActor, Db, Now
+from askwell.http.links import path_for
 from askwell.http.params import Id
+from askwell.notifications import inbox as rendered
 from askwell.notifications import repository, service
 
 router = APIRouter(tags=["notifications"])
@@ -18,9 +20,12 @@ router = APIRouter(tags=["notifications"])
 class NotificationRead(BaseModel):
     id: int
     kind: str
-    text: str
-    link: str
-    ask_id: int | None
+    text: str = Field(description="Written when read, as you may see it now")
+    link: str = Field(description="The page it leads to, a path on this site")
+    ask_id: int | None = Field(description="The ask it is about, while you may still see that ask")
+    hidden: bool = Field(
+        description="About an ask no longer shared with you: `text` says only that, `ask_id` is null"
+    )
     created_at: datetime
     read: bool
 
@@ -49,12 +54,14 @@ def inbox(
                 id=n.id,
                 kind=n.kind,
                 text=n.text,
-                link=n.link,
+                link=path_for(n.target),
                 ask_id=n.ask_id,
+                hidden=n.hidden,
                 created_at=n.created_at,
-                read=n.read_at is not None,
+                read=not n.unread,
             )
-            for n in rows
+            # The same rendering as the inbox page: nothing the page hides is answered here.
+            for n in rendered.render(db, actor=actor, rows=rows)
         ],
     )
 
@@ -82,9 +89,9 @@ def mark_one_read(notification_id: Id, db: Db, actor: ApiActor, now: Now) -> Mar
     response_model=Marked,
     summary="Mark one notification unread again",
 )
-def mark_one_unread(notification_id: Id, db: Db, actor: ApiActor) -> Marked:
+def mark_one_unread(notification_id: Id, db: Db, actor: ApiActor, now: Now) -> Marked:
     marked = service.mark_unread(
-        db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id
+        db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id, now=now
     )
     db.commit()
     return Marked(marked=marked)

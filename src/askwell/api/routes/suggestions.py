@@ -35,7 +35,7 @@ def suggestions(
         actor=actor,
         ask_id=ask_id,
         now=now,
-        encode=service.encoder(ctx.services),
+        encode=service.encoder(ctx.edges),
         limit=limit,
         persist=False,
     )

@@ -86,7 +86,7 @@ def accept_invitation(
         return _invite_page(request, db, inv, values, errors, status=422)
     # The hash is made between the read and the write: no transaction is open while Argon2 runs.
     db.commit()
-    password_hash = passwords(ctx.services).hash(password)
+    password_hash = passwords(ctx.edges).hash(password)
     try:
         signed = accounts.accept_invitation(
             db, token=token, profile=profile, password_hash=password_hash, settings=ctx.settings, now=now
@@ -150,7 +150,7 @@ def reset(
     accounts.pending_reset(db, token=token, now=now)  # a dead link costs no hash
     db.commit()  # ends the read: no transaction is open while Argon2 runs
     try:
-        password_hash = passwords(ctx.services).hash(password)
+        password_hash = passwords(ctx.edges).hash(password)
     except WeakPassword as exc:
         return _reset_page(request, token, {"password": exc.message}, status=422)
     accounts.reset_password(db, token=token, password_hash=password_hash, now=now)

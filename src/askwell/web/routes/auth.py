@@ -75,7 +75,7 @@ def signin(
         # Ends the read: the password hash is checked with no transaction open, so no other writer
         # waits for it (on SQLite, a write transaction holds the only write lock).
         db.commit()
-        check = accounts.check_password(attempt, password, passwords=passwords(ctx.services))
+        check = accounts.check_password(attempt, password, passwords=passwords(ctx.edges))
         signed = accounts.finish_sign_in(db, attempt=attempt, check=check, settings=ctx.settings, now=now)
     except BadCredentials as exc:
         accounts.record_failure(db, email=email, client=client, now=now)

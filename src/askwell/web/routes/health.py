@@ -41,7 +41,7 @@ def readyz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure to reach the database means "not ready", never a 500
         checks.setdefault("database", f"unreachable: {type(exc).__name__}")
         checks["migrations"] = "unknown"
-    checks["model"] = matching.model_status(ctx.services)
+    checks["model"] = matching.model_status(ctx.edges)
     ready = all(value in ("ok", "loaded", "available", "injected") for value in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not ready", "checks": checks},

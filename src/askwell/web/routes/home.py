@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from askwell.asks import helpable
 from askwell.asks import repository as asks_repo
 from askwell.http.deps import Db, OptionalPerson
+from askwell.notifications import inbox
 from askwell.notifications import repository as inbox_repo
 from askwell.people import repository
 from askwell.people.onboarding import onboarding
@@ -40,8 +41,11 @@ def home(request: Request, db: Db, person: OptionalPerson) -> Response:
     )
     my_asks, offer_counts = asks_repo.my_open_asks(db, actor=actor, limit=DASHBOARD_ROWS)
     unread = inbox_repo.unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
-    latest = inbox_repo.inbox(db, org_id=actor.org_id, person_id=actor.person_id, limit=INBOX_PREVIEW)
-    visible = asks_repo.visible_ids(db, actor=actor, ask_ids={n.ask_id for n in latest if n.ask_id})
+    latest = inbox.render(
+        db,
+        actor=actor,
+        rows=inbox_repo.inbox(db, org_id=actor.org_id, person_id=actor.person_id, limit=INBOX_PREVIEW),
+    )
     return render(
         request,
         "home/index.html",
@@ -55,7 +59,6 @@ def home(request: Request, db: Db, person: OptionalPerson) -> Response:
             "my_offers": asks_repo.my_open_offers(db, actor=actor, limit=DASHBOARD_ROWS),
             "unread": unread,
             "latest": latest,
-            "hidden": {n.id for n in latest if n.ask_id is not None and n.ask_id not in visible},
             # The layout's badge reuses this count instead of asking again.
             "unread_count": lambda: unread,
         },

@@ -8,19 +8,25 @@ a form, so it works without JavaScript and carries the CSRF token like every oth
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import urlencode
 
+import anyio
 from fastapi import APIRouter, Form, Query, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from askwell.asks.models import Ask
-from askwell.asks.repository import visible_asks
-from askwell.http.deps import Db, Now, PageActor
+from askwell.core.db import DEFERRED
+from askwell.http.deps import SESSION_COOKIE, Db, LoginRequired, Now, PageActor, app_context, session_actor
+from askwell.http.links import path_for
+from askwell.http.metrics import SSE_CONNECTIONS
 from askwell.http.params import Id
+from askwell.notifications import inbox as rendered
 from askwell.notifications import repository, service
-from askwell.notifications.models import Notification
-from askwell.web.templating import render
+from askwell.notifications.subscribers import live_channel
+from askwell.web.templating import TEMPLATES, render
 
 router = APIRouter()
 
@@ -28,51 +34,79 @@ PAGE_SIZE = 30
 Page = Annotated[int, Form(ge=1, le=10_000)]
 
 
+#: A comment line this often keeps proxies from closing a quiet stream (and notices a gone client).
+LIVE_PING_SECONDS = 20
+#: How long one stream lives before the browser reconnects (it does so by itself, at once): a
+#: signed-out or deactivated person's stream ends at the latest then, and connections rebalance.
+LIVE_MAX_SECONDS = 30 * 60
+
+
+@router.get("/inbox/live", response_class=EventSourceResponse)
+async def inbox_live(request: Request) -> Response:
+    """The inbox badge, live: its markup now, then again whenever the inbox changes (server-sent
+    events; ``hx-ext="sse"`` swaps it into the navigation).
+
+    A streaming route: ``async``, and no transaction held while it streams. Sign-in is checked in a
+    short read of its own, and each update reads the count in another (checking the session again,
+    so a stream ends once its session does). Changes arrive through the ``Broadcaster`` as a bare
+    signal, from this process or, on PostgreSQL, any other. The badge is state, not history, so a
+    reconnecting browser (``Last-Event-ID``) simply gets the current count first.
+    """
+    ctx = app_context(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    actor = await run_in_threadpool(session_actor, ctx, token)
+    if actor is None:
+        raise LoginRequired()
+    channel = live_channel(actor.org_id, actor.person_id)
+    last_event_id = request.headers.get("last-event-id")
+
+    def badge() -> str | None:
+        """The badge's markup, or None once the session no longer holds."""
+        if session_actor(ctx, token) is None:
+            return None
+        with ctx.session_factory() as db:
+            db.connection(execution_options={DEFERRED: True})
+            unread = repository.unread_count(db, org_id=actor.org_id, person_id=actor.person_id)
+        # Never empty: browsers drop an event without data, and "none unread" must arrive too.
+        return TEMPLATES.get_template("inbox/_badge.html").render(unread=unread).strip()
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        SSE_CONNECTIONS.inc()
+        try:
+            with anyio.move_on_after(LIVE_MAX_SECONDS):
+                async with ctx.edges.broadcaster.subscribe(channel, last_event_id=last_event_id) as changes:
+                    # Subscribed first, counted second: a change between the two is not missed.
+                    markup = await run_in_threadpool(badge)
+                    while markup is not None:
+                        yield ServerSentEvent(data=markup, event="badge")
+                        await anext(changes)
+                        markup = await run_in_threadpool(badge)
+        finally:
+            SSE_CONNECTIONS.dec()
+
+    return EventSourceResponse(events(), ping=LIVE_PING_SECONDS, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/inbox")
 def inbox(
     request: Request, db: Db, actor: PageActor, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> Response:
-    items = repository.inbox(
+    rows = repository.inbox(
         db, org_id=actor.org_id, person_id=actor.person_id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
-    more = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
-    # An ask can stop being shared with someone after they were told about it (an edit narrowed its
-    # audience): its title must not keep showing in their inbox.
-    ask_ids = {n.ask_id for n in items if n.ask_id is not None}
-    rows = db.execute(
-        visible_asks(actor).where(Ask.id.in_(ask_ids or {-1})).with_only_columns(Ask.id, Ask.author_id)
-    )
-    author_of = {ask_id: author_id for ask_id, author_id in rows}
+    more = len(rows) > PAGE_SIZE
     return render(
         request,
         "inbox/index.html",
         {
-            "items": items,
-            "hidden": {n.id for n in items if n.ask_id is not None and n.ask_id not in author_of},
-            "others": _other_zones(db, actor.org_id, actor.person_id, items, author_of),
+            # Written now, as this reader may see them (an ask no longer shared shows no title).
+            "items": rendered.render(db, actor=actor, rows=rows[:PAGE_SIZE]),
             "unread": repository.unread_count(db, org_id=actor.org_id, person_id=actor.person_id),
             "page": page,
             "prev_url": f"/inbox?page={page - 1}" if page > 1 else None,
             "next_url": f"/inbox?page={page + 1}" if more else None,
         },
     )
-
-
-def _other_zones(
-    db: Db, org_id: int, me: int, items: list[Notification], author_of: dict[int, int]
-) -> dict[int, list[str]]:
-    """Per item, the timezones of the other people in it (who acted, whose ask it is).
-
-    Times are shown on the reader's clock; where one of these people lives on another clock, the
-    time says which zone it is in, so "16:10" is never read as the other person's 16:10.
-    """
-    people = {
-        n.id: {p for p in (n.actor_id, author_of.get(n.ask_id or -1)) if p is not None and p != me}
-        for n in items
-    }
-    zones = repository.timezones(db, org_id=org_id, person_ids=set().union(*people.values()))
-    return {n_id: [zones[p] for p in ids if p in zones] for n_id, ids in people.items()}
 
 
 def _back_to_inbox(page: int, notification_id: int | None = None, flash: str | None = None) -> Response:
@@ -91,11 +125,12 @@ def mark_all_read(db: Db, actor: PageActor, now: Now) -> Response:
 
 @router.post("/inbox/{notification_id}/open")
 def open_item(notification_id: Id, db: Db, actor: PageActor, now: Now) -> Response:
-    target = service.open_notification(
+    note = service.open_notification(
         db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id, now=now
     )
+    [item] = rendered.render(db, actor=actor, rows=[note])
     db.commit()
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(path_for(item.target), status_code=303)
 
 
 @router.post("/inbox/{notification_id}/read")
@@ -108,7 +143,9 @@ def mark_one_read(notification_id: Id, db: Db, actor: PageActor, now: Now, page:
 
 
 @router.post("/inbox/{notification_id}/unread")
-def mark_one_unread(notification_id: Id, db: Db, actor: PageActor, page: Page = 1) -> Response:
-    service.mark_unread(db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id)
+def mark_one_unread(notification_id: Id, db: Db, actor: PageActor, now: Now, page: Page = 1) -> Response:
+    service.mark_unread(
+        db, org_id=actor.org_id, person_id=actor.person_id, notification_id=notification_id, now=now
+    )
     db.commit()
     return _back_to_inbox(page, notification_id)

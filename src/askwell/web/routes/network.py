@@ -81,7 +81,7 @@ def my_network(
 def _ask_routes(db: Db, actor: Actor, now: datetime, ctx: AppContext, ask_id: int) -> list[dict[str, Any]]:
     """The ask's introductions from the same ranking as its "Who can help" panel (one source of truth)."""
     found = matching.introductions(
-        db, actor=actor, ask_id=ask_id, now=now, encode=matching.encoder(ctx.services)
+        db, actor=actor, ask_id=ask_id, now=now, encode=matching.encoder(ctx.edges)
     )
     return [{"connector": s.connector, "target": s.person, "matched": s.terms} for s in found]
 

@@ -24,7 +24,7 @@ def suggestions_panel(request: Request, db: Db, actor: PageActor, now: Now, ctx:
     try:
         # A GET never writes: a new ask's vector is computed in memory; the embed job stores it.
         result = service.suggest(
-            db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.services), persist=False
+            db, actor=actor, ask_id=ask_id, now=now, encode=service.encoder(ctx.edges), persist=False
         )
     except EmbeddingModelMissing as exc:
         # 200 so that htmx swaps the message into the panel instead of leaving it spinning.

@@ -74,7 +74,7 @@ def people_named(db: Session, actor: Actor, ids: list[int]) -> list[Person]:
 
 def judge_of(request: Request) -> Judge | None:
     """The coaching judge the composition root handed in, else the packaged one (None: the rules alone)."""
-    return coaching_judge(request.app.state.ctx.services)
+    return coaching_judge(request.app.state.ctx.edges)
 
 
 def coach_values(

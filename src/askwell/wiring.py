@@ -1,0 +1,33 @@
+"""Who listens to what: the event subscribers, registered once for every entry point.
+
+``create_app``, the worker and the CLI build their session factory through ``session_factory`` (or
+``attach`` one they were given), so a service's events reach the same subscribers wherever it runs.
+A new domain that wants to be told of events adds its ``register`` call here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from askwell.core import events
+from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
+from askwell.notifications import subscribers as inbox
+
+
+def event_bus(edges: Edges) -> events.EventBus:
+    bus = events.EventBus()
+    inbox.register(bus, broadcaster=edges.broadcaster)
+    return bus
+
+
+def attach(factory: sessionmaker[Session], edges: Edges) -> sessionmaker[Session]:
+    """Give ``factory``'s sessions the subscribers, unless it already has a bus."""
+    if events.bus_of(factory) is None:
+        events.attach(factory, event_bus(edges))
+    return factory
+
+
+def session_factory(engine: Engine, edges: Edges) -> sessionmaker[Session]:
+    return attach(create_session_factory(engine), edges)
