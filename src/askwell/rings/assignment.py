@@ -104,12 +104,11 @@ class _Problem:
     cover: int
 
 
-def _clamp(x: float) -> float:
-    return 0.0 if not x > 0 else 1.0 if x > 1 else float(x)  # NaN counts as 0
-
-
 def _tier3(c: Candidate) -> int:
-    return PAIR_BASE + round(FIT_SCALE * _clamp(c.fit)) + round(REACH_SCALE * _clamp(c.reach))
+    fit, reach = c.fit, c.reach
+    fit = 0.0 if not fit > 0 else 1.0 if fit > 1 else fit  # NaN counts as 0
+    reach = 0.0 if not reach > 0 else 1.0 if reach > 1 else reach
+    return PAIR_BASE + int(FIT_SCALE * fit + 0.5) + int(REACH_SCALE * reach + 0.5)
 
 
 def _invalid(rules: AssignmentRules) -> str | None:
@@ -126,23 +125,25 @@ def _prepare(
     slots: dict[int, RequestSlot] = {}
     for r in requests:
         slots.setdefault(r.request_id, r)
-    best: dict[tuple[int, int], tuple[tuple[bool, int], Candidate]] = {}
+    best: dict[tuple[int, int], tuple[bool, int, Candidate]] = {}
+    declined, overrides, default = rules.declined, rules.capacities, rules.capacity
     for c in candidates:
         slot = slots.get(c.request_id)
-        if slot is None or c.helper_id == slot.requester_id or (c.request_id, c.helper_id) in rules.declined:
-            continue
-        if rules.capacities.get(c.helper_id, rules.capacity) < 1:
+        if slot is None or c.helper_id == slot.requester_id:
             continue
         key = (c.request_id, c.helper_id)
-        rank = (c.offered, _tier3(c))
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, c)
-    kept = tuple(c for _, c in best.values())
-    capacity = {c.helper_id: rules.capacities.get(c.helper_id, rules.capacity) for c in kept}
+        if (declined and key in declined) or overrides.get(c.helper_id, default) < 1:
+            continue
+        tier = _tier3(c)
+        old = best.get(key)
+        if old is None or (c.offered, tier) > old[:2]:
+            best[key] = (c.offered, tier, c)
+    kept = tuple(c for _, _, c in best.values())
+    capacity = {c.helper_id: overrides.get(c.helper_id, default) for c in kept}
     k = rules.max_helpers_per_request
     most = min(k * len(slots), sum(capacity.values()), len(kept))
     offer = most * PAIR_MAX + 1
-    values = tuple(offer * c.offered + _tier3(c) for c in kept)
+    values = tuple(offer * offered + tier for offered, tier, _ in best.values())
     return _Problem(tuple(slots.values()), kept, values, capacity, k, offer, (most + 1) * offer)
 
 
@@ -223,13 +224,17 @@ def propose(
     helpers = list(p.capacity)
     helper_index = {h: i for i, h in enumerate(helpers)}
     n_req, n_help, n_cand = len(p.requests), len(helpers), len(p.candidates)
-    source, sink, req0, help0 = 0, 1, 2, 2 + n_req
-    has = np.zeros(n_req, dtype=bool)
     cand_req = np.fromiter((req_index[c.request_id] for c in p.candidates), dtype=np.int64, count=n_cand)
     cand_help = np.fromiter((helper_index[c.helper_id] for c in p.candidates), dtype=np.int64, count=n_cand)
-    has[cand_req] = True
+    capacity = np.fromiter((p.capacity[h] for h in helpers), dtype=np.int64, count=n_help)
+    # A helper with no more candidates than capacity can never be a bottleneck: their arcs go straight
+    # to the sink, which keeps only the contested helpers as nodes (exact, and far fewer nodes).
+    contested = np.flatnonzero(np.bincount(cand_help, minlength=n_help) > capacity)
+    source, sink, req0, help0 = 0, 1, 2, 2 + n_req
+    node_of_helper = np.full(n_help, sink, dtype=np.int64)
+    node_of_helper[contested] = help0 + np.arange(contested.size)
     counts = np.bincount(cand_req, minlength=n_req)
-    live = np.flatnonzero(has)
+    live = np.flatnonzero(counts > 0)
     extra = np.minimum(counts[live], p.k) - 1
     more = live[extra > 0]
     supply = int(live.size + extra.sum())
@@ -238,17 +243,19 @@ def propose(
             cand_req + req0,
             np.full(live.size, source),
             np.full(more.size, source),
-            help0 + np.arange(n_help),
+            help0 + np.arange(contested.size),
             [source],
         ]
     )
-    heads = np.concatenate([help0 + cand_help, req0 + live, req0 + more, np.full(n_help, sink), [sink]])
+    heads = np.concatenate(
+        [node_of_helper[cand_help], req0 + live, req0 + more, np.full(contested.size, sink), [sink]]
+    )
     caps = np.concatenate(
         [
             np.ones(n_cand, dtype=np.int64),
             np.ones(live.size, dtype=np.int64),
             extra[extra > 0],
-            np.fromiter((p.capacity[h] for h in helpers), dtype=np.int64, count=n_help),
+            capacity[contested],
             [supply],
         ]
     )
@@ -256,14 +263,14 @@ def propose(
         [
             -np.asarray(p.values, dtype=np.int64),
             np.full(live.size, -p.cover, dtype=np.int64),
-            np.zeros(more.size + n_help + 1, dtype=np.int64),
+            np.zeros(more.size + contested.size + 1, dtype=np.int64),
         ]
     )
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
     )
-    supplies = np.zeros(help0 + n_help, dtype=np.int64)
+    supplies = np.zeros(help0 + contested.size, dtype=np.int64)
     supplies[source], supplies[sink] = supply, -supply
     flow.set_nodes_supplies(np.arange(supplies.size, dtype=np.int32), supplies)
     status = flow.solve()
