@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.errors import AskNotFound, OfferNotFound
 from askwell.asks.helpable import MIN_TITLE_SKILL
-from askwell.asks.models import Ask, AskAudience, AskRevision, AskStatus, AskTag, Offer, Visibility
+from askwell.asks.models import (
+    Ask,
+    AskAudience,
+    AskRevision,
+    AskStatus,
+    AskTag,
+    AudienceReason,
+    Offer,
+    Visibility,
+)
 from askwell.asks.rules import ACTIVE
 from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
@@ -110,6 +119,7 @@ def audience_not_told(db: Session, *, ask: Ask) -> list[AskAudience]:
                 AskAudience.org_id == ask.org_id,
                 AskAudience.ask_id == ask.id,
                 AskAudience.asked_directly_at.is_(None),
+                AskAudience.reason == AudienceReason.DIRECT.value,
             )
         )
     )

@@ -33,6 +33,7 @@ from askwell.asks.models import (
     AskRevision,
     AskStatus,
     AskTag,
+    AudienceReason,
     Offer,
     OfferKind,
     OfferStatus,
@@ -599,3 +600,13 @@ def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime) -> Review:
     )
     guess = data.own_guess / 100 if data.own_guess is not None else None
     return review(draft, now=now, tz=tz, own_guess=guess)
+
+
+def share_quietly(db: Session, *, ask: Ask, person_ids: list[int], reason: AudienceReason) -> int:
+    """Let these people see the ask without telling anyone "asked you directly" (a ring shares each of
+    its requests with its members this way); they never count toward responsiveness. Returns rows added."""
+    existing = repository.audience_ids(db, ask=ask)
+    new = [p for p in dict.fromkeys(person_ids) if p not in existing and p != ask.author_id]
+    db.add_all(AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=p, reason=reason.value) for p in new)
+    db.flush()
+    return len(new)

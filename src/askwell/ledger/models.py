@@ -22,6 +22,8 @@ class EntryKind(StrEnum):
     HELP_GIVEN = "help_given"
     THANKS = "thanks"
     INTRODUCTION = "introduction"
+    # A ring's facilitator paired a helper with a request (network.learn: tie origin "ring").
+    RING_MATCH = "ring_match"
 
 
 class LedgerEntry(Base):

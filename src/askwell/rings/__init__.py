@@ -1,0 +1,1 @@
+"""Reciprocity rings: a facilitated group in which everyone makes one request and helps others with theirs."""
