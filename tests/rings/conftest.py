@@ -27,12 +27,15 @@ class RingScene:
     stranger: Person  # same organization, not in the ring
 
 
-def request_data(title: str = "Review my Kafka retry change before Thursday") -> RingRequestCreate:
-    return RingRequestCreate(
-        title=title,
-        body="The payments release depends on it; 30 minutes on the backoff maths would unblock me.",
-        tags=["Kafka"],
-    )
+BODY = "The payments release depends on it; 30 minutes on the backoff maths would unblock me."
+
+
+def request_data(
+    title: str = "Review my Kafka retry change before Thursday",
+    body: str = BODY,
+    tags: tuple[str, ...] = ("Kafka",),
+) -> RingRequestCreate:
+    return RingRequestCreate(title=title, body=body, tags=list(tags))
 
 
 @pytest.fixture
@@ -55,7 +58,9 @@ class RingMaker:
     def __init__(self, db: Session, world: World, scene: RingScene) -> None:
         self.db, self.world, self.scene = db, world, scene
 
-    def create(self, *, mode: RingMode = RingMode.LIVE, open_call: bool = False, capacity: int = 30, **extra: object) -> Ring:
+    def create(
+        self, *, mode: RingMode = RingMode.LIVE, open_call: bool = False, capacity: int = 30, **extra: object
+    ) -> Ring:
         s = self.scene
         ring = service.create_ring(
             self.db,
@@ -79,12 +84,21 @@ class RingMaker:
             service.join(self.db, actor=self.world.actor(p), ring_id=ring.id, now=self.world.now)
         self.db.commit()
 
-    def request(self, ring: Ring, person: Person, title: str | None = None) -> RingRequest:
+    def request(
+        self,
+        ring: Ring,
+        person: Person,
+        title: str | None = None,
+        body: str = BODY,
+        tags: tuple[str, ...] = ("Kafka",),
+    ) -> RingRequest:
         made = service.submit_request(
             self.db,
             actor=self.world.actor(person),
             ring_id=ring.id,
-            data=request_data(title or f"{person.name} needs a review of the retry change by Friday"),
+            data=request_data(
+                title or f"{person.name} needs a review of the retry change by Friday", body, tags
+            ),
             now=self.world.now,
         )
         self.db.commit()
@@ -102,7 +116,9 @@ class RingMaker:
         self.db.commit()
         return done
 
-    def offer(self, ring: Ring, helper: Person, request: RingRequest, kind: RingOfferKind = RingOfferKind.HELP) -> RingOffer:
+    def offer(
+        self, ring: Ring, helper: Person, request: RingRequest, kind: RingOfferKind = RingOfferKind.HELP
+    ) -> RingOffer:
         made = service.make_offer(
             self.db,
             actor=self.world.actor(helper),
@@ -130,3 +146,13 @@ def rings(db: Session, world: World, ring_scene: RingScene) -> RingMaker:
 
 
 MakeRings = Callable[[], RingMaker]
+
+
+@pytest.fixture
+def bearer(world: World) -> Callable[[Person], dict[str, str]]:
+    """The Authorization header of a fresh API token for this person."""
+
+    def headers(person: Person) -> dict[str, str]:
+        return {"Authorization": f"Bearer {world.api_token(person)}"}
+
+    return headers

@@ -88,7 +88,9 @@ class TestJoining:
         rings.join(ring, ring_scene.stranger)
         assert repository.member(db, ring=ring, person_id=ring_scene.stranger.id).status == "joined"  # type: ignore[union-attr]
 
-    def test_not_invited_is_a_403_when_the_ring_is_visible(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_not_invited_is_a_403_when_the_ring_is_visible(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring = rings.create()
         # An admin sees every ring but is not invited to this one.
         admin = world.person(ring_scene.org, "Ann Admin", role="admin")  # type: ignore[arg-type]
@@ -127,7 +129,9 @@ class TestRequests:
         with pytest.raises(RequestAlreadyMade):
             rings.request(ring, ring_scene.ada)
 
-    def test_a_request_after_the_ring_closed_is_refused(self, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_a_request_after_the_ring_closed_is_refused(
+        self, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring = rings.create()
         rings.join(ring, ring_scene.ada)
         rings.act(ring, "close")
@@ -139,7 +143,9 @@ class TestRequests:
         with pytest.raises(NotAParticipant):
             rings.request(ring, ring_scene.ada)  # invited, not joined
 
-    def test_nudge_reaches_those_not_ready_once(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_nudge_reaches_those_not_ready_once(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring = rings.create()
         rings.join(ring, ring_scene.ada, ring_scene.grace)
         rings.request(ring, ring_scene.ada)
@@ -153,11 +159,15 @@ class TestRequests:
 
 
 class TestOffers:
-    def test_offer_is_the_asks_own_offer(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_offer_is_the_asks_own_offer(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         made = rings.offer(ring, ring_scene.grace, reqs["ada"])
         ask = asks_repo.get_ask(db, actor=world.actor(ring_scene.ada), ask_id=reqs["ada"].ask_id)
-        assert [(o.id, o.helper_id, o.status) for o in ask.offers] == [(made.offer_id, ring_scene.grace.id, "proposed")]
+        assert [(o.id, o.helper_id, o.status) for o in ask.offers] == [
+            (made.offer_id, ring_scene.grace.id, "proposed")
+        ]
         assert ask.offers[0].message.startswith("I can help")
 
     def test_offering_on_your_own_request_is_refused(self, rings: RingMaker, ring_scene: RingScene) -> None:
@@ -184,7 +194,9 @@ class TestOffers:
         with pytest.raises(RingNotRunning):
             rings.offer(ring, ring_scene.grace, made)
 
-    def test_a_non_participant_cannot_offer(self, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_a_non_participant_cannot_offer(
+        self, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         admin = world.person(ring_scene.org, "Ann Admin", role="admin")  # type: ignore[arg-type]
         with pytest.raises(NotAParticipant):
@@ -192,7 +204,9 @@ class TestOffers:
 
 
 class TestLeaving:
-    def test_a_participant_who_leaves_mid_ring(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_a_participant_who_leaves_mid_ring(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         grace_offer = rings.offer(ring, ring_scene.grace, reqs["ada"])
         rings.offer(ring, ring_scene.ada, reqs["grace"])
@@ -203,19 +217,28 @@ class TestLeaving:
         ask = asks_repo.get_ask(db, actor=world.actor(ring_scene.grace), ask_id=request.ask_id)
         assert ask.status == AskStatus.WITHDRAWN.value
         ada_ask = asks_repo.get_ask(db, actor=world.actor(ring_scene.ada), ask_id=reqs["ada"].ask_id)
-        assert next(o for o in ada_ask.offers if o.id == grace_offer.offer_id).status == OfferStatus.WITHDRAWN.value
-        assert repository.member(db, ring=ring, person_id=ring_scene.grace.id).status == MemberStatus.LEFT.value  # type: ignore[union-attr]
+        assert (
+            next(o for o in ada_ask.offers if o.id == grace_offer.offer_id).status
+            == OfferStatus.WITHDRAWN.value
+        )
+        assert (
+            repository.member(db, ring=ring, person_id=ring_scene.grace.id).status == MemberStatus.LEFT.value
+        )  # type: ignore[union-attr]
         with pytest.raises(RequestWithdrawn):
             rings.offer(ring, ring_scene.linus, reqs["grace"])
         with pytest.raises(NotAParticipant):
             rings.offer(ring, ring_scene.grace, reqs["linus"])
-        view = service.propose_assignment(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, now=world.now)
+        view = service.propose_assignment(
+            db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, now=world.now
+        )
         assert all(p.helper.id != ring_scene.grace.id for p in view.pairings)
         assert reqs["grace"].id not in view.unfilled
 
 
 class TestConsole:
-    def test_start_orders_requests_leader_first_and_next_advances(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_start_orders_requests_leader_first_and_next_advances(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring = rings.create(leader_first=True, leader_id=None)
         rings.join(ring, ring_scene.ada, ring_scene.grace)
         ada = rings.request(ring, ring_scene.ada)
@@ -226,20 +249,36 @@ class TestConsole:
         moved = rings.act(ring, "next")
         assert repository.request_at(db, ring=moved, position=moved.current_position).id == ada.id  # type: ignore[union-attr]
 
-    def test_two_facilitators_pressing_next_with_one_version_advance_once(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_two_facilitators_pressing_next_with_one_version_advance_once(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, _ = rings.running()
         db.refresh(ring)
         seen = ring.version
         before = ring.current_position
-        first = service.console(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, data=ConsoleAction(action="next", version=seen), now=world.now)
+        first = service.console(
+            db,
+            actor=world.actor(ring_scene.facilitator),
+            ring_id=ring.id,
+            data=ConsoleAction(action="next", version=seen),
+            now=world.now,
+        )
         db.commit()
         with pytest.raises(RingChanged):
-            service.console(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, data=ConsoleAction(action="next", version=seen), now=world.now)
+            service.console(
+                db,
+                actor=world.actor(ring_scene.facilitator),
+                ring_id=ring.id,
+                data=ConsoleAction(action="next", version=seen),
+                now=world.now,
+            )
         db.rollback()
         db.refresh(ring)
         assert ring.current_position == first.current_position == (before or 0) + 1
 
-    def test_pause_stops_the_timer_and_resume_keeps_the_time_left(self, db: Session, world: World, rings: RingMaker) -> None:
+    def test_pause_stops_the_timer_and_resume_keeps_the_time_left(
+        self, db: Session, world: World, rings: RingMaker
+    ) -> None:
         from datetime import timedelta
 
         ring, _ = rings.running()
@@ -254,12 +293,16 @@ class TestConsole:
         rings.act(ring, "resume")
         assert service.remaining_seconds(ring, now=later + timedelta(seconds=5)) == ring.request_seconds - 55
 
-    def test_members_cannot_run_the_console(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_members_cannot_run_the_console(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, _ = rings.running()
         with pytest.raises(NotAFacilitator):
             rings.act(ring, "next", by=ring_scene.ada)
 
-    def test_every_change_is_in_the_event_log_in_order(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_every_change_is_in_the_event_log_in_order(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         rings.offer(ring, ring_scene.grace, reqs["ada"])
         found = service.events(db, actor=world.actor(ring_scene.ada), ring_id=ring.id)
@@ -267,9 +310,14 @@ class TestConsole:
         assert seqs == list(range(1, len(seqs) + 1))
         kinds = [e.kind for e in found]
         assert kinds[0] == "ring.created" and kinds[-2:] == ["ring.started", "ring.offer_made"]
-        assert [e.kind for e in service.events(db, actor=world.actor(ring_scene.ada), ring_id=ring.id, after=seqs[-2])] == ["ring.offer_made"]
+        assert [
+            e.kind
+            for e in service.events(db, actor=world.actor(ring_scene.ada), ring_id=ring.id, after=seqs[-2])
+        ] == ["ring.offer_made"]
 
-    def test_a_rolled_back_change_leaves_no_event(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_a_rolled_back_change_leaves_no_event(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         before = db.scalars(select(RingEvent.seq).where(RingEvent.ring_id == ring.id)).all()
         rings.offer(ring, ring_scene.grace, reqs["ada"])
@@ -281,14 +329,19 @@ class TestConsole:
 
 
 class TestAssignment:
-    def test_offers_become_accepted_offers_and_ring_matches(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_offers_become_accepted_offers_and_ring_matches(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, reqs = rings.running()
         made = rings.offer(ring, ring_scene.grace, reqs["ada"])
         rings.offer(ring, ring_scene.ada, reqs["linus"])
         facilitator = world.actor(ring_scene.facilitator)
         view = service.propose_assignment(db, actor=facilitator, ring_id=ring.id, now=world.now)
         db.commit()
-        assert {(p.request_id, p.helper.id) for p in view.pairings} == {(reqs["ada"].id, ring_scene.grace.id), (reqs["linus"].id, ring_scene.ada.id)}
+        assert {(p.request_id, p.helper.id) for p in view.pairings} == {
+            (reqs["ada"].id, ring_scene.grace.id),
+            (reqs["linus"].id, ring_scene.ada.id),
+        }
         assert all(p.explanation for p in view.pairings)
         assert reqs["grace"].id in view.unfilled
         confirmed = service.confirm_assignment(db, actor=facilitator, ring_id=ring.id, now=world.now)
@@ -299,49 +352,84 @@ class TestAssignment:
         assert offer.status == OfferStatus.ACCEPTED.value
         assert ask.status == AskStatus.IN_PROGRESS.value
         matches = db.scalars(select(LedgerEntry).where(LedgerEntry.kind == EntryKind.RING_MATCH.value)).all()
-        assert {(m.actor_id, m.subject_id) for m in matches} == {(ring_scene.grace.id, ring_scene.ada.id), (ring_scene.ada.id, ring_scene.linus.id)}
+        assert {(m.actor_id, m.subject_id) for m in matches} == {
+            (ring_scene.grace.id, ring_scene.ada.id),
+            (ring_scene.ada.id, ring_scene.linus.id),
+        }
 
-    def test_removed_pairings_are_not_proposed_again_and_added_ones_become_offers(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_removed_pairings_are_not_proposed_again_and_added_ones_become_offers(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         from askwell.rings.schemas import PairingCreate
 
         ring, reqs = rings.running()
         rings.offer(ring, ring_scene.grace, reqs["ada"])
         facilitator = world.actor(ring_scene.facilitator)
         view = service.propose_assignment(db, actor=facilitator, ring_id=ring.id, now=world.now)
-        service.remove_pairing(db, actor=facilitator, ring_id=ring.id, pairing_id=view.pairings[0].id, now=world.now)
+        service.remove_pairing(
+            db, actor=facilitator, ring_id=ring.id, pairing_id=view.pairings[0].id, now=world.now
+        )
         again = service.propose_assignment(db, actor=facilitator, ring_id=ring.id, now=world.now)
         assert again.pairings == []
-        service.add_pairing(db, actor=facilitator, ring_id=ring.id, data=PairingCreate(request_id=reqs["grace"].id, helper_id=ring_scene.linus.id), now=world.now)
+        service.add_pairing(
+            db,
+            actor=facilitator,
+            ring_id=ring.id,
+            data=PairingCreate(request_id=reqs["grace"].id, helper_id=ring_scene.linus.id),
+            now=world.now,
+        )
         service.confirm_assignment(db, actor=facilitator, ring_id=ring.id, now=world.now)
         db.commit()
         ask = asks_repo.get_ask(db, actor=world.actor(ring_scene.grace), ask_id=reqs["grace"].ask_id)
         assert [(o.helper_id, o.status) for o in ask.offers] == [(ring_scene.linus.id, "accepted")]
 
-    def test_no_feasible_pairing_is_a_message_not_an_error(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_no_feasible_pairing_is_a_message_not_an_error(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, _ = rings.running()
-        view = service.propose_assignment(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, now=world.now)
+        view = service.propose_assignment(
+            db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, now=world.now
+        )
         assert view.pairings == []
         assert view.message is not None and "No feasible pairing" in view.message
         assert len(view.unfilled) == 3
 
-    def test_pairing_someone_with_their_own_request_is_refused(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_pairing_someone_with_their_own_request_is_refused(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         from askwell.core.errors import InvalidInput
         from askwell.rings.schemas import PairingCreate
 
         ring, reqs = rings.running()
         with pytest.raises(InvalidInput):
-            service.add_pairing(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, data=PairingCreate(request_id=reqs["ada"].id, helper_id=ring_scene.ada.id), now=world.now)
+            service.add_pairing(
+                db,
+                actor=world.actor(ring_scene.facilitator),
+                ring_id=ring.id,
+                data=PairingCreate(request_id=reqs["ada"].id, helper_id=ring_scene.ada.id),
+                now=world.now,
+            )
 
-    def test_members_cannot_propose(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_members_cannot_propose(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         ring, _ = rings.running()
         with pytest.raises(NotAFacilitator):
             service.propose_assignment(db, actor=world.actor(ring_scene.ada), ring_id=ring.id, now=world.now)
 
-    def test_suggestions_fill_requests_nobody_offered_on(self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene) -> None:
+    def test_suggestions_fill_requests_nobody_offered_on(
+        self, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
         from tests.matching.conftest import FakeEncoder
 
-        ring, reqs = rings.running()
-        view = service.propose_assignment(db, actor=world.actor(ring_scene.facilitator), ring_id=ring.id, now=world.now, encode=FakeEncoder())
+        ring, _reqs = rings.running()
+        view = service.propose_assignment(
+            db,
+            actor=world.actor(ring_scene.facilitator),
+            ring_id=ring.id,
+            now=world.now,
+            encode=FakeEncoder(),
+        )
         suggested = [p for p in view.pairings if p.source == "suggestion"]
         assert suggested, "Kafka requests should find the participants who list Kafka"
         people = {ring_scene.ada.id, ring_scene.grace.id, ring_scene.linus.id, ring_scene.facilitator.id}

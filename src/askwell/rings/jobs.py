@@ -56,7 +56,7 @@ def send_digests(db: Session, *, now: datetime) -> int:
     sent = 0
     for ring in repository.open_async_rings(db):
         for member in repository.joined_members(db, ring=ring):
-            since = member.digest_at or member.joined_at
+            since = member.digest_at  # the first digest lists everything brought so far
             if member.digest_at is not None and member.digest_at > now - rules.DIGEST_EVERY:
                 continue
             fresh = [

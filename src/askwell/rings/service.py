@@ -71,14 +71,18 @@ from askwell.rings.schemas import (
     AssignmentRead,
     ConsoleAction,
     FiguresRead,
+    MemberRead,
     PairingCreate,
     PairingRead,
     PersonRef,
     RingCreate,
     RingInvite,
     RingOfferCreate,
+    RingOfferRead,
+    RingRead,
     RingReport,
     RingRequestCreate,
+    RingRequestRead,
     RingSummary,
 )
 
@@ -1120,3 +1124,57 @@ def report_csv_rows(view: ReportView) -> list[list[str]]:
         ["team leads bringing a request", str(r.leaders_requesting), ""],
         ["leader opened the ring", "yes" if r.leader_opened else "no", ""],
     ]
+
+
+# --- read models for the API and the CLI ----------------------------------------------------------------
+
+
+def ring_read(db: Session, *, ring: Ring, now: datetime) -> RingRead:
+    members = repository.members(db, ring=ring)
+    rows = repository.board(db, ring=ring)
+    ready = {row.requester_id for row in rows if row.request.status == RequestStatus.ACTIVE.value}
+    people = {p.id: p.name for _m, p in members}
+    current = next((row for row in rows if row.request.position == ring.current_position), None)
+    return RingRead(
+        **summary(db, ring=ring).model_dump(),
+        guidelines=ring.guidelines,
+        leader_first=ring.leader_first,
+        leader=PersonRef(id=ring.leader_id, name=people.get(ring.leader_id, "")) if ring.leader_id else None,
+        version=ring.version,
+        last_seq=ring.event_seq,
+        current_request_id=current.request.id if current else None,
+        remaining_seconds=remaining_seconds(ring, now=now),
+        request_seconds=ring.request_seconds,
+        members=[
+            MemberRead(
+                person=PersonRef(id=p.id, name=p.name),
+                status=m.status,
+                facilitator=m.facilitator,
+                ready=p.id in ready,
+            )
+            for m, p in members
+        ],
+        requests=[request_read(row) for row in rows],
+    )
+
+
+def request_read(row: repository.BoardRow) -> RingRequestRead:
+    return RingRequestRead(
+        id=row.request.id,
+        ask_id=row.ask_id,
+        title=row.title,
+        requester=PersonRef(id=row.requester_id, name=row.requester_name),
+        position=row.request.position,
+        status=row.request.status,
+        offers=[
+            RingOfferRead(
+                id=o.offer_id,
+                helper=PersonRef(id=o.helper_id, name=o.helper_name),
+                kind=o.kind,
+                label=rules.OFFER_KINDS[RingOfferKind(o.kind)][1],
+                note=o.note,
+                status=o.status,
+            )
+            for o in row.offers
+        ],
+    )

@@ -417,6 +417,9 @@ def member_role(
     person_id: RingPersonId,
     role: Annotated[str, Form(max_length=20)] = "facilitator",
 ) -> Response:
+    ring = repository.get_ring(db, actor=actor, ring_id=ring_id)
+    if not service.can_facilitate(db, ring=ring, actor=actor):
+        raise PermissionDenied("Only the ring's facilitators can change roles.")
     if role not in ("facilitator", "leader"):
         raise InvalidInput("Choose facilitator or leader.")
     try:
