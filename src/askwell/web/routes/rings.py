@@ -557,7 +557,7 @@ def save_request(
         "ask_id": existing.get("ask_id"),
     }
     errors: dict[str, str] = {}
-    due_day: date | None = _parse_date(values["due"], errors)
+    due_day: date | None = _parse_date(due, errors)
     data = None
     try:
         data = RingRequestCreate(

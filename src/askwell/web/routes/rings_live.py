@@ -110,7 +110,7 @@ def assignment_page(
     ring = _facilitating(db, actor, ring_id, "see the assignment")
     view = service.assignment_of(db, actor=actor, ring_id=ring_id)
     context = ring_context(db, actor, person, ring, now)
-    by_request = {}
+    by_request: dict[int, list[Any]] = {}
     for p in view.pairings:
         by_request.setdefault(p.request_id, []).append(p)
     context |= {
