@@ -449,3 +449,24 @@ def test_offer_kind_words(rings: RingMaker, ring_scene: RingScene, db: Session, 
 def test_request_data_helper_is_valid() -> None:
     assert request_data().title
     assert RingOfferCreate().kind.value == "help"
+
+
+def test_asking_a_ring_member_directly_tells_them_once(
+    db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+) -> None:
+    from askwell.asks import service as asks_service
+
+    ring = rings.create()
+    rings.join(ring, ring_scene.ada, ring_scene.grace)
+    made = rings.request(ring, ring_scene.ada)
+    asks_service.ask_directly(
+        db,
+        actor=world.actor(ring_scene.ada),
+        ask_id=made.ask_id,
+        person_id=ring_scene.grace.id,
+        now=world.now,
+    )
+    told = db.scalars(
+        select(Notification.person_id).where(Notification.kind == NotificationKind.ASKED_DIRECTLY.value)
+    ).all()
+    assert told == [ring_scene.grace.id]

@@ -543,6 +543,12 @@ def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now:
     if target.id not in repository.audience_ids(db, ask=ask):
         db.add(AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=target.id))
         db.flush()
+    else:
+        # Someone who sees the ask through a ring, now asked directly: told once, like anyone asked.
+        for row in ask.audience:
+            if row.person_id == target.id and row.reason != AudienceReason.DIRECT.value:
+                row.reason = AudienceReason.DIRECT.value
+        db.flush()
     _notify_audience(db, ask=ask, me=_me(db, actor), actor=actor, now=now)
 
 
