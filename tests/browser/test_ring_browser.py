@@ -42,9 +42,14 @@ def _ring_with_requests(app: DemoApp) -> int:
             ),
             now=now,
         )
-        for account, title in ((member, "Review my release checklist by Friday"), (admin, "Find a mentor for our new analyst")):
+        for account, title in (
+            (member, "Review my release checklist by Friday"),
+            (admin, "Find a mentor for our new analyst"),
+        ):
             service.join(db, actor=actor(account), ring_id=ring.id, now=now)
-            service.submit_request(db, actor=actor(account), ring_id=ring.id, data=RingRequestCreate(title=title), now=now)
+            service.submit_request(
+                db, actor=actor(account), ring_id=ring.id, data=RingRequestCreate(title=title), now=now
+            )
         return ring.id
 
 
@@ -80,12 +85,16 @@ def test_facilitator_runs_a_ring(demo_app: DemoApp, chromium: Any) -> None:
         other.get_by_label("Note (optional)").fill("I mentored two analysts last year")
         other.get_by_role("button", name="I know someone").click()
         expect(member.get_by_role("status")).to_contain_text("Offer sent")
-        expect(member.locator(".ring-request", has_text="Find a mentor")).to_contain_text("You offered help here")
+        expect(member.locator(".ring-request", has_text="Find a mentor")).to_contain_text(
+            "You offered help here"
+        )
         assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
         # The facilitator refreshes the board (no live push yet) and sees the offer, then moves on.
         lead.locator("#ring-board").get_by_role("button", name="Refresh").click()
-        expect(lead.locator("#ring-board")).to_contain_text("I know someone: I mentored two analysts last year")
+        expect(lead.locator("#ring-board")).to_contain_text(
+            "I know someone: I mentored two analysts last year"
+        )
         lead.get_by_role("button", name="Next request").click()
         expect(lead.get_by_role("status")).to_have_text("Next request.")
         expect(console).to_contain_text("Request 2 of 2")
@@ -94,7 +103,9 @@ def test_facilitator_runs_a_ring(demo_app: DemoApp, chromium: Any) -> None:
         # After the ring: propose, check, confirm.
         expect(lead).to_have_url(f"{demo_app.url}/rings/{ring_id}/assignment?flash=The+ring+is+closed.")
         lead.get_by_role("button", name="Propose pairings").click()
-        expect(lead.locator(".ring-pairings").first).to_contain_text(f"{demo_app.member.name} helps {demo_app.admin.name}")
+        expect(lead.locator(".ring-pairings").first).to_contain_text(
+            f"{demo_app.member.name} helps {demo_app.admin.name}"
+        )
         expect(lead.locator(".ring-pairings").first).to_contain_text("I know someone")
         lead.get_by_role("button", name="Confirm 1 pairing").click()
         expect(lead.get_by_role("status")).to_contain_text("Confirmed 1 pairing")
