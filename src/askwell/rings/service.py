@@ -812,7 +812,8 @@ def propose_assignment(
             )
         )
     db.flush()
-    message = result.message or (NO_FEASIBLE if slots and not result.pairings else None)
+    # Nothing at all: our own words (what to do next); partly feasible: the assignment's message.
+    message = NO_FEASIBLE if slots and not result.pairings else result.message
     record_event(
         db,
         ring=ring,
