@@ -9,6 +9,7 @@ from askwell.matching import models as matching_models
 from askwell.network import models as network_models
 from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
+from askwell.rings import models as rings_models
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "network_models",
     "notifications_models",
     "people_models",
+    "rings_models",
 ]

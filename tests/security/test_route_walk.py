@@ -50,6 +50,8 @@ from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
 from askwell.people.models import Person, Role, Team
+from askwell.rings import service as rings
+from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
 from askwell.server import create_app
 from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
@@ -104,6 +106,24 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/network/ties/import"),
         ("GET", "/api/v1/network/health"),
         ("GET", "/network/health"),
+        # A ring's facilitators (the scene's ring is an open call the member can see, but does not run).
+        ("POST", "/rings/{ring_id}/nudge"),
+        ("POST", "/rings/{ring_id}/invite"),
+        ("POST", "/rings/{ring_id}/members/{person_id}/role"),
+        ("GET", "/rings/{ring_id}/console"),
+        ("POST", "/rings/{ring_id}/console"),
+        ("GET", "/rings/{ring_id}/assignment"),
+        ("POST", "/rings/{ring_id}/assignment"),
+        ("POST", "/rings/{ring_id}/assignment/confirm"),
+        ("POST", "/rings/{ring_id}/pairings"),
+        ("POST", "/rings/{ring_id}/pairings/{pairing_id}/remove"),
+        ("POST", "/api/v1/rings/{ring_id}/invite"),
+        ("POST", "/api/v1/rings/{ring_id}/console"),
+        ("GET", "/api/v1/rings/{ring_id}/assignment"),
+        ("POST", "/api/v1/rings/{ring_id}/assignment"),
+        ("POST", "/api/v1/rings/{ring_id}/assignment/pairings"),
+        ("DELETE", "/api/v1/rings/{ring_id}/assignment/pairings/{pairing_id}"),
+        ("POST", "/api/v1/rings/{ring_id}/assignment/confirm"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -143,6 +163,9 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "offer_id": lambda s: s.objects["offer_id"],
     "notification_id": lambda s: s.objects["notification_id"],
     "intro_id": lambda s: s.objects["intro_id"],
+    "ring_id": lambda s: s.objects["ring_id"],
+    "request_id": lambda s: s.objects["ring_request_id"],
+    "pairing_id": lambda s: s.objects["pairing_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -166,6 +189,11 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "connector_id": lambda s: s.admin.id,
     "decision": lambda s: "accept",
     "due": lambda s: (NOW + timedelta(days=14)).date().isoformat(),
+    "starts_at": lambda s: (NOW + timedelta(days=2)).isoformat(),
+    "action": lambda s: "next",
+    "version": lambda s: 1,
+    "request_id": lambda s: s.objects["ring_request_id"],
+    "helper_id": lambda s: s.member.id,
 }
 
 
@@ -388,12 +416,42 @@ def seed_hidden(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"hidden_ask_id": ask.id}
 
 
+def seed_rings(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """An open-call ring the admin facilitates, under way: the colleague's request has the admin's offer
+    and a proposed pairing. The member sees it (open call) but is not in it."""
+    admin, colleague = world.actor(scene.admin), world.actor(scene.colleague)
+    ring = rings.create_ring(
+        db,
+        actor=admin,
+        data=RingCreate(name="Walk ring", starts_at=world.now + timedelta(days=1), open_call=True),
+        now=world.now,
+    )
+    rings.join(db, actor=colleague, ring_id=ring.id, now=world.now)
+    request = rings.submit_request(
+        db,
+        actor=colleague,
+        ring_id=ring.id,
+        data=RingRequestCreate(title="Review the retry logic before Thursday's release"),
+        now=world.now,
+    )
+    rings.console(
+        db, actor=admin, ring_id=ring.id, data=ConsoleAction(action="start", version=1), now=world.now
+    )
+    rings.make_offer(
+        db, actor=admin, ring_id=ring.id, request_id=request.id, data=RingOfferCreate(), now=world.now
+    )
+    view = rings.propose_assignment(db, actor=admin, ring_id=ring.id, now=world.now)
+    assert view.pairings, "the admin's offer should be proposed"
+    return {"ring_id": ring.id, "ring_request_id": request.id, "pairing_id": view.pairings[0].id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
     seed_asks,
     seed_network,
     seed_hidden,
+    seed_rings,
 ]
 
 

@@ -40,6 +40,14 @@ class Visibility(StrEnum):
     ORG = "org"
 
 
+class AudienceReason(StrEnum):
+    """Why someone is in an ask's audience. Only ``direct`` rows are told "asked you directly" and count
+    toward a helper's responsiveness; ``ring`` rows share a ring request with the ring's members."""
+
+    DIRECT = "direct"
+    RING = "ring"
+
+
 class OfferKind(StrEnum):
     DO = "do"
     ADVISE = "advise"
@@ -140,6 +148,9 @@ class AskAudience(Base):
     ask_id: Mapped[int] = mapped_column(index=True)
     person_id: Mapped[int] = mapped_column()
     asked_directly_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    reason: Mapped[str] = mapped_column(
+        String(16), default=AudienceReason.DIRECT.value, server_default=AudienceReason.DIRECT.value
+    )
 
 
 class AskRevision(Base):

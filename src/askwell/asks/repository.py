@@ -22,6 +22,7 @@ from askwell.asks.models import (
     AskRevision,
     AskStatus,
     AskTag,
+    AudienceReason,
     Offer,
     OfferStatus,
     Thanks,
@@ -120,6 +121,7 @@ def audience_not_told(db: Session, *, ask: Ask) -> list[AskAudience]:
                 AskAudience.org_id == ask.org_id,
                 AskAudience.ask_id == ask.id,
                 AskAudience.asked_directly_at.is_(None),
+                AskAudience.reason == AudienceReason.DIRECT.value,
             )
         )
     )

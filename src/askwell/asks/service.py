@@ -30,6 +30,7 @@ from askwell.asks.models import (
     AskRevision,
     AskStatus,
     AskTag,
+    AudienceReason,
     Offer,
     OfferKind,
     OfferStatus,
@@ -514,6 +515,12 @@ def ask_directly(db: Session, *, actor: Actor, ask_id: int, person_id: int, now:
     if target.id not in repository.audience_ids(db, ask=ask):
         db.add(AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=target.id))
         db.flush()
+    else:
+        # Someone who sees the ask through a ring, now asked directly: told once, like anyone asked.
+        for row in ask.audience:
+            if row.person_id == target.id and row.reason != AudienceReason.DIRECT.value:
+                row.reason = AudienceReason.DIRECT.value
+        db.flush()
     _notify_audience(db, ask=ask, me=_me(db, actor), actor=actor, now=now)
 
 
@@ -563,3 +570,13 @@ def coach_request(data: CoachRequest, *, tz: ZoneInfo, now: datetime, judge: Jud
     )
     guess = data.own_guess / 100 if data.own_guess is not None else None
     return review(draft, now=now, tz=tz, own_guess=guess, judge=judge)
+
+
+def share_quietly(db: Session, *, ask: Ask, person_ids: list[int], reason: AudienceReason) -> int:
+    """Let these people see the ask without telling anyone "asked you directly" (a ring shares each of
+    its requests with its members this way); they never count toward responsiveness. Returns rows added."""
+    existing = repository.audience_ids(db, ask=ask)
+    new = [p for p in dict.fromkeys(person_ids) if p not in existing and p != ask.author_id]
+    db.add_all(AskAudience(org_id=ask.org_id, ask_id=ask.id, person_id=p, reason=reason.value) for p in new)
+    db.flush()
+    return len(new)

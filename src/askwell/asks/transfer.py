@@ -60,6 +60,7 @@ class OfferDoc(_Doc):
 class AudienceDoc(_Doc):
     person: str
     asked_directly_at: AwareDatetime | None = None
+    reason: str = "direct"  # "ring": shared through a reciprocity ring, never told "asked you directly"
 
 
 class RevisionDoc(_Doc):
@@ -196,7 +197,11 @@ def _export_asks(db: Session, org_id: int) -> list[dict[str, Any]]:
                 "tags": a.tag_names,
                 "audience": sorted(
                     (
-                        {"person": email[x.person_id], "asked_directly_at": _iso(x.asked_directly_at)}
+                        {
+                            "person": email[x.person_id],
+                            "asked_directly_at": _iso(x.asked_directly_at),
+                            "reason": x.reason,
+                        }
                         for x in a.audience
                     ),
                     key=lambda d: str(d["person"]),
@@ -275,6 +280,7 @@ def _load_asks(db: Session, ctx: ImportContext, asks: list[AskDoc]) -> None:
                 ask_id=ask.id,
                 person_id=people[x.person],
                 asked_directly_at=x.asked_directly_at,
+                reason=x.reason if x.reason in ("direct", "ring") else "direct",
             )
             for x in doc.audience
         )

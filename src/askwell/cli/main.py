@@ -47,6 +47,10 @@ app.add_typer(asks.ask_app, name="ask")
 app.add_typer(person_app, name="person")
 app.command("suggest")(suggest.suggest_command)
 
+from askwell.cli.ring import ring_app  # noqa: E402
+
+app.add_typer(ring_app, name="ring")
+
 
 if __name__ == "__main__":
     app()

@@ -30,6 +30,10 @@ class NotificationKind(StrEnum):
     INTRO_REMINDER = "intro_reminder"
     RECONNECT = "reconnect"
     RECONNECT_NUDGE = "reconnect_nudge"
+    RING_INVITED = "ring_invited"
+    RING_NUDGE = "ring_nudge"
+    RING_DIGEST = "ring_digest"
+    RING_FOLLOW_UP = "ring_follow_up"
 
 
 class Notification(Base):

@@ -16,6 +16,7 @@ test fails until it is placed).
 | reminders | due soon, expired, accepted offer not done, pending introduction | email |
 | reconnect | a colleague got back in touch | email |
 | nudges | a weekly suggestion to reconnect with someone | email |
+| rings | invited to a ring, a nudge to prepare, new requests in an async ring, follow-ups | email |
 
 Every default is email, as before people could choose. The inbox always has everything; the channel
 only says whether email comes too. A daily digest
@@ -41,6 +42,7 @@ class Event(StrEnum):
     REMINDERS = "reminders"
     RECONNECT = "reconnect"
     NUDGES = "nudges"
+    RINGS = "rings"
 
 
 class Channel(StrEnum):
@@ -83,6 +85,12 @@ EVENTS: dict[Event, EventInfo] = {
         "At most once a week: someone you lost touch with may help.",
         Channel.EMAIL,
     ),
+    Event.RINGS: EventInfo(
+        "Reciprocity rings",
+        "An invitation to a ring, a nudge to prepare your request, new requests in a ring that runs over "
+        "days, and the follow-ups a week and a month after.",
+        Channel.EMAIL,
+    ),
 }
 
 EVENT_OF: dict[K, Event] = {
@@ -104,6 +112,10 @@ EVENT_OF: dict[K, Event] = {
     K.INTRO_REMINDER: Event.REMINDERS,
     K.RECONNECT: Event.RECONNECT,
     K.RECONNECT_NUDGE: Event.NUDGES,
+    K.RING_INVITED: Event.RINGS,
+    K.RING_NUDGE: Event.RINGS,
+    K.RING_DIGEST: Event.RINGS,
+    K.RING_FOLLOW_UP: Event.RINGS,
 }
 
 

@@ -11,6 +11,7 @@ from askwell.integrations.email import register_email_jobs
 from askwell.matching import jobs as matching_jobs
 from askwell.network import jobs as network_jobs
 from askwell.notifications import jobs as notifications_jobs
+from askwell.rings import jobs as rings_jobs
 
 
 def build_registry() -> JobRegistry:
@@ -20,6 +21,7 @@ def build_registry() -> JobRegistry:
     asks_jobs.register(registry)
     network_jobs.register(registry)
     matching_jobs.register(registry)
+    rings_jobs.register(registry)
     accounts_jobs.register(registry)
     job_upkeep.register(registry)
     return registry

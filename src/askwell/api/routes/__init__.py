@@ -57,3 +57,7 @@ for module in (me, notification_settings, people, teams, tokens, invitations, as
 from askwell.api.routes import suggestions  # noqa: E402
 
 router.include_router(suggestions.router)
+
+from askwell.api.routes import rings  # noqa: E402
+
+router.include_router(rings.router)

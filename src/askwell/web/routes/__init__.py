@@ -27,3 +27,8 @@ router.include_router(suggestions.router)
 from askwell.web.routes import metrics  # noqa: E402
 
 router.include_router(metrics.router)
+
+from askwell.web.routes import rings, rings_live  # noqa: E402
+
+router.include_router(rings.router)
+router.include_router(rings_live.router)

@@ -1,0 +1,166 @@
+"""Automation of rings, run by the worker on a schedule. Each job is idempotent.
+
+* ``rings.digest``: while an async ring is open, each participant gets at most one inbox item (and an
+  email when they want one and SMTP is set) a day listing new requests from others.
+* ``rings.follow_up``: 7 and 30 days after a ring closes, each confirmed pairing's requester is asked
+  "was it fulfilled? thank your helper" and its helper "did you follow through?".
+
+Each reminder is claimed with a conditional UPDATE (``... WHERE <column> IS NULL``), so two workers,
+or a job run twice, tell each person once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.orm import Session
+
+from askwell.asks.models import Ask, Offer, OfferStatus
+from askwell.asks.rules import CLOSED
+from askwell.core.jobs import JobContext, JobRegistry
+from askwell.notifications.models import NotificationKind
+from askwell.notifications.service import notify
+from askwell.people import repository as people_repo
+from askwell.rings import repository, rules
+from askwell.rings.models import Ring, RingMember, RingPairing, RingRequest
+
+COLUMNS = {7: "followup_7_at", 30: "followup_30_at"}
+
+
+def _claimed(db: Session, stmt: Any) -> bool:
+    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
+
+
+def _tell(
+    db: Session,
+    *,
+    org_id: int,
+    person_id: int,
+    text: str,
+    link: str,
+    now: datetime,
+    ask_id: int | None = None,
+) -> bool:
+    person = people_repo.person_in_org(db, org_id=org_id, person_id=person_id)
+    if person is None:  # deactivated since
+        return False
+    kind = NotificationKind.RING_FOLLOW_UP if ask_id is not None else NotificationKind.RING_DIGEST
+    notify(db, recipient=person, kind=kind, text=text, link=link, now=now, ask_id=ask_id)
+    return True
+
+
+def send_digests(db: Session, *, now: datetime) -> int:
+    """One digest per participant of each open async ring, when others brought requests since the last."""
+    sent = 0
+    for ring in repository.open_async_rings(db):
+        for member in repository.joined_members(db, ring=ring):
+            since = member.digest_at  # the first digest lists everything brought so far
+            if member.digest_at is not None and member.digest_at > now - rules.DIGEST_EVERY:
+                continue
+            fresh = [
+                r
+                for r in repository.new_requests_since(db, ring=ring, since=since)
+                if r.person_id != member.person_id
+            ]
+            if not fresh:
+                continue
+            claimed = _claimed(
+                db,
+                update(RingMember)
+                .where(
+                    RingMember.id == member.id,
+                    or_(RingMember.digest_at.is_(None), RingMember.digest_at == member.digest_at),
+                )
+                .values(digest_at=now),
+            )
+            if not claimed:
+                continue
+            text = (
+                f"{len(fresh)} new request{'s' if len(fresh) != 1 else ''} in the ring “{ring.name}”: "
+                "see whether you can help"
+            )
+            if _tell(
+                db,
+                org_id=ring.org_id,
+                person_id=member.person_id,
+                text=text,
+                link=f"/rings/{ring.id}",
+                now=now,
+            ):
+                sent += 1
+    return sent
+
+
+def send_follow_ups(db: Session, *, now: datetime) -> int:
+    sent = 0
+    for days, column in COLUMNS.items():
+        for pairing in repository.follow_up_pairings(
+            db, column=column, closed_before=now - timedelta(days=days)
+        ):
+            sent_column = getattr(RingPairing, column)
+            if not _claimed(
+                db,
+                update(RingPairing)
+                .where(RingPairing.id == pairing.id, sent_column.is_(None))
+                .values({column: now}),
+            ):
+                continue
+            sent += _follow_up(db, pairing=pairing, days=days, now=now)
+    return sent
+
+
+def _follow_up(db: Session, *, pairing: RingPairing, days: int, now: datetime) -> int:
+    """Tell whoever still has something to do: a requester whose ask is open, a helper not yet done."""
+    request = db.get(RingRequest, pairing.request_id)
+    ring = db.get(Ring, pairing.ring_id)
+    if request is None or ring is None or request.org_id != pairing.org_id:
+        return 0
+    ask = db.get(Ask, request.ask_id)
+    offer = db.get(Offer, pairing.offer_id) if pairing.offer_id is not None else None
+    names = repository.names(db, org_id=pairing.org_id, ids={pairing.helper_id, request.person_id})
+    sent = 0
+    if ask is not None and ask.status not in {s.value for s in CLOSED}:
+        text = (
+            f"{days} days after the ring “{ring.name}”: was “{ask.title}” fulfilled? "
+            f"Mark it done and thank {names.get(pairing.helper_id, 'your helper')}"
+        )
+        sent += _tell(
+            db,
+            org_id=pairing.org_id,
+            person_id=request.person_id,
+            text=text,
+            link=f"/asks/{ask.id}",
+            now=now,
+            ask_id=ask.id,
+        )
+    if ask is not None and offer is not None and offer.status == OfferStatus.ACCEPTED.value:
+        text = (
+            f"{days} days after the ring “{ring.name}”: did you follow through on helping "
+            f"{names.get(request.person_id, 'your partner')} with “{ask.title}”? Mark it done when you have"
+        )
+        sent += _tell(
+            db,
+            org_id=pairing.org_id,
+            person_id=pairing.helper_id,
+            text=text,
+            link=f"/asks/{ask.id}",
+            now=now,
+            ask_id=ask.id,
+        )
+    return sent
+
+
+def _job(fn: Any) -> Any:
+    def handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+        fn(db, now=ctx.clock.now())
+
+    return handler
+
+
+def register(registry: JobRegistry) -> None:
+    registry.add("rings.digest", _job(send_digests))
+    registry.add("rings.follow_up", _job(send_follow_ups))
+    registry.schedule("rings.digest", timedelta(hours=1))
+    registry.schedule("rings.follow_up", timedelta(hours=1))
