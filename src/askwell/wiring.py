@@ -14,11 +14,13 @@ from askwell.core import events
 from askwell.core.db import create_session_factory
 from askwell.core.edges import Edges
 from askwell.notifications import subscribers as inbox
+from askwell.rings import subscribers as rings
 
 
 def event_bus(edges: Edges) -> events.EventBus:
     bus = events.EventBus()
     inbox.register(bus, broadcaster=edges.broadcaster)
+    rings.register(bus, broadcaster=edges.broadcaster)
     return bus
 
 

@@ -178,6 +178,47 @@ class ReconnectSuggested(Event):
     ask_id: int
 
 
+# --- rings -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingEvent(Event):
+    ring_id: int
+    #: Who is told.
+    person_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingInvited(RingEvent):
+    inviter_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingNudged(RingEvent):
+    """A facilitator's reminder to someone not ready: join, or bring a request."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingDigest(RingEvent):
+    """Others brought new requests to an open async ring since this person's last digest."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingFollowUp(RingEvent):
+    """Days after the ring: the requester (was it fulfilled?) or the helper (did you follow through?)."""
+
+    ask_id: int
+    #: The other side of the pairing: the helper for the requester, the requester for the helper.
+    other_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingUpdated(Event):
+    """Something visible on a ring's board changed (its event log moved on): live pages look again."""
+
+    ring_id: int
+
+
 # --- the inbox ---------------------------------------------------------------------------------------
 
 

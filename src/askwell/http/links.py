@@ -18,6 +18,8 @@ def path_for(target: Target) -> str:
             return f"/network/intros/{target.id}"
         if target.kind == TargetKind.PERSON:
             return f"/people/{target.id}"
+        if target.kind == TargetKind.RING:
+            return f"/rings/{target.id}"
     if target.kind == TargetKind.DORMANT:
         return "/network/dormant"
     return "/inbox"

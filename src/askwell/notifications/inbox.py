@@ -27,6 +27,7 @@ from askwell.notifications.models import NotificationKind as Kind
 from askwell.people.policy import Actor
 
 HIDDEN_TEXT = "An ask that is no longer shared with you."
+HIDDEN_RING_TEXT = "A ring that is no longer shared with you."
 SOMEONE = "Someone"
 AN_ASK = "an ask"
 
@@ -36,6 +37,7 @@ class TargetKind(StrEnum):
     INTRO = "intro"
     PERSON = "person"
     DORMANT = "dormant"
+    RING = "ring"
     INBOX = "inbox"
 
 
@@ -87,6 +89,7 @@ class _Loaded:
     thanks: dict[int, str]
     helpers: dict[int, int]
     intros: dict[int, Introduction]
+    rings: dict[int, repository.RingLine]
 
 
 def render(db: Session, *, actor: Actor, rows: Sequence[Notification]) -> list[InboxItem]:
@@ -107,7 +110,8 @@ def render(db: Session, *, actor: Actor, rows: Sequence[Notification]) -> list[I
         if intro.suggested_target_id:
             person_ids.add(intro.suggested_target_id)
     people = repository.people_lines(db, org_id=org_id, person_ids=person_ids)
-    loaded = _Loaded(asks, people, thanks, helpers, intros)
+    rings = repository.visible_ring_lines(db, actor=actor, ring_ids={n.ring_id for n in rows if n.ring_id})
+    loaded = _Loaded(asks, people, thanks, helpers, intros, rings)
     return [_item(n, actor=actor, loaded=loaded) for n in rows]
 
 
@@ -122,6 +126,8 @@ def _item(n: Notification, *, actor: Actor, loaded: _Loaded) -> InboxItem:
     )
     if hidden:
         return InboxItem(n.id, n.kind, HIDDEN_TEXT, INBOX, True, None, n.created_at, n.read_at, others)
+    if n.ring_id is not None and n.ring_id not in loaded.rings:
+        return InboxItem(n.id, n.kind, HIDDEN_RING_TEXT, INBOX, True, None, n.created_at, n.read_at, others)
     text = n.text if n.text is not None else _words(n, me=actor.person_id, loaded=loaded)
     return InboxItem(n.id, n.kind, text, _target(n), False, n.ask_id, n.created_at, n.read_at, others)
 
@@ -135,6 +141,8 @@ def _target(n: Notification) -> Target:
         return Target(TargetKind.INTRO, n.intro_id)
     if n.ask_id:
         return Target(TargetKind.ASK, n.ask_id)
+    if n.ring_id:
+        return Target(TargetKind.RING, n.ring_id)
     return INBOX
 
 
@@ -175,7 +183,40 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
         return f"{name(n.actor_id)} would like to reconnect: {n.note or ''}".rstrip(": ")
     if kind == Kind.RECONNECT_NUDGE:
         return f"{name(n.subject_id)} may know what your circle does not about {title}: reconnect?"
+    if kind in _RING_KINDS:
+        return _ring_words(kind, n, me=me, loaded=loaded, name=name)
     return "Something happened that this version of Askwell cannot describe."
+
+
+_RING_KINDS = frozenset({Kind.RING_INVITED, Kind.RING_NUDGE, Kind.RING_DIGEST, Kind.RING_FOLLOW_UP})
+
+
+def _ring_words(
+    kind: Kind, n: Notification, *, me: int, loaded: _Loaded, name: Callable[[int | None], str]
+) -> str:
+    # ``_item`` has already hidden items about a ring the reader can no longer see.
+    ring = loaded.rings.get(n.ring_id or 0)
+    called = f"the ring “{ring.name}”" if ring is not None else "a ring"
+    if kind == Kind.RING_INVITED:
+        named = f"the reciprocity ring “{ring.name}”" if ring is not None else "a reciprocity ring"
+        return f"{name(n.actor_id)} invited you to {named}"
+    if kind == Kind.RING_NUDGE:
+        if ring is not None and ring.my_status == "joined":
+            return f"The ring “{ring.name}” is coming up: bring your one request"
+        return f"You are invited to {called}: join and bring one request"
+    if kind == Kind.RING_DIGEST:
+        return f"Others brought new requests to {called}: see whether you can help"
+    ask = loaded.asks.get(n.ask_id) if n.ask_id else None
+    title = f"“{ask.title}”" if ask is not None else AN_ASK
+    when = "After"
+    if ring is not None and ring.closed_at is not None and n.created_at >= ring.closed_at:
+        when = f"{(n.created_at - ring.closed_at).days} days after"
+    if ask is not None and ask.author_id == me:
+        return f"{when} {called}: was {title} fulfilled? Mark it done and thank {name(n.actor_id)}"
+    return (
+        f"{when} {called}: did you follow through on helping {name(n.actor_id)} with {title}? "
+        "Mark it done when you have"
+    )
 
 
 def _intro_words(

@@ -60,6 +60,7 @@ class Notification(Base):
     ask_id: Mapped[int | None] = mapped_column(default=None)
     offer_id: Mapped[int | None] = mapped_column(default=None)
     intro_id: Mapped[int | None] = mapped_column(default=None)
+    ring_id: Mapped[int | None] = mapped_column(default=None)
     # Another person the item names (the dormant tie of a reconnect nudge).
     subject_id: Mapped[int | None] = mapped_column(default=None)
     # Words that exist nowhere else (a reconnect message); erased with their author.

@@ -13,6 +13,8 @@ from askwell.asks.repository import visible_asks
 from askwell.network.models import Introduction
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.notifications.preferences import Channel, Event, Preferences
+from askwell.rings.models import Ring, RingMember
+from askwell.rings.repository import visible_rings
 from askwell.people.models import Person
 from askwell.people.policy import Actor
 
@@ -213,6 +215,35 @@ def intros_of(db: Session, *, actor: Actor, intro_ids: set[int]) -> dict[int, In
         )
     )
     return {intro.id: intro for intro in rows}
+
+
+@dataclass(frozen=True)
+class RingLine:
+    name: str
+    closed_at: datetime | None
+    #: The reader's membership now ("invited", "joined", ...), None when they have no row.
+    my_status: str | None
+
+
+def visible_ring_lines(db: Session, *, actor: Actor, ring_ids: set[int]) -> dict[int, RingLine]:
+    """The rings the reader may still see, by the rings domain's own access function (ring pages')."""
+    if not ring_ids:
+        return {}
+    rings = db.execute(
+        visible_rings(actor)
+        .where(Ring.id.in_(ring_ids))
+        .with_only_columns(Ring.id, Ring.name, Ring.closed_at)
+    ).all()
+    statuses = dict(
+        db.execute(
+            select(RingMember.ring_id, RingMember.status).where(
+                RingMember.org_id == actor.org_id,
+                RingMember.person_id == actor.person_id,
+                RingMember.ring_id.in_(ring_ids),
+            )
+        ).tuples()
+    )
+    return {ring_id: RingLine(name, closed_at, statuses.get(ring_id)) for ring_id, name, closed_at in rings}
 
 
 def people_lines(db: Session, *, org_id: int, person_ids: set[int]) -> dict[int, PersonLine]:

@@ -39,6 +39,7 @@ class Notice:
     ask_id: int | None = None
     offer_id: int | None = None
     intro_id: int | None = None
+    ring_id: int | None = None
     subject_id: int | None = None
     note: str | None = None
     # Stored words: only for rows carried over from an export made before notifications kept ids.
@@ -62,6 +63,7 @@ def deliver(
         ask_id=notice.ask_id,
         offer_id=notice.offer_id,
         intro_id=notice.intro_id,
+        ring_id=notice.ring_id,
         subject_id=notice.subject_id,
         note=notice.note[:2000] if notice.note is not None else None,
         text=notice.text[:1000] if notice.text is not None else None,

@@ -119,6 +119,23 @@ def reconnect_suggested(db: Session, e: ev.ReconnectSuggested) -> None:
     _tell(db, e, e.person_id, notice)
 
 
+def ring_invited(db: Session, e: ev.RingInvited) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.RING_INVITED, actor_id=e.inviter_id, ring_id=e.ring_id))
+
+
+def ring_nudged(db: Session, e: ev.RingNudged) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.RING_NUDGE, ring_id=e.ring_id))
+
+
+def ring_digest(db: Session, e: ev.RingDigest) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.RING_DIGEST, ring_id=e.ring_id))
+
+
+def ring_follow_up(db: Session, e: ev.RingFollowUp) -> None:
+    notice = Notice(kind=Kind.RING_FOLLOW_UP, actor_id=e.other_id, ask_id=e.ask_id, ring_id=e.ring_id)
+    _tell(db, e, e.person_id, notice)
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.OfferMade, offer_made)
     bus.on(ev.OfferAccepted, offer_accepted)
@@ -137,6 +154,10 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.IntroductionWaiting, intro_waiting)
     bus.on(ev.ReconnectRequested, reconnect_requested)
     bus.on(ev.ReconnectSuggested, reconnect_suggested)
+    bus.on(ev.RingInvited, ring_invited)
+    bus.on(ev.RingNudged, ring_nudged)
+    bus.on(ev.RingDigest, ring_digest)
+    bus.on(ev.RingFollowUp, ring_follow_up)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, OfferStatus
 from askwell.asks.rules import CLOSED
+from askwell.core.events import RingDigest, RingFollowUp, emit
 from askwell.core.jobs import JobContext, JobRegistry
-from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
 from askwell.people import repository as people_repo
 from askwell.rings import repository, rules
 from askwell.rings.models import Ring, RingMember, RingPairing, RingRequest
@@ -33,22 +32,8 @@ def _claimed(db: Session, stmt: Any) -> bool:
     return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
 
 
-def _tell(
-    db: Session,
-    *,
-    org_id: int,
-    person_id: int,
-    text: str,
-    link: str,
-    now: datetime,
-    ask_id: int | None = None,
-) -> bool:
-    person = people_repo.person_in_org(db, org_id=org_id, person_id=person_id)
-    if person is None:  # deactivated since
-        return False
-    kind = NotificationKind.RING_FOLLOW_UP if ask_id is not None else NotificationKind.RING_DIGEST
-    notify(db, recipient=person, kind=kind, text=text, link=link, now=now, ask_id=ask_id)
-    return True
+def _active(db: Session, *, org_id: int, person_id: int) -> bool:
+    return people_repo.person_in_org(db, org_id=org_id, person_id=person_id) is not None
 
 
 def send_digests(db: Session, *, now: datetime) -> int:
@@ -77,18 +62,10 @@ def send_digests(db: Session, *, now: datetime) -> int:
             )
             if not claimed:
                 continue
-            text = (
-                f"{len(fresh)} new request{'s' if len(fresh) != 1 else ''} in the ring “{ring.name}”: "
-                "see whether you can help"
-            )
-            if _tell(
-                db,
-                org_id=ring.org_id,
-                person_id=member.person_id,
-                text=text,
-                link=f"/rings/{ring.id}",
-                now=now,
-            ):
+            if _active(db, org_id=ring.org_id, person_id=member.person_id):
+                emit(
+                    db, RingDigest(org_id=ring.org_id, at=now, ring_id=ring.id, person_id=member.person_id)
+                )
                 sent += 1
     return sent
 
@@ -119,36 +96,25 @@ def _follow_up(db: Session, *, pairing: RingPairing, days: int, now: datetime) -
         return 0
     ask = db.get(Ask, request.ask_id)
     offer = db.get(Offer, pairing.offer_id) if pairing.offer_id is not None else None
-    names = repository.names(db, org_id=pairing.org_id, ids={pairing.helper_id, request.person_id})
     sent = 0
+    told: list[tuple[int, int]] = []
     if ask is not None and ask.status not in {s.value for s in CLOSED}:
-        text = (
-            f"{days} days after the ring “{ring.name}”: was “{ask.title}” fulfilled? "
-            f"Mark it done and thank {names.get(pairing.helper_id, 'your helper')}"
-        )
-        sent += _tell(
-            db,
-            org_id=pairing.org_id,
-            person_id=request.person_id,
-            text=text,
-            link=f"/asks/{ask.id}",
-            now=now,
-            ask_id=ask.id,
-        )
+        told.append((request.person_id, pairing.helper_id))  # was it fulfilled? thank your helper
     if ask is not None and offer is not None and offer.status == OfferStatus.ACCEPTED.value:
-        text = (
-            f"{days} days after the ring “{ring.name}”: did you follow through on helping "
-            f"{names.get(request.person_id, 'your partner')} with “{ask.title}”? Mark it done when you have"
-        )
-        sent += _tell(
-            db,
+        told.append((pairing.helper_id, request.person_id))  # did you follow through?
+    for person_id, other_id in told:
+        if ask is None or not _active(db, org_id=pairing.org_id, person_id=person_id):
+            continue
+        event = RingFollowUp(
             org_id=pairing.org_id,
-            person_id=pairing.helper_id,
-            text=text,
-            link=f"/asks/{ask.id}",
-            now=now,
+            at=now,
+            ring_id=ring.id,
+            person_id=person_id,
             ask_id=ask.id,
+            other_id=other_id,
         )
+        emit(db, event)
+        sent += 1
     return sent
 
 

@@ -26,13 +26,12 @@ from askwell.asks import service as asks_service
 from askwell.asks.models import AudienceReason, OfferKind, OfferStatus, Visibility
 from askwell.asks.schemas import AskCreate, AskWrite, OfferCreate
 from askwell.core.errors import AskwellError, Conflict, InvalidInput
+from askwell.core.events import RingInvited, RingNudged, RingUpdated, emit
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.matching import service as matching
 from askwell.network import index as network_index
 from askwell.network import repository as network_repo
-from askwell.notifications.models import NotificationKind
-from askwell.notifications.service import notify
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
@@ -120,6 +119,8 @@ def record_event(db: Session, *, ring: Ring, kind: str, payload: dict[str, Any],
         RingEvent(org_id=ring.org_id, ring_id=ring.id, seq=seq, kind=kind, payload=payload, created_at=now)
     )
     db.flush()
+    # Live pages are told after the commit (a rolled-back change is never announced).
+    emit(db, RingUpdated(org_id=ring.org_id, at=now, ring_id=ring.id))
     return int(seq)
 
 
@@ -158,17 +159,11 @@ def _actor_of(db: Session, *, org_id: int, person_id: int) -> Actor:
     return people_repo.actor_for(db, person)
 
 
-def _link(ring: Ring) -> str:
-    return f"/rings/{ring.id}"
-
-
-def _tell(
-    db: Session, *, ring: Ring, person_id: int, kind: NotificationKind, text: str, now: datetime
-) -> bool:
-    person = people_repo.person_in_org(db, org_id=ring.org_id, person_id=person_id)
-    if person is None:
+def _nudge(db: Session, *, ring: Ring, person_id: int, now: datetime) -> bool:
+    """Emit the nudge for an active member; someone deactivated since is not counted."""
+    if people_repo.person_in_org(db, org_id=ring.org_id, person_id=person_id) is None:
         return False
-    notify(db, recipient=person, kind=kind, text=text, link=_link(ring), now=now)
+    emit(db, RingNudged(org_id=ring.org_id, at=now, ring_id=ring.id, person_id=person_id))
     return True
 
 
@@ -283,14 +278,9 @@ def _invite(
         added.append(person)
     db.flush()
     for person in added:
-        notify(
+        emit(
             db,
-            recipient=person,
-            kind=NotificationKind.RING_INVITED,
-            text=f"{me.name} invited you to the reciprocity ring “{ring.name}”",
-            link=_link(ring),
-            now=now,
-            actor_id=me.id,
+            RingInvited(org_id=ring.org_id, at=now, ring_id=ring.id, person_id=person.id, inviter_id=me.id),
         )
     if added:
         record_event(db, ring=ring, kind="ring.invited", payload={"people": [p.id for p in added]}, now=now)
@@ -470,14 +460,7 @@ def nudge(db: Session, *, actor: Actor, ring_id: int, now: datetime) -> int:
             continue
         if member.nudged_at is not None and member.nudged_at > now - rules.NUDGE_EVERY:
             continue
-        text = (
-            f"The ring “{ring.name}” is coming up: bring your one request"
-            if member.status == MemberStatus.JOINED.value
-            else f"You are invited to the ring “{ring.name}”: join and bring one request"
-        )
-        if _tell(
-            db, ring=ring, person_id=member.person_id, kind=NotificationKind.RING_NUDGE, text=text, now=now
-        ):
+        if _nudge(db, ring=ring, person_id=member.person_id, now=now):
             member.nudged_at = now
             sent += 1
     db.flush()

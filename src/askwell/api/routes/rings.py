@@ -145,7 +145,7 @@ def assignment(ring_id: RingId, db: Db, actor: ApiActor) -> AssignmentRead:
 
 @router.post("/rings/{ring_id}/assignment", response_model=AssignmentRead, summary="Propose who helps whom")
 def propose(ring_id: RingId, db: Db, actor: ApiActor, ctx: Ctx, now: Now) -> AssignmentRead:
-    view = service.propose_assignment(db, actor=actor, ring_id=ring_id, now=now, encode=encoder(ctx.services))
+    view = service.propose_assignment(db, actor=actor, ring_id=ring_id, now=now, encode=encoder(ctx.edges))
     db.commit()
     return view
 

@@ -285,8 +285,15 @@ def upgrade() -> None:
             sa.Column("reason", sa.String(length=16), server_default="direct", nullable=False)
         )
 
+    # The ring an inbox item is about (invitation, nudge, digest, follow-up); an id, like ask_id.
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ring_id", sa.Integer(), nullable=True))
+
 
 def downgrade() -> None:
+
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_column("ring_id")
 
     with op.batch_alter_table("ask_audience", schema=None) as batch_op:
         batch_op.drop_column("reason")

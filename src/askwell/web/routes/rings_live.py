@@ -127,7 +127,7 @@ def propose(db: Db, actor: PageActor, ctx: Ctx, now: Now, ring_id: RingId) -> Re
     target = f"/rings/{ring_id}/assignment"
     try:
         view = service.propose_assignment(
-            db, actor=actor, ring_id=ring_id, now=now, encode=encoder(ctx.services)
+            db, actor=actor, ring_id=ring_id, now=now, encode=encoder(ctx.edges)
         )
     except AskwellError as exc:
         if not refused(exc):
