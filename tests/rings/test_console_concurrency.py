@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy.orm import Session
 
-from askwell.core.db import create_session_factory
+from askwell.core.edges import Edges
 from askwell.core.uow import unit_of_work
 from askwell.people.repository import actor_for
 from askwell.rings import service
 from askwell.rings.errors import RingChanged
 from askwell.rings.models import Ring
 from askwell.rings.schemas import ConsoleAction, RingCreate
+from askwell.wiring import session_factory
 from tests.conftest import NOW, World
 from tests.rings.conftest import request_data
 
@@ -33,7 +34,7 @@ def committed(database: TestDatabase) -> Iterator[TestDatabase]:
 
 
 def test_two_facilitators_pressing_next_at_once_advance_it_once(committed: TestDatabase) -> None:
-    factory = create_session_factory(committed.engine)
+    factory = session_factory(committed.engine, Edges())
     with unit_of_work(factory) as db:
         world = World(db=db, now=NOW)
         org = world.org("Acme")

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session
 from askwell.asks import service as asks_service
 from askwell.asks.schemas import AskFinish
 from askwell.core.jobs import Job
+from askwell.http.links import path_for
+from askwell.notifications import inbox
 from askwell.notifications.models import Notification, NotificationKind
+from askwell.people.models import Person
 from askwell.rings import jobs, service
 from askwell.rings.models import RingMode
 from askwell.worker.registry import build_registry
@@ -22,6 +25,13 @@ def _notes(db: Session, kind: NotificationKind) -> list[Notification]:
     return list(
         db.scalars(select(Notification).where(Notification.kind == kind.value).order_by(Notification.id))
     )
+
+
+def _read(db: Session, world: World, n: Notification) -> inbox.InboxItem:
+    """The item as its reader sees it now (the words are written when read)."""
+    reader = db.get(Person, n.person_id)
+    assert reader is not None
+    return inbox.render(db, actor=world.actor(reader), rows=[n])[0]
 
 
 def test_jobs_are_registered_and_scheduled() -> None:
@@ -43,7 +53,9 @@ def test_async_digest_lists_new_requests_once_a_day(
     db.commit()
     digests = _notes(db, NotificationKind.RING_DIGEST)
     assert sorted(n.person_id for n in digests) == sorted([ring_scene.grace.id, ring_scene.facilitator.id])
-    assert "1 new request" in digests[0].text
+    item = _read(db, world, digests[0])
+    assert f"new requests to the ring “{ring.name}”" in item.text
+    assert path_for(item.target) == f"/rings/{ring.id}"
     # With email wanted (the default), the digest goes out through the outbox too.
     assert db.scalars(select(Job).where(Job.kind == "notifications.email")).all()
 
@@ -69,7 +81,9 @@ def test_follow_ups_at_day_7_and_30_each_once(
     assert jobs.send_follow_ups(db, now=world.now + timedelta(days=8)) == 0
     notes = _notes(db, NotificationKind.RING_FOLLOW_UP)
     assert {n.person_id for n in notes} == {ring_scene.ada.id, ring_scene.grace.id}
-    texts = {n.person_id: n.text for n in notes}
+    texts = {n.person_id: _read(db, world, n).text for n in notes}
+    assert all(n.text is None and n.ring_id == ring.id for n in notes)  # ids stored, never words
+    assert texts[ring_scene.ada.id].startswith("7 days after the ring")
     assert "was “" in texts[ring_scene.ada.id] and "thank Grace Hopper" in texts[ring_scene.ada.id]
     assert "did you follow through" in texts[ring_scene.grace.id]
     assert ring_scene.linus.id not in texts

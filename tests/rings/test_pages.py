@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from askwell.matching.service import ENCODE_SERVICE
 from askwell.people.models import Person
 from askwell.rings import repository
 from askwell.rings.models import RingStatus
@@ -26,7 +26,7 @@ SignIn = Callable[[Person], TestClient]
 @pytest.fixture(autouse=True)
 def _fake_encoder(app: FastAPI) -> None:
     """Suggestions for requests without offers use a small deterministic encoder, not the model."""
-    app.state.ctx.services[ENCODE_SERVICE] = FakeEncoder()
+    app.state.ctx = replace(app.state.ctx, edges=replace(app.state.ctx.edges, encode=FakeEncoder()))
 
 
 class TestSetupPage:

@@ -14,6 +14,7 @@ from rich.table import Table
 from askwell.cli.asks import Email, Org, _acting
 from askwell.cli.common import cli_unit_of_work, fail, out_console
 from askwell.core.clock import Clock
+from askwell.core.edges import Edges
 from askwell.matching.service import encoder
 from askwell.people import repository as people_repo
 from askwell.rings import repository, rules, service
@@ -108,7 +109,7 @@ def assign_command(
         actor, _person = _acting(db, org, email)
         now = Clock().now()
         view = service.propose_assignment(
-            db, actor=actor, ring_id=ring, now=now, encode=None if offers_only else encoder({})
+            db, actor=actor, ring_id=ring, now=now, encode=None if offers_only else encoder(Edges())
         )
         if view.message:
             out_console.print(view.message)

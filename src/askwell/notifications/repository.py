@@ -229,20 +229,15 @@ def visible_ring_lines(db: Session, *, actor: Actor, ring_ids: set[int]) -> dict
     """The rings the reader may still see, by the rings domain's own access function (ring pages')."""
     if not ring_ids:
         return {}
-    rings = db.execute(
-        visible_rings(actor)
-        .where(Ring.id.in_(ring_ids))
-        .with_only_columns(Ring.id, Ring.name, Ring.closed_at)
-    ).all()
-    statuses = dict(
-        db.execute(
-            select(RingMember.ring_id, RingMember.status).where(
-                RingMember.org_id == actor.org_id,
-                RingMember.person_id == actor.person_id,
-                RingMember.ring_id.in_(ring_ids),
-            )
-        ).tuples()
+    rings = [(r.id, r.name, r.closed_at) for r in db.scalars(visible_rings(actor).where(Ring.id.in_(ring_ids)))]
+    mine = db.execute(
+        select(RingMember.ring_id, RingMember.status).where(
+            RingMember.org_id == actor.org_id,
+            RingMember.person_id == actor.person_id,
+            RingMember.ring_id.in_(ring_ids),
+        )
     )
+    statuses: dict[int, str] = {ring_id: status for ring_id, status in mine}
     return {ring_id: RingLine(name, closed_at, statuses.get(ring_id)) for ring_id, name, closed_at in rings}
 
 
