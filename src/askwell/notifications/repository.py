@@ -13,10 +13,10 @@ from askwell.asks.repository import visible_asks
 from askwell.network.models import Introduction
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.notifications.preferences import Channel, Event, Preferences
-from askwell.rings.models import Ring, RingMember
-from askwell.rings.repository import visible_rings
 from askwell.people.models import Person
 from askwell.people.policy import Actor
+from askwell.rings.models import Ring, RingMember
+from askwell.rings.repository import visible_rings
 
 
 def unread_count(db: Session, *, org_id: int, person_id: int) -> int:
@@ -229,7 +229,9 @@ def visible_ring_lines(db: Session, *, actor: Actor, ring_ids: set[int]) -> dict
     """The rings the reader may still see, by the rings domain's own access function (ring pages')."""
     if not ring_ids:
         return {}
-    rings = [(r.id, r.name, r.closed_at) for r in db.scalars(visible_rings(actor).where(Ring.id.in_(ring_ids)))]
+    rings = [
+        (r.id, r.name, r.closed_at) for r in db.scalars(visible_rings(actor).where(Ring.id.in_(ring_ids)))
+    ]
     mine = db.execute(
         select(RingMember.ring_id, RingMember.status).where(
             RingMember.org_id == actor.org_id,

@@ -63,9 +63,7 @@ def send_digests(db: Session, *, now: datetime) -> int:
             if not claimed:
                 continue
             if _active(db, org_id=ring.org_id, person_id=member.person_id):
-                emit(
-                    db, RingDigest(org_id=ring.org_id, at=now, ring_id=ring.id, person_id=member.person_id)
-                )
+                emit(db, RingDigest(org_id=ring.org_id, at=now, ring_id=ring.id, person_id=member.person_id))
                 sent += 1
     return sent
 
