@@ -229,9 +229,8 @@ def visible_ring_lines(db: Session, *, actor: Actor, ring_ids: set[int]) -> dict
     """The rings the reader may still see, by the rings domain's own access function (ring pages')."""
     if not ring_ids:
         return {}
-    rings = [
-        (r.id, r.name, r.closed_at) for r in db.scalars(visible_rings(actor).where(Ring.id.in_(ring_ids)))
-    ]
+    found = db.execute(visible_rings(actor).where(Ring.id.in_(ring_ids))).scalars().all()
+    rings = [(r.id, r.name, r.closed_at) for r in found]
     mine = db.execute(
         select(RingMember.ring_id, RingMember.status).where(
             RingMember.org_id == actor.org_id,
