@@ -48,6 +48,7 @@ lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(BIN)/.installed-dev chromium lint
 	@echo "== tests on SQLite"

@@ -24,6 +24,7 @@ ALLOWED: dict[str, str] = {
     "core/db.py": "the engine's own SQL: SQLite's pragmas and BEGIN IMMEDIATE, PostgreSQL's advisory lock",
     "core/jobs.py": "the job queue: claiming under a lease (FOR UPDATE SKIP LOCKED), heartbeats, cursors",
     "core/job_upkeep.py": "the bounded batch delete every retention purge uses, and the queue's metrics",
+    "core/broadcast.py": "live fan-out on PostgreSQL: pg_notify on the broadcaster's own connection, outside any unit of work",
 }
 
 #: Modules whose queries have not moved into their domain's repository yet. The test fails when one

@@ -29,6 +29,7 @@ from askwell.asks.models import (
     Visibility,
 )
 from askwell.asks.rules import ACTIVE, PENDING_OFFER
+from askwell.core.db import rows_affected
 from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
 
@@ -59,12 +60,12 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def visible_asks(actor: Actor) -> Select[tuple[Ask]]:
+def visible_asks(actor: Actor) -> Select[Ask]:
     """Asks this person may see: their own, their org's, their team's, and private ones shared with them."""
     return select(Ask).where(_visible(actor))
 
 
-def _with_details(stmt: Select[tuple[Ask]]) -> Select[tuple[Ask]]:
+def _with_details(stmt: Select[Ask]) -> Select[Ask]:
     # populate_existing: an ask already in the session gets fresh collections (new offers, thanks).
     return stmt.execution_options(populate_existing=True).options(
         selectinload(Ask.tags),
@@ -233,7 +234,7 @@ def board(
     return BoardPage(asks=asks, offer_counts=counts, total=total, limit=limit, offset=offset)
 
 
-def _teammates(actor: Actor) -> Select[tuple[int]]:
+def _teammates(actor: Actor) -> Select[int]:
     return select(TeamMembership.person_id).where(
         TeamMembership.org_id == actor.org_id, TeamMembership.team_id.in_(sorted(actor.teams) or [-1])
     )
@@ -426,7 +427,7 @@ def delete_tags(db: Session, *, ask: Ask) -> None:
 
 
 def _won(db: Session, stmt: Any) -> bool:
-    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
+    return rows_affected(db.execute(stmt.execution_options(synchronize_session=False))) == 1
 
 
 def claim_due_reminder(db: Session, *, ask: Ask, now: datetime) -> bool:

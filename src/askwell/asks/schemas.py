@@ -257,7 +257,7 @@ def coaching_read(review: Review) -> CoachingRead:
 
 
 def _ref(person: object) -> PersonRef:
-    return PersonRef(id=person.id, name=person.name, title=person.title)  # type: ignore[attr-defined]
+    return PersonRef(id=person.id, name=person.name, title=person.title)  # type: ignore[attr-defined]  # a Person or a profile row: both carry id, name and title
 
 
 def offer_read(offer: Offer, *, names: dict[int, str] | None = None) -> OfferRead:

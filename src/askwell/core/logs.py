@@ -50,7 +50,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def make_handler(fmt: LogFormat, stream: object | None = None) -> logging.Handler:
-    handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
+    handler = logging.StreamHandler(stream)  # type: ignore[arg-type]  # any writable text stream; logging types it as a protocol mypy cannot infer from object
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     setattr(handler, _HANDLER_FLAG, True)

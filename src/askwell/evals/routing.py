@@ -16,6 +16,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -211,15 +212,17 @@ def split_by_time(
     return RoutingSplit(cutoff, dict(people), train, test, answerers, accepted)
 
 
-def metrics(rankings: Sequence[Sequence[Hashable]], relevant: Sequence[set[Hashable]]) -> dict[str, float]:
+def metrics(
+    rankings: Sequence[Sequence[Hashable]], relevant: Sequence[AbstractSet[Hashable]]
+) -> dict[str, float]:
     """Mean reciprocal rank of the first relevant person, precision at 1, recall at 5 and at 10."""
     totals = dict.fromkeys(METRICS, 0.0)
     for ranking, wanted in zip(rankings, relevant, strict=True):
         first = next((position for position, item in enumerate(ranking, start=1) if item in wanted), None)
         totals["mrr"] += 1.0 / first if first else 0.0
         totals["p1"] += float(bool(ranking) and ranking[0] in wanted)
-        totals["r5"] += len(wanted.intersection(ranking[:5])) / len(wanted)
-        totals["r10"] += len(wanted.intersection(ranking[:10])) / len(wanted)
+        totals["r5"] += len(wanted & set(ranking[:5])) / len(wanted)
+        totals["r10"] += len(wanted & set(ranking[:10])) / len(wanted)
     count = len(rankings)
     return {name: round(value / count, 4) if count else 0.0 for name, value in totals.items()}
 
@@ -306,7 +309,7 @@ class _Router:
                 total_helps=len(p.answers),
                 helped_at=tuple(sorted(a.created for a in p.answers)),
                 last_helped_at=p.last_answer,
-                median_reply=statistics.median(
+                median_reply=statistics.median(  # type: ignore[type-var]  # timedeltas sort and halve; typeshed admits numbers only
                     a.created - questions[a.question_id].created for a in p.answers
                 ),
                 # Shrunk towards the site's rate so that one accepted answer out of one is not "100 %".
@@ -330,7 +333,8 @@ class _Router:
 
     def _order(self, scores: np.ndarray, blocked: np.ndarray) -> np.ndarray:
         order = _best_first(np.where(blocked, -np.inf, scores), self.tiebreak)
-        return order[~blocked[order]]
+        kept: np.ndarray = order[~blocked[order]]
+        return kept
 
     def retrieve(self, question: Question, vector: np.ndarray) -> _Retrieved:
         blocked = self._blocked(question)
@@ -428,7 +432,7 @@ class _Router:
             constrain_load=constrain_load,
             spread=spread,
         )
-        return np.array([int(s.person_id) for s in suggestions] + shortlist.rest, dtype=np.int64)
+        return np.array([int(cast(int, s.person_id)) for s in suggestions] + shortlist.rest, dtype=np.int64)
 
     def query(self, shortlist: _Shortlist, helpers: set[int]) -> ranker.Query:
         """A labelled training example: the shortlist's feature rows, and who of them answered."""
@@ -690,9 +694,9 @@ def _fallback_settings() -> ranker.FitSettings:
     except ranker.RankerFileError:
         return ranker.FitSettings()
     return ranker.FitSettings(
-        c=float(found.get("c", 1.0)),  # type: ignore[arg-type]
-        lam=float(found.get("lam", 10.0)),  # type: ignore[arg-type]
-        seed=int(found.get("seed", SEED)),  # type: ignore[call-overload]
+        c=float(found.get("c", 1.0)),  # type: ignore[arg-type]  # the prior's trained_on is JSON metadata (object values)
+        lam=float(found.get("lam", 10.0)),  # type: ignore[arg-type]  # the prior's trained_on is JSON metadata (object values)
+        seed=int(found.get("seed", SEED)),  # type: ignore[call-overload]  # the prior's trained_on is JSON metadata (object values)
     )
 
 

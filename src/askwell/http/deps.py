@@ -28,7 +28,7 @@ SESSION_COOKIE = "askwell_session"
 
 
 def app_context(request: Request) -> AppContext:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    return request.app.state.ctx  # type: ignore[no-any-return]  # Starlette's app and request state are untyped namespaces
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -94,7 +94,7 @@ class Viewer:
 def optional_person(request: Request, db: Db, now: Now) -> Person | None:
     """The person behind the API token or the session cookie, cached on the request."""
     if hasattr(request.state, "person"):
-        return request.state.person  # type: ignore[no-any-return]
+        return request.state.person  # type: ignore[no-any-return]  # Starlette's app and request state are untyped namespaces
     person: Person | None = None
     token = bearer_token(request)
     if token is None and "authorization" in request.headers:
@@ -134,7 +134,7 @@ def api_person(person: OptionalPerson) -> Person:
 def _actor(request: Request, db: Session, person: Person) -> Actor:
     if not hasattr(request.state, "actor"):
         request.state.actor = actor_for(db, person)
-    return request.state.actor  # type: ignore[no-any-return]
+    return request.state.actor  # type: ignore[no-any-return]  # Starlette's app and request state are untyped namespaces
 
 
 def page_actor(request: Request, db: Db, person: Annotated[Person, Depends(page_person)]) -> Actor:

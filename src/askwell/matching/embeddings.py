@@ -106,7 +106,8 @@ def resolve_backend(device: str, precision: str) -> Backend:
 def _cpu_has_native_bf16() -> bool:
     import torch
 
-    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    available = torch.backends.mkldnn.is_available()  # type: ignore[no-untyped-call]  # unannotated in torch
+    return bool(available and torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 @lru_cache(maxsize=4)
@@ -141,7 +142,7 @@ def _load(directory: str, device: str = "cpu", precision: str = "fp32") -> Sente
     from transformers.utils import logging as transformers_logging
 
     # Its weight-loading bar would otherwise land in every CLI's stderr.
-    transformers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # unannotated in transformers
     model = SentenceTransformer(directory, device=device, local_files_only=True)
     # The weights are read as float32 from the vetted file and cast here, so every precision
     # derives from the same verified bytes.

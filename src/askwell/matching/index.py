@@ -37,7 +37,7 @@ class PeopleIndex:
 
     @property
     def latest(self) -> datetime | None:
-        return self.key[1]  # type: ignore[no-any-return]
+        return self.key[1]  # type: ignore[no-any-return]  # the cache key is a plain tuple whose second item is the latest change
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-from scipy.optimize import minimize  # type: ignore[import-untyped]
+from scipy.optimize import minimize
 
 from askwell.matching import scoring
 

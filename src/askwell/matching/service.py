@@ -230,8 +230,9 @@ def ask_vector(
     digest = text_hash(text, model_version=model_version())
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
     if rows and rows[0].text_hash == digest:
-        return repository.vector_of(rows[0])
-    vector = np.asarray(encode([text]), dtype=np.float32)[0]
+        stored: np.ndarray = repository.vector_of(rows[0])
+        return stored
+    vector: np.ndarray = np.asarray(encode([text]), dtype=np.float32)[0]
     if not persist:
         return vector
     repository.save_embedding(
@@ -287,9 +288,11 @@ def _retrieve(
     """Dense cosine and BM25 score per candidate, from the org index or, for a small audience, exactly."""
     if universe is None:
         with people.lock:
-            dense = dict(people.vectors.search(vector, RETRIEVE))
-        lexical = dict(people.lexical.search(text, RETRIEVE))
-        return {int(k): v for k, v in dense.items()}, {int(k): v for k, v in lexical.items()}
+            found = dict(people.vectors.search(vector, RETRIEVE))
+        matched = dict(people.lexical.search(text, RETRIEVE))
+        return {int(cast(int, k)): v for k, v in found.items()}, {
+            int(cast(int, k)): v for k, v in matched.items()
+        }
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.PERSON, owner_ids=universe)
     dense = {row.owner_id: float(repository.vector_of(row) @ vector) for row in rows}
     scores = people.lexical.scores(text)
@@ -413,7 +416,8 @@ def _history(mine: Sequence[repository.OfferRow], chances: set[int], *, now: dat
         helped_at=tuple(o.helped_at for o in done if o.helped_at is not None),
         thanked_share=sum(o.thanked for o in done) / len(done) if done else None,
         response_rate=len(answered) / len(chances) if chances else None,
-        median_reply=statistics.median(replies) if replies else None,
+        # timedeltas sort and halve; typeshed's median admits numbers only
+        median_reply=statistics.median(replies) if replies else None,  # type: ignore[type-var]  # timedeltas sort and halve; typeshed's median admits numbers only
         recent_helps=sum(1 for o in done if o.helped_at is not None and now - o.helped_at <= LOAD_WINDOW),
         open_commitments=sum(1 for o in mine if o.status == OfferStatus.ACCEPTED.value),
     )
@@ -462,7 +466,7 @@ def _scale(values: dict[int, float]) -> dict[int, float]:
 
 
 def _away(day: object) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=UTC) if day is not None else None  # type: ignore[arg-type]
+    return datetime.combine(day, time.min, tzinfo=UTC) if day is not None else None  # type: ignore[arg-type]  # the prior's trained_on is JSON metadata (object values)
 
 
 BUSY_WINDOW = timedelta(days=365)  # the busiest helpers: those who helped most in the last year
@@ -629,7 +633,7 @@ def suggest(
     ranked = sorted(ranked, key=lambda s: not any(r.startswith(TOPICAL_PREFIXES) for r in s.reasons))[:shown]
     suggestions = []
     for suggestion in ranked:
-        pid = int(suggestion.person_id)
+        pid = int(cast(int, suggestion.person_id))
         reached = reach.get(pid, _Reach(None))
         connector = connectors.get(reached.connector) if reached.connector is not None else None
         row = rows[pid]
@@ -758,8 +762,8 @@ def train_ranker(db: Session, *, org_id: int, now: datetime) -> ranker.RankerMod
         return None
     found = prior.trained_on
     settings = ranker.FitSettings(
-        c=float(found.get("c", 1.0)),  # type: ignore[arg-type]
-        lam=float(found.get("lam", 10.0)),  # type: ignore[arg-type]
+        c=float(found.get("c", 1.0)),  # type: ignore[arg-type]  # the prior's trained_on is JSON metadata (object values)
+        lam=float(found.get("lam", 10.0)),  # type: ignore[arg-type]  # the prior's trained_on is JSON metadata (object values)
     )
     model = ranker.adapt(prior, examples, settings=settings, version="pending")
     digest = hashlib.sha256(model.to_json().encode()).hexdigest()[:10]

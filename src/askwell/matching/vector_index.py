@@ -94,7 +94,8 @@ class VectorIndex:
             self._ids.pop()
 
     def vector(self, item: Hashable) -> np.ndarray:
-        return self._vectors[self._row[item]].copy()
+        row: np.ndarray = self._vectors[self._row[item]].copy()
+        return row
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Exact inner product of the query with every row, in the order of ``ids``."""
@@ -183,7 +184,7 @@ class IVFVectorIndex:
             raise ValueError("ids must be unique within one call")
         known = [self._label[item] for item in ids if item in self._label]
         if known:
-            self._index.remove_ids(np.asarray(known, dtype=np.int64))
+            self._index.remove_ids(np.asarray(known, dtype=np.int64))  # type: ignore[arg-type]  # faiss's stub names only IDSelector; the wrapper takes int64 ids too
         labels = np.empty(len(ids), dtype=np.int64)
         for position, item in enumerate(ids):
             label = self._label.get(item)
@@ -197,7 +198,7 @@ class IVFVectorIndex:
     def remove(self, ids: Sequence[Hashable]) -> None:
         labels = [self._label.pop(item) for item in ids if item in self._label]
         if labels:
-            self._index.remove_ids(np.asarray(labels, dtype=np.int64))
+            self._index.remove_ids(np.asarray(labels, dtype=np.int64))  # type: ignore[arg-type]  # as above
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[Hashable, float]]:
         k = min(k, len(self))

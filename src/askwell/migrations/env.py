@@ -21,7 +21,7 @@ def run_migrations() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:  # type: ignore[no-untyped-def]  # Alembic hands in a SQLAlchemy Connection; env.py runs outside the package's typing
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

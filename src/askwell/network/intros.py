@@ -48,7 +48,6 @@ from askwell.network.schemas import (
     IntroRead,
     IntroRequest,
     IntroRole,
-    PersonRef,
     TargetAnswer,
     TargetDecision,
 )
@@ -56,6 +55,7 @@ from askwell.network.ties import Interaction, curated_of, record_interactions, r
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
+from askwell.people.schemas import PersonRef
 
 #: Routes examined per connector query before grouping by connector.
 _ROUTES = 200
@@ -198,6 +198,7 @@ def request_intro(
     need = _need(db, actor=actor, ask_id=data.ask_id, query=data.query)
     if repository.tie_between(db, org_id=actor.org_id, a=actor.person_id, b=connector.id) is None:
         raise NoTieToConnector()
+    target: Person | repository.ProfileRow
     if data.target_id is None:
         routes = _routes(db, actor=actor, need=need, now=now, targets=targets, only_connector=connector.id)
         if not routes:

@@ -12,10 +12,11 @@ from askwell.network import index, repository
 from askwell.network.errors import HealthGroupTooSmall, HealthNotAllowed
 from askwell.network.picture import Picture, layout
 from askwell.network.rules import DEFAULT_DORMANT_DAYS
-from askwell.network.schemas import BridgeRead, HealthRead, PersonRef, TieRead
+from askwell.network.schemas import BridgeRead, HealthRead, TieRead
 from askwell.network.ties import INNER_CIRCLE_MIN, INNER_CIRCLE_SIZE, LIVE_TIE_MIN, MIN_GROUP, my_ties, ref
 from askwell.people import repository as people_repo
 from askwell.people.policy import Actor
+from askwell.people.schemas import PersonRef
 
 
 @dataclass(frozen=True)

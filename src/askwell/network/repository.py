@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from askwell.asks.models import Ask
 from askwell.asks.repository import visible_asks
 from askwell.asks.rules import ACTIVE
+from askwell.core.db import rows_affected
 from askwell.network.actions import PENDING
 from askwell.network.errors import IntroNotFound
 from askwell.network.models import Introduction, IntroStatus, ReconnectNudge, Tie
@@ -280,7 +281,7 @@ def claim_intro_reminder(db: Session, *, intro: Introduction, now: datetime) -> 
         .values(reminded_at=now)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return rows_affected(claimed) == 1
 
 
 def authors_of_open_asks(db: Session, *, limit: int) -> list[tuple[int, int]]:
@@ -316,7 +317,7 @@ def ask_titles(db: Session, *, actor: Actor, ask_ids: Iterable[int]) -> dict[int
     ids = sorted(set(ask_ids))
     if not ids:
         return {}
-    stmt = select(Ask.id, Ask.title).where(visible_asks(actor).whereclause, Ask.id.in_(ids))  # type: ignore[arg-type]
+    stmt = select(Ask.id, Ask.title).where(visible_asks(actor).whereclause, Ask.id.in_(ids))  # type: ignore[arg-type]  # visible_asks' where clause is reused on a narrower select
     return dict(db.execute(stmt).all())
 
 

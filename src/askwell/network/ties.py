@@ -15,11 +15,12 @@ from askwell.network import phrases, repository, topics
 from askwell.network.errors import TieExists, TieToSelf
 from askwell.network.models import Tie
 from askwell.network.rules import DEFAULT_DORMANT_DAYS, ORIGIN_WEIGHTS, is_dormant
-from askwell.network.schemas import PersonRef, TieCreate, TieRead
+from askwell.network.schemas import TieCreate, TieRead
 from askwell.network.strength import Evidence, add_interaction, mass_for_strength, past_strength, strength_now
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
+from askwell.people.schemas import PersonRef
 
 #: Current strength from which a tie belongs to someone's inner circle (about one recent exchange).
 INNER_CIRCLE_MIN = 0.25

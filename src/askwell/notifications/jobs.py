@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from askwell.core.db import rows_affected
 from askwell.core.edges import Email
 from askwell.core.jobs import JobContext, JobRegistry, enqueue
 from askwell.core.localtime import zone
@@ -77,7 +78,7 @@ def send_digests(db: Session, *, now: datetime, base_url: str, path_for: PathFor
             .values(last_digest_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if rows_affected(claimed) != 1:
             continue  # another worker took it
         prefs = repository.preferences(db, org_id=person.org_id, person_id=person.id)
         unread = [

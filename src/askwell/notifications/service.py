@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from askwell.core.db import rows_affected
 from askwell.core.errors import NotFound
 from askwell.core.events import InboxChanged, emit
 from askwell.core.jobs import enqueue
@@ -96,7 +97,7 @@ def _mark(
             raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification_id)
     result = db.execute(stmt.values(read_at=read_at).execution_options(synchronize_session=False))
-    changed = int(result.rowcount or 0)
+    changed = rows_affected(result)
     if changed:
         # The person's other tabs update their badge.
         emit(db, InboxChanged(org_id=org_id, at=now, person_id=person_id))

@@ -235,7 +235,7 @@ def _parse_row(
     errors: list[RowError] = []
     person: PersonCreate | None = None
     try:
-        person = PersonCreate(**fields)  # type: ignore[arg-type]
+        person = PersonCreate(**fields)
     except ValidationError as exc:
         errors.extend(_pydantic_errors(line, exc))
     for column in ("teams", "lead_of"):

@@ -21,7 +21,7 @@ from askwell.people.policy import Actor
 MAX_PAGE = 100
 
 
-def _with_profile(stmt: Select[tuple[Person]]) -> Select[tuple[Person]]:
+def _with_profile(stmt: Select[Person]) -> Select[Person]:
     return stmt.options(
         selectinload(Person.skills),
         selectinload(Person.memberships).selectinload(TeamMembership.team),
@@ -219,10 +219,11 @@ def team_members(db: Session, *, actor: Actor, team_id: int) -> list[tuple[Perso
                 TeamMembership.team_id == team_id,
                 Person.is_active.is_(True),
             )
-            .add_columns(TeamMembership.is_lead)  # type: ignore[arg-type]
+            .add_columns(TeamMembership.is_lead)
         ).order_by(TeamMembership.is_lead.desc(), Person.sort_name)
     ).all()
-    return [(p, bool(lead)) for p, lead in rows]
+    # add_columns is not reflected in the row type: each row is (Person, is_lead).
+    return [(p, bool(lead)) for p, lead in rows]  # type: ignore[misc]  # add_columns is not reflected in SQLAlchemy's row type
 
 
 def emails_in_org(db: Session, *, org_id: int) -> set[str]:

@@ -55,7 +55,9 @@ def _unread_counter(request: Request) -> Callable[[], int]:
 
     def count() -> int:
         person = getattr(request.state, "person", None)
-        db = object_session(person) if person is not None else None
+        if person is None:
+            return 0
+        db = object_session(person)
         if db is None:
             return 0
         actor = getattr(request.state, "actor", None)

@@ -143,7 +143,7 @@ def offer_help(ask_id: Id, data: OfferCreate, db: Db, actor: ApiActor, now: Now)
     return offer_read(offer)
 
 
-def _offer_action(action: str):  # type: ignore[no-untyped-def]
+def _offer_action(action: str):  # type: ignore[no-untyped-def]  # returns a route function whose own signature FastAPI reads
     fn = {
         "accept": service.accept_offer,
         "decline": service.decline_offer,

@@ -96,9 +96,9 @@ def fit_criterion(
     z: np.ndarray, y: np.ndarray, *, C: float, seed: int
 ) -> tuple[np.ndarray, float, tuple[float, float]]:
     """A logistic model on standardised rows ``z`` with Platt scaling fitted on out-of-fold scores."""
-    from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
 
     folds = StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed)
     model = CalibratedClassifierCV(

@@ -14,7 +14,7 @@ from askwell.accounts import service as accounts
 from askwell.accounts.schemas import InvitationCreate
 from askwell.core.errors import Conflict, InvalidInput
 from askwell.http.deps import Ctx, Db, Now, PageActor
-from askwell.http.params import InvitationId, parse_id
+from askwell.http.params import InvitationId, PersonId, parse_id
 from askwell.people import repository
 from askwell.people import service as people_service
 from askwell.people.csv_import import import_people
@@ -24,7 +24,6 @@ from askwell.people.policy import Actor, can_administer
 from askwell.people.schemas import TeamCreate
 from askwell.privacy import service as privacy
 from askwell.web.forms import field_errors
-from askwell.web.routes.people import PersonId
 from askwell.web.templating import render
 
 router = APIRouter()
@@ -93,7 +92,7 @@ def invite(
     team_ids = [i for i in (parse_id(t) for t in teams or []) if i is not None]
     values = {"email": email, "name": name, "role": role, "teams": team_ids}
     try:
-        data = InvitationCreate(email=email, name=name, role=role, teams=team_ids)  # type: ignore[arg-type]
+        data = InvitationCreate(email=email, name=name, role=role, teams=team_ids)
         accounts.invite(
             db, actor=actor, data=data, settings=ctx.settings, now=now, served_url=str(request.base_url)
         )

@@ -235,7 +235,7 @@ def answer_as_connector(
 ) -> Response:
     def act() -> Response:
         data = ConnectorAnswer(
-            decision=decision,  # type: ignore[arg-type]
+            decision=decision,
             note=note,
             suggested_person_id=parse_id(suggested_person_id),
         )
@@ -256,7 +256,7 @@ def answer_as_target(
     note: Text = "",
 ) -> Response:
     def act() -> Response:
-        data = TargetAnswer(decision=decision, note=note)  # type: ignore[arg-type]
+        data = TargetAnswer(decision=decision, note=note)
         intros.answer_as_target(db, actor=actor, intro_id=intro_id, data=data, now=now)
         return redirect(f"/network/intros/{intro_id}", ANSWERED)
 
