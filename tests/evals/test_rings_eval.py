@@ -72,6 +72,7 @@ def test_assignment_stays_within_capacity_where_most_active_does_not(tmp_path: P
     assert load["assignment"] == CAPACITY and load["most_active"] == 5
     # Alice can take two of her four hops questions; bob gets his yeast one: 3 of 5.
     assert hit["assignment"] == 0.6 and hit["most_active"] == 1.0
+    assert result["ceiling"] == 0.6  # even knowing who answers, alice can take only two: at the ceiling
 
 
 def test_json_has_exactly_the_promised_shape(tmp_path: Path) -> None:

@@ -142,7 +142,7 @@ def evaluate(posts: Path) -> dict[str, object]:
     max_load = dict.fromkeys(METHODS, 0)
     over = dict.fromkeys(METHODS, 0)  # person-rings above capacity
     person_rings = dict.fromkeys(METHODS, 0)
-    answerable = n_requests = unfilled = 0
+    answerable = n_requests = unfilled = ceiling = 0
     for ring in rings:
         candidates, activity = _who_can_help(ring, answers, by_id)
         people = [p for p in ring.participants if p in activity]
@@ -163,8 +163,17 @@ def evaluate(posts: Path) -> dict[str, object]:
             if others:
                 picks = rng.choice(len(others), min(HELPERS, len(others)), replace=False)
                 given["random"][q.id] = {others[i] for i in picks}
+        # The ceiling: had the assignment known who would answer, how many requests could it hit within
+        # capacity and k? (The same solver over the true answerers only.)
+        truths = {q.id: answerers.get(q.id, set()) & set(people) - {q.owner} for q in ring.requests}
+        oracle = propose(
+            [RequestSlot(q.id, q.owner if q.owner is not None else -1) for q in ring.requests],
+            [Candidate(r, h, fit=1.0, offered=False) for r, helpers in truths.items() for h in helpers],
+            rules,
+        )
+        ceiling += len({p.request_id for p in oracle.pairings})
         for q in ring.requests:
-            truth = answerers.get(q.id, set()) & set(people) - {q.owner}
+            truth = truths[q.id]
             if truth:
                 answerable += 1
                 for m in METHODS:
@@ -182,6 +191,7 @@ def evaluate(posts: Path) -> dict[str, object]:
         "max_load": max_load,
         # Context for the report; the JSON contract is the keys above.
         "n_answerable": answerable,
+        "ceiling": round(ceiling / answerable, 4) if answerable else 0.0,
         "unfilled": unfilled,
         "within_capacity": {
             m: round(1 - over[m] / person_rings[m], 4) if person_rings[m] else 1.0 for m in METHODS
@@ -220,6 +230,9 @@ def render_markdown(site: str, r: Mapping[str, object], *, command: str, when: d
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {LABELS[m]} | {hit[m]:.3f} | {load[m]} | {within[m]:.1%} |" for m in METHODS]
+    lines += [
+        f"| ceiling within capacity (knowing who answered) | {r.get('ceiling', 0.0):.3f} | ≤ {CAPACITY} | 100.0% |"
+    ]
     a, ma, rnd = hit["assignment"], hit["most_active"], hit["random"]
     lines += [
         "",
