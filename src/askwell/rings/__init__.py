@@ -1,1 +1,1 @@
-"""Reciprocity rings: many asks and many offers in one session, paired by a facilitator."""
+"""Reciprocity rings: a facilitated group in which everyone makes one request and helps others with theirs."""
