@@ -78,6 +78,9 @@ eval: $(BIN)/.installed
 	$(BIN)/askwell eval success --train ../shared/data/raop/dev.jsonl --report docs/evaluation.md
 	$(BIN)/askwell eval routing --site ../shared/data/stackexchange/beer --report docs/evaluation.md
 	$(BIN)/askwell eval network --data ../shared/data/networks/CollegeMsg.txt --report docs/evaluation.md
+	for s in beer ai bioinformatics iot; do \
+	  $(BIN)/askwell eval rings --site ../shared/data/stackexchange/$$s --report docs/evaluation.md || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) askwell.db askwell.db-wal askwell.db-shm .pytest_cache .ruff_cache

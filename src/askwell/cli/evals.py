@@ -6,6 +6,7 @@ import typer
 
 from askwell.cli.eval_coaching import coaching_command
 from askwell.cli.eval_network import network_command
+from askwell.cli.eval_rings import rings_command
 from askwell.cli.eval_routing import routing_command
 from askwell.cli.eval_success import success_command
 
@@ -22,4 +23,7 @@ eval_app.command("routing", help="Who can help: rank answerers on a Stack Exchan
 )
 eval_app.command("network", help="Tie formation and reactivation on a temporal message network.")(
     network_command
+)
+eval_app.command("rings", help="Ring assignment replayed as weekly rings on a Stack Exchange dump.")(
+    rings_command
 )
