@@ -65,9 +65,9 @@ def rings_command(
         for m in METHODS:
             table.add_row(
                 LABELS[m],
-                f"{result['hit_rate'][m]:.3f}",  # type: ignore[index]
-                str(result["max_load"][m]),  # type: ignore[index]
-                f"{result['within_capacity'][m]:.1%}",  # type: ignore[index]
+                f"{result['hit_rate'][m]:.3f}",  # type: ignore[index]  # the result is JSON-shaped (object values)
+                str(result["max_load"][m]),  # type: ignore[index]  # the result is JSON-shaped (object values)
+                f"{result['within_capacity'][m]:.1%}",  # type: ignore[index]  # the result is JSON-shaped (object values)
             )
         console.print(table)
     if report is not None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow
 
 PAIR_BASE = 1  # any pairing is worth making (a second helper beats none)
 FIT_SCALE = 100  # fit in hundredths: finer differences are noise in who-can-help scores

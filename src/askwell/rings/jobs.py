@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, OfferStatus
@@ -23,13 +22,9 @@ from askwell.core.events import RingDigest, RingFollowUp, emit
 from askwell.core.jobs import JobContext, JobRegistry
 from askwell.people import repository as people_repo
 from askwell.rings import repository, rules
-from askwell.rings.models import Ring, RingMember, RingPairing, RingRequest
+from askwell.rings.models import Ring, RingPairing, RingRequest
 
 COLUMNS = {7: "followup_7_at", 30: "followup_30_at"}
-
-
-def _claimed(db: Session, stmt: Any) -> bool:
-    return bool(db.execute(stmt.execution_options(synchronize_session=False)).rowcount == 1)
 
 
 def _active(db: Session, *, org_id: int, person_id: int) -> bool:
@@ -51,15 +46,7 @@ def send_digests(db: Session, *, now: datetime) -> int:
             ]
             if not fresh:
                 continue
-            claimed = _claimed(
-                db,
-                update(RingMember)
-                .where(
-                    RingMember.id == member.id,
-                    or_(RingMember.digest_at.is_(None), RingMember.digest_at == member.digest_at),
-                )
-                .values(digest_at=now),
-            )
+            claimed = repository.claim_digest(db, member=member, now=now)
             if not claimed:
                 continue
             if _active(db, org_id=ring.org_id, person_id=member.person_id):
@@ -74,13 +61,7 @@ def send_follow_ups(db: Session, *, now: datetime) -> int:
         for pairing in repository.follow_up_pairings(
             db, column=column, closed_before=now - timedelta(days=days)
         ):
-            sent_column = getattr(RingPairing, column)
-            if not _claimed(
-                db,
-                update(RingPairing)
-                .where(RingPairing.id == pairing.id, sent_column.is_(None))
-                .values({column: now}),
-            ):
+            if not repository.claim_follow_up(db, pairing=pairing, column=column, now=now):
                 continue
             sent += _follow_up(db, pairing=pairing, days=days, now=now)
     return sent

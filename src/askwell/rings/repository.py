@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, delete, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, AskStatus, Offer
+from askwell.core.db import rows_affected
 from askwell.people.models import Person, TeamMembership
 from askwell.people.policy import Actor
 from askwell.rings.errors import PairingNotFound, RingNotFound, RingRequestNotFound
@@ -44,7 +46,7 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def visible_rings(actor: Actor) -> Select[tuple[Ring]]:
+def visible_rings(actor: Actor) -> Select[Ring]:
     """Rings this person may see: open calls of their organization, rings they belong to; admins all."""
     return select(Ring).where(_visible(actor))
 
@@ -510,4 +512,115 @@ def joined_members(db: Session, *, ring: Ring) -> list[RingMember]:
                 RingMember.status == MemberStatus.JOINED.value,
             )
         )
+    )
+
+
+# --- writes that must be conditional or atomic (the service's and jobs' own statements) --------------
+
+
+def next_event_seq(db: Session, *, ring: Ring) -> int:
+    """The next number in the ring's event log, taken under the ring row's write lock (gap-free)."""
+    seq = db.execute(
+        update(Ring)
+        .where(Ring.org_id == ring.org_id, Ring.id == ring.id)
+        .values(event_seq=Ring.event_seq + 1)
+        .returning(Ring.event_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    return int(seq)
+
+
+def last_position(db: Session, *, ring: Ring) -> int | None:
+    return db.scalar(
+        select(func.max(RingRequest.position)).where(
+            RingRequest.org_id == ring.org_id, RingRequest.ring_id == ring.id
+        )
+    )
+
+
+def next_active_position(db: Session, *, ring: Ring) -> int | None:
+    return db.scalar(
+        select(func.min(RingRequest.position)).where(
+            RingRequest.org_id == ring.org_id,
+            RingRequest.ring_id == ring.id,
+            RingRequest.status == RequestStatus.ACTIVE.value,
+            RingRequest.position > (ring.current_position or 0),
+        )
+    )
+
+
+def advance_version(db: Session, *, ring: Ring, version: int, values: dict[str, Any]) -> bool:
+    """Apply a console step only if nobody else moved the ring since ``version`` (exactly one advance)."""
+    result = db.execute(
+        update(Ring)
+        .where(Ring.org_id == ring.org_id, Ring.id == ring.id, Ring.version == version)
+        .values(**values, version=Ring.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1
+
+
+def renumber_requests(db: Session, *, ring: Ring, positions: list[int]) -> None:
+    """Active requests numbered 1..n in the given order; withdrawn ones after them."""
+    for n, request_id in enumerate(positions, start=1):
+        db.execute(
+            update(RingRequest)
+            .where(RingRequest.org_id == ring.org_id, RingRequest.id == request_id)
+            .values(position=n)
+            .execution_options(synchronize_session=False)
+        )
+    db.execute(
+        update(RingRequest)
+        .where(
+            RingRequest.org_id == ring.org_id,
+            RingRequest.ring_id == ring.id,
+            RingRequest.status != RequestStatus.ACTIVE.value,
+        )
+        .values(position=len(positions) + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_proposed_pairings(db: Session, *, ring: Ring) -> None:
+    db.execute(
+        delete(RingPairing).where(
+            RingPairing.org_id == ring.org_id,
+            RingPairing.ring_id == ring.id,
+            RingPairing.status == PairingStatus.PROPOSED.value,
+        )
+    )
+
+
+def last_event_payload(db: Session, *, ring: Ring, kind: str) -> Any:
+    return db.scalar(
+        select(RingEvent.payload)
+        .where(RingEvent.org_id == ring.org_id, RingEvent.ring_id == ring.id, RingEvent.kind == kind)
+        .order_by(RingEvent.seq.desc())
+        .limit(1)
+    )
+
+
+def _won(db: Session, stmt: Any) -> bool:
+    return rows_affected(db.execute(stmt.execution_options(synchronize_session=False))) == 1
+
+
+def claim_digest(db: Session, *, member: RingMember, now: datetime) -> bool:
+    """One digest per member per period, whichever worker gets there first."""
+    return _won(
+        db,
+        update(RingMember)
+        .where(
+            RingMember.id == member.id,
+            or_(RingMember.digest_at.is_(None), RingMember.digest_at == member.digest_at),
+        )
+        .values(digest_at=now),
+    )
+
+
+def claim_follow_up(db: Session, *, pairing: RingPairing, column: str, now: datetime) -> bool:
+    """The D+7 or D+30 follow-up of a pairing, once (``column`` is followup_7_at or followup_30_at)."""
+    sent_column = getattr(RingPairing, column)
+    return _won(
+        db,
+        update(RingPairing).where(RingPairing.id == pairing.id, sent_column.is_(None)).values({column: now}),
     )

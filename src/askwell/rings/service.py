@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,13 +106,7 @@ NO_FEASIBLE = (
 def record_event(db: Session, *, ring: Ring, kind: str, payload: dict[str, Any], now: datetime) -> int:
     """Append to the ring's event log; the sequence number is taken under the ring row's write lock, so it
     is gap-free and monotonic per ring whatever the number of writers."""
-    seq = db.execute(
-        update(Ring)
-        .where(Ring.org_id == ring.org_id, Ring.id == ring.id)
-        .values(event_seq=Ring.event_seq + 1)
-        .returning(Ring.event_seq)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    seq = repository.next_event_seq(db, ring=ring)
     set_committed_value(ring, "event_seq", seq)
     db.add(
         RingEvent(org_id=ring.org_id, ring_id=ring.id, seq=seq, kind=kind, payload=payload, created_at=now)
@@ -401,11 +394,7 @@ def submit_request(
     asks_service.share_quietly(
         db, ask=ask, person_ids=repository.audience_ids(db, ring=ring), reason=AudienceReason.RING
     )
-    last = db.scalar(
-        select(func.max(RingRequest.position)).where(
-            RingRequest.org_id == ring.org_id, RingRequest.ring_id == ring.id
-        )
-    )
+    last = repository.last_position(db, ring=ring)
     request = RingRequest(
         org_id=ring.org_id,
         ring_id=ring.id,
@@ -520,33 +509,11 @@ def console(db: Session, *, actor: Actor, ring_id: int, data: ConsoleAction, now
                 "current_position": None,
                 "current_started_at": None,
             }
-    result = db.execute(
-        update(Ring)
-        .where(Ring.org_id == ring.org_id, Ring.id == ring.id, Ring.version == data.version)
-        .values(**values, version=Ring.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not repository.advance_version(db, ring=ring, version=data.version, values=values):
         raise RingChanged()
     if positions:
         # Withdrawn requests go last so that the active ones are numbered 1..n in session order.
-        for n, request_id in enumerate(positions, start=1):
-            db.execute(
-                update(RingRequest)
-                .where(RingRequest.org_id == ring.org_id, RingRequest.id == request_id)
-                .values(position=n)
-                .execution_options(synchronize_session=False)
-            )
-        db.execute(
-            update(RingRequest)
-            .where(
-                RingRequest.org_id == ring.org_id,
-                RingRequest.ring_id == ring.id,
-                RingRequest.status != RequestStatus.ACTIVE.value,
-            )
-            .values(position=len(positions) + 1)
-            .execution_options(synchronize_session=False)
-        )
+        repository.renumber_requests(db, ring=ring, positions=positions)
     db.refresh(ring)
     current = repository.request_at(db, ring=ring, position=ring.current_position)
     record_event(
@@ -575,14 +542,7 @@ _EVENT_OF = {
 
 
 def _next_position(db: Session, ring: Ring) -> int | None:
-    return db.scalar(
-        select(func.min(RingRequest.position)).where(
-            RingRequest.org_id == ring.org_id,
-            RingRequest.ring_id == ring.id,
-            RingRequest.status == RequestStatus.ACTIVE.value,
-            RingRequest.position > (ring.current_position or 0),
-        )
-    )
+    return repository.next_active_position(db, ring=ring)
 
 
 def remaining_seconds(ring: Ring, *, now: datetime) -> int | None:
@@ -774,13 +734,7 @@ def propose_assignment(
             declined=frozenset((p.request_id, p.helper_id) for p in removed),
         ),
     )
-    db.execute(
-        delete(RingPairing).where(
-            RingPairing.org_id == ring.org_id,
-            RingPairing.ring_id == ring.id,
-            RingPairing.status == PairingStatus.PROPOSED.value,
-        )
-    )
+    repository.delete_proposed_pairings(db, ring=ring)
     for pairing in result.pairings:
         db.add(
             RingPairing(
@@ -810,16 +764,7 @@ def propose_assignment(
 def assignment_of(db: Session, *, actor: Actor, ring_id: int) -> AssignmentRead:
     ring = repository.get_ring(db, actor=actor, ring_id=ring_id)
     _require_facilitator(db, ring, actor, "see the assignment")
-    last = db.scalar(
-        select(RingEvent.payload)
-        .where(
-            RingEvent.org_id == ring.org_id,
-            RingEvent.ring_id == ring.id,
-            RingEvent.kind == "ring.assignment_proposed",
-        )
-        .order_by(RingEvent.seq.desc())
-        .limit(1)
-    )
+    last = repository.last_event_payload(db, ring=ring, kind="ring.assignment_proposed")
     message = last.get("message") if isinstance(last, dict) else None
     return assignment_view(db, ring=ring, message=message if isinstance(message, str) else None)
 

@@ -63,7 +63,7 @@ def console_action(
     acted first, nothing changes and the console says so."""
     target = f"/rings/{ring_id}/console"
     try:
-        data = ConsoleAction(action=action, version=parse_id(version) or 0)  # type: ignore[arg-type]
+        data = ConsoleAction(action=action, version=parse_id(version) or 0)
     except ValidationError as exc:
         _facilitating(db, actor, ring_id, "run the session")
         return redirect(target, " ".join(field_errors(exc).values()))
