@@ -19,6 +19,9 @@ from askwell.notifications.repository import unread_count
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Times people read: `{{ at | local_time(me.timezone, others=[their_tz]) }}` (see core/localtime.py).
 TEMPLATES.env.filters["local_time"] = local_time
+# Templates ship with the package and change only with a new release (a restart): no stat() of the
+# template files on every render to see whether they changed.
+TEMPLATES.env.auto_reload = False
 
 
 def render(
