@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +21,14 @@ from askwell.api.errors import api_error, api_validation_error
 from askwell.api.routes import router as api_router
 from askwell.core.clock import Clock
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_db_engine, create_session_factory
+from askwell.core.db import create_db_engine, create_session_factory, pool_capacity
 from askwell.core.errors import AskwellError, InvalidInput, NotFound, RequestTooLarge
 from askwell.core.jobs import JobRegistry
 from askwell.core.logs import configure_logging, request_id_var
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
-from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge
+from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge, cap_request_threads
 from askwell.http.metrics import RequestMetricsMiddleware
 from askwell.http.request_id import HEADER as REQUEST_ID_HEADER
 from askwell.http.request_id import RequestIdMiddleware
@@ -59,6 +61,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         description="Ask for help, and give it. Authenticate with `Authorization: Bearer <personal API token>`.",
+        lifespan=_lifespan,
     )
     app.state.ctx = AppContext(
         settings=settings,
@@ -139,6 +142,14 @@ def create_app(
         return response
 
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """No more request threads than database connections (see ``http.limits.cap_request_threads``)."""
+    bind = app.state.ctx.session_factory.kw.get("bind")
+    app.state.request_threads = cap_request_threads(pool_capacity(bind) if bind is not None else None)
+    yield
 
 
 def database_problem(exc: OperationalError) -> tuple[str, str, int] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import anyio.to_thread
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -99,3 +100,18 @@ def _content_length(scope: Scope) -> int | None:
             raw = value.decode("latin-1").strip()
             return int(raw) if raw.isascii() and raw.isdigit() else None
     return None
+
+
+def cap_request_threads(connections: int | None) -> int:
+    """Run at most ``connections`` sync routes at once in this event loop, and return the cap.
+
+    Sync routes run in anyio's thread pool (40 threads by default), each holding a database
+    connection for the request. With fewer connections than threads, a burst parked the extra
+    threads on the pool, which timed out after 30 s with a 500; capped, the extra requests wait for a
+    thread instead, in order, and never for a connection. Called at startup, inside the loop (the
+    limiter belongs to the running loop).
+    """
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    if connections is not None and connections < limiter.total_tokens:
+        limiter.total_tokens = max(1, connections)
+    return int(limiter.total_tokens)
