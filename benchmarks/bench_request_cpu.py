@@ -9,6 +9,10 @@ barely moves when other work shares the machine.
 The "before" column is ``benchmarks/results/request_cpu_before.json``, measured on the code as it
 was before the per-request cuts (its commit is named there); ``ASKWELL_REQUEST_CPU_SAVE=before``
 rewrites it from the current code.
+
+On a busy machine, figures from different times are not comparable; ``ASKWELL_REQUEST_CPU_AGAINST=<commit>``
+measures that commit (a temporary git worktree) and the current code in turns, twice each, and
+keeps each page's lowest figure: both columns then share the machine's conditions.
 """
 
 from __future__ import annotations
@@ -37,9 +41,12 @@ WARMUP = 5
 REPEATS = 3  # the lowest of three rounds of ROUNDS: the least disturbed by other work
 
 
+SRC = Path(os.environ.get("ASKWELL_REQUEST_CPU_SRC", str(ROOT / "src")))
+
+
 def _prepare(url: str) -> None:
     env = dict(os.environ, ASKWELL_DATABASE_URL=url)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     for args in (("db", "upgrade"), ("demo",)):
         subprocess.run(
             [sys.executable, "-m", "askwell.cli.main", *args],
@@ -138,18 +145,64 @@ def _commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+def _measure_in_child(src: Path) -> dict[str, dict[str, float]]:
+    env = dict(os.environ, ASKWELL_REQUEST_CPU_SRC=str(src))
+    env["PYTHONPATH"] = os.pathsep.join([str(src), str(ROOT)])
+    code = "import json; from benchmarks.bench_request_cpu import measure; print(json.dumps(measure()))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=1200,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _lowest(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    return {
+        name: {"cpu_ms": min(r[name]["cpu_ms"] for r in runs), "queries": runs[-1][name]["queries"]}
+        for name in runs[0]
+    }
+
+
+def against(commit: str) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """``commit`` and the current code measured in turns (before, now, before, now)."""
+    with tempfile.TemporaryDirectory(prefix="askwell-cpu-base-") as tmp:
+        base = Path(tmp) / "base"
+        subprocess.run(["git", "worktree", "add", "--detach", str(base), commit], cwd=ROOT, check=True,
+                       capture_output=True)  # fmt: skip
+        try:
+            befores, nows = [], []
+            for _ in range(2):
+                befores.append(_measure_in_child(base / "src"))
+                nows.append(_measure_in_child(ROOT / "src"))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
+    return {"commit": commit, "rounds": ROUNDS, "pages": _lowest(befores), "interleaved": True}, _lowest(nows)
+
+
 def main() -> None:
-    now = measure()
-    if os.environ.get("ASKWELL_REQUEST_CPU_SAVE") == "before":
-        BEFORE.parent.mkdir(parents=True, exist_ok=True)
-        BEFORE.write_text(json.dumps({"commit": _commit(), "rounds": ROUNDS, "pages": now}, indent=2) + "\n")
-    before = json.loads(BEFORE.read_text()) if BEFORE.exists() else {"commit": "?", "pages": {}}
+    if commit := os.environ.get("ASKWELL_REQUEST_CPU_AGAINST"):
+        before, now = against(commit)
+    else:
+        now = measure()
+        if os.environ.get("ASKWELL_REQUEST_CPU_SAVE") == "before":
+            BEFORE.parent.mkdir(parents=True, exist_ok=True)
+            BEFORE.write_text(
+                json.dumps({"commit": _commit(), "rounds": ROUNDS, "pages": now}, indent=2) + "\n"
+            )
+        before = json.loads(BEFORE.read_text()) if BEFORE.exists() else {"commit": "?", "pages": {}}
     print("## CPU per request\n")
     print(
         f"`python -m benchmarks request_cpu`: CPU ms per request (process time, the lowest of {REPEATS} "
         f"rounds of {ROUNDS} after {WARMUP} warm-up requests) through the whole ASGI app, signed in as a "
         f"member of the 80-person demo organization on SQLite; SQL statements per request. "
-        f"Before: commit {before['commit']}; now: commit {_commit()}.\n"
+        f"Before: commit {before['commit']}; now: commit {_commit()} (with uncommitted changes, if any)"
+        + ("; measured in turns in this run" if before.get("interleaved") else "; before measured earlier")
+        + ".\n"
     )
     print("| request | CPU ms before | CPU ms now | change | queries before | queries now |")
     print("|---|---:|---:|---:|---:|---:|")
