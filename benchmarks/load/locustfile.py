@@ -3,7 +3,7 @@
 Run by ``benchmarks/load/run.py`` (``make load``), which prepares the database and hands over the
 accounts in ``ASKWELL_LOAD_ACCOUNTS`` (a JSON file: ``{"members": [...], "admins": [...], "password"}``).
 Each simulated person signs in once through the form (as a browser does: the page, then the post
-with the CSRF field), then browses with a think time of 1 to 5 s between requests. Weights follow
+with the CSRF field), then browses with a think time of 1 to 4 s between requests. Weights follow
 what people do most: read the board and asks, look people up, check the inbox; write less often.
 
 Every status of 500 or more is a failure, and so is any unexpected 4xx. Expected refusals (an offer
@@ -44,7 +44,8 @@ def _next_account(pool: itertools.cycle[str]) -> str:
 
 class _Person(HttpUser):
     abstract = True
-    wait_time = between(1, 5)
+    # Under uvicorn's 5 s keep-alive: an idle connection reused just as the server closes it is reset.
+    wait_time = between(1, 4)
     accounts: itertools.cycle[str] = _MEMBERS
 
     def on_start(self) -> None:

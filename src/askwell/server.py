@@ -28,7 +28,12 @@ from askwell.core.logs import configure_logging, request_id_var
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
-from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge, cap_request_threads
+from askwell.http.limits import (
+    BodySizeLimitMiddleware,
+    BodyTooLarge,
+    ConcurrencyLimitMiddleware,
+    cap_request_threads,
+)
 from askwell.http.metrics import RequestMetricsMiddleware
 from askwell.http.request_id import HEADER as REQUEST_ID_HEADER
 from askwell.http.request_id import RequestIdMiddleware
@@ -73,6 +78,8 @@ def create_app(
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    # No more requests in flight than connections (a 503 past a wait); inside the metrics.
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=pool_capacity(session_factory.kw.get("bind")))
     # Outermost: every response is counted and carries its request id, refusals included.
     app.add_middleware(RequestMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
