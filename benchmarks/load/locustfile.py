@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 _ACCOUNTS: dict[str, Any] = json.loads(Path(os.environ["ASKWELL_LOAD_ACCOUNTS"]).read_text())
 _PASSWORD: str = _ACCOUNTS["password"]
@@ -50,6 +51,21 @@ class _Person(HttpUser):
 
     def on_start(self) -> None:
         self.email = _next_account(self.accounts)
+        # A busy server answers 503 + Retry-After: a browser's person tries again, a few times.
+        for _ in range(3):
+            if self._sign_in():
+                break
+        else:
+            raise StopUser()
+        self.csrf = self.client.cookies.get("askwell_csrf", "")
+        me = self.client.get("/api/v1/me", name="GET /api/v1/me").json()
+        self.me_id = int(me["id"])
+        self.open_asks: list[dict[str, Any]] = []
+        self.my_asks: list[int] = []
+        self.people: list[int] = []
+        self._refresh_board()
+
+    def _sign_in(self) -> bool:
         self.client.get("/signin", name="GET /signin")
         csrf = self.client.cookies.get("askwell_csrf", "")
         with self.client.post(
@@ -60,16 +76,10 @@ class _Person(HttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 303 or "askwell_session" not in self.client.cookies:
-                response.failure(f"sign-in of {self.email} answered {response.status_code}")
-                return
+                response.failure(f"sign-in answered {response.status_code} without a session")
+                return False
             response.success()
-        self.csrf = self.client.cookies.get("askwell_csrf", "")
-        me = self.client.get("/api/v1/me", name="GET /api/v1/me").json()
-        self.me_id = int(me["id"])
-        self.open_asks: list[dict[str, Any]] = []
-        self.my_asks: list[int] = []
-        self.people: list[int] = []
-        self._refresh_board()
+            return True
 
     # Helpers ---------------------------------------------------------------------------------
 
