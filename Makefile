@@ -9,7 +9,12 @@ PORT ?= 8000
 ASKWELL_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test lint fuzz bench eval chromium clean help
+.PHONY: run test lint fuzz bench load eval chromium clean help
+# `make load`: DB=sqlite|postgresql, USERS (default 50 on SQLite, 200 on PostgreSQL), DURATION (s).
+DB ?= sqlite
+USERS ?=
+DURATION ?= 120
+PG_URL ?= $(ASKWELL_TEST_POSTGRES_URL)
 # Examples per operation, role (member, admin) and mode (valid, invalid input) for `make fuzz`.
 FUZZ_EXAMPLES ?= 25
 # Empty: SQLite; set to a PostgreSQL server URL to fuzz on PostgreSQL.
@@ -20,6 +25,7 @@ help:
 	@echo "make test   - set up .venv with dev tools and run ruff + the test suite on SQLite and PostgreSQL"
 	@echo "make fuzz   - schemathesis over every /api/v1 operation as a member and an admin (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+	@echo "make load   - locust headless against a served demo (DB=$(DB) USERS=... DURATION=$(DURATION)); writes docs/benchmarks.md"
 	@echo "make eval   - run the evaluations on ../shared/data and write docs/evaluation.md"
 
 # torch is installed first from its CPU build; a bare requirement would pull a multi-GB CUDA build.
@@ -68,6 +74,9 @@ fuzz: $(BIN)/.installed-dev
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python -m benchmarks
+
+load: $(BIN)/.installed-dev
+	DB=$(DB) USERS=$(USERS) DURATION=$(DURATION) PG_URL=$(PG_URL) $(BIN)/python -m benchmarks.load.run
 
 eval: $(BIN)/.installed
 	$(BIN)/askwell eval coaching --labels ../shared/data/asks/smart_dev.jsonl --rules-only --report docs/evaluation.md

@@ -84,8 +84,11 @@ def main(argv: list[str]) -> int:
         print(f"no such benchmark: {', '.join(unknown)} (have: {', '.join(names)})", file=sys.stderr)
         return 2
     started = datetime.now(UTC)
-    kept = existing_sections(OUTPUT.read_text(encoding="utf-8")) if OUTPUT.exists() and argv else {}
+    sections = existing_sections(OUTPUT.read_text(encoding="utf-8")) if OUTPUT.exists() else {}
+    kept = sections if argv else {}
     bodies = {n: b for n, b in kept.items() if n in names}
+    # Sections written by other commands (`make load`) are kept as they are, after the benchmarks'.
+    others = {n: b for n, b in sections.items() if n not in names}
     failed = []
     for name in wanted:
         print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -103,7 +106,9 @@ def main(argv: list[str]) -> int:
         f"Written by `make bench` (`{command}`) on {started:%Y-%m-%d %H:%M} UTC; sections name their own "
         "run when only some benchmarks were re-run.\n\n"
         f"| machine | |\n|---|---|\n{info}\n\n"
-        + "\n\n".join(section(n, bodies[n]) for n in names if n in bodies)
+        + "\n\n".join(
+            [section(n, bodies[n]) for n in names if n in bodies] + [section(n, b) for n, b in others.items()]
+        )
         + "\n"
     )
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from askwell.api.docs import router as api_docs_router
 from askwell.api.errors import api_error, api_validation_error
 from askwell.api.routes import router as api_router
 from askwell.core.config import Settings, get_settings
-from askwell.core.db import create_db_engine
+from askwell.core.db import create_db_engine, pool_capacity
 from askwell.core.edges import Edges
 from askwell.core.errors import AskwellError, InvalidInput, NotFound, RequestTooLarge
 from askwell.core.jobs import JobRegistry
@@ -29,7 +29,12 @@ from askwell.core.logs import configure_logging, request_id_var
 from askwell.http.context import AppContext
 from askwell.http.csrf import CsrfCookieMiddleware, csrf_protect
 from askwell.http.headers import SecurityHeadersMiddleware
-from askwell.http.limits import BodySizeLimitMiddleware, BodyTooLarge
+from askwell.http.limits import (
+    BodySizeLimitMiddleware,
+    BodyTooLarge,
+    ConcurrencyLimitMiddleware,
+    cap_request_threads,
+)
 from askwell.http.metrics import RequestMetricsMiddleware
 from askwell.http.request_id import HEADER as REQUEST_ID_HEADER
 from askwell.http.request_id import RequestIdMiddleware
@@ -65,6 +70,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # No more request threads than database connections (see ``http.limits.cap_request_threads``).
+        bind = app.state.ctx.session_factory.kw.get("bind")
+        app.state.request_threads = cap_request_threads(pool_capacity(bind) if bind is not None else None)
         yield
         # Live streams end with the server; the PostgreSQL listener's connection closes.
         await app.state.ctx.edges.broadcaster.aclose()
@@ -84,6 +92,8 @@ def create_app(
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    # No more requests in flight than connections (a 503 past a wait); inside the metrics.
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=pool_capacity(session_factory.kw.get("bind")))
     # Outermost: every response is counted and carries its request id, refusals included.
     app.add_middleware(RequestMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)

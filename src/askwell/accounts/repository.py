@@ -23,7 +23,7 @@ from askwell.accounts.models import (
     account_key,
 )
 from askwell.core.jobs import RUNNING, Job
-from askwell.people.models import Team
+from askwell.people.models import Person, Team
 from askwell.people.policy import Actor
 
 # --- sign-in failures (keyed by ``models.account_key`` or ``models.client_key``, across organizations) --
@@ -227,3 +227,13 @@ def delete_emails_to(db: Session, *, org_id: int, address: str) -> None:
     ]
     for start in range(0, len(addressed), 500):
         db.execute(delete(Job).where(Job.id.in_(addressed[start : start + 500])))
+
+
+def person_for_session(db: Session, *, token_hash: str, now: datetime) -> Person | None:
+    """The active person behind an unexpired session, in one query (it runs on every signed-in request)."""
+    return db.scalar(
+        select(Person)
+        .join(WebSession, (WebSession.org_id == Person.org_id) & (WebSession.person_id == Person.id))
+        .where(WebSession.token_hash == token_hash, WebSession.expires_at > now)
+        .where(Person.is_active.is_(True))
+    )

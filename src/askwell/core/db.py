@@ -17,7 +17,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
@@ -106,7 +106,24 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+
+
+# Connections one app process may hold on PostgreSQL. Its request threads are capped to what its pool
+# can hand out (``pool_capacity``, applied at startup): with more threads than connections, the extra
+# threads waited up to 30 s for a connection and then failed with a 500.
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
+
+
+def pool_capacity(bind: object) -> int | None:
+    """How many connections a session factory's bind hands out at once; None when it is not a bounded
+    pool (an in-memory SQLite database, or a single connection as in tests, is shared by threads)."""
+    pool = bind.pool if isinstance(bind, Engine) else None
+    if not isinstance(pool, QueuePool):
+        return None
+    overflow = int(getattr(pool, "_max_overflow", 0))
+    return None if overflow < 0 else pool.size() + overflow
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

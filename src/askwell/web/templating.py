@@ -23,6 +23,10 @@ TEMPLATES.env.filters["local_time"] = local_time
 # Every form's `maxlength` is the schema's limit: `{{ f.textarea("body", ..., maxlength=limits.ask_body) }}`.
 TEMPLATES.env.globals["limits"] = LIMITS
 
+# Templates ship with the package and change only with a new release (a restart): no stat() of the
+# template files on every render to see whether they changed.
+TEMPLATES.env.auto_reload = False
+
 
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
