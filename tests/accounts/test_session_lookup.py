@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from askwell.accounts import service
 from askwell.core.config import Settings
-from tests.conftest import PASSWORD, QueryCounter, World
+from tests.conftest import QueryCounter, World
 
 SETTINGS = Settings()
 
@@ -17,10 +17,8 @@ SETTINGS = Settings()
 def test_one_query_resolves_a_session(
     db: Session, world: World, count_queries: Callable[[], QueryCounter]
 ) -> None:
-    person = world.person(world.org(), password=PASSWORD)
-    signed = service.sign_in(
-        db, email=person.email, password=PASSWORD, client="c", settings=SETTINGS, now=world.now
-    )
+    person = world.person(world.org())
+    signed = service.open_session(db, person=person, settings=SETTINGS, now=world.now)
     db.expunge_all()  # the person is not in the identity map: the lookup must fetch it
     counter = count_queries()
     found = service.person_for_session(db, token=signed.session_token, now=world.now)
@@ -29,10 +27,8 @@ def test_one_query_resolves_a_session(
 
 
 def test_the_last_moment_of_a_session_is_still_signed_out(db: Session, world: World) -> None:
-    person = world.person(world.org(), password=PASSWORD)
-    signed = service.sign_in(
-        db, email=person.email, password=PASSWORD, client="c", settings=SETTINGS, now=world.now
-    )
+    person = world.person(world.org())
+    signed = service.open_session(db, person=person, settings=SETTINGS, now=world.now)
     at_expiry = world.now + timedelta(days=SETTINGS.session_days)
     assert service.person_for_session(db, token=signed.session_token, now=at_expiry) is None
     assert service.person_for_session(db, token=signed.session_token, now=at_expiry - timedelta(seconds=1))
