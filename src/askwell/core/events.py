@@ -219,6 +219,23 @@ class RingUpdated(Event):
     ring_id: int
 
 
+# --- stand-ups and routing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HelpNeededConfirmed(Event):
+    """A member confirmed the ask drafted from their stand-up's "help needed": route it sideways.
+
+    Emitted by ``standups`` when the draft becomes an open ask; ``routing`` listens (in the
+    transaction) and asks two or three peers, so the stand-up never imports the router.
+    """
+
+    ask_id: int
+    author_id: int
+    team_id: int
+    checkin_id: int
+
+
 # --- the inbox ---------------------------------------------------------------------------------------
 
 

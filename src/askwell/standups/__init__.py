@@ -1,0 +1,1 @@
+"""Stand-ups: a team's regular check-in (worked on / working on / help needed), scheduled in each member's local time."""

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: an organization's chosen events, signed (Standard Webhooks) and delivered by jobs."""
