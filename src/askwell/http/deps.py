@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -26,6 +26,26 @@ from askwell.people.repository import actor_for
 
 SESSION_COOKIE = "askwell_session"
 
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_READS_ONLY = "askwell_reads_only"
+_Endpoint = TypeVar("_Endpoint")
+
+
+def reads_only(endpoint: _Endpoint) -> _Endpoint:
+    """Mark a POST route that writes nothing (live coaching): its session begins like a GET's.
+
+    Such a route is a POST only because its input is a form or a body, and it is called on every
+    keystroke pause. On SQLite a POST's transaction takes the write lock at BEGIN, so live coaching
+    queued behind every sign-in and the worker's writes, and made them queue behind it. Marked, it
+    begins without the lock and does not record the API token's use (a write).
+    """
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
+
+
+def _only_reads(request: Request) -> bool:
+    return request.method in _SAFE_METHODS or bool(getattr(request.scope.get("endpoint"), _READS_ONLY, False))
+
 
 def app_context(request: Request) -> AppContext:
     return request.app.state.ctx  # type: ignore[no-any-return]  # Starlette's app and request state are untyped namespaces
@@ -33,7 +53,7 @@ def app_context(request: Request) -> AppContext:
 
 def get_db(request: Request) -> Iterator[Session]:
     session = app_context(request).session_factory()
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if _only_reads(request):
         # Reads begin deferred on SQLite, so a page view never queues behind the worker's writes.
         session.connection(execution_options={DEFERRED: True})
     # Shared with the layout (the inbox badge): a second session in the same request would wait on
@@ -102,9 +122,7 @@ def optional_person(request: Request, db: Db, now: Now) -> Person | None:
         # the CSRF check trusts requests that authenticate by header.
         raise NotAuthenticated("Send 'Authorization: Bearer <token>' with a personal API token.")
     if token is not None:
-        person = accounts.person_for_api_token(
-            db, token=token, now=now, record_use=request.method not in ("GET", "HEAD", "OPTIONS")
-        )
+        person = accounts.person_for_api_token(db, token=token, now=now, record_use=not _only_reads(request))
         request.state.auth = "token"
         if person is None:
             raise NotAuthenticated("The API token is invalid or revoked.")

@@ -27,7 +27,7 @@ from askwell.asks.schemas import (
 )
 from askwell.core.localtime import zone
 from askwell.core.validation import EntityId
-from askwell.http.deps import ApiActor, ApiPerson, Ctx, Db, Now
+from askwell.http.deps import ApiActor, ApiPerson, Ctx, Db, Now, reads_only
 from askwell.http.params import Id
 from askwell.matching.judge import coaching_judge
 from askwell.people.schemas import Page
@@ -50,6 +50,7 @@ class RevisionRead(BaseModel):
 @router.post(
     "/coach", response_model=CoachingRead, summary="SMART coaching of an ask as written (nothing is saved)"
 )
+@reads_only
 def coach(data: CoachRequest, person: ApiPerson, now: Now, ctx: Ctx) -> CoachingRead:
     judge = coaching_judge(ctx.edges)
     return coaching_read(service.coach_request(data, tz=zone(person.timezone), now=now, judge=judge))

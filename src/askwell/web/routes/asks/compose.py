@@ -26,7 +26,7 @@ from askwell.asks.schemas import (
 )
 from askwell.core.errors import PermissionDenied
 from askwell.core.localtime import zone
-from askwell.http.deps import Db, Now, PageActor, PagePerson
+from askwell.http.deps import Db, Now, PageActor, PagePerson, reads_only
 from askwell.http.params import AskId, parse_id
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
@@ -201,6 +201,7 @@ def create_ask(
 
 
 @router.post("/asks/coach")
+@reads_only
 def coach(
     request: Request,
     person: PagePerson,
