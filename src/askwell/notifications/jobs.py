@@ -11,16 +11,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from askwell.core.db import rows_affected
 from askwell.core.edges import Email
 from askwell.core.jobs import JobContext, JobRegistry, enqueue
 from askwell.core.localtime import zone
 from askwell.notifications import digest, inbox, repository
 from askwell.notifications.inbox import Target
-from askwell.notifications.models import NotificationSettings
 from askwell.people import repository as people_repo
 
 #: The first digest of someone who has never had one covers at most the day before.
@@ -67,18 +64,7 @@ def send_digests(db: Session, *, now: datetime, base_url: str, path_for: PathFor
         if not digest.due(now=now, tz=tz, last_sent_at=row.last_digest_at):
             continue
         today = digest.start_of_day(now, tz)
-        claimed = db.execute(
-            update(NotificationSettings)
-            .where(
-                NotificationSettings.id == row.id,
-                or_(
-                    NotificationSettings.last_digest_at.is_(None), NotificationSettings.last_digest_at < today
-                ),
-            )
-            .values(last_digest_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if rows_affected(claimed) != 1:
+        if not repository.claim_digest(db, settings_id=row.id, today=today, now=now):
             continue  # another worker took it
         prefs = repository.preferences(db, org_id=person.org_id, person_id=person.id)
         unread = [

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from askwell.notifications import repository
 from askwell.notifications.inbox import render
-from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.people.policy import Actor
 
 
@@ -30,15 +29,11 @@ def erase_notifications(
     name_now: str,
     text_now: str,
 ) -> None:
-    for model in (Notification, NotificationSettings, NotificationChannel):
-        db.execute(delete(model).where(model.org_id == org_id, model.person_id == person_id))
-    about_them = [Notification.actor_id == person_id]
-    if ask_ids:
-        about_them.append(Notification.ask_id.in_(ask_ids))
+    repository.delete_person_rows(db, org_id=org_id, person_id=person_id)
     # Longest first and the name last, so that a text containing another, or the name, is replaced whole.
     replacements = [(t, text_now) for t in sorted(set(old_texts), key=len, reverse=True) if t]
     replacements += [(old_name, name_now)] if old_name and old_name != name_now else []
-    for note in db.scalars(select(Notification).where(Notification.org_id == org_id, or_(*about_them))):
+    for note in repository.naming(db, org_id=org_id, person_id=person_id, ask_ids=ask_ids):
         if note.text is not None:
             note.text = _replace(note.text, replacements)
         if note.note is not None:
@@ -54,13 +49,7 @@ def _replace(text: str, replacements: list[tuple[str, str]]) -> str:
 
 def export_notifications(db: Session, *, actor: Actor) -> list[dict[str, Any]]:
     """The person's inbox as they read it (written now, through the same rendering as the page)."""
-    rows = list(
-        db.scalars(
-            select(Notification)
-            .where(Notification.org_id == actor.org_id, Notification.person_id == actor.person_id)
-            .order_by(Notification.id)
-        )
-    )
+    rows = repository.all_of(db, org_id=actor.org_id, person_id=actor.person_id)
     return [
         {
             "kind": n.kind,

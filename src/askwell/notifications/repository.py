@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, Thanks
 from askwell.asks.repository import visible_asks
+from askwell.core.db import rows_affected
 from askwell.network.models import Introduction
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.notifications.preferences import Channel, Event, Preferences
@@ -262,3 +263,60 @@ def with_recipient(db: Session, *, notification_id: int) -> tuple[Notification, 
         .where(Notification.id == notification_id, Person.is_active.is_(True))
     ).first()
     return (row[0], row[1]) if row is not None else None
+
+
+# --- writes that touch many rows at once ---------------------------------------------------------
+
+
+def mark(
+    db: Session, *, org_id: int, person_id: int, read_at: datetime | None, notification_id: int | None
+) -> int:
+    """Set ``read_at`` on this person's notifications (one, or all) whose state changes; how many did.
+
+    Only rows whose state changes are counted, so "Marked 3 as read" is true.
+    """
+    stmt = update(Notification).where(Notification.org_id == org_id, Notification.person_id == person_id)
+    stmt = stmt.where(Notification.read_at.is_(None) if read_at else Notification.read_at.is_not(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    result = db.execute(stmt.values(read_at=read_at).execution_options(synchronize_session=False))
+    return rows_affected(result)
+
+
+def claim_digest(db: Session, *, settings_id: int, today: datetime, now: datetime) -> bool:
+    """Take today's digest for one person's settings row; False when another worker already took it."""
+    claimed = db.execute(
+        update(NotificationSettings)
+        .where(
+            NotificationSettings.id == settings_id,
+            or_(NotificationSettings.last_digest_at.is_(None), NotificationSettings.last_digest_at < today),
+        )
+        .values(last_digest_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(claimed) == 1
+
+
+def delete_person_rows(db: Session, *, org_id: int, person_id: int) -> None:
+    """A person's own notifications, settings and channels (their erasure)."""
+    for model in (Notification, NotificationSettings, NotificationChannel):
+        db.execute(delete(model).where(model.org_id == org_id, model.person_id == person_id))
+
+
+def naming(db: Session, *, org_id: int, person_id: int, ask_ids: list[int]) -> list[Notification]:
+    """Other people's notifications that name this person: they acted, or it is about their asks."""
+    about_them = [Notification.actor_id == person_id]
+    if ask_ids:
+        about_them.append(Notification.ask_id.in_(ask_ids))
+    return list(db.scalars(select(Notification).where(Notification.org_id == org_id, or_(*about_them))))
+
+
+def all_of(db: Session, *, org_id: int, person_id: int) -> list[Notification]:
+    """Every notification of this person, oldest first (their data export)."""
+    return list(
+        db.scalars(
+            select(Notification)
+            .where(Notification.org_id == org_id, Notification.person_id == person_id)
+            .order_by(Notification.id)
+        )
+    )

@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from askwell.core.db import rows_affected
 from askwell.core.errors import NotFound
 from askwell.core.events import InboxChanged, emit
 from askwell.core.jobs import enqueue
@@ -89,15 +87,13 @@ def _mark(
     notification_id: int | None,
     now: datetime,
 ) -> int:
-    stmt = update(Notification).where(Notification.org_id == org_id, Notification.person_id == person_id)
-    # Only rows whose state changes are counted, so "Marked 3 as read" is true.
-    stmt = stmt.where(Notification.read_at.is_(None) if read_at else Notification.read_at.is_not(None))
-    if notification_id is not None:
-        if not repository.is_mine(db, org_id=org_id, person_id=person_id, notification_id=notification_id):
-            raise NotFound("No such notification.")
-        stmt = stmt.where(Notification.id == notification_id)
-    result = db.execute(stmt.values(read_at=read_at).execution_options(synchronize_session=False))
-    changed = rows_affected(result)
+    if notification_id is not None and not repository.is_mine(
+        db, org_id=org_id, person_id=person_id, notification_id=notification_id
+    ):
+        raise NotFound("No such notification.")
+    changed = repository.mark(
+        db, org_id=org_id, person_id=person_id, read_at=read_at, notification_id=notification_id
+    )
     if changed:
         # The person's other tabs update their badge.
         emit(db, InboxChanged(org_id=org_id, at=now, person_id=person_id))
