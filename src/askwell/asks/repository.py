@@ -547,3 +547,48 @@ def replace_words_of(db: Session, *, org_id: int, person_id: int, ask_ids: Itera
         .where(Thanks.org_id == org_id, Thanks.from_id == person_id, Thanks.note != "")
         .values(note=text)
     )
+
+
+# --- the organization export ----------------------------------------------------------------------
+
+
+def org_asks_in_order(db: Session, *, org_id: int) -> list[Ask]:
+    """Every ask with tags, audience, offers and thanks, in (created_at, id) order: the export's refs."""
+    return list(
+        db.scalars(
+            select(Ask)
+            .where(Ask.org_id == org_id)
+            .options(
+                selectinload(Ask.tags),
+                selectinload(Ask.audience),
+                selectinload(Ask.offers).selectinload(Offer.thanks),
+            )
+            .order_by(Ask.created_at, Ask.id)
+        )
+    )
+
+
+def org_ask_ids_in_order(db: Session, *, org_id: int) -> list[int]:
+    """The ids of ``org_asks_in_order``, in the same order."""
+    return list(db.scalars(select(Ask.id).where(Ask.org_id == org_id).order_by(Ask.created_at, Ask.id)))
+
+
+def org_revisions(db: Session, *, org_id: int) -> list[AskRevision]:
+    """Every saved revision, by ask then version."""
+    return list(
+        db.scalars(
+            select(AskRevision)
+            .where(AskRevision.org_id == org_id)
+            .order_by(AskRevision.ask_id, AskRevision.version)
+        )
+    )
+
+
+def org_offer_asks(db: Session, *, org_id: int) -> list[tuple[int, int]]:
+    """(offer id, ask id) for every offer, by offer id: offers are numbered within their ask."""
+    return [
+        (offer_id, ask_id)
+        for offer_id, ask_id in db.execute(
+            select(Offer.id, Offer.ask_id).where(Offer.org_id == org_id).order_by(Offer.id)
+        )
+    ]

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from askwell.asks import repository
 from askwell.asks.models import (
     Ask,
     AskAudience,
@@ -27,8 +27,9 @@ from askwell.asks.models import (
     Thanks,
     Visibility,
 )
-from askwell.ledger.models import EntryKind, LedgerEntry, entry_ref
-from askwell.people.models import Person, Team
+from askwell.ledger import repository as ledger_repo
+from askwell.ledger.models import EntryKind, entry_ref
+from askwell.people import repository as people_repo
 from askwell.people.transfer import ImportContext, Section
 
 Text = Annotated[str, StringConstraints(max_length=4000)]
@@ -115,37 +116,22 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _emails(db: Session, org_id: int) -> dict[int, str]:
-    return dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).all())
+    return people_repo.emails_by_id(db, org_id=org_id)
 
 
 def _ordered_asks(db: Session, org_id: int) -> list[Ask]:
-    return list(
-        db.scalars(
-            select(Ask)
-            .where(Ask.org_id == org_id)
-            .options(
-                selectinload(Ask.tags),
-                selectinload(Ask.audience),
-                selectinload(Ask.offers).selectinload(Offer.thanks),
-            )
-            .order_by(Ask.created_at, Ask.id)
-        )
-    )
+    return repository.org_asks_in_order(db, org_id=org_id)
 
 
 def ask_refs(db: Session, org_id: int) -> dict[int, int]:
     """Ask id → its ``ref`` in the document, for other domains' sections that point at asks."""
-    ids = db.scalars(select(Ask.id).where(Ask.org_id == org_id).order_by(Ask.created_at, Ask.id))
+    ids = repository.org_ask_ids_in_order(db, org_id=org_id)
     return {ask_id: ref for ref, ask_id in enumerate(ids, start=1)}
 
 
 def _revisions_by_ask(db: Session, org_id: int) -> dict[int, list[AskRevision]]:
     by_ask: dict[int, list[AskRevision]] = {}
-    for r in db.scalars(
-        select(AskRevision)
-        .where(AskRevision.org_id == org_id)
-        .order_by(AskRevision.ask_id, AskRevision.version)
-    ):
+    for r in repository.org_revisions(db, org_id=org_id):
         by_ask.setdefault(r.ask_id, []).append(r)
     return by_ask
 
@@ -167,7 +153,7 @@ def _stored_snapshot(snapshot: dict[str, Any], team_ids: dict[str, int]) -> dict
 
 def _export_asks(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
-    team_slug = dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).all())
+    team_slug = people_repo.team_slugs(db, org_id=org_id)
     revisions = _revisions_by_ask(db, org_id)
     out = []
     for ref, a in enumerate(_ordered_asks(db, org_id), start=1):
@@ -354,9 +340,7 @@ def _export_ledger(db: Session, org_id: int) -> list[dict[str, Any]]:
     asks = _ordered_asks(db, org_id)
     ask_ref = {a.id: ref for ref, a in enumerate(asks, start=1)}
     offer_pos = {o.id: pos for a in asks for pos, o in enumerate(a.offers, start=1)}
-    entries = db.scalars(
-        select(LedgerEntry).where(LedgerEntry.org_id == org_id).order_by(LedgerEntry.at, LedgerEntry.id)
-    )
+    entries = ledger_repo.org_entries(db, org_id=org_id)
     return [
         {
             "kind": e.kind,
@@ -395,8 +379,7 @@ def _load_ledger(db: Session, ctx: ImportContext, entries: list[LedgerDoc]) -> N
                 "data": e.data,
             }
         )
-    if rows:
-        db.execute(insert(LedgerEntry), rows)
+    ledger_repo.insert_entries(db, rows)
 
 
 def _check_ledger(doc: dict[str, Any]) -> list[str]:

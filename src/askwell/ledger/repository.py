@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from askwell.ledger.models import LedgerEntry, RefKind
@@ -43,3 +44,18 @@ def entries_after(db: Session, *, position: int, limit: int) -> list[LedgerEntry
     inside their own organization (``network.learn``)."""
     stmt = select(LedgerEntry).where(LedgerEntry.id > position).order_by(LedgerEntry.id).limit(limit)
     return list(db.scalars(stmt))
+
+
+def org_entries(db: Session, *, org_id: int) -> list[LedgerEntry]:
+    """The organization's whole ledger in time order (its export)."""
+    return list(
+        db.scalars(
+            select(LedgerEntry).where(LedgerEntry.org_id == org_id).order_by(LedgerEntry.at, LedgerEntry.id)
+        )
+    )
+
+
+def insert_entries(db: Session, rows: list[dict[str, Any]]) -> None:
+    """Bulk entries of an import, in one statement (none when empty)."""
+    if rows:
+        db.execute(insert(LedgerEntry), rows)

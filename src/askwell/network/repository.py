@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from askwell.asks.models import Ask
@@ -363,3 +363,61 @@ def ties_with_names(db: Session, *, org_id: int, person_id: int) -> list[tuple[T
         .order_by(Tie.id)
     )
     return [(tie, name) for tie, name in rows]
+
+
+# --- the organization export and import -----------------------------------------------------------
+
+
+def org_ties(db: Session, *, org_id: int) -> list[Tie]:
+    return list(db.scalars(select(Tie).where(Tie.org_id == org_id)))
+
+
+def org_intros(db: Session, *, org_id: int) -> list[Introduction]:
+    """Every introduction in (created_at, id) order: the order the export numbers them in."""
+    return list(
+        db.scalars(
+            select(Introduction)
+            .where(Introduction.org_id == org_id)
+            .order_by(Introduction.created_at, Introduction.id)
+        )
+    )
+
+
+def org_intro_ids(db: Session, *, org_id: int) -> list[int]:
+    """The ids of ``org_intros``, in the same order."""
+    return list(
+        db.scalars(
+            select(Introduction.id)
+            .where(Introduction.org_id == org_id)
+            .order_by(Introduction.created_at, Introduction.id)
+        )
+    )
+
+
+def org_nudges(db: Session, *, org_id: int) -> list[ReconnectNudge]:
+    return list(
+        db.scalars(
+            select(ReconnectNudge)
+            .where(ReconnectNudge.org_id == org_id)
+            .order_by(ReconnectNudge.sent_at, ReconnectNudge.id)
+        )
+    )
+
+
+def insert_ties(db: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        db.execute(insert(Tie), rows)
+
+
+def insert_intros(db: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert introductions in one statement; their ids come back in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(
+        db.scalars(insert(Introduction).returning(Introduction.id, sort_by_parameter_order=True), rows)
+    )
+
+
+def insert_nudges(db: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        db.execute(insert(ReconnectNudge), rows)

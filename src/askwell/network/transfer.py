@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from askwell.asks.transfer import ask_refs
-from askwell.network.models import Introduction, IntroStatus, ReconnectNudge, Tie
-from askwell.people.models import Person
+from askwell.network import repository
+from askwell.network.models import IntroStatus
+from askwell.people import repository as people_repo
 from askwell.people.transfer import ImportContext, Section
 
 Text = Annotated[str, StringConstraints(max_length=4000)]
@@ -66,13 +66,13 @@ def _iso(value: Any) -> Any:
 
 
 def _emails(db: Session, org_id: int) -> dict[int, str]:
-    return dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).all())
+    return people_repo.emails_by_id(db, org_id=org_id)
 
 
 def _export_ties(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     rows = []
-    for t in db.scalars(select(Tie).where(Tie.org_id == org_id)):
+    for t in repository.org_ties(db, org_id=org_id):
         a, b = sorted((email[t.a_id], email[t.b_id]))
         rows.append(
             {
@@ -107,8 +107,7 @@ def _load_ties(db: Session, ctx: ImportContext, ties: list[TieDoc]) -> None:
                 "updated_at": t.updated_at,
             }
         )
-    if rows:
-        db.execute(insert(Tie), rows)
+    repository.insert_ties(db, rows)
 
 
 def _check_ties(doc: dict[str, Any]) -> list[str]:
@@ -131,22 +130,14 @@ def intro_refs(db: Session, org_id: int) -> dict[int, int]:
     Introductions are exported and loaded in (created_at, id) order, so the loaded rows get
     ascending ids in the same order and this numbering is the same on both sides.
     """
-    ids = db.scalars(
-        select(Introduction.id)
-        .where(Introduction.org_id == org_id)
-        .order_by(Introduction.created_at, Introduction.id)
-    )
+    ids = repository.org_intro_ids(db, org_id=org_id)
     return {intro_id: ref for ref, intro_id in enumerate(ids, start=1)}
 
 
 def _export_intros(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     refs = ask_refs(db, org_id)
-    intros = db.scalars(
-        select(Introduction)
-        .where(Introduction.org_id == org_id)
-        .order_by(Introduction.created_at, Introduction.id)
-    )
+    intros = repository.org_intros(db, org_id=org_id)
     return [
         {
             "ask": refs.get(i.ask_id) if i.ask_id else None,
@@ -192,11 +183,7 @@ def _load_intros(db: Session, ctx: ImportContext, intros: list[IntroductionDoc])
         }
         for i in intros
     ]
-    new_ids = (
-        list(db.scalars(insert(Introduction).returning(Introduction.id, sort_by_parameter_order=True), rows))
-        if rows
-        else []
-    )
+    new_ids = repository.insert_intros(db, rows)
     ctx.ids["introductions"] = {str(ref): i for ref, i in enumerate(new_ids, start=1)}
 
 
@@ -217,11 +204,7 @@ def _check_intros(doc: dict[str, Any]) -> list[str]:
 def _export_nudges(db: Session, org_id: int) -> list[dict[str, Any]]:
     email = _emails(db, org_id)
     refs = ask_refs(db, org_id)
-    nudges = db.scalars(
-        select(ReconnectNudge)
-        .where(ReconnectNudge.org_id == org_id)
-        .order_by(ReconnectNudge.sent_at, ReconnectNudge.id)
-    )
+    nudges = repository.org_nudges(db, org_id=org_id)
     return [
         {
             "person": email[n.person_id],
@@ -247,8 +230,7 @@ def _load_nudges(db: Session, ctx: ImportContext, nudges: list[NudgeDoc]) -> Non
         }
         for n in nudges
     ]
-    if rows:
-        db.execute(insert(ReconnectNudge), rows)
+    repository.insert_nudges(db, rows)
 
 
 def _check_nudges(doc: dict[str, Any]) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, Thanks
@@ -320,3 +321,20 @@ def all_of(db: Session, *, org_id: int, person_id: int) -> list[Notification]:
             .order_by(Notification.id)
         )
     )
+
+
+def org_notifications(db: Session, *, org_id: int) -> list[Notification]:
+    """Every notification of the organization, oldest first (its export)."""
+    return list(
+        db.scalars(
+            select(Notification)
+            .where(Notification.org_id == org_id)
+            .order_by(Notification.created_at, Notification.id)
+        )
+    )
+
+
+def insert_notifications(db: Session, rows: list[dict[str, Any]]) -> None:
+    """Bulk rows of an import, in one statement (none when empty)."""
+    if rows:
+        db.execute(insert(Notification), rows)

@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, TypeAdapter
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from askwell.asks.models import Offer
+from askwell.asks import repository as asks_repo
 from askwell.asks.transfer import ask_refs
 from askwell.network.transfer import intro_refs
-from askwell.notifications.models import Notification, NotificationKind
-from askwell.people.models import Person
+from askwell.notifications import repository
+from askwell.notifications.models import NotificationKind
+from askwell.people import repository as people_repo
 from askwell.people.transfer import ImportContext, Section
 
 
@@ -64,9 +64,7 @@ def _offer_refs(db: Session, org_id: int, asks: dict[int, int]) -> dict[int, str
     """Offer id → "<ask ref>:<position within the ask>", as the asks section numbers them."""
     refs: dict[int, str] = {}
     position: dict[int, int] = {}
-    for offer_id, ask_id in db.execute(
-        select(Offer.id, Offer.ask_id).where(Offer.org_id == org_id).order_by(Offer.id)
-    ):
+    for offer_id, ask_id in asks_repo.org_offer_asks(db, org_id=org_id):
         position[ask_id] = position.get(ask_id, 0) + 1
         if ask_id in asks:
             refs[offer_id] = f"{asks[ask_id]}:{position[ask_id]}"
@@ -75,15 +73,11 @@ def _offer_refs(db: Session, org_id: int, asks: dict[int, int]) -> dict[int, str
 
 def notifications_section() -> Section:
     def export(db: Session, org_id: int) -> list[dict[str, Any]]:
-        email = dict(db.execute(select(Person.id, Person.email).where(Person.org_id == org_id)).all())
+        email = people_repo.emails_by_id(db, org_id=org_id)
         asks = ask_refs(db, org_id)
         offers = _offer_refs(db, org_id, asks)
         intros = intro_refs(db, org_id)
-        notes = db.scalars(
-            select(Notification)
-            .where(Notification.org_id == org_id)
-            .order_by(Notification.created_at, Notification.id)
-        )
+        notes = repository.org_notifications(db, org_id=org_id)
         return [
             {
                 "person": email[n.person_id],
@@ -136,8 +130,7 @@ def _load_notifications(db: Session, ctx: ImportContext, notes: list[Notificatio
                 "read_at": n.read_at,
             }
         )
-    if rows:
-        db.execute(insert(Notification), rows)
+    repository.insert_notifications(db, rows)
 
 
 def _check_notifications(doc: dict[str, Any]) -> list[str]:

@@ -238,6 +238,11 @@ def emails_by_id(db: Session, *, org_id: int) -> dict[int, str]:
     }
 
 
+def teams_of_org(db: Session, *, org_id: int) -> list[Team]:
+    """Every team of the organization by slug (exports)."""
+    return list(db.scalars(select(Team).where(Team.org_id == org_id).order_by(Team.slug)))
+
+
 def team_slugs(db: Session, *, org_id: int) -> dict[int, str]:
     """Team id → slug (exports name teams by slug)."""
     return {tid: slug for tid, slug in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))}

@@ -29,13 +29,12 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from askwell.core.errors import InvalidInput
 from askwell.people import repository
 from askwell.people.errors import SlugTaken
-from askwell.people.models import Organization, Person, PersonSkill, Role, Team, TeamMembership
+from askwell.people.models import Organization, Person, Role, Team
 from askwell.people.schemas import (
     MAX_SKILLS,
     LongText,
@@ -132,7 +131,7 @@ def _iso(value: datetime | date | None) -> str | None:
 
 
 def _export_teams(db: Session, org_id: int) -> list[dict[str, Any]]:
-    teams = db.scalars(select(Team).where(Team.org_id == org_id).order_by(Team.slug))
+    teams = repository.teams_of_org(db, org_id=org_id)
     return [
         {"slug": t.slug, "name": t.name, "description": t.description, "created_at": _iso(t.created_at)}
         for t in teams
@@ -163,7 +162,7 @@ def _check_teams(doc: dict[str, Any]) -> list[str]:
 
 
 def _export_people(db: Session, org_id: int) -> list[dict[str, Any]]:
-    team_slugs = dict(db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id)).all())
+    team_slugs = repository.team_slugs(db, org_id=org_id)
     people = sorted(repository.all_people(db, org_id=org_id), key=lambda p: p.email)
     return [
         {
@@ -214,11 +213,7 @@ def _load_people(db: Session, ctx: ImportContext, people: list[PersonDoc]) -> No
         }
         for p in people
     ]
-    new_ids = (
-        list(db.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows))
-        if rows
-        else []
-    )
+    new_ids = repository.insert_people(db, rows) if rows else []
     ctx.ids["people"] = {p.email: pid for p, pid in zip(people, new_ids, strict=True)}
     team_ids = ctx.ids.get("teams", {})
     skills = [
@@ -231,10 +226,7 @@ def _load_people(db: Session, ctx: ImportContext, people: list[PersonDoc]) -> No
         for p, pid in zip(people, new_ids, strict=True)
         for m in p.teams
     ]
-    if skills:
-        db.execute(insert(PersonSkill), skills)
-    if memberships:
-        db.execute(insert(TeamMembership), memberships)
+    repository.insert_skills_and_memberships(db, skills=skills, memberships=memberships)
 
 
 def _check_people(doc: dict[str, Any]) -> list[str]:
@@ -337,7 +329,7 @@ def import_org(
         wanted = OrganizationCreate(slug=slug or head.organization.slug, name=name or head.organization.name)
     except ValidationError as exc:
         raise InvalidInput(f"Invalid organization: {_validation_message(exc)}") from exc
-    if db.scalar(select(Organization.id).where(Organization.slug == wanted.slug)) is not None:
+    if repository.slug_taken(db, wanted.slug):
         raise SlugTaken(wanted.slug)
     org = Organization(
         slug=wanted.slug,
