@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -438,6 +438,11 @@ class Cursor(Base):
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def drop_queued(db: Session, *, org_id: int, kind: str) -> None:
+    """Forget an organization's queued jobs of one kind (the demo's history must not be emailed)."""
+    db.execute(delete(Job).where(Job.org_id == org_id, Job.kind == kind))
 
 
 def read_cursor(db: Session, name: str) -> int:

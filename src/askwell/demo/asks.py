@@ -7,12 +7,10 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from askwell.asks import service
 from askwell.asks.models import AskStatus, Offer, OfferKind, Visibility
 from askwell.asks.schemas import AskClose, AskCreate, OfferCreate, ThanksCreate
-from askwell.people.models import PersonSkill, TeamMembership
+from askwell.people import repository as people_repo
 from askwell.people.policy import Actor
 from askwell.people.repository import actor_for, person_in_org
 
@@ -64,17 +62,12 @@ def asks_step(ctx: DemoContext) -> None:
     if len(ids) < 3:
         return
     by_skill: dict[str, list[int]] = {}
-    for person_id, name in db.execute(
-        select(PersonSkill.person_id, PersonSkill.name).where(PersonSkill.org_id == ctx.org.id)
-    ):
+    for person_id, name in people_repo.skill_holders(db, org_id=ctx.org.id):
         by_skill.setdefault(name, []).append(person_id)
-    teams: dict[int, int] = dict(
-        db.execute(
-            select(TeamMembership.person_id, TeamMembership.team_id).where(
-                TeamMembership.org_id == ctx.org.id
-            )
-        ).all()
-    )
+    teams: dict[int, int] = {
+        person_id: team_id
+        for person_id, team_id, _lead in people_repo.team_memberships(db, org_id=ctx.org.id)
+    }
     skills = sorted(s for s, holders in by_skill.items() if len(holders) >= 2)
     if not skills:
         return
@@ -158,8 +151,8 @@ def _one_ask(
     if age < timedelta(days=5) and rng.random() < 0.5:
         return  # in progress
     done_at = accepted_at + timedelta(hours=rng.uniform(2, 40))
-    offer_helper = ctx.db.scalar(select(Offer.helper_id).where(Offer.org_id == ctx.org.id, Offer.id == first))
-    helper_actor = _actor(ctx, int(offer_helper or 0))
+    accepted = ctx.db.get(Offer, first)
+    helper_actor = _actor(ctx, accepted.helper_id if accepted is not None else 0)
     service.complete_offer(db, actor=helper_actor, offer_id=first, now=done_at)
     if rng.random() < 0.8:
         service.thank(

@@ -12,15 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from askwell.accounts.secrets import hash_password
-from askwell.core.jobs import Job
+from askwell.core.jobs import drop_queued
 from askwell.demo.asks import asks_step
 from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.demo.rings import rings_step
+from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.models import Organization
 from askwell.people.schemas import OrganizationCreate
@@ -85,7 +85,7 @@ STEPS: list[DemoStep] = [
 
 
 def any_organization(db: Session) -> bool:
-    return db.scalar(select(Organization.id).limit(1)) is not None
+    return people_repo.any_organization(db)
 
 
 def create_demo(
@@ -118,6 +118,6 @@ def create_demo(
     for step in STEPS if steps is None else steps:
         step.run(ctx)
     # The history is in the inboxes already; emailing it all on the first run would be spam.
-    db.execute(delete(Job).where(Job.org_id == org.id, Job.kind == "notifications.email"))
+    drop_queued(db, org_id=org.id, kind="notifications.email")
     db.flush()
     return ctx

@@ -8,11 +8,9 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from askwell.asks import service as asks_service
 from askwell.asks.schemas import AskFinish
-from askwell.people.models import PersonSkill, TeamMembership
+from askwell.people import repository as people_repo
 from askwell.people.policy import Actor
 from askwell.people.repository import actor_for, person_in_org
 from askwell.rings import jobs, service
@@ -64,11 +62,7 @@ def _press(ctx: DemoContext, ring: Ring, facilitator: Actor, action: ConsoleVerb
 def _people(ctx: DemoContext, rng: random.Random) -> tuple[int, list[int], dict[int, str]] | None:
     """A team lead to facilitate, and participants from at least two teams; each person's first skill."""
     db = ctx.db
-    memberships = db.execute(
-        select(TeamMembership.person_id, TeamMembership.team_id, TeamMembership.is_lead)
-        .where(TeamMembership.org_id == ctx.org.id)
-        .order_by(TeamMembership.team_id, TeamMembership.person_id)
-    ).all()
+    memberships = people_repo.team_memberships(db, org_id=ctx.org.id)
     leads = [p for p, _t, lead in memberships if lead]
     teams: dict[int, list[int]] = {}
     for person_id, team_id, _lead in memberships:
@@ -76,11 +70,7 @@ def _people(ctx: DemoContext, rng: random.Random) -> tuple[int, list[int], dict[
     if not leads or len(teams) < 2:
         return None
     skills: dict[int, str] = {}
-    for person_id, name in db.execute(
-        select(PersonSkill.person_id, PersonSkill.name)
-        .where(PersonSkill.org_id == ctx.org.id)
-        .order_by(PersonSkill.person_id, PersonSkill.position)
-    ):
+    for person_id, name in people_repo.skill_holders(db, org_id=ctx.org.id):
         skills.setdefault(person_id, name)
     facilitator = leads[0]
     pool: list[int] = []

@@ -238,6 +238,35 @@ def emails_by_id(db: Session, *, org_id: int) -> dict[int, str]:
     }
 
 
+def any_organization(db: Session) -> bool:
+    """Whether the installation holds any organization yet (the demo loads only into an empty one)."""
+    return db.scalar(select(Organization.id).limit(1)) is not None
+
+
+def skill_holders(db: Session, *, org_id: int) -> list[tuple[int, str]]:
+    """(person id, skill as written) for every listed skill, each person's in their own order."""
+    return [
+        (person_id, name)
+        for person_id, name in db.execute(
+            select(PersonSkill.person_id, PersonSkill.name)
+            .where(PersonSkill.org_id == org_id)
+            .order_by(PersonSkill.person_id, PersonSkill.position)
+        )
+    ]
+
+
+def team_memberships(db: Session, *, org_id: int) -> list[tuple[int, int, bool]]:
+    """(person id, team id, is lead) for every membership, by team then person."""
+    return [
+        (person_id, team_id, bool(lead))
+        for person_id, team_id, lead in db.execute(
+            select(TeamMembership.person_id, TeamMembership.team_id, TeamMembership.is_lead)
+            .where(TeamMembership.org_id == org_id)
+            .order_by(TeamMembership.team_id, TeamMembership.person_id)
+        )
+    ]
+
+
 def teams_of_org(db: Session, *, org_id: int) -> list[Team]:
     """Every team of the organization by slug (exports)."""
     return list(db.scalars(select(Team).where(Team.org_id == org_id).order_by(Team.slug)))
