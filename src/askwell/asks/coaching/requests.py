@@ -115,6 +115,8 @@ class _Request:
     clause: str
     clause_at: int = 0
     origin: tuple[int, ...] = ()
+    #: The name of the rule in ``REQUEST_RULES`` that found it.
+    rule: str = ""
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Where ``clause[a:b]`` stands in the ask as written (the edits undone)."""
@@ -220,26 +222,54 @@ def _after_first_word(text: str, at: int) -> int:
     return m.end() if m else at + len(text[at:]) - len(text[at:].lstrip())
 
 
-def _request(sentence: str, start: int) -> _Request | None:
-    if _OFFER.search(sentence):
-        return None
-    s, origin = _edit(sentence, _EDITS)
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence as the request rules read it: ``text`` is the sentence after the typo edits."""
+
+    sentence: str
+    start: int
+    text: str
+    origin: tuple[int, ...]
 
     def found(
-        strength: Literal["direct", "weak"], verb: str | None, at: int, end: int | None = None
+        self,
+        rule: str,
+        strength: Literal["direct", "weak"],
+        verb: str | None,
+        at: int,
+        end: int | None = None,
     ) -> _Request:
-        return _Request(sentence, start, strength, verb, s[at:end], at, origin)
+        return _Request(self.sentence, self.start, strength, verb, self.text[at:end], at, self.origin, rule)
 
-    m = _NEED_SOMEONE.search(s)
-    if m:
-        return found("direct", _lemma(m.group(1)), m.start(1))
-    m = _NEED_SOMEONE_ON.search(s)
-    if m:
-        return found("direct", "work", m.end())
-    m = _NEED_A_HAND.search(s)
+
+_Rule = Callable[[_Sentence], "_Request | None"]
+
+
+def _need_someone(x: _Sentence) -> _Request | None:
+    """ "I need someone to check the numbers" """
+    m = _NEED_SOMEONE.search(x.text)
+    return x.found("need_someone", "direct", _lemma(m.group(1)), m.start(1)) if m else None
+
+
+def _need_someone_on(x: _Sentence) -> _Request | None:
+    """ "need someone on the Stripe integration" """
+    m = _NEED_SOMEONE_ON.search(x.text)
+    return x.found("need_someone_on", "direct", "work", m.end()) if m else None
+
+
+def _need_a_hand(x: _Sentence) -> _Request | None:
+    """ "need a hand moving the boxes" """
+    m = _NEED_A_HAND.search(x.text)
     if m and _lemma(m.group(1)) in lx.ACTION_EFFORT:
-        return found("direct", _lemma(m.group(1)), m.start(1))
-    for rx in (_MODAL, _IF_SOMEONE, _FREE_TO):
+        return x.found("need_a_hand", "direct", _lemma(m.group(1)), m.start(1))
+    return None
+
+
+def _addressed(name: str, rx: re.Pattern[str]) -> _Rule:
+    """A request addressed to someone: "could you ...", "if someone could ...", "anyone free to ..."."""
+
+    def rule(x: _Sentence) -> _Request | None:
+        s = x.text
         for m in rx.finditer(s):
             base = m.end() if rx is not _MODAL else _after_first_word(s, m.start())
             tail = s[base:]
@@ -261,13 +291,26 @@ def _request(sentence: str, start: int) -> _Request | None:
             clause = tail[at:]
             if verb == "help":
                 resolved, strength = _resolve_help(clause)
-                return found(strength, resolved or "help", base + at)
+                return x.found(name, strength, resolved or "help", base + at)
             if verb in lx.NON_ACTION_VERBS:
-                return found("weak", None, base + at)
-            return found("direct", verb, base + at)
-    m = _CAUSATIVE.search(s)
+                return x.found(name, "weak", None, base + at)
+            return x.found(name, "direct", verb, base + at)
+        return None
+
+    return rule
+
+
+def _causative(x: _Sentence) -> _Request | None:
+    """ "get the API documented", "have the contract signed" """
+    m = _CAUSATIVE.search(x.text)
     if m and _lemma(m.group(1)) not in lx.NON_ACTION_VERBS and m.group(1).lower() not in lx.NOT_VERB_STARTS:
-        return found("direct", _lemma(m.group(1)), m.start(1))
+        return x.found("causative", "direct", _lemma(m.group(1)), m.start(1))
+    return None
+
+
+def _please(x: _Sentence) -> _Request | None:
+    """ "please send ...", "Please change ..." """
+    s = x.text
     for m in _PLEASE.finditer(s):
         verb, at = _first_verb(s[m.end() :], limit=2)
         if verb is None and s[m.start() :].lstrip(" \t-–•*>").lower().startswith(
@@ -278,14 +321,25 @@ def _request(sentence: str, start: int) -> _Request | None:
         if verb and verb not in lx.NON_ACTION_VERBS:
             if verb == "help":
                 resolved, strength = _resolve_help(s[m.end() + at :])
-                return found(strength, resolved or "help", m.end() + at)
-            return found("direct", verb, m.end() + at)
-    m = _CONDITIONAL_IMPERATIVE.search(s)
-    if m:
-        return found("direct", _lemma(m.group(1)), m.start(1))
-    m = _WOULD_LOVE.search(s)
-    if m:
-        return found("direct", "review", m.start())
+                return x.found("please", strength, resolved or "help", m.end() + at)
+            return x.found("please", "direct", verb, m.end() + at)
+    return None
+
+
+def _conditional_imperative(x: _Sentence) -> _Request | None:
+    m = _CONDITIONAL_IMPERATIVE.search(x.text)
+    return x.found("conditional_imperative", "direct", _lemma(m.group(1)), m.start(1)) if m else None
+
+
+def _would_love(x: _Sentence) -> _Request | None:
+    """ "would love a second pair of eyes" """
+    m = _WOULD_LOVE.search(x.text)
+    return x.found("would_love", "direct", "review", m.start()) if m else None
+
+
+def _imperative(x: _Sentence) -> _Request | None:
+    """A sentence (or list item) that opens with an action verb: "Send me the deck"."""
+    s = x.text
     mark = _LIST_MARK.match(s)
     body_at = mark.end() if mark else 0
     body = s[body_at:]
@@ -296,14 +350,59 @@ def _request(sentence: str, start: int) -> _Request | None:
         # "Reset crew is in at 10": a noun that happens to be a verb, followed by its own verb.
         subject = re.match(r"\s*(?:[\w-]+\s+)?(?:is|are|was|were|has|have|will)\b", body[first.end() :], _I)
         if lemma in lx.ACTION_EFFORT and not subject:
-            return found("direct", lemma, body_at)
-    need = _NEED_NOUN.search(s)
+            return x.found("imperative", "direct", lemma, body_at)
+    return None
+
+
+def _need_done(x: _Sentence) -> _Request | None:
+    """ "need the tests written": a need whose object names the work done to it."""
+    need = _NEED_NOUN.search(x.text)
     done = _participle(need.group(1)) if need else None
     if need is not None and done is not None:
-        return found("direct", done[0], need.start(1) + done[1], need.end(1))
-    if _WEAK_REQUEST.search(s) or need:
-        verb, at = _first_verb(s)
-        return found("weak", "help" if verb == "help" else None, 0)
-    if s.rstrip().endswith("?"):
-        return found("weak", None, 0)
+        return x.found("need_done", "direct", done[0], need.start(1) + done[1], need.end(1))
+    return None
+
+
+def _weak(x: _Sentence) -> _Request | None:
+    """A request that names no work ("any help appreciated", "I need a designer")."""
+    if _WEAK_REQUEST.search(x.text) or _NEED_NOUN.search(x.text):
+        verb, _at = _first_verb(x.text)
+        return x.found("weak", "weak", "help" if verb == "help" else None, 0)
+    return None
+
+
+def _question(x: _Sentence) -> _Request | None:
+    """Any other question is a request for an answer."""
+    return x.found("question", "weak", None, 0) if x.text.rstrip().endswith("?") else None
+
+
+#: The request rules, tried in order on each sentence; the first that finds a request wins. Earlier
+#: rules are more specific (a named need, an addressee) than later ones (an opening verb, a question).
+REQUEST_RULES: tuple[tuple[str, _Rule], ...] = (
+    ("need_someone", _need_someone),
+    ("need_someone_on", _need_someone_on),
+    ("need_a_hand", _need_a_hand),
+    ("modal", _addressed("modal", _MODAL)),
+    ("if_someone", _addressed("if_someone", _IF_SOMEONE)),
+    ("free_to", _addressed("free_to", _FREE_TO)),
+    ("causative", _causative),
+    ("please", _please),
+    ("conditional_imperative", _conditional_imperative),
+    ("would_love", _would_love),
+    ("imperative", _imperative),
+    ("need_done", _need_done),
+    ("weak", _weak),
+    ("question", _question),
+)
+
+
+def _request(sentence: str, start: int) -> _Request | None:
+    """The first request the rules find in the sentence; none in an offer ("happy to help with ...")."""
+    if _OFFER.search(sentence):
+        return None
+    text, origin = _edit(sentence, _EDITS)
+    x = _Sentence(sentence, start, text, origin)
+    for _name, rule in REQUEST_RULES:
+        if (found := rule(x)) is not None:
+            return found
     return None
