@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
@@ -223,16 +224,42 @@ def encode_texts(texts: Mapping[int, str], *, encode: Encode) -> dict[int, np.nd
     return dict(zip(texts, rows, strict=True))
 
 
+#: Vectors of ask texts embedded inside a request, by (encoder, text hash), most recent last. Until the
+#: embedding job has stored an ask's vector, and always on GET (which never writes), each view of the
+#: suggestions would encode the same text again: the model is most of that page's CPU.
+RECENT_VECTORS = 512
+_recent: OrderedDict[tuple[Encode, str], np.ndarray] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _encode_one(encode: Encode, text: str, digest: str) -> np.ndarray:
+    key = (encode, digest)
+    with _recent_lock:
+        if (hit := _recent.get(key)) is not None:
+            _recent.move_to_end(key)
+            return hit
+    vector: np.ndarray = np.asarray(encode([text]), dtype=np.float32)[0]
+    vector.setflags(write=False)  # shared between requests: nobody may change it in place
+    with _recent_lock:
+        _recent[key] = vector
+        while len(_recent) > RECENT_VECTORS:
+            _recent.popitem(last=False)
+    return vector
+
+
 def ask_vector(
     db: Session, *, ask: Ask, text: str, now: datetime, encode: Encode, persist: bool = True
 ) -> np.ndarray:
-    """The stored vector when its text hash is current; else embedded now (and stored when ``persist``)."""
+    """The stored vector when its text hash is current; else embedded now (and stored when ``persist``).
+
+    A text embedded now is kept in memory (``RECENT_VECTORS``), so the next view does not encode it again.
+    """
     digest = text_hash(text, model_version=model_version())
     rows = repository.embeddings(db, org_id=ask.org_id, owner_kind=repository.ASK, owner_ids=[ask.id])
     if rows and rows[0].text_hash == digest:
         stored: np.ndarray = repository.vector_of(rows[0])
         return stored
-    vector: np.ndarray = np.asarray(encode([text]), dtype=np.float32)[0]
+    vector = _encode_one(encode, text, digest)
     if not persist:
         return vector
     repository.save_embedding(
