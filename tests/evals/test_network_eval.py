@@ -85,6 +85,20 @@ class TestJson:
         assert set(payload["reactivation"]["auc"]) == {"ours", "recency", "frequency"}
         values = [*payload["formation"]["auc"].values(), *payload["reactivation"]["auc"].values()]
         assert all(0.0 <= value <= 1.0 for value in values)
+        # added keys: the learned models, every cut pair, and the procedure in words
+        assert len(payload["cuts"]) == len(CUT_PAIRS)
+        assert payload["cuts"][0]["quantiles"] == list(CUT_PAIRS[0])
+        assert payload["cuts"][0]["formation"]["auc"]["two_step"] == payload["formation"]["auc"]["two_step"]
+        for cut in payload["cuts"]:
+            if "skipped" in cut:
+                continue
+            for task in ("formation", "reactivation"):
+                assert 0.0 <= cut[task]["auc"]["learned"] <= 1.0
+                assert cut[task]["best_single"] in cut[task]["auc"]
+                assert cut[task]["model"] in payload["protocol"]["candidates"]
+        assert {"mean_gap_closed", "worst_gap_closed", "worst_cut"} <= set(payload["summary"]["reactivation"])
+        assert "never used" in payload["protocol"]["selection"]
+        assert payload["protocol"]["split"]
 
     def test_same_figures_whatever_the_column_order(self, invoke, data: Path, tmp_path: Path) -> None:
         reordered = write(tmp_path / "t_first.txt", synthetic_events(), order="t,src,dst")

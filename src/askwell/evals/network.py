@@ -294,8 +294,8 @@ def snapshot(events: Events, cut: float, half_life: float) -> Snapshot:
     times = np.r_[events.t[mask], events.t[mask]]
     person_last = np.full(n, -np.inf)
     np.maximum.at(person_last, people, times)
-    recent = np.bincount(people, weights=(times >= cut - half_life).astype(np.float64), minlength=n)
-    activity = np.bincount(people, weights=decay(cut - times, half_life), minlength=n)
+    recent = np.bincount(people, weights=(times >= cut - half_life), minlength=n).astype(np.float64)
+    activity = np.bincount(people, weights=decay(cut - times, half_life), minlength=n).astype(np.float64)
     return Snapshot(
         cut=cut,
         half_life=half_life,
@@ -842,7 +842,7 @@ def _summary(cuts: list[dict[str, Any]], task: str) -> dict[str, Any]:
 
 
 SPLIT_TEXT = (
-    "Per cut pair (fit, eval, end) at event-time quantiles: the evaluated period is [eval, end), scored "
+    "per cut pair (fit, eval, end) at event-time quantiles: the evaluated period is [eval, end), scored "
     "from the events before eval; everything a model learns from is labelled before eval. The earlier "
     'models ("ours before") learn from the snapshot at fit labelled [fit, eval); the learned models from '
     f"that one and up to {TRAINING_SNAPSHOTS - 1} earlier snapshots ({TRAINING_STEP:.0%} of the activity "
@@ -850,7 +850,7 @@ SPLIT_TEXT = (
     "pair 50/70/100 fills the top-level keys; every pair is also in `cuts`."
 )
 SELECTION_TEXT = (
-    "Learned models: chosen per cut pair and task among fixed candidates (logistic regression "
+    "learned models are chosen per cut pair and task among fixed candidates (logistic regression "
     "C = 0.01, 0.1, 1 on standardised features; gradient-boosted trees with 4 or 8 leaves, 100 rounds, "
     "learning rate 0.1) forward in time: trained on the earlier snapshots labelled up to the fit cut, "
     "validated (ROC AUC) on the fit snapshot labelled [fit, eval), keeping the simplest candidate within "
@@ -951,7 +951,7 @@ def _cut_table(cuts: list[dict[str, Any]], task: str, columns: tuple[str, ...]) 
         "| cut (fit/eval/end %) | "
         + " | ".join(_LABELS[name] for name in columns)
         + " | best single | gap closed "
-        "| vs any single | model (chosen by CV) |",
+        "| vs any single | model (chosen forward in time) |",
         "|---|" + "---:|" * (len(columns) + 3) + "---|",
     ]
     for cut in cuts:
@@ -1061,7 +1061,8 @@ def render_markdown(result: dict[str, Any], *, command: str, date: str) -> str:
             if "skipped" not in cut
         ],
         "",
-        "Learned reactivation features: log silence, log message count, strength at the last message, "
+        "Learned reactivation features: log silence, log silence over the pair's mean gap, log message "
+        "count, the pair's share of the quieter person's messages, strength at the last message, "
         "reciprocity (share sent by the quieter side), burstiness ((σ − μ)/(σ + μ) of the pair's gaps), "
         "log tie duration, log common neighbours and those active within a half-life, and each person's "
         "recency, recent activity, recency-weighted activity, reach and degree (lower and higher of the "
