@@ -18,8 +18,7 @@ Protocol (also printed in the JSON ``protocol`` and written into the report):
   the earlier snapshots labelled up to the fit cut, validated on the fit snapshot labelled
   ``[fit, eval)``, keeping the simplest candidate (the list runs from the most regularised logistic
   model to the largest trees) within one standard error of the best validation AUC, then refitted on
-  every training snapshot. The evaluated period is never used to
-  choose or fit anything.
+  every training snapshot. The evaluated period is never used to choose or fit anything.
 * Tie strengths follow :mod:`askwell.network.rules` with each message as one interaction; the
   half-life is half the time between the cuts, so recency is measured on the data's own time scale.
 * Formation: positives are pairs of people both active before the cut, not tied before it, who
