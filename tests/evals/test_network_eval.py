@@ -7,7 +7,19 @@ import typer
 from typer.testing import CliRunner
 
 from askwell.cli.eval_network import network_command
-from askwell.evals.network import formation_scores, parse_events, snapshot
+from askwell.evals.network import (
+    CUT_PAIRS,
+    Events,
+    burstiness,
+    cut_plan,
+    evaluate_cut,
+    formation_features,
+    formation_scores,
+    parse_events,
+    reactivation_features,
+    reciprocity,
+    snapshot,
+)
 
 DAY = 86_400
 
@@ -73,6 +85,20 @@ class TestJson:
         assert set(payload["reactivation"]["auc"]) == {"ours", "recency", "frequency"}
         values = [*payload["formation"]["auc"].values(), *payload["reactivation"]["auc"].values()]
         assert all(0.0 <= value <= 1.0 for value in values)
+        # added keys: the learned models, every cut pair, and the procedure in words
+        assert len(payload["cuts"]) == len(CUT_PAIRS)
+        assert payload["cuts"][0]["quantiles"] == list(CUT_PAIRS[0])
+        assert payload["cuts"][0]["formation"]["auc"]["two_step"] == payload["formation"]["auc"]["two_step"]
+        for cut in payload["cuts"]:
+            if "skipped" in cut:
+                continue
+            for task in ("formation", "reactivation"):
+                assert 0.0 <= cut[task]["auc"]["learned"] <= 1.0
+                assert cut[task]["best_single"] in cut[task]["auc"]
+                assert cut[task]["model"] in payload["protocol"]["candidates"]
+        assert {"mean_gap_closed", "worst_gap_closed", "worst_cut"} <= set(payload["summary"]["reactivation"])
+        assert "never used" in payload["protocol"]["selection"]
+        assert payload["protocol"]["split"]
 
     def test_same_figures_whatever_the_column_order(self, invoke, data: Path, tmp_path: Path) -> None:
         reordered = write(tmp_path / "t_first.txt", synthetic_events(), order="t,src,dst")
@@ -144,3 +170,89 @@ class TestFormationScores:
         assert scores["paths"][0] > 0.0 == scores["paths"][1]
         assert scores["common_neighbours"].tolist() == [1.0, 0.0]
         assert scores["preferential_attachment"].tolist() == [1.0, 1.0]
+
+
+class TestPairFeatures:
+    def test_burstiness_of_a_regular_series_is_minus_one(self) -> None:
+        assert burstiness([0.0, 1.0, 2.0, 3.0, 4.0, 5.0]) == pytest.approx(-1.0)
+
+    def test_burstiness_of_a_bursty_series_is_positive(self) -> None:
+        # three bursts of messages minutes apart, weeks between the bursts
+        times = [0.0, 0.01, 0.02, 0.03, 20.0, 20.01, 20.02, 45.0, 45.01, 45.02, 45.03]
+        assert burstiness(times) > 0.3
+        assert burstiness(times) > burstiness(np.arange(11.0))
+
+    def test_burstiness_of_a_poisson_series_is_near_zero(self) -> None:
+        gaps = np.random.default_rng(1).exponential(2.0, 20_000)
+        assert abs(burstiness(np.cumsum(gaps))) < 0.02
+
+    def test_burstiness_is_neutral_with_fewer_than_two_gaps(self) -> None:
+        assert burstiness([3.0, 7.0]) == 0.0
+        assert burstiness([]) == 0.0
+
+    def test_reciprocity_is_the_quieter_sides_share(self) -> None:
+        assert reciprocity([0, 5, 3, 1], [4, 10, 4, 4]).tolist() == [0.0, 0.5, 0.25, 0.25]
+
+    def test_snapshot_counts_each_direction_and_the_pairs_burstiness(self) -> None:
+        lines = ["1 2 0", "1 2 86400", "2 1 172800", "1 2 950400", "3 1 86400"]
+        snap = snapshot(parse_events(lines), cut=20.0, half_life=1.0)
+        # people 0, 1, 2; pairs (0, 1) and (0, 2)
+        assert snap.pair_u.tolist() == [0, 0] and snap.pair_v.tolist() == [1, 2]
+        assert snap.count.tolist() == [4, 1]
+        assert snap.forward.tolist() == [3, 0]  # person 0 wrote three of the four to person 1
+        assert snap.burst[0] == pytest.approx(burstiness([0.0, 1.0, 2.0, 11.0]))
+        assert snap.burst[1] == 0.0
+        assert snap.person_last.tolist() == [11.0, 11.0, 1.0]
+
+    def test_reactivation_features_name_reciprocity_and_burstiness(self) -> None:
+        lines = ["1 2 0", "2 1 86400", "1 2 172800", "1 3 0"]
+        snap = snapshot(parse_events(lines), cut=30.0, half_life=2.0)
+        features = reactivation_features(snap, np.array([0, 1]))
+        assert features["reciprocity"].tolist() == pytest.approx([1 / 3, 0.0])
+        assert features["burstiness"].tolist() == pytest.approx([-1.0, 0.0])
+        assert features["log_common_neighbours"].tolist() == [0.0, 0.0]
+
+
+def scrambled_after(events: Events, cut: float, seed: int) -> Events:
+    """The same history before ``cut``; everything from ``cut`` on replaced by random messages."""
+    rng = np.random.default_rng(seed)
+    late = events.t >= cut
+    src, dst, t = events.src.copy(), events.dst.copy(), events.t.copy()
+    src[late] = rng.integers(0, events.n_people, late.sum())
+    dst[late] = rng.integers(0, events.n_people, late.sum())
+    t[late] = cut + rng.random(late.sum()) * (events.t.max() - cut + 1.0)
+    return Events(src, dst, t, events.n_people)
+
+
+class TestCutsNeverLookAhead:
+    def test_features_of_every_cut_ignore_events_after_it(self) -> None:
+        lines = [f"{s} {d} {t}" for s, d, t in synthetic_events()]
+        events = parse_events(lines)
+        plan = cut_plan(events)
+        assert len(plan) == len(CUT_PAIRS)
+        rng = np.random.default_rng(0)
+        for pair in plan:
+            assert pair.fit < pair.eval < pair.end
+            for cut in (pair.fit, pair.eval):
+                before = snapshot(events, cut, pair.half_life)
+                after = snapshot(scrambled_after(events, cut, seed=int(cut * 1000)), cut, pair.half_life)
+                u = rng.choice(np.flatnonzero(before.active), 200)
+                v = rng.choice(np.flatnonzero(before.active), 200)
+                keep = u != v
+                for name, values in formation_features(before, u[keep], v[keep]).items():
+                    np.testing.assert_array_equal(
+                        values, formation_features(after, u[keep], v[keep])[name], err_msg=name
+                    )
+                pairs = np.arange(len(before.pair_u))
+                for name, values in reactivation_features(before, pairs).items():
+                    np.testing.assert_array_equal(
+                        values, reactivation_features(after, pairs)[name], err_msg=name
+                    )
+
+    def test_a_cut_pairs_figures_ignore_events_after_its_period(self) -> None:
+        lines = [f"{s} {d} {t}" for s, d, t in synthetic_events()]
+        events = parse_events(lines)
+        pair = cut_plan(events)[1]  # 40/55/70: its evaluated period ends well before the data does
+        assert pair.end < events.t.max()
+        original = evaluate_cut(events, pair)
+        assert evaluate_cut(scrambled_after(events, pair.end, seed=5), pair) == original

@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from askwell.evals.network import (
+    CUT_PAIRS,
     FIELD_ORDERS,
     FORMATION_METHODS,
     REACTIVATION_METHODS,
@@ -50,6 +51,30 @@ def _print_tables(result: dict[str, Any]) -> None:
     for name in REACTIVATION_METHODS:
         table.add_row(name, f"{reactivation['auc'][name]:.3f}")
     console.print(table)
+    for task in ("formation", "reactivation"):
+        table = Table(title=f"{task.capitalize()}: learned model on every cut pair (fit/eval/end %)")
+        for column in ("cut", "best single", "AUC", "learned AUC", "gap closed", "model"):
+            table.add_column(column, justify="left" if column in {"cut", "best single", "model"} else "right")
+        for cut in result["cuts"]:
+            if "skipped" in cut:
+                table.add_row(cut["cut"], "skipped", "", "", "", cut["skipped"])
+                continue
+            part = cut[task]
+            table.add_row(
+                cut["cut"],
+                part["best_single"],
+                f"{part['auc'][part['best_single']]:.3f}",
+                f"{part['auc']['learned']:.3f}",
+                f"{part['gap_closed']:.0%}",
+                part["model"],
+            )
+        summary = result["summary"][task]
+        table.caption = (
+            f"gap closed: mean {summary['mean_gap_closed']:.0%}, worst {summary['worst_gap_closed']:.0%} "
+            f"(cut {summary['worst_cut']}); target {summary['target']:.0%} on every cut: "
+            + ("met" if summary["target_met_on_every_cut"] else "not met")
+        )
+        console.print(table)
 
 
 def network_command(
@@ -73,7 +98,7 @@ def network_command(
         ),
     ] = None,
 ) -> None:
-    """Predict new ties and reactivated silent ties after a cut; compare with classic baselines."""
+    """Predict new ties and reactivated silent ties on several cut pairs; compare with classic baselines."""
     if not data.is_file():
         raise _fail(f"no such file: {data}")
     try:
@@ -82,7 +107,7 @@ def network_command(
             result = evaluate_network(events)
         else:
             with Progress(console=Console(stderr=True), transient=True) as bar:
-                task = bar.add_task("network evaluation", total=4)
+                task = bar.add_task("network evaluation", total=len(CUT_PAIRS) + 1)
                 result = evaluate_network(
                     events, progress=lambda label: bar.update(task, advance=1, description=label)
                 )
