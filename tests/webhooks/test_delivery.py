@@ -340,3 +340,37 @@ class TestSendTest:
         assert still_on["enabled"] is True, "a failed test does not switch the endpoint off"
         assert "secret" not in still_on
         assert secret not in json.dumps(log) and secret not in json.dumps(still_on)
+
+
+class TestRetention:
+    def test_finished_deliveries_are_forgotten_after_the_retention(
+        self,
+        db: Session,
+        world: World,
+        admin: Person,
+        member: Person,
+        hook: Receiver,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+        clock: FrozenClock,
+    ) -> None:
+        endpoint, _ = add_endpoint(db, world, admin, hook.url, settings)
+        open_ask(db, world, member)
+        run_jobs(session_factory, edges, settings)
+        [delivery] = deliveries(db, endpoint)
+        delivery_id = delivery.id
+        registry = JobRegistry()
+        webhook_jobs.register(registry)
+        ctx = JobContext(edges=edges, settings=settings)
+
+        registry.get(webhook_jobs.PURGE)(db, {}, ctx)  # type: ignore[misc]
+        db.commit()
+        assert deliveries(db, endpoint) != [], "kept within the retention"
+
+        clock.advance(timedelta(days=settings.retention_days, minutes=1))
+        registry.get(webhook_jobs.PURGE)(db, {}, ctx)  # type: ignore[misc]
+        db.commit()
+        assert deliveries(db, endpoint) == []
+        left = db.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery_id)).all()
+        assert left == [], "attempts go with their delivery"
