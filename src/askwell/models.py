@@ -10,6 +10,8 @@ from askwell.network import models as network_models
 from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 from askwell.rings import models as rings_models
+from askwell.sso import models as sso_models
+from askwell.webhooks import models as webhooks_models
 
 __all__ = [
     "Base",
@@ -22,4 +24,6 @@ __all__ = [
     "notifications_models",
     "people_models",
     "rings_models",
+    "sso_models",
+    "webhooks_models",
 ]

@@ -15,12 +15,14 @@ from askwell.core.db import create_session_factory
 from askwell.core.edges import Edges
 from askwell.notifications import subscribers as inbox
 from askwell.rings import subscribers as rings
+from askwell.webhooks import subscribers as webhooks
 
 
 def event_bus(edges: Edges) -> events.EventBus:
     bus = events.EventBus()
     inbox.register(bus, broadcaster=edges.broadcaster)
     rings.register(bus, broadcaster=edges.broadcaster)
+    webhooks.register(bus)
     return bus
 
 

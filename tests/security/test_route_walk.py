@@ -49,10 +49,12 @@ from askwell.http.deps import ApiActor, Db, PagePerson
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
-from askwell.people.models import Person, Role, Team
+from askwell.people.models import Organization, Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
 from askwell.server import create_app
+from askwell.webhooks import service as webhooks
+from askwell.webhooks.schemas import EndpointCreate
 from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
 
@@ -86,6 +88,10 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/invite/{token}"),
         ("GET", "/api/v1/openapi.json"),
         ("GET", "/api/docs"),
+        # Single sign-on: public by nature; bad input answers 4xx (tests/sso/test_login.py walks them).
+        ("GET", "/auth/oidc/start"),
+        ("GET", "/auth/oidc/{org_slug}/login"),
+        ("GET", "/auth/oidc/{org_slug}/callback"),
     }
 )
 PUBLIC_MOUNTS = frozenset({"/static"})
@@ -124,6 +130,14 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/rings/{ring_id}/assignment/pairings"),
         ("DELETE", "/api/v1/rings/{ring_id}/assignment/pairings/{pairing_id}"),
         ("POST", "/api/v1/rings/{ring_id}/assignment/confirm"),
+        # Webhooks are the organization's admins' (their pages live under /admin, added automatically).
+        ("GET", "/api/v1/webhooks"),
+        ("POST", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks/{endpoint_id}"),
+        ("PATCH", "/api/v1/webhooks/{endpoint_id}"),
+        ("DELETE", "/api/v1/webhooks/{endpoint_id}"),
+        ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"),
+        ("POST", "/api/v1/webhooks/{endpoint_id}/test"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -166,6 +180,8 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "ring_id": lambda s: s.objects["ring_id"],
     "request_id": lambda s: s.objects["ring_request_id"],
     "pairing_id": lambda s: s.objects["pairing_id"],
+    "endpoint_id": lambda s: s.objects["webhook_endpoint_id"],
+    "org_slug": lambda s: s.objects["org_slug"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -194,6 +210,9 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "version": lambda s: 1,
     "request_id": lambda s: s.objects["ring_request_id"],
     "helper_id": lambda s: s.member.id,
+    # A public address literal: no DNS lookup, and not refused as private (the walk posts nothing).
+    "url": lambda s: "https://93.184.216.34/askwell-hook",
+    "events": lambda s: ["ask.opened"],
 }
 
 
@@ -445,6 +464,22 @@ def seed_rings(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"ring_id": ring.id, "ring_request_id": request.id, "pairing_id": view.pairings[0].id}
 
 
+def seed_webhooks(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """An endpoint of the admin's organization with one test message in its log."""
+    admin = world.actor(scene.admin)
+    endpoint, _ = webhooks.create_endpoint(
+        db,
+        actor=admin,
+        data=EndpointCreate(url="https://93.184.216.34/askwell-hook", events=["ask.opened"]),
+        settings=Settings(),
+        now=world.now,
+    )
+    webhooks.send_test(db, actor=admin, endpoint_id=endpoint.id, now=world.now)
+    org = db.get(Organization, scene.admin.org_id)
+    assert org is not None
+    return {"webhook_endpoint_id": endpoint.id, "org_slug": org.slug}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -452,6 +487,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_network,
     seed_hidden,
     seed_rings,
+    seed_webhooks,
 ]
 
 

@@ -49,6 +49,7 @@ from askwell.asks.schemas import (
 )
 from askwell.core.errors import InvalidInput
 from askwell.core.events import (
+    AskClosed,
     AskedDirectly,
     AskOpened,
     HelpGiven,
@@ -312,6 +313,12 @@ def close_ask(db: Session, *, actor: Actor, ask_id: int, data: AskClose, now: da
         data={"outcome": data.outcome.value},
     )
     db.flush()
+    emit(
+        db,
+        AskClosed(
+            org_id=ask.org_id, at=now, ask_id=ask.id, author_id=ask.author_id, outcome=data.outcome.value
+        ),
+    )
     return repository.get_ask(db, actor=actor, ask_id=ask.id)
 
 

@@ -62,6 +62,19 @@ class Settings(BaseSettings):
     # long (for support questions), then purged by the scheduled `jobs.purge` and `accounts.purge`.
     retention_days: int = Field(default=14, ge=1, le=3650)
 
+    # Outgoing webhooks (docs/integrations.md). Targets on private, loopback or link-local addresses are
+    # refused (SSRF) unless this is set: for an on-premises receiver, and for the tests' local receiver.
+    webhooks_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Attempts per delivery (back-off doubles from 30 s, at most an hour apart: 10 attempts span about
+    # 3 hours); a delivery that uses them all disables its endpoint and tells the organization's admins.
+    webhook_max_attempts: int = Field(default=10, ge=1, le=30)
+    # Single sign-on (OpenID Connect): the provider's discovery document, keys and token endpoint are
+    # fetched with this timeout. Tests point organizations at a provider on 127.0.0.1.
+    oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # An issuer on a private or loopback address (an on-premises provider; the tests' local one).
+    oidc_allow_private_issuers: bool = False
+
     def public_url(self, served_url: str | None = None) -> str:
         """Where links in emails point: the configured base URL, else the address being served on."""
         return (self.base_url or served_url or DEFAULT_BASE_URL).rstrip("/")

@@ -92,6 +92,15 @@ class ThanksGiven(OfferEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AskClosed(Event):
+    """The author closed the ask with an outcome (``asks.rules`` outcome value: fulfilled, ...)."""
+
+    ask_id: int
+    author_id: int
+    outcome: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class AskDueSoon(Event):
     ask_id: int
     author_id: int
@@ -219,6 +228,13 @@ class RingUpdated(Event):
     ring_id: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class RingFinished(Event):
+    """A facilitator closed the ring: its session (or its open call) is over."""
+
+    ring_id: int
+
+
 # --- stand-ups and routing ---------------------------------------------------------------------------
 
 
@@ -234,6 +250,16 @@ class HelpNeededConfirmed(Event):
     author_id: int
     team_id: int
     checkin_id: int
+
+
+# --- webhooks -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookEndpointDisabled(Event):
+    """An endpoint kept failing until its retries ran out: it was switched off; the admins are told."""
+
+    endpoint_id: int
 
 
 # --- the inbox ---------------------------------------------------------------------------------------

@@ -185,6 +185,8 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
         return f"{name(n.subject_id)} may know what your circle does not about {title}: reconnect?"
     if kind in _RING_KINDS:
         return _ring_words(kind, n, me=me, loaded=loaded, name=name)
+    if kind == Kind.WEBHOOK_DISABLED:
+        return "A webhook endpoint kept failing and was switched off: see Administration → Webhooks"
     return "Something happened that this version of Askwell cannot describe."
 
 

@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     RING_NUDGE = "ring_nudge"
     RING_DIGEST = "ring_digest"
     RING_FOLLOW_UP = "ring_follow_up"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 class Notification(Base):

@@ -116,6 +116,8 @@ EVENT_OF: dict[K, Event] = {
     K.RING_NUDGE: Event.RINGS,
     K.RING_DIGEST: Event.RINGS,
     K.RING_FOLLOW_UP: Event.RINGS,
+    # An admin must look at a switched-off webhook endpoint: a reminder of work waiting for them.
+    K.WEBHOOK_DISABLED: Event.REMINDERS,
 }
 
 

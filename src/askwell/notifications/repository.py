@@ -15,10 +15,21 @@ from askwell.core.db import rows_affected
 from askwell.network.models import Introduction
 from askwell.notifications.models import Notification, NotificationChannel, NotificationSettings
 from askwell.notifications.preferences import Channel, Event, Preferences
-from askwell.people.models import Person
+from askwell.people.models import Person, Role
 from askwell.people.policy import Actor
 from askwell.rings.models import Ring, RingMember
 from askwell.rings.repository import visible_rings
+
+
+def active_admin_ids(db: Session, *, org_id: int) -> list[int]:
+    """The organization's active admins: who is told of what needs an admin (a webhook switched off)."""
+    return list(
+        db.scalars(
+            select(Person.id)
+            .where(Person.org_id == org_id, Person.role == Role.ADMIN.value, Person.is_active.is_(True))
+            .order_by(Person.id)
+        )
+    )
 
 
 def unread_count(db: Session, *, org_id: int, person_id: int) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from askwell.core import events as ev
 from askwell.core.broadcast import Broadcaster
 from askwell.core.events import EventBus
+from askwell.notifications import repository
 from askwell.notifications.models import NotificationKind as Kind
 from askwell.notifications.service import Notice, deliver
 
@@ -136,7 +137,13 @@ def ring_follow_up(db: Session, e: ev.RingFollowUp) -> None:
     _tell(db, e, e.person_id, notice)
 
 
+def webhook_disabled(db: Session, e: ev.WebhookEndpointDisabled) -> None:
+    for admin_id in repository.active_admin_ids(db, org_id=e.org_id):
+        _tell(db, e, admin_id, Notice(kind=Kind.WEBHOOK_DISABLED))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
+    bus.on(ev.WebhookEndpointDisabled, webhook_disabled)
     bus.on(ev.OfferMade, offer_made)
     bus.on(ev.OfferAccepted, offer_accepted)
     bus.on(ev.OfferDeclined, offer_declined)

@@ -25,7 +25,7 @@ from askwell.asks import service as asks_service
 from askwell.asks.models import AudienceReason, OfferKind, OfferStatus, Visibility
 from askwell.asks.schemas import AskCreate, AskWrite, OfferCreate
 from askwell.core.errors import AskwellError, Conflict, InvalidInput
-from askwell.core.events import RingInvited, RingNudged, RingUpdated, emit
+from askwell.core.events import RingFinished, RingInvited, RingNudged, RingUpdated, emit
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.matching import service as matching
@@ -529,6 +529,8 @@ def console(db: Session, *, actor: Actor, ring_id: int, data: ConsoleAction, now
         },
         now=now,
     )
+    if data.action == "close":
+        emit(db, RingFinished(org_id=ring.org_id, at=now, ring_id=ring.id))
     return ring
 
 

@@ -32,3 +32,9 @@ from askwell.web.routes import rings, rings_live  # noqa: E402
 
 router.include_router(rings.router)
 router.include_router(rings_live.router)
+
+from askwell.web.routes import admin_sso, admin_webhooks, sso  # noqa: E402
+
+router.include_router(admin_webhooks.router)
+router.include_router(admin_sso.router)
+router.include_router(sso.router)

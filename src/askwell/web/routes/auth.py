@@ -13,6 +13,8 @@ from askwell.accounts.errors import BadCredentials, SlowDown, TooManyAttempts
 from askwell.accounts.secrets import passwords
 from askwell.http.deps import SESSION_COOKIE, Ctx, Db, Now, OptionalPerson, client_address
 from askwell.http.params import parse_id
+from askwell.people import repository as people_repo
+from askwell.sso import service as sso
 from askwell.web.templating import redirect, render
 
 router = APIRouter()
@@ -25,6 +27,24 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def signed_in_response(
+    response: Response, signed: accounts.SignedIn, *, secure: bool, now: datetime
+) -> Response:
+    """The session cookie, and which organization this browser last signed in to (the default next
+    time, nothing secret): what every way of signing in (password, single sign-on) sets."""
+    set_session_cookie(response, signed, secure=secure, now=now)
+    response.set_cookie(
+        LAST_ORG_COOKIE,
+        str(signed.person.org_id),
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    return response
 
 
 def set_session_cookie(response: Response, signed: accounts.SignedIn, *, secure: bool, now: datetime) -> None:
@@ -72,6 +92,16 @@ def signin(
             organization=organization,
             preferred_org_id=parse_id(request.cookies.get(LAST_ORG_COOKIE, "")),
         )
+        if attempt.org_id is not None and not sso.password_sign_in_allowed(db, org_id=attempt.org_id):
+            db.rollback()
+            org = people_repo.get_organization(db, attempt.org_id)
+            message = (
+                f"{org.name} signs in with single sign-on only: passwords are switched off. "
+                "Use the single sign-on button below."
+            )
+            return render(
+                request, "auth/signin.html", {"error": message, "sso_org": org.slug, **form}, status_code=403
+            )
         # Ends the read: the password hash is checked with no transaction open, so no other writer
         # waits for it (on SQLite, a write transaction holds the only write lock).
         db.commit()
@@ -95,18 +125,7 @@ def signin(
         "and name that organization under “Organization” on the sign-in page."
     )
     response = redirect(safe_next(next), elsewhere if signed.elsewhere else None)
-    set_session_cookie(response, signed, secure=ctx.settings.cookie_secure, now=now)
-    # Which organization this browser last signed in to: the default next time, nothing secret.
-    response.set_cookie(
-        LAST_ORG_COOKIE,
-        str(signed.person.org_id),
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=ctx.settings.cookie_secure,
-        path="/",
-    )
-    return response
+    return signed_in_response(response, signed, secure=ctx.settings.cookie_secure, now=now)
 
 
 @router.post("/signout")
