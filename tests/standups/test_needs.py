@@ -29,7 +29,10 @@ NEEDS = [
     "Waiting on legal for the contract redlines, can anyone nudge them?",
     pytest.param(
         "I need help setting up the new label printer at pack station 2.",
-        marks=pytest.mark.xfail(reason="first model, trained on two sets, under-reads a bare 'I need help'"),
+        marks=pytest.mark.xfail(
+            reason="the labelled sets hold no positive phrased 'I need help with X' (the 3 answers with "
+            "'need help' are all negatives), so the model under-reads that plain phrasing"
+        ),
     ),
 ]
 NO_NEEDS = [
@@ -59,7 +62,7 @@ def test_the_need_is_the_clause_that_states_it_not_the_whole_answer() -> None:
     text = NEEDS[0]
     need = find_need(text)
     assert need is not None
-    assert "Stripe webhook" in need.text
+    assert need.start > text.index("but")
     assert "Finished the migration" not in need.text
 
 
@@ -71,11 +74,20 @@ def test_need_is_frozen() -> None:
 
 def test_clauses_split_sentences_lines_and_contrasts_and_trim_them() -> None:
     text = "- Shipped the fix.\n- Still stuck on CI; but the logs look fine, though I can't reproduce it"
-    assert [text[a:b] for a, b in clauses(text)] == [
-        "Shipped the fix.",
-        "Still stuck on CI",
-        "the logs look fine",
-        "I can't reproduce it",
+    assert [(text[c.start : c.end], c.sentence) for c in clauses(text)] == [
+        ("Shipped the fix.", 0),
+        ("Still stuck on CI", 1),
+        ("the logs look fine", 2),
+        ("I can't reproduce it", 2),
+    ]
+
+
+def test_clauses_split_commas_and_a_new_subject_after_and() -> None:
+    text = "Printer keeps jamming and I dont know who to call, any ideas?"
+    assert [text[c.start : c.end] for c in clauses(text)] == [
+        "Printer keeps jamming",
+        "I dont know who to call",
+        "any ideas?",
     ]
 
 
@@ -92,7 +104,9 @@ def test_a_huge_answer_is_read_up_to_the_cap_without_error() -> None:
 
 def test_features_mark_the_cues() -> None:
     f = clause_features("I need someone to review my PR?", 0, 1)
-    assert {"q:first_person_need", "q:others", "q:question", "q:only_clause"} <= f.keys()
+    assert {"q:first_person_need", "q:question", "q:only_clause"} <= f.keys()
+    assert "q:ask_others" in clause_features("can anyone cover my shift", 0, 1)
+    assert "q:offer" in clause_features("happy to help anyone with CPQ", 0, 1)
     assert "q:no_need" in clause_features("no blockers", 1, 2)
     assert "q:resolved_past" in clause_features("sorted that yesterday", 0, 2)
 

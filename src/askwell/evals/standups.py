@@ -68,7 +68,8 @@ def render_standups(
 LOSO_PROCEDURE = (
     "Split: leave one labelled set out (each set was written by a different person who never saw the code), "
     "train the clause model on the others, score the one left out; every set in turn. Selection: the "
-    "regularisation C and the answer threshold are chosen for each left-out set by the same leave-one-set-out "
+    "regularisation C and the answer threshold (best mean F1), then how sure a neighbouring clause must be to "
+    "widen the span (best mean span overlap), are chosen for each left-out set by the same leave-one-set-out "
     "over the remaining sets only (nested; five folds when only one set remains), so no figure below saw its "
     "own set. Span overlap: mean token-level Jaccard (lower-cased `\\w+` tokens) between predicted and "
     "labelled need spans over the true positives."
@@ -82,14 +83,15 @@ def render_loso(rows: Sequence[LosoRow], *, command: str | None, when: datetime 
     lines += [
         LOSO_PROCEDURE,
         "",
-        "| left-out set | answers | precision | recall | F1 | span overlap | chosen C, threshold |",
+        "| left-out set | answers | precision | recall | F1 | span overlap | chosen C, threshold, widen |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         hn = r.result["help_needed"]
         lines.append(
             f"| {r.name} | {r.result['n']} | {hn['precision']:.3f} | {hn['recall']:.3f} | {hn['f1']:.3f} "
-            f"| {_f(r.result['need_span_overlap'])} | C={r.choice.C:g}, t={r.choice.threshold:g} |"
+            f"| {_f(r.result['need_span_overlap'])} | C={r.choice.C:g}, t={r.choice.threshold:g}, "
+            f"w={r.choice.extend_above:g} |"
         )
     s = summary(rows)
     for label in ("mean", "worst"):
@@ -104,7 +106,15 @@ def render_loso(rows: Sequence[LosoRow], *, command: str | None, when: datetime 
 def loso_json(rows: Sequence[LosoRow]) -> dict[str, Any]:
     return {
         "sets": {
-            r.name: {**r.result, "chosen": {"C": r.choice.C, "threshold": r.choice.threshold}} for r in rows
+            r.name: {
+                **r.result,
+                "chosen": {
+                    "C": r.choice.C,
+                    "threshold": r.choice.threshold,
+                    "extend_above": r.choice.extend_above,
+                },
+            }
+            for r in rows
         },
         **summary(rows),
     }

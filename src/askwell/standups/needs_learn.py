@@ -25,13 +25,17 @@ import numpy as np
 
 from askwell.standups.needs import (
     FEATURE_VERSION,
+    Clause,
     NeedsModel,
     clause_features,
     clauses,
+    need_span,
 )
 
-GRID_C: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0)
+GRID_C: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 GRID_THRESHOLD: tuple[float, ...] = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
+# How sure a neighbouring clause must be to join the need span (above 1: never).
+GRID_EXTEND: tuple[float, ...] = (1.01, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1)
 DEFAULT_SEED = 2025
 INNER_FOLDS = 5
 # A feature seen in fewer training clauses than this gets no weight (keeps the shipped file small and
@@ -74,12 +78,13 @@ def span_overlap(predicted: str, labelled: str) -> float:
     return len(a & b) / len(a | b)
 
 
-def clause_labels(text: str, spans: Sequence[tuple[int, int]], need: str | None) -> list[bool] | None:
+def clause_labels(text: str, found: Sequence[Clause], need: str | None) -> list[bool] | None:
     """Which clauses state the labelled need (None when the need span is missing)."""
     if not need or not need.strip():
         return None
     at = text.lower().find(need.strip().lower())
     labels: list[bool] = []
+    spans = [(c.start, c.end) for c in found]
     if at >= 0:
         n_start, n_end = at, at + len(need.strip())
         for start, end in spans:
@@ -108,7 +113,7 @@ class Clauses:
     y: np.ndarray  # clause states the need
     trainable: np.ndarray  # its answer has a usable label
     answer: np.ndarray  # global answer index of each clause
-    spans: list[tuple[int, int]]
+    spans: list[Clause]
     answer_set: np.ndarray  # set index of each answer
     answer_rows: list[dict[str, Any]]
 
@@ -118,7 +123,7 @@ def featurise(sets: Sequence[LabelledSet]) -> Clauses:
     y: list[bool] = []
     trainable: list[bool] = []
     answer: list[int] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[Clause] = []
     answer_set: list[int] = []
     rows: list[dict[str, Any]] = []
     for s_index, labelled in enumerate(sets):
@@ -130,12 +135,12 @@ def featurise(sets: Sequence[LabelledSet]) -> Clauses:
             found = clauses(text)
             needed = bool(row["help_needed"])
             labels = clause_labels(text, found, row.get("need")) if needed else [False] * len(found)
-            for i, (start, end) in enumerate(found):
-                feats.append(clause_features(text[start:end], i, len(found)))
+            for i, c in enumerate(found):
+                feats.append(clause_features(text[c.start : c.end], i, len(found)))
                 y.append(bool(labels[i]) if labels is not None else False)
                 trainable.append(labels is not None)
                 answer.append(a_index)
-                spans.append((start, end))
+                spans.append(c)
     return Clauses(
         sets=list(sets),
         features=feats,
@@ -177,18 +182,15 @@ def fit(data: Clauses, answers: np.ndarray, *, C: float, seed: int = DEFAULT_SEE
     return Fit(weights, round(float(model.intercept_[0]), 5))
 
 
-def best_clauses(data: Clauses, fitted: Fit, answers: np.ndarray) -> dict[int, tuple[float, int]]:
-    """For each answer in the mask: its best clause's probability and that clause's index."""
-    best: dict[int, tuple[float, int]] = {}
+def probabilities(data: Clauses, fitted: Fit, answers: np.ndarray) -> np.ndarray:
+    """Each clause's probability of stating the need (NaN for clauses of answers outside the mask)."""
+    out = np.full(len(data.features), np.nan)
     for c_index, a_index in enumerate(data.answer):
-        if not answers[a_index]:
-            continue
-        f = data.features[c_index]
-        score = fitted.intercept + sum(v * fitted.weights.get(k, 0.0) for k, v in f.items())
-        p = 1.0 / (1.0 + float(np.exp(-np.clip(score, -700, 700))))
-        if a_index not in best or p > best[a_index][0]:
-            best[a_index] = (p, c_index)
-    return best
+        if answers[a_index]:
+            f = data.features[c_index]
+            z = fitted.intercept + sum(v * fitted.weights.get(k, 0.0) for k, v in f.items())
+            out[c_index] = 1.0 / (1.0 + float(np.exp(-np.clip(z, -700, 700))))
+    return out
 
 
 def score(rows: Sequence[dict[str, Any]], predicted: Sequence[tuple[int, int] | None]) -> dict[str, Any]:
@@ -218,21 +220,28 @@ def score(rows: Sequence[dict[str, Any]], predicted: Sequence[tuple[int, int] | 
 
 
 def predict(
-    data: Clauses, best: dict[int, tuple[float, int]], threshold: float, answers: Iterable[int]
+    data: Clauses, p: np.ndarray, threshold: float, extend_above: float, answers: Iterable[int]
 ) -> list[tuple[int, int] | None]:
+    """The predicted need span of each answer (None: no need), as ``find_need_with`` would give it."""
     out: list[tuple[int, int] | None] = []
+    by_answer: dict[int, list[int]] = {}
+    for c_index in np.flatnonzero(~np.isnan(p)):
+        by_answer.setdefault(int(data.answer[c_index]), []).append(int(c_index))
     for a in answers:
-        p, c = best.get(a, (0.0, -1))
-        out.append(data.spans[c] if c >= 0 and p >= threshold else None)
+        members = by_answer.get(int(a), [])
+        if not members:
+            out.append(None)
+            continue
+        scored = [(data.spans[c], float(p[c])) for c in members]
+        best = max(range(len(scored)), key=lambda i: scored[i][1])
+        out.append(need_span(scored, best, extend_above) if scored[best][1] >= threshold else None)
     return out
 
 
-def _held_out_probabilities(
-    data: Clauses, groups: list[np.ndarray], C: float, seed: int
-) -> list[dict[int, tuple[float, int]]]:
-    """For each group of answers (a mask): best-clause probabilities from a fit on the other groups."""
+def _held_out_probabilities(data: Clauses, groups: list[np.ndarray], C: float, seed: int) -> list[np.ndarray]:
+    """For each group of answers (a mask): clause probabilities from a fit on the other groups."""
     union = np.any(np.stack(groups), axis=0)
-    return [best_clauses(data, fit(data, union & ~g, C=C, seed=seed), g) for g in groups]
+    return [probabilities(data, fit(data, union & ~g, C=C, seed=seed), g) for g in groups]
 
 
 def _inner_groups(data: Clauses, sets: Sequence[int], seed: int) -> list[np.ndarray]:
@@ -254,27 +263,44 @@ def _inner_groups(data: Clauses, sets: Sequence[int], seed: int) -> list[np.ndar
 class Choice:
     C: float
     threshold: float
+    extend_above: float
     mean_f1: float
     worst_f1: float
+    mean_overlap: float
 
 
 def choose(data: Clauses, sets: Sequence[int], *, seed: int = DEFAULT_SEED) -> Choice:
-    """The (C, threshold) with the best mean F1 over leaving each of ``sets`` out (then the best worst)."""
+    """The (C, threshold) with the best mean F1 over leaving each of ``sets`` out (then the best worst),
+    then, for those, the span widening with the best mean span overlap."""
     groups = _inner_groups(data, sets, seed)
-    best: Choice | None = None
+    indices = [np.flatnonzero(g) for g in groups]
+    rows = [[data.answer_rows[a] for a in index] for index in indices]
+
+    def results(held: list[np.ndarray], threshold: float, extend: float) -> list[dict[str, Any]]:
+        return [
+            score(r, predict(data, p, threshold, extend, index))
+            for r, p, index in zip(rows, held, indices, strict=True)
+        ]
+
+    best: tuple[float, float, float, float] | None = None  # mean F1, worst F1, C, threshold
+    held_by_c: dict[float, list[np.ndarray]] = {}
     for C in GRID_C:
-        held = _held_out_probabilities(data, groups, C, seed)
+        held_by_c[C] = _held_out_probabilities(data, groups, C, seed)
         for threshold in GRID_THRESHOLD:
-            f1s = []
-            for g, b in zip(groups, held, strict=True):
-                index = np.flatnonzero(g)
-                rows = [data.answer_rows[a] for a in index]
-                f1s.append(score(rows, predict(data, b, threshold, index))["help_needed"]["f1"])
-            candidate = Choice(C, threshold, float(np.mean(f1s)), float(np.min(f1s)))
-            if best is None or (candidate.mean_f1, candidate.worst_f1) > (best.mean_f1 + 1e-9, best.worst_f1):
+            f1s = [r["help_needed"]["f1"] for r in results(held_by_c[C], threshold, 1.01)]
+            candidate = (float(np.mean(f1s)), float(np.min(f1s)), C, threshold)
+            if best is None or candidate[:2] > (best[0] + 1e-9, best[1]):
                 best = candidate
     assert best is not None
-    return best
+    mean_f1, worst_f1, C, threshold = best
+    overlaps = {
+        extend: float(
+            np.mean([r["need_span_overlap"] or 0.0 for r in results(held_by_c[C], threshold, extend)])
+        )
+        for extend in GRID_EXTEND
+    }
+    extend = max(GRID_EXTEND, key=lambda e: overlaps[e] - 1e-9 * GRID_EXTEND.index(e))
+    return Choice(C, threshold, extend, mean_f1, worst_f1, overlaps[extend])
 
 
 @dataclass(frozen=True)
@@ -294,7 +320,8 @@ def loso(data: Clauses, *, seed: int = DEFAULT_SEED) -> list[LosoRow]:
         outer = data.answer_set == o
         fitted = fit(data, ~outer, C=choice.C, seed=seed)
         index = np.flatnonzero(outer)
-        predicted = predict(data, best_clauses(data, fitted, outer), choice.threshold, index)
+        p = probabilities(data, fitted, outer)
+        predicted = predict(data, p, choice.threshold, choice.extend_above, index)
         result = score([data.answer_rows[a] for a in index], predicted)
         out.append(LosoRow(data.sets[o].name, result, choice))
     return out
@@ -328,16 +355,18 @@ def train(data: Clauses, *, seed: int = DEFAULT_SEED, choice: Choice | None = No
         "sets": {s.name: {"answers": len(s.rows), "sha256": s.sha256} for s in data.sets},
         "clauses": int(np.sum(data.trainable)),
         "seed": seed,
-        "grid": {"C": list(GRID_C), "threshold": list(GRID_THRESHOLD)},
+        "grid": {"C": list(GRID_C), "threshold": list(GRID_THRESHOLD), "extend_above": list(GRID_EXTEND)},
         "min_count": MIN_COUNT,
         "chosen_by": "leave-one-set-out" if len(data.sets) >= 2 else f"{INNER_FOLDS}-fold",
         "loso_mean_f1": round(choice.mean_f1, 4),
         "loso_worst_f1": round(choice.worst_f1, 4),
+        "loso_mean_span_overlap": round(choice.mean_overlap, 4),
     }
     return NeedsModel(
         weights=fitted.weights,
         intercept=fitted.intercept,
         threshold=choice.threshold,
+        extend_above=choice.extend_above,
         version=f"{MODEL_VERSION}+{digest[:12]}.s{seed}",
         C=choice.C,
         training=training,
