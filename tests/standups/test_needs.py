@@ -30,8 +30,8 @@ NEEDS = [
     pytest.param(
         "I need help setting up the new label printer at pack station 2.",
         marks=pytest.mark.xfail(
-            reason="the labelled sets hold no positive phrased 'I need help with X' (the 3 answers with "
-            "'need help' are all negatives), so the model under-reads that plain phrasing"
+            reason="the labelled sets hold no positive phrased 'I need help with X' (the 7 answers with "
+            "'need(s) help' are all negatives), so the model under-reads that plain phrasing"
         ),
     ),
 ]
