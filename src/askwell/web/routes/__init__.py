@@ -28,7 +28,8 @@ from askwell.web.routes import metrics  # noqa: E402
 
 router.include_router(metrics.router)
 
-from askwell.web.routes import rings, rings_live  # noqa: E402
+from askwell.web.routes import rings, rings_live, rings_stream  # noqa: E402
 
 router.include_router(rings.router)
 router.include_router(rings_live.router)
+router.include_router(rings_stream.router)
