@@ -357,8 +357,14 @@ def main() -> None:
     if not PG_URL:
         print("\nPostgreSQL not measured in this run (set `ASKWELL_BENCH_PG_URL`).")
     print(
-        f"\n_bench_ring_live ran in {time.perf_counter() - started:.0f} s; command: "
-        "`ASKWELL_BENCH_PG_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m benchmarks ring_live`._"
+        "\nEach delivery is a read of the ring's log and a render of the board for that reader (its "
+        "own offer buttons and CSRF token), in a short transaction of its own: 300 clients are 300 such "
+        "reads per action, through as many request threads as the database pool has connections, so "
+        "the last client's latency grows with the number of clients (see docs/rings.md).\n"
+    )
+    print(
+        f"Ran in {time.perf_counter() - started:.0f} s; command: "
+        "`ASKWELL_BENCH_PG_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m benchmarks ring_live`."
     )
 
 
