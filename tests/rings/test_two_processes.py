@@ -48,7 +48,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_S = 30  # a bound on an app process starting
+READY_S = 90  # a bound on an app process starting (a loaded 2-core machine imports slowly)
 WAIT = 20  # a bound on each stream read
 
 
