@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell.accounts import service as accounts
 from askwell.core.config import Settings
 from askwell.core.edges import Edges
 from askwell.people.models import Person
@@ -163,6 +164,24 @@ class TestLiveBoard:
         assert [json.loads(e.data)["kind"] for e in missed][:2] == ["ring.offer_made", "ring.offer_made"]
         assert board.id == str(seen + 3)
         assert "Linus Torvalds" in board.data and "Grace Hopper" in board.data
+
+
+class TestBounded:
+    def test_a_stream_ends_once_its_session_does(
+        self, live: str, db: Session, world: World, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
+        ring, reqs = rings.running()
+        token = world.session_cookie(ring_scene.grace)
+        with (
+            httpx.Client(base_url=live, cookies={"askwell_session": token}, timeout=WAIT) as client,
+            client.stream("GET", f"/rings/{ring.id}/board/live") as r,
+        ):
+            events = parse(r.iter_lines())
+            until(events, "board")
+            accounts.sign_out(db, token=token)
+            db.commit()
+            rings.offer(ring, ring_scene.linus, reqs["ada"])  # the next read finds no session: the end
+            assert list(events) == []
 
 
 class TestLiveConsoleAndProjector:
