@@ -112,12 +112,19 @@ class TestRefusals:
         assert signed_in(ring_scene.ada).get(f"/rings/{ring.id}/console/live").status_code == 403
 
     def test_a_bad_position_is_a_fresh_start_not_an_error(
-        self, signed_in: SignIn, rings: RingMaker, ring_scene: RingScene
+        self, live: str, world: World, rings: RingMaker, ring_scene: RingScene
     ) -> None:
         ring, _ = rings.running()
-        client = signed_in(ring_scene.outsider_org_admin)
-        r = client.get(f"/rings/{ring.id}/board/live", headers={"Last-Event-ID": "x" * 50})
-        assert r.status_code == 404
+        bad_positions = [({"Last-Event-ID": bad}, {}) for bad in ("x" * 50, "-3", "99999999999999999999")]
+        bad_positions.append(({}, {"after": "²"}))  # a digit to str.isdigit, not to int
+        for headers, params in bad_positions:
+            with (
+                client_of(live, world, ring_scene.ada) as client,
+                client.stream("GET", f"/rings/{ring.id}/board/live", headers=headers, params=params) as r,
+            ):
+                missed, board = until(parse(r.iter_lines()), "board")
+            assert r.status_code == 200 and missed == [], (headers, params)
+            assert board.id == str(ring.event_seq)
 
 
 class TestLiveBoard:

@@ -74,10 +74,11 @@ class Snapshot:
 
 def _position(request: Request) -> int | None:
     """Where the client was: ``Last-Event-ID`` (a reconnect) or ``?after=``; None for a fresh page."""
-    raw = request.headers.get("last-event-id") or request.query_params.get("after")
-    if raw is None or not raw.strip().isdigit() or len(raw.strip()) > 10:
+    raw = (request.headers.get("last-event-id") or request.query_params.get("after") or "").strip()
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int); anything else starts afresh.
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
         return None
-    value = int(raw.strip())
+    value = int(raw)
     return value if value <= MAX_ID else None
 
 
