@@ -24,6 +24,9 @@ shutdown ends open streams with the server.
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +44,9 @@ from askwell.http.deps import SESSION_COOKIE, LoginRequired, Viewer, app_context
 from askwell.http.metrics import SSE_CONNECTIONS
 from askwell.people.repository import actor_for
 from askwell.rings import repository, service
+from askwell.rings.models import Ring
 from askwell.rings.subscribers import ring_channel
-from askwell.web.routes.rings import RingId, ring_context
+from askwell.web.routes.rings import RingId, RingWide, ring_context, ring_wide
 from askwell.web.templating import TEMPLATES
 
 router = APIRouter()
@@ -60,6 +64,58 @@ VIEWS: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {
     "console": ((("console", "rings/_console.html"), ("board", "rings/_board.html")), True),
     "projector": ((("projector", "rings/_projector.html"),), False),
 }
+
+
+#: How long one read of a ring's members and board (at one sequence number) serves this process's
+#: other streams of that ring: one change seen by 300 viewers is one read of the ring, not 300. Short,
+#: because a change outside the ring's log (an ask's title edited on its own page) does not move the
+#: sequence number.
+SHARED_SECONDS = 1.0
+SHARED_MAX = 256
+
+
+class SharedReads:
+    """The ring-wide part of the live renders (``ring_wide``), by (org, ring, sequence number), for a
+    moment; per app (``app.state``), so two apps never share. Only what every reader of the ring sees
+    alike is shared: sign-in, visibility, the facilitator check and the render stay each reader's."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: OrderedDict[tuple[int, int, int], tuple[float, RingWide]] = OrderedDict()
+        self._reading: dict[tuple[int, int, int], threading.Lock] = {}
+
+    def get(self, db: Any, ring: Ring) -> RingWide:
+        key = (ring.org_id, ring.id, int(ring.event_seq))
+        with self._lock:
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:  # the streams woken by one change wait for the first one's read
+            with self._lock:
+                found = self._found.get(key)
+                if found is not None and time.monotonic() - found[0] < SHARED_SECONDS:
+                    return found[1]
+            try:
+                value = ring_wide(db, ring)
+                with self._lock:
+                    self._found[key] = (time.monotonic(), value)
+                    self._found.move_to_end(key)
+                    while len(self._found) > SHARED_MAX:
+                        self._found.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._reading.pop(key, None)
+            return value
+
+
+def _shared_reads(request: Request) -> SharedReads:
+    state = request.app.state
+    with _CREATE:
+        if not hasattr(state, "ring_shared_reads"):
+            state.ring_shared_reads = SharedReads()
+    found: SharedReads = state.ring_shared_reads
+    return found
+
+
+_CREATE = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -115,7 +171,8 @@ def _read(
             if after is not None and after < seq
             else []
         )
-        context = ring_context(db, actor, person, ring, now) | {
+        shared = _shared_reads(request).get(db, ring)
+        context = ring_context(db, actor, person, ring, now, shared=shared) | {
             "request": request,
             "me": Viewer.of(person),
             "actor": actor,
