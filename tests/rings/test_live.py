@@ -22,6 +22,7 @@ from askwell.core.config import Settings
 from askwell.core.edges import Edges
 from askwell.people.models import Person
 from askwell.server import create_app
+from askwell.web.routes.rings_stream import SharedReads
 from tests.browser.live import serve
 from tests.conftest import World
 from tests.rings.conftest import RingMaker, RingScene
@@ -231,3 +232,19 @@ class TestLiveConsoleAndProjector:
             rings.act(ring, "next")
             _, moved = until(events, "projector")
             assert moved.data != shown.data and int(moved.id) > int(shown.id)
+
+
+class TestSharedReads:
+    def test_one_read_of_a_ring_serves_its_streams_until_it_changes(
+        self, db: Session, rings: RingMaker, ring_scene: RingScene
+    ) -> None:
+        ring, reqs = rings.running()
+        shared = SharedReads()
+        first = shared.get(db, ring)
+        assert shared.get(db, ring) is first  # the same change: not read again
+        rings.offer(ring, ring_scene.linus, reqs["ada"])
+        db.refresh(ring)
+        after = shared.get(db, ring)
+        assert after is not first
+        _members, rows = after
+        assert any(o.helper_name == "Linus Torvalds" for row in rows for o in row.offers)
