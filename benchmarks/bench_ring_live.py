@@ -357,10 +357,12 @@ def main() -> None:
     if not PG_URL:
         print("\nPostgreSQL not measured in this run (set `ASKWELL_BENCH_PG_URL`).")
     print(
-        "\nEach delivery is a read of the ring's log and a render of the board for that reader (its "
-        "own offer buttons and CSRF token), in a short transaction of its own: 300 clients are 300 such "
-        "reads per action, through as many request threads as the database pool has connections, so "
-        "the last client's latency grows with the number of clients (see docs/rings.md).\n"
+        "\nEach delivery checks the reader's session and access, reads the ring's log after the reader's "
+        "position and renders the board for that reader (its own offer buttons and CSRF token), in a short "
+        "transaction of its own; the ring's members and board are read once per change and process and "
+        "shared by its streams. 300 clients are 300 such checks and renders per action, through as many "
+        "request threads as the database pool has connections, so the last client's latency grows with "
+        "the number of clients (see docs/rings.md).\n"
     )
     print(
         f"Ran in {time.perf_counter() - started:.0f} s; command: "
