@@ -2,7 +2,8 @@
 offers in one click), the facilitator's member tools, and the ring's event log as JSON.
 
 Every ring change is also written to the ring's event log (``GET /rings/{id}/events?after=SEQ``); the
-board is a server-rendered partial that htmx refreshes, and that live push will swap in later.
+board is a server-rendered partial that the ring's live stream sends again after each change
+(``rings_stream``), and that its Refresh button fetches.
 """
 
 from __future__ import annotations
