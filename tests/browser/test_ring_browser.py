@@ -1,5 +1,7 @@
 """A facilitator runs a ring in real Chromium: starts it, advances, participants offer in one click,
-the facilitator proposes and confirms the assignment. Live push is not wired yet: pages reload."""
+the facilitator proposes and confirms the assignment; and the live part: in separate browser contexts,
+participants' boards, the console's board and the projector follow the facilitator's actions and each
+other's offers without a reload (server-sent events)."""
 
 from __future__ import annotations
 
@@ -90,8 +92,7 @@ def test_facilitator_runs_a_ring(demo_app: DemoApp, chromium: Any) -> None:
         )
         assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
-        # The facilitator refreshes the board (no live push yet) and sees the offer, then moves on.
-        lead.locator("#ring-board").get_by_role("button", name="Refresh").click()
+        # The console's board shows the offer without a reload (live), then the facilitator moves on.
         expect(lead.locator("#ring-board")).to_contain_text(
             "I know someone: I mentored two analysts last year"
         )
@@ -118,3 +119,66 @@ def test_facilitator_runs_a_ring(demo_app: DemoApp, chromium: Any) -> None:
         lead_ctx.close()
         member_ctx.close()
     assert errors == []
+
+
+def _watch(page: Any, errors: list[str]) -> None:
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+
+def test_boards_console_and_projector_follow_the_ring_live(demo_app: DemoApp, chromium: Any) -> None:
+    """Four pages in three contexts: the facilitator's console and projector, two participants' boards.
+    Whatever one of them does, the others show without reloading (a marker set on each page stays)."""
+    ring_id = _ring_with_requests(demo_app)
+    first, second = "Review my release checklist by Friday", "Find a mentor for our new analyst"
+    errors: list[str] = []
+    contexts = [chromium.new_context(viewport=DESKTOP) for _ in range(3)]
+    try:
+        lead_ctx, member_ctx, admin_ctx = contexts
+        console, projector = lead_ctx.new_page(), lead_ctx.new_page()
+        member, admin = member_ctx.new_page(), admin_ctx.new_page()
+        for page in (console, projector, member, admin):
+            _watch(page, errors)
+        _sign_in(console, demo_app, demo_app.lead, f"/rings/{ring_id}/console")
+        projector.goto(f"{demo_app.url}/rings/{ring_id}/projector")
+        _sign_in(member, demo_app, demo_app.member, f"/rings/{ring_id}")
+        _sign_in(admin, demo_app, demo_app.admin, f"/rings/{ring_id}")
+        watched = (projector, member, admin)
+        for page in watched:
+            expect(page.locator(".ring-live[sse-connect]")).to_have_count(1)
+            page.evaluate("window.__ringMarker = 'same page'")
+
+        # The facilitator starts: the projector and both boards show the first request as "now".
+        console.get_by_role("button", name="Start the ring").click()
+        expect(console.locator("#ring-console")).to_contain_text("Request 1 of 2")
+        expect(projector.locator("#ring-projector h1")).to_have_text(first)
+        for page in (member, admin):
+            expect(page.locator("#ring-board .ring-now")).to_contain_text(first)
+
+        # The admin offers on the current request: its requester (the member), the console's board
+        # and the projector see it appear.
+        current = admin.locator(".ring-request", has_text=first)
+        current.get_by_label("Note (optional)").fill("I wrote our last release checklist")
+        current.get_by_role("button", name="I can help").click()
+        expect(admin.get_by_role("status")).to_contain_text("Offer sent")
+        offer = "I wrote our last release checklist"
+        expect(member.locator(".ring-request", has_text=first)).to_contain_text(offer)
+        expect(console.locator("#ring-board")).to_contain_text(offer)
+        expect(projector.locator("#ring-projector .ring-offers")).to_contain_text(offer)
+
+        # Next: everyone moves to the second request.
+        console.get_by_role("button", name="Next request").click()
+        expect(console.locator("#ring-console")).to_contain_text("Request 2 of 2")
+        expect(projector.locator("#ring-projector h1")).to_have_text(second)
+        for page in (member, admin):
+            expect(page.locator("#ring-board .ring-now")).to_contain_text(second)
+
+        # Pause stops the projector's timer; the pages that only watched were never reloaded.
+        console.get_by_role("button", name="Pause").click()
+        expect(projector.locator("[data-ring-timer]")).to_have_attribute("data-running", "0")
+        for page in (projector, member):  # the admin's page reloaded after the offer (a form post)
+            assert page.evaluate("window.__ringMarker") == "same page", page.url
+    finally:
+        for context in contexts:
+            context.close()
+    assert errors == [], "\n".join(errors)

@@ -129,6 +129,16 @@ def ask_refs(db: Session, org_id: int) -> dict[int, int]:
     return {ask_id: ref for ref, ask_id in enumerate(ids, start=1)}
 
 
+def offer_refs(db: Session, org_id: int) -> dict[int, tuple[int, int]]:
+    """Offer id → (its ask's ``ref``, its position among that ask's offers, from 1), as the asks
+    section writes them: for other domains' sections that point at offers (ring offers, pairings)."""
+    return {
+        o.id: (ref, pos)
+        for ref, a in enumerate(_ordered_asks(db, org_id), start=1)
+        for pos, o in enumerate(a.offers, start=1)
+    }
+
+
 def _revisions_by_ask(db: Session, org_id: int) -> dict[int, list[AskRevision]]:
     by_ask: dict[int, list[AskRevision]] = {}
     for r in repository.org_revisions(db, org_id=org_id):

@@ -23,14 +23,16 @@ from askwell.people import transfer as people_transfer
 from askwell.people.csv_import import FILE_LINE, import_people
 from askwell.people.service import admin_actor
 from askwell.people.transfer import export_org, import_org
+from askwell.rings import transfer as rings_transfer
 
 # Every domain's part of an organization export, in dependency order (people, invitations, asks,
-# network, then the inbox, whose items point at rows of all of them).
+# network, rings, then the inbox, whose items point at rows of all of them).
 SECTIONS = [
     *people_transfer.SECTIONS,
     *accounts_transfer.SECTIONS,
     *asks_transfer.SECTIONS,
     *network_transfer.SECTIONS,
+    *rings_transfer.SECTIONS,
     notifications_section(),
 ]
 

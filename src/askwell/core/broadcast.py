@@ -19,7 +19,8 @@ Neither keeps history, so ``subscribe(..., last_event_id=...)`` cannot replay wh
 while disconnected: ``replays`` is False, and a consumer whose state fits in one message (the inbox
 badge) sends the current state when a client (re)connects instead. A channel that needs replay (a
 ring's live board) can add a broadcaster that stores messages with ids and honours
-``last_event_id``; the protocol already carries both.
+``last_event_id``; the protocol already carries both. The ring's live pages do it without one: their
+streams replay from the ring's event log, a table (``web/routes/rings_stream.py``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ QUEUE_SIZE = 64
 PG_CHANNEL = "askwell_broadcast"
 #: pg_notify refuses payloads of 8000 bytes or more.
 MAX_PAYLOAD = 7900
+#: How long a new subscriber waits for this process's LISTEN to be in place (the first one opens it).
+LISTEN_WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,10 @@ class PostgresBroadcaster:
     async def _subscription(self, channel: str) -> AsyncIterator[AsyncIterator[Message]]:
         await self._ensure_listener()
         async with self._local.listen(channel) as messages:
+            # A subscriber reads its state after subscribing: the LISTEN must hold by then, or a change
+            # between the two reaches nobody. Bounded: with the database away, the stream still opens.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._listening.wait(), LISTEN_WAIT_SECONDS)
             yield messages
 
     async def wait_listening(self) -> None:

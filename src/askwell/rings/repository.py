@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, delete, false, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, AskStatus, Offer
@@ -624,3 +624,65 @@ def claim_follow_up(db: Session, *, pairing: RingPairing, column: str, now: date
         db,
         update(RingPairing).where(RingPairing.id == pairing.id, sent_column.is_(None)).values({column: now}),
     )
+
+
+# --- the organization export (rings.transfer) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgRings:
+    """Everything of an organization's rings an export carries, each list in a stable order."""
+
+    emails: dict[int, str]
+    rings: list[Ring]
+    members: list[RingMember]
+    requests: list[RingRequest]
+    offers: list[RingOffer]
+    pairings: list[RingPairing]
+
+
+def org_rings(db: Session, *, org_id: int) -> OrgRings:
+    """One organization's rings for its export (an admin-only, whole-organization read)."""
+    return OrgRings(
+        emails={i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))},
+        rings=list(db.scalars(select(Ring).where(Ring.org_id == org_id).order_by(Ring.created_at, Ring.id))),
+        members=list(
+            db.scalars(select(RingMember).where(RingMember.org_id == org_id).order_by(RingMember.id))
+        ),
+        requests=list(
+            db.scalars(
+                select(RingRequest)
+                .where(RingRequest.org_id == org_id)
+                .order_by(RingRequest.created_at, RingRequest.id)
+            )
+        ),
+        offers=list(
+            db.scalars(
+                select(RingOffer)
+                .where(RingOffer.org_id == org_id)
+                .order_by(RingOffer.created_at, RingOffer.id)
+            )
+        ),
+        pairings=list(
+            db.scalars(
+                select(RingPairing)
+                .where(RingPairing.org_id == org_id)
+                .order_by(RingPairing.created_at, RingPairing.id)
+            )
+        ),
+    )
+
+
+def insert_returning_id(db: Session, model: type[Ring] | type[RingRequest], values: dict[str, Any]) -> int:
+    """One imported ring or request; its new id (the rows under it point at it)."""
+    new_id = db.scalar(insert(model).values(**values).returning(model.id))
+    assert new_id is not None
+    return int(new_id)
+
+
+def insert_many(
+    db: Session, model: type[RingMember] | type[RingOffer] | type[RingPairing], rows: list[dict[str, Any]]
+) -> None:
+    """Imported members, ring offers or pairings, in one statement."""
+    if rows:
+        db.execute(insert(model), rows)

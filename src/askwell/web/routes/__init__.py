@@ -28,7 +28,7 @@ from askwell.web.routes import metrics  # noqa: E402
 
 router.include_router(metrics.router)
 
-from askwell.web.routes import rings, rings_live  # noqa: E402
+from askwell.web.routes import rings, rings_live, rings_stream  # noqa: E402
 
 router.include_router(rings.router)
 router.include_router(rings_live.router)
@@ -38,3 +38,4 @@ from askwell.web.routes import admin_sso, admin_webhooks, sso  # noqa: E402
 router.include_router(admin_webhooks.router)
 router.include_router(admin_sso.router)
 router.include_router(sso.router)
+router.include_router(rings_stream.router)

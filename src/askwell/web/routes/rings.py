@@ -2,7 +2,8 @@
 offers in one click), the facilitator's member tools, and the ring's event log as JSON.
 
 Every ring change is also written to the ring's event log (``GET /rings/{id}/events?after=SEQ``); the
-board is a server-rendered partial that htmx refreshes, and that live push will swap in later.
+board is a server-rendered partial that the ring's live stream sends again after each change
+(``rings_stream``), and that its Refresh button fetches.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from askwell.people import repository as people_repo
 from askwell.people.models import Person
 from askwell.people.policy import Actor
 from askwell.rings import repository, rules, service
-from askwell.rings.models import MemberStatus, RequestStatus, Ring, RingMode, RingOfferKind, RingStatus
+from askwell.rings.models import (
+    MemberStatus,
+    RequestStatus,
+    Ring,
+    RingMember,
+    RingMode,
+    RingOfferKind,
+    RingStatus,
+)
 from askwell.rings.schemas import RingCreate, RingInvite, RingOfferCreate, RingRequestCreate
 from askwell.web.forms import blank_to_none, field_errors, field_label, human_message, split_list
 from askwell.web.templating import is_partial, redirect, render
@@ -250,14 +259,25 @@ def create_ring(
 # --- the ring's page ---------------------------------------------------------------------------------
 
 
-def ring_context(db: Db, actor: Actor, person: Person, ring: Ring, now: datetime) -> dict[str, Any]:
-    """What the ring page, the board partial and the console share."""
-    members = repository.members(db, ring=ring)
-    rows = repository.board(db, ring=ring)
+RingWide = tuple[list[tuple[RingMember, Person]], list[repository.BoardRow]]
+
+
+def ring_wide(db: Db, ring: Ring) -> RingWide:
+    """The part of a ring's pages that is the same for every reader: its members and its board."""
+    return repository.members(db, ring=ring), repository.board(db, ring=ring)
+
+
+def ring_context(
+    db: Db, actor: Actor, person: Person, ring: Ring, now: datetime, *, shared: RingWide | None = None
+) -> dict[str, Any]:
+    """What the ring page, the board partial and the console share. ``shared``: the ring-wide part
+    already read (live streams share one read of a ring among their readers)."""
+    members, rows = shared if shared is not None else ring_wide(db, ring)
     ready = {row.requester_id for row in rows if row.request.status == RequestStatus.ACTIVE.value}
     mine = next((m for m, _ in members if m.person_id == actor.person_id), None)
     my_row = next((row for row in rows if row.requester_id == actor.person_id), None)
-    facilitator = service.can_facilitate(db, ring=ring, actor=actor)
+    # As service.can_facilitate, from the members already read.
+    facilitator = actor.is_admin or (mine is not None and mine.facilitator)
     participants = [(m, p) for m, p in members if m.status == MemberStatus.JOINED.value]
     current = next((row for row in rows if row.request.position == ring.current_position), None)
     can_offer = (
