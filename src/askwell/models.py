@@ -10,6 +10,7 @@ from askwell.network import models as network_models
 from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 from askwell.rings import models as rings_models
+from askwell.standups import models as standups_models
 
 __all__ = [
     "Base",
@@ -22,4 +23,5 @@ __all__ = [
     "notifications_models",
     "people_models",
     "rings_models",
+    "standups_models",
 ]
