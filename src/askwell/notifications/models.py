@@ -34,6 +34,8 @@ class NotificationKind(StrEnum):
     RING_NUDGE = "ring_nudge"
     RING_DIGEST = "ring_digest"
     RING_FOLLOW_UP = "ring_follow_up"
+    STANDUP_PROMPT = "standup_prompt"
+    STANDUP_REMINDER = "standup_reminder"
 
 
 class Notification(Base):

@@ -43,6 +43,7 @@ class Event(StrEnum):
     RECONNECT = "reconnect"
     NUDGES = "nudges"
     RINGS = "rings"
+    STANDUPS = "standups"
 
 
 class Channel(StrEnum):
@@ -91,6 +92,11 @@ EVENTS: dict[Event, EventInfo] = {
         "days, and the follow-ups a week and a month after.",
         Channel.EMAIL,
     ),
+    Event.STANDUPS: EventInfo(
+        "Stand-ups",
+        "Your team's stand-up prompt at your local time, and a private reminder if you have not answered.",
+        Channel.EMAIL,
+    ),
 }
 
 EVENT_OF: dict[K, Event] = {
@@ -116,6 +122,8 @@ EVENT_OF: dict[K, Event] = {
     K.RING_NUDGE: Event.RINGS,
     K.RING_DIGEST: Event.RINGS,
     K.RING_FOLLOW_UP: Event.RINGS,
+    K.STANDUP_PROMPT: Event.STANDUPS,
+    K.STANDUP_REMINDER: Event.STANDUPS,
 }
 
 

@@ -136,6 +136,14 @@ def ring_follow_up(db: Session, e: ev.RingFollowUp) -> None:
     _tell(db, e, e.person_id, notice)
 
 
+def standup_prompted(db: Session, e: ev.StandupPrompted) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_PROMPT))
+
+
+def standup_reminded(db: Session, e: ev.StandupReminded) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_REMINDER))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.OfferMade, offer_made)
     bus.on(ev.OfferAccepted, offer_accepted)
@@ -158,6 +166,8 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.RingNudged, ring_nudged)
     bus.on(ev.RingDigest, ring_digest)
     bus.on(ev.RingFollowUp, ring_follow_up)
+    bus.on(ev.StandupPrompted, standup_prompted)
+    bus.on(ev.StandupReminded, standup_reminded)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)
