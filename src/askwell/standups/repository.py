@@ -397,9 +397,8 @@ def people_names(db: Session, *, org_id: int, person_ids: Iterable[int]) -> dict
     ids = set(person_ids)
     if not ids:
         return {}
-    return dict(
-        db.execute(select(Person.id, Person.name).where(Person.org_id == org_id, Person.id.in_(ids))).tuples()
-    )
+    rows = db.execute(select(Person.id, Person.name).where(Person.org_id == org_id, Person.id.in_(ids)))
+    return {r[0]: r[1] for r in rows}
 
 
 def my_standup_teams(db: Session, *, org_id: int, person_id: int) -> list[tuple[Team, StandupSettings]]:
