@@ -53,6 +53,8 @@ from askwell.people.models import Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
 from askwell.server import create_app
+from askwell.standups import service as standups
+from askwell.standups.schemas import CheckinWrite, StandupSettingsWrite
 from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
 
@@ -124,6 +126,10 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/rings/{ring_id}/assignment/pairings"),
         ("DELETE", "/api/v1/rings/{ring_id}/assignment/pairings/{pairing_id}"),
         ("POST", "/api/v1/rings/{ring_id}/assignment/confirm"),
+        # A team's stand-up settings: its leads and admins.
+        ("PUT", "/api/v1/standups/teams/{team_id}/settings"),
+        ("GET", "/standups/teams/{team_id}/settings"),
+        ("POST", "/standups/teams/{team_id}/settings"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -166,6 +172,7 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "ring_id": lambda s: s.objects["ring_id"],
     "request_id": lambda s: s.objects["ring_request_id"],
     "pairing_id": lambda s: s.objects["pairing_id"],
+    "checkin_id": lambda s: s.objects["checkin_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -194,6 +201,9 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "version": lambda s: 1,
     "request_id": lambda s: s.objects["ring_request_id"],
     "helper_id": lambda s: s.member.id,
+    "answers": lambda s: {"worked_on": "Walked every route."},
+    "starts_on": lambda s: (NOW + timedelta(days=7)).date().isoformat(),
+    "ends_on": lambda s: (NOW + timedelta(days=9)).date().isoformat(),
 }
 
 
@@ -445,6 +455,20 @@ def seed_rings(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"ring_id": ring.id, "ring_request_id": request.id, "pairing_id": view.pairings[0].id}
 
 
+def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """The team's stand-up, and the colleague's check-in with a need drafted into an ask."""
+    standups.configure(
+        db, actor=world.actor(scene.admin), team_id=scene.team.id, data=StandupSettingsWrite(), now=world.now
+    )
+    checkin = standups.answer(
+        db,
+        actor=world.actor(scene.colleague),
+        data=CheckinWrite(answers={"help_needed": "Blocked on the Stripe webhook signature, no idea who knows it"}),
+        now=world.now,
+    )
+    return {"checkin_id": checkin.id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -452,6 +476,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_network,
     seed_hidden,
     seed_rings,
+    seed_standups,
 ]
 
 

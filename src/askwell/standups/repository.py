@@ -416,3 +416,7 @@ def my_standup_teams(db: Session, *, org_id: int, person_id: int) -> list[tuple[
         .order_by(Team.id)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+def timezone_of(db: Session, *, org_id: int, person_id: int) -> str | None:
+    return db.scalar(select(Person.timezone).where(Person.org_id == org_id, Person.id == person_id))

@@ -493,12 +493,18 @@ def _draft_ask(db: Session, *, actor: Actor, checkin: Checkin) -> Ask | None:
     return ask if ask.status == AskStatus.DRAFT.value else None
 
 
-def confirm_need(db: Session, *, actor: Actor, checkin_id: int, data: NeedConfirm, now: datetime) -> Ask:
-    """The member confirms the drafted ask (edited in the same step, or as drafted): it opens, and
-    ``HelpNeededConfirmed`` tells whoever routes it sideways."""
+def get_checkin(db: Session, *, actor: Actor, checkin_id: int) -> Checkin:
+    """One's own check-in."""
     checkin = repository.get_checkin(db, org_id=actor.org_id, checkin_id=checkin_id)
     if checkin is None or checkin.person_id != actor.person_id:
         raise CheckinNotFound()
+    return checkin
+
+
+def confirm_need(db: Session, *, actor: Actor, checkin_id: int, data: NeedConfirm, now: datetime) -> Ask:
+    """The member confirms the drafted ask (edited in the same step, or as drafted): it opens, and
+    ``HelpNeededConfirmed`` tells whoever routes it sideways."""
+    checkin = get_checkin(db, actor=actor, checkin_id=checkin_id)
     draft = _draft_ask(db, actor=actor, checkin=checkin)
     if draft is None:
         raise NoDraftToConfirm()
@@ -601,13 +607,15 @@ def _sees_private(actor: Actor, *, team_id: int, author_id: int) -> bool:
     return actor.is_admin or team_id in actor.lead_of or actor.person_id == author_id
 
 
-def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInfo) -> BoardRead:
+def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInfo | None = None) -> BoardRead:
     """Today's check-ins of a team (help needed first), and what was resolved since the last
     stand-up, with thanks. Those who have not answered are counted, never named."""
     name = _team(db, actor, team_id)
     if repository.settings_of(db, org_id=actor.org_id, team_id=team_id) is None:
         raise StandupNotFound()
     _require_member(db, actor, team_id)
+    if tz is None:
+        tz = zone(repository.timezone_of(db, org_id=actor.org_id, person_id=actor.person_id))
     day = schedule.local_today(now, tz)
     everyone = repository.board_checkins(db, org_id=actor.org_id, team_id=team_id, local_date=day)
     rows = [
