@@ -135,11 +135,15 @@ class TestBoard:
         self, standup: Scene, world: World, db: Session
     ) -> None:
         answer(db, world, standup.lead, at(9, 40), worked_on="planning")
-        answer(db, world, standup.bob, at(13), help_needed=NEED)
+        checkin = answer(db, world, standup.bob, at(13), help_needed=NEED)
+        service.confirm_need(
+            db, actor=world.actor(standup.bob), checkin_id=checkin.id, data=NeedConfirm(), now=at(13, 1)
+        )
         board = service.board(
             db, actor=world.actor(standup.lead), team_id=standup.team.id, now=at(14), tz=UTC
         )  # type: ignore[arg-type]
         assert [c.person_name for c in board.checkins] == ["Bob Newfie", "Lea Lead"]
+        assert board.checkins[0].need is not None and board.checkins[0].need.ask_status == "open"
         assert (board.answered, board.members) == (2, 3)
         assert "Ada" not in board.model_dump_json()
 

@@ -562,6 +562,7 @@ def checkin_read(
     answers: list[CheckinAnswer] | None = None,
     name: str | None = None,
     ask: repository.AskLine | None = None,
+    load_ask: bool = True,
 ) -> CheckinRead:
     if answers is None:
         answers = repository.answers_of(db, org_id=checkin.org_id, checkin_ids=[checkin.id])[checkin.id]
@@ -569,7 +570,7 @@ def checkin_read(
         name = repository.people_names(db, org_id=checkin.org_id, person_ids=[checkin.person_id]).get(
             checkin.person_id, ""
         )
-    if ask is None and checkin.ask_id is not None:
+    if load_ask and ask is None and checkin.ask_id is not None:
         ask = repository.ask_lines(db, org_id=checkin.org_id, ask_ids=[checkin.ask_id]).get(checkin.ask_id)
     need = None
     if ask is not None and checkin.need_text is not None:
@@ -637,6 +638,7 @@ def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInf
             answers=answers.get(c.id, []),
             name=p.name,
             ask=asks.get(c.ask_id) if c.ask_id is not None else None,
+            load_ask=False,  # loaded above; an ask the viewer may not see (a draft) stays unshown
         )
         for c, p in rows
     ]
