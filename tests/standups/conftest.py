@@ -11,6 +11,7 @@ from askwell.people.models import Organization, Person, Role, Team
 from askwell.standups import service
 from askwell.standups.schemas import StandupSettingsWrite
 from tests.conftest import World
+from tests.worker.conftest import _committed_database, committed_db  # noqa: F401  (the two-worker test)
 
 
 @dataclass
