@@ -251,18 +251,28 @@ def get_checkin(db: Session, *, org_id: int, checkin_id: int) -> Checkin | None:
     return db.scalar(select(Checkin).where(Checkin.org_id == org_id, Checkin.id == checkin_id))
 
 
-def answers_of(db: Session, *, org_id: int, checkin_ids: Iterable[int]) -> dict[int, list[CheckinAnswer]]:
+@dataclass(frozen=True)
+class AnswerLine:
+    question_key: str
+    question: str
+    text: str
+
+
+def answers_of(db: Session, *, org_id: int, checkin_ids: Iterable[int]) -> dict[int, list[AnswerLine]]:
+    """The answers of these check-ins, in the order of their questions (plain rows: boards read many)."""
     ids = set(checkin_ids)
-    found: dict[int, list[CheckinAnswer]] = {i: [] for i in ids}
+    found: dict[int, list[AnswerLine]] = {i: [] for i in ids}
     if not ids:
         return found
-    rows = db.scalars(
-        select(CheckinAnswer)
+    rows = db.execute(
+        select(
+            CheckinAnswer.checkin_id, CheckinAnswer.question_key, CheckinAnswer.question, CheckinAnswer.text
+        )
         .where(CheckinAnswer.org_id == org_id, CheckinAnswer.checkin_id.in_(ids))
         .order_by(CheckinAnswer.checkin_id, CheckinAnswer.position)
     )
-    for row in rows:
-        found[row.checkin_id].append(row)
+    for checkin_id, key, question, text_ in rows:
+        found[checkin_id].append(AnswerLine(key, question, text_))
     return found
 
 
@@ -274,15 +284,13 @@ def delete_answers(db: Session, *, checkin: Checkin) -> None:
     )
 
 
-def board_checkins(
-    db: Session, *, org_id: int, team_id: int, local_date: date
-) -> list[tuple[Checkin, Person]]:
+def board_checkins(db: Session, *, org_id: int, team_id: int, local_date: date) -> list[tuple[Checkin, str]]:
     """The check-ins of a team's members on a day (filed under any of their teams: one a person)."""
     members = select(TeamMembership.person_id).where(
         TeamMembership.org_id == org_id, TeamMembership.team_id == team_id
     )
     rows = db.execute(
-        select(Checkin, Person)
+        select(Checkin, Person.name)
         .join(Person, and_(Person.org_id == Checkin.org_id, Person.id == Checkin.person_id))
         .where(Checkin.org_id == org_id, Checkin.local_date == local_date, Checkin.person_id.in_(members))
         .order_by(Checkin.submitted_at, Checkin.id)

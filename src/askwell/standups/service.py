@@ -559,7 +559,7 @@ def checkin_read(
     checkin: Checkin,
     now: datetime,
     coach: bool = False,
-    answers: list[CheckinAnswer] | None = None,
+    answers: list[repository.AnswerLine] | None = None,
     name: str | None = None,
     ask: repository.AskLine | None = None,
     load_ask: bool = True,
@@ -636,7 +636,7 @@ def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInf
             checkin=c,
             now=now,
             answers=answers.get(c.id, []),
-            name=p.name,
+            name=p,
             ask=asks.get(c.ask_id) if c.ask_id is not None else None,
             load_ask=False,  # loaded above; an ask the viewer may not see (a draft) stays unshown
         )
