@@ -8,6 +8,7 @@ from askwell.cli.eval_coaching import coaching_command
 from askwell.cli.eval_network import network_command
 from askwell.cli.eval_rings import rings_command
 from askwell.cli.eval_routing import routing_command
+from askwell.cli.eval_standups import standups_command
 from askwell.cli.eval_success import success_command
 
 eval_app = typer.Typer(
@@ -26,4 +27,7 @@ eval_app.command("network", help="Tie formation and reactivation on a temporal m
 )
 eval_app.command("rings", help="Ring assignment replayed as weekly rings on a Stack Exchange dump.")(
     rings_command
+)
+eval_app.command("standups", help="Help needs found in stand-up answers (P, R, F1, span overlap).")(
+    standups_command
 )
