@@ -44,7 +44,7 @@ WORKING = (
 NEED_TEXTS = (
     "Blocked on the Stripe webhook signature, no idea who knows their API",
     "Stuck on the SAML certificate rotation; could someone who has done it pair for 30 minutes?",
-    "I need help with the pivot tables in the forecast sheet before Thursday",
+    "The forecast sheet is stuck on broken pivot tables; could someone who knows Excel well look before Thursday?",
     "Blocked on access to the analytics warehouse, not sure who grants it",
 )
 OFFERS = (

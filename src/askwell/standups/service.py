@@ -452,7 +452,8 @@ def _draft_from_need(
     text, need = found
     if draft is None and checkin.ask_id is not None:
         return  # already confirmed: the open ask carries on, a re-edit does not open another
-    title = _title(need.text)
+    sentence = _sentence(text, need.start, need.end)
+    title = _title(sentence)
     data = AskCreate(
         title=title,
         body=text,
@@ -471,8 +472,18 @@ def _draft_from_need(
             now=now,
         )
     checkin.ask_id = ask.id
-    checkin.need_text = need.text
+    checkin.need_text = sentence
     db.flush()
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around the need's span: the detector marks the words that state the need ("no
+    idea who knows their API"), while an ask's title reads better with what it is about."""
+    stops = ".!?\n"
+    begin = max(text.rfind(c, 0, start) for c in stops) + 1
+    ends = [i for c in stops if (i := text.find(c, max(end - 1, start))) != -1]
+    finish = min(ends) + 1 if ends else len(text)
+    return text[begin:finish].strip() or text[start:end].strip()
 
 
 def _title(need: str) -> str:
