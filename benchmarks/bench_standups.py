@@ -216,7 +216,9 @@ def _board(engine: Engine, org_id: int) -> tuple[float, float, int]:
             actor = actor_for(db, person)
             words = {"worked_on": f"Shipped item {n}", "working_on": "The migration"}
             if n % 4 == 0:
-                words["help_needed"] = f"Service {n}: blocked on the Stripe webhook signature, no idea who knows it"
+                words["help_needed"] = (
+                    f"Service {n}: blocked on the Stripe webhook signature, no idea who knows it"
+                )
             checkin = service.answer(db, actor=actor, data=CheckinWrite(answers=words), now=day)
             if checkin.ask_id is not None:
                 ask = service.confirm_need(

@@ -463,7 +463,9 @@ def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
     checkin = standups.answer(
         db,
         actor=world.actor(scene.colleague),
-        data=CheckinWrite(answers={"help_needed": "Blocked on the Stripe webhook signature, no idea who knows it"}),
+        data=CheckinWrite(
+            answers={"help_needed": "Blocked on the Stripe webhook signature, no idea who knows it"}
+        ),
         now=world.now,
     )
     return {"checkin_id": checkin.id}
