@@ -162,3 +162,16 @@ class TestBoard:
         )  # type: ignore[arg-type]
         assert [c.person_name for c in as_lead.checkins] == ["Bob Newfie"]
         assert as_ada.checkins == [] and as_ada.answered == 1
+
+
+def test_inbox_words_for_standup_items(standup: Scene, world: World, db: Session) -> None:
+    from askwell.notifications.inbox import TargetKind, render
+    from askwell.notifications.models import Notification
+
+    service.tick(db, now=at(13))
+    rows = list(db.query(Notification).filter(Notification.person_id == standup.bob.id))
+    items = render(db, actor=world.actor(standup.bob), rows=rows)
+    assert [i.text for i in items] == [
+        "Time for today's stand-up: what you worked on, what's next, and where help would make a difference"
+    ]
+    assert items[0].target.kind == TargetKind.STANDUP

@@ -166,3 +166,16 @@ class TestReminders:
         )
         assert service.remind(db, now=at(MONDAY, 15, 0)) == 0
         assert notices(db, standup.bob.id, NotificationKind.STANDUP_REMINDER) == 0
+
+
+class TestDigest:
+    def test_once_each_person_s_window_closes_to_that_person_once(self, standup: Scene, db: Session) -> None:
+        service.tick(db, now=at(MONDAY, 9, 30))  # the lead's prompt, open until 13:30
+        service.tick(db, now=at(MONDAY, 13, 0))  # Bob's, open until 17:00
+        assert service.send_digests(db, now=at(MONDAY, 13, 29)) == 0
+        assert service.send_digests(db, now=at(MONDAY, 13, 30)) == 1
+        assert notices(db, standup.lead.id, NotificationKind.STANDUP_DIGEST) == 1
+        assert notices(db, standup.bob.id, NotificationKind.STANDUP_DIGEST) == 0
+        assert service.send_digests(db, now=at(MONDAY, 17, 0)) == 1
+        assert service.send_digests(db, now=at(MONDAY, 18, 0)) == 0
+        assert notices(db, standup.bob.id, NotificationKind.STANDUP_DIGEST) == 1

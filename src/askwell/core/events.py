@@ -245,6 +245,14 @@ class StandupPrompted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StandupDigested(Event):
+    """A person's stand-up window closed: the day's digest of their teams, for them."""
+
+    person_id: int
+    prompt_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class StandupReminded(Event):
     """A person has not answered their stand-up yet: a reminder for them alone, never for the team."""
 

@@ -36,6 +36,7 @@ class NotificationKind(StrEnum):
     RING_FOLLOW_UP = "ring_follow_up"
     STANDUP_PROMPT = "standup_prompt"
     STANDUP_REMINDER = "standup_reminder"
+    STANDUP_DIGEST = "standup_digest"
 
 
 class Notification(Base):

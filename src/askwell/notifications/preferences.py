@@ -94,7 +94,8 @@ EVENTS: dict[Event, EventInfo] = {
     ),
     Event.STANDUPS: EventInfo(
         "Stand-ups",
-        "Your team's stand-up prompt at your local time, and a private reminder if you have not answered.",
+        "Your team's stand-up prompt at your local time, a private reminder if you have not answered, "
+        "and the day's digest once the window closes.",
         Channel.EMAIL,
     ),
 }
@@ -124,6 +125,7 @@ EVENT_OF: dict[K, Event] = {
     K.RING_FOLLOW_UP: Event.RINGS,
     K.STANDUP_PROMPT: Event.STANDUPS,
     K.STANDUP_REMINDER: Event.STANDUPS,
+    K.STANDUP_DIGEST: Event.STANDUPS,
 }
 
 

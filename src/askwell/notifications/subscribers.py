@@ -144,6 +144,10 @@ def standup_reminded(db: Session, e: ev.StandupReminded) -> None:
     _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_REMINDER))
 
 
+def standup_digested(db: Session, e: ev.StandupDigested) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_DIGEST))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.OfferMade, offer_made)
     bus.on(ev.OfferAccepted, offer_accepted)
@@ -168,6 +172,7 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.RingFollowUp, ring_follow_up)
     bus.on(ev.StandupPrompted, standup_prompted)
     bus.on(ev.StandupReminded, standup_reminded)
+    bus.on(ev.StandupDigested, standup_digested)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)

@@ -3,7 +3,7 @@
 * ``standups.tick`` (every minute): sends the prompts that are due, found through the index on
   ``standup_schedules.next_at``; the unique prompt per person and local day makes it exactly once.
   After a missed tick (the worker was down) prompts whose window is still open go out late; older
-  ones are skipped. Then the private reminders that are due.
+  ones are skipped. Then the private reminders that are due, and the digests of windows that closed.
 * ``standups.sync`` (every 15 minutes): schedules people who joined a stand-up team since.
 """
 
@@ -22,6 +22,7 @@ def tick(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
     now = ctx.clock.now()
     service.tick(db, now=now)
     service.remind(db, now=now)
+    service.send_digests(db, now=now)
 
 
 def sync(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:

@@ -108,6 +108,7 @@ class StandupPrompt(Base):
         UniqueConstraint("org_id", "id"),
         _person_fk(),
         Index("ix_standup_prompts_remind_at", "remind_at"),
+        Index("ix_standup_prompts_digest_at", "digest_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +122,8 @@ class StandupPrompt(Base):
     # A private reminder before the window closes; cleared once answered or sent.
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The team's digest for this person, once their window closes; cleared when sent.
+    digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

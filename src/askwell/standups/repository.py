@@ -428,3 +428,26 @@ def my_standup_teams(db: Session, *, org_id: int, person_id: int) -> list[tuple[
 
 def timezone_of(db: Session, *, org_id: int, person_id: int) -> str | None:
     return db.scalar(select(Person.timezone).where(Person.org_id == org_id, Person.id == person_id))
+
+
+def due_digests(db: Session, *, now: datetime, limit: int) -> list[StandupPrompt]:
+    """Prompts whose window closed and whose digest has not gone out (an index on ``digest_at``)."""
+    return list(
+        db.scalars(
+            select(StandupPrompt)
+            .where(StandupPrompt.digest_at <= now)
+            .order_by(StandupPrompt.digest_at, StandupPrompt.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim_digest(db: Session, *, prompt: StandupPrompt) -> bool:
+    """Take the digest once: a second worker's conditional update matches nothing."""
+    result = db.execute(
+        update(StandupPrompt)
+        .where(StandupPrompt.id == prompt.id, StandupPrompt.digest_at.is_not(None))
+        .values(digest_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1

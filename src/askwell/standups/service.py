@@ -19,7 +19,7 @@ from askwell.asks.coaching.verdicts import CRITERION_NAMES
 from askwell.asks.models import Ask, AskStatus, Visibility
 from askwell.asks.schemas import TITLE_MAX, AskCreate, AskWrite
 from askwell.core.errors import InvalidInput
-from askwell.core.events import HelpNeededConfirmed, StandupPrompted, StandupReminded, emit
+from askwell.core.events import HelpNeededConfirmed, StandupDigested, StandupPrompted, StandupReminded, emit
 from askwell.core.localtime import zone
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_manage_team
@@ -282,6 +282,7 @@ def _send(db: Session, row: StandupSchedule, *, now: datetime) -> bool:
             due_at=prompt.due_at,
             closes_at=prompt.closes_at,
             remind_at=max(prompt.remind_at, now),
+            digest_at=prompt.closes_at,
             created_at=now,
         )
         if repository.insert_prompt(db, created):
@@ -324,6 +325,22 @@ def remind(db: Session, *, now: datetime, limit: int = 1000) -> int:
             )
             told += 1
     return told
+
+
+def send_digests(db: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Once a person's window closes, the day's digest of their teams' stand-up (to each member, at the
+    close of their own window): who needs help and what was resolved are on the board it leads to."""
+    sent = 0
+    for prompt in repository.due_digests(db, now=now, limit=limit):
+        if repository.claim_digest(db, prompt=prompt):
+            emit(
+                db,
+                StandupDigested(
+                    org_id=prompt.org_id, at=now, person_id=prompt.person_id, prompt_id=prompt.id
+                ),
+            )
+            sent += 1
+    return sent
 
 
 # --- check-in ----------------------------------------------------------------------------------------

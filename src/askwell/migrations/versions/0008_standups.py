@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("closes_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("remind_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("digest_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id", "person_id"],
@@ -121,6 +122,7 @@ def upgrade() -> None:
     with op.batch_alter_table("standup_prompts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_standup_prompts_org_id"), ["org_id"], unique=False)
         batch_op.create_index("ix_standup_prompts_remind_at", ["remind_at"], unique=False)
+        batch_op.create_index("ix_standup_prompts_digest_at", ["digest_at"], unique=False)
 
     op.create_table(
         "standup_schedules",
@@ -238,6 +240,7 @@ def downgrade() -> None:
     op.drop_table("standup_schedules")
     with op.batch_alter_table("standup_prompts", schema=None) as batch_op:
         batch_op.drop_index("ix_standup_prompts_remind_at")
+        batch_op.drop_index("ix_standup_prompts_digest_at")
         batch_op.drop_index(batch_op.f("ix_standup_prompts_org_id"))
 
     op.drop_table("standup_prompts")
