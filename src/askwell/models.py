@@ -11,6 +11,7 @@ from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 from askwell.rings import models as rings_models
 from askwell.sso import models as sso_models
+from askwell.standups import models as standups_models
 from askwell.webhooks import models as webhooks_models
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "people_models",
     "rings_models",
     "sso_models",
+    "standups_models",
     "webhooks_models",
 ]

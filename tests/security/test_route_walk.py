@@ -53,6 +53,8 @@ from askwell.people.models import Organization, Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
 from askwell.server import create_app
+from askwell.standups import service as standups
+from askwell.standups.schemas import CheckinWrite, StandupSettingsWrite
 from askwell.webhooks import service as webhooks
 from askwell.webhooks.schemas import EndpointCreate
 from tests.browser.live import serve
@@ -139,6 +141,10 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("DELETE", "/api/v1/webhooks/{endpoint_id}"),
         ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"),
         ("POST", "/api/v1/webhooks/{endpoint_id}/test"),
+        # A team's stand-up settings: its leads and admins.
+        ("PUT", "/api/v1/standups/teams/{team_id}/settings"),
+        ("GET", "/standups/teams/{team_id}/settings"),
+        ("POST", "/standups/teams/{team_id}/settings"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -183,6 +189,7 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "pairing_id": lambda s: s.objects["pairing_id"],
     "endpoint_id": lambda s: s.objects["webhook_endpoint_id"],
     "org_slug": lambda s: s.objects["org_slug"],
+    "checkin_id": lambda s: s.objects["checkin_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -214,6 +221,9 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     # A public address literal: no DNS lookup, and not refused as private (the walk posts nothing).
     "url": lambda s: "https://93.184.216.34/askwell-hook",
     "events": lambda s: ["ask.opened"],
+    "answers": lambda s: {"worked_on": "Walked every route."},
+    "starts_on": lambda s: (NOW + timedelta(days=7)).date().isoformat(),
+    "ends_on": lambda s: (NOW + timedelta(days=9)).date().isoformat(),
 }
 
 
@@ -481,6 +491,22 @@ def seed_webhooks(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"webhook_endpoint_id": endpoint.id, "org_slug": org.slug}
 
 
+def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """The team's stand-up, and the colleague's check-in with a need drafted into an ask."""
+    standups.configure(
+        db, actor=world.actor(scene.admin), team_id=scene.team.id, data=StandupSettingsWrite(), now=world.now
+    )
+    checkin = standups.answer(
+        db,
+        actor=world.actor(scene.colleague),
+        data=CheckinWrite(
+            answers={"help_needed": "Blocked on the Stripe webhook signature, no idea who knows it"}
+        ),
+        now=world.now,
+    )
+    return {"checkin_id": checkin.id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -489,6 +515,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_hidden,
     seed_rings,
     seed_webhooks,
+    seed_standups,
 ]
 
 

@@ -51,6 +51,10 @@ from askwell.cli.ring import ring_app  # noqa: E402
 
 app.add_typer(ring_app, name="ring")
 
+from askwell.cli.standup import standup_app  # noqa: E402
+
+app.add_typer(standup_app, name="standup")
+
 
 if __name__ == "__main__":
     app()

@@ -262,6 +262,30 @@ class WebhookEndpointDisabled(Event):
     endpoint_id: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class StandupPrompted(Event):
+    """A person's one stand-up prompt of the day (covering all their teams) was created."""
+
+    person_id: int
+    prompt_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StandupDigested(Event):
+    """A person's stand-up window closed: the day's digest of their teams, for them."""
+
+    person_id: int
+    prompt_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StandupReminded(Event):
+    """A person has not answered their stand-up yet: a reminder for them alone, never for the team."""
+
+    person_id: int
+    prompt_id: int
+
+
 # --- the inbox ---------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from askwell.demo.asks import asks_step
 from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.demo.rings import rings_step
+from askwell.demo.standups import standups_step
 from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.models import Organization
@@ -81,6 +82,7 @@ STEPS: list[DemoStep] = [
     DemoStep("asks", asks_step),
     DemoStep("network", _network_step),
     DemoStep("rings", rings_step),
+    DemoStep("standups", standups_step),
 ]
 
 

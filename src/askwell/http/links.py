@@ -22,4 +22,6 @@ def path_for(target: Target) -> str:
             return f"/rings/{target.id}"
     if target.kind == TargetKind.DORMANT:
         return "/network/dormant"
+    if target.kind == TargetKind.STANDUP:
+        return "/standups"
     return "/inbox"

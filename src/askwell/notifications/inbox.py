@@ -38,6 +38,7 @@ class TargetKind(StrEnum):
     PERSON = "person"
     DORMANT = "dormant"
     RING = "ring"
+    STANDUP = "standup"
     INBOX = "inbox"
 
 
@@ -143,6 +144,8 @@ def _target(n: Notification) -> Target:
         return Target(TargetKind.ASK, n.ask_id)
     if n.ring_id:
         return Target(TargetKind.RING, n.ring_id)
+    if n.kind in (Kind.STANDUP_PROMPT, Kind.STANDUP_REMINDER, Kind.STANDUP_DIGEST):
+        return Target(TargetKind.STANDUP)
     return INBOX
 
 
@@ -187,6 +190,12 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
         return _ring_words(kind, n, me=me, loaded=loaded, name=name)
     if kind == Kind.WEBHOOK_DISABLED:
         return "A webhook endpoint kept failing and was switched off: see Administration → Webhooks"
+    if kind == Kind.STANDUP_PROMPT:
+        return "Time for today's stand-up: what you worked on, what's next, and where help would make a difference"
+    if kind == Kind.STANDUP_DIGEST:
+        return "Today's stand-up is in: see who on your team needs help, and what was resolved"
+    if kind == Kind.STANDUP_REMINDER:
+        return "Your stand-up is still open: a line or two is enough, and it is only for your team"
     return "Something happened that this version of Askwell cannot describe."
 
 

@@ -35,6 +35,9 @@ class NotificationKind(StrEnum):
     RING_DIGEST = "ring_digest"
     RING_FOLLOW_UP = "ring_follow_up"
     WEBHOOK_DISABLED = "webhook_disabled"
+    STANDUP_PROMPT = "standup_prompt"
+    STANDUP_REMINDER = "standup_reminder"
+    STANDUP_DIGEST = "standup_digest"
 
 
 class Notification(Base):

@@ -43,6 +43,7 @@ class Event(StrEnum):
     RECONNECT = "reconnect"
     NUDGES = "nudges"
     RINGS = "rings"
+    STANDUPS = "standups"
 
 
 class Channel(StrEnum):
@@ -91,6 +92,12 @@ EVENTS: dict[Event, EventInfo] = {
         "days, and the follow-ups a week and a month after.",
         Channel.EMAIL,
     ),
+    Event.STANDUPS: EventInfo(
+        "Stand-ups",
+        "Your team's stand-up prompt at your local time, a private reminder if you have not answered, "
+        "and the day's digest once the window closes.",
+        Channel.EMAIL,
+    ),
 }
 
 EVENT_OF: dict[K, Event] = {
@@ -118,6 +125,9 @@ EVENT_OF: dict[K, Event] = {
     K.RING_FOLLOW_UP: Event.RINGS,
     # An admin must look at a switched-off webhook endpoint: a reminder of work waiting for them.
     K.WEBHOOK_DISABLED: Event.REMINDERS,
+    K.STANDUP_PROMPT: Event.STANDUPS,
+    K.STANDUP_REMINDER: Event.STANDUPS,
+    K.STANDUP_DIGEST: Event.STANDUPS,
 }
 
 

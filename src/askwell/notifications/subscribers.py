@@ -142,6 +142,18 @@ def webhook_disabled(db: Session, e: ev.WebhookEndpointDisabled) -> None:
         _tell(db, e, admin_id, Notice(kind=Kind.WEBHOOK_DISABLED))
 
 
+def standup_prompted(db: Session, e: ev.StandupPrompted) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_PROMPT))
+
+
+def standup_reminded(db: Session, e: ev.StandupReminded) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_REMINDER))
+
+
+def standup_digested(db: Session, e: ev.StandupDigested) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_DIGEST))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.WebhookEndpointDisabled, webhook_disabled)
     bus.on(ev.OfferMade, offer_made)
@@ -165,6 +177,9 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.RingNudged, ring_nudged)
     bus.on(ev.RingDigest, ring_digest)
     bus.on(ev.RingFollowUp, ring_follow_up)
+    bus.on(ev.StandupPrompted, standup_prompted)
+    bus.on(ev.StandupReminded, standup_reminded)
+    bus.on(ev.StandupDigested, standup_digested)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)

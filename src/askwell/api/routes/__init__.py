@@ -65,3 +65,6 @@ router.include_router(rings.router)
 from askwell.api.routes import webhooks  # noqa: E402
 
 router.include_router(webhooks.router)
+from askwell.api.routes import standups  # noqa: E402
+
+router.include_router(standups.router)

@@ -39,3 +39,6 @@ router.include_router(admin_webhooks.router)
 router.include_router(admin_sso.router)
 router.include_router(sso.router)
 router.include_router(rings_stream.router)
+from askwell.web.routes import standups  # noqa: E402
+
+router.include_router(standups.router)

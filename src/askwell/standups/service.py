@@ -1,0 +1,694 @@
+"""Use cases of the stand-ups domain: set a team's stand-up up, schedule and send the day's prompts,
+take a check-in, draft an ask from a need found in it and open it once the member confirms, and show
+the team's board.
+
+Services flush and never commit: the route, job or command owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from askwell.asks import repository as asks_repo
+from askwell.asks import service as asks_service
+from askwell.asks.coaching.verdicts import CRITERION_NAMES
+from askwell.asks.models import Ask, AskStatus, Visibility
+from askwell.asks.schemas import TITLE_MAX, AskCreate, AskWrite
+from askwell.core.errors import InvalidInput
+from askwell.core.events import HelpNeededConfirmed, StandupDigested, StandupPrompted, StandupReminded, emit
+from askwell.core.localtime import zone
+from askwell.people.models import Person
+from askwell.people.policy import Actor, can_manage_team
+from askwell.standups import repository, schedule
+from askwell.standups.errors import (
+    CheckinNotFound,
+    EmptyCheckin,
+    FutureCheckin,
+    NoDraftToConfirm,
+    NoStandupToday,
+    NotATeamLead,
+    NotInTeam,
+    StandupNotFound,
+    UnknownHolidayRegion,
+    UnknownQuestion,
+)
+from askwell.standups.models import (
+    Checkin,
+    CheckinAnswer,
+    StandupAway,
+    StandupPrompt,
+    StandupSchedule,
+    StandupSettings,
+)
+from askwell.standups.needs import find_need
+from askwell.standups.schemas import (
+    AnswerRead,
+    AwayWrite,
+    BoardRead,
+    CheckinRead,
+    CheckinWrite,
+    NeedConfirm,
+    NeedRead,
+    Question,
+    ResolvedLine,
+    StandupSettingsRead,
+    StandupSettingsWrite,
+    TeamLine,
+    TodayRead,
+)
+
+DEFAULT_QUESTIONS = (
+    Question(key="worked_on", text="What did you work on?"),
+    Question(key="working_on", text="What are you working on today?"),
+    Question(key="help_needed", text="What help do you need? Anything blocking you?", optional=True),
+)
+HELP_OTHERS = Question(key="help_others", text="What could you help others with today?", optional=True)
+ROTATING_KEY = "rotating"
+#: The answer scanned first for a need: the one that asks for it; the others are scanned after.
+HELP_KEY = "help_needed"
+#: How many people's prompts one pass of the tick takes (a bounded loop takes several passes).
+TICK_BATCH = 500
+TICK_PASSES = 40
+HELPED = (AskStatus.FULFILLED.value, AskStatus.PARTLY_FULFILLED.value)
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+def questions_for(data: StandupSettingsWrite) -> list[Question]:
+    questions = list(DEFAULT_QUESTIONS)
+    if data.ask_help_others:
+        questions.append(HELP_OTHERS)
+    questions += [Question(key=f"custom_{i + 1}", text=text) for i, text in enumerate(data.custom_questions)]
+    return questions
+
+
+def cadence_of(settings: StandupSettings) -> schedule.Cadence:
+    return schedule.Cadence(
+        team_id=settings.team_id,
+        weekdays=schedule.parse_weekdays(settings.weekdays) if settings.enabled else frozenset(),
+        at=schedule.parse_time(settings.prompt_time),
+        window=timedelta(minutes=settings.window_minutes),
+        country=settings.holiday_country,
+        subdivision=settings.holiday_subdivision,
+    )
+
+
+def _team(db: Session, actor: Actor, team_id: int) -> str:
+    team = repository.team_in_org(db, org_id=actor.org_id, team_id=team_id)
+    if team is None:
+        raise StandupNotFound()
+    return team.name
+
+
+def configure(
+    db: Session, *, actor: Actor, team_id: int, data: StandupSettingsWrite, now: datetime
+) -> StandupSettings:
+    """Set a team's stand-up up (or change it): leads of the team and admins only. Every member's
+    next prompt is recomputed at once, so a new time applies from the next stand-up day."""
+    _team(db, actor, team_id)
+    if not can_manage_team(actor, team_id=team_id):
+        raise NotATeamLead()
+    country = data.holiday_country.upper() if data.holiday_country else None
+    subdivision = (data.holiday_subdivision or "").strip().upper() or None
+    if country is not None and not schedule.known_region(country, subdivision):
+        raise UnknownHolidayRegion()
+    row = repository.settings_of(db, org_id=actor.org_id, team_id=team_id)
+    if row is None:
+        row = StandupSettings(org_id=actor.org_id, team_id=team_id, created_at=now)
+        db.add(row)
+    row.enabled = data.enabled
+    row.weekdays = ",".join(str(d) for d in data.weekdays)
+    row.prompt_time = data.prompt_time
+    row.window_minutes = data.window_minutes
+    row.questions = [q.model_dump() for q in questions_for(data)]
+    row.rotating = list(data.rotating_questions)
+    row.holiday_country = country
+    row.holiday_subdivision = subdivision if country else None
+    row.updated_at = now
+    db.flush()
+    for person_id in repository.member_ids(db, org_id=actor.org_id, team_id=team_id):
+        reschedule(db, org_id=actor.org_id, person_id=person_id, now=now)
+    return row
+
+
+def settings_read(db: Session, *, actor: Actor, team_id: int) -> StandupSettingsRead:
+    name = _team(db, actor, team_id)
+    _require_member(db, actor, team_id)
+    row = repository.settings_of(db, org_id=actor.org_id, team_id=team_id)
+    if row is None:
+        defaults = StandupSettingsWrite()
+        return StandupSettingsRead(
+            team_id=team_id,
+            team_name=name,
+            enabled=False,
+            weekdays=defaults.weekdays,
+            prompt_time=defaults.prompt_time,
+            window_minutes=defaults.window_minutes,
+            questions=questions_for(defaults),
+            rotating_questions=[],
+            holiday_country=None,
+            holiday_subdivision=None,
+        )
+    return StandupSettingsRead(
+        team_id=team_id,
+        team_name=name,
+        enabled=row.enabled,
+        weekdays=sorted(schedule.parse_weekdays(row.weekdays)),
+        prompt_time=row.prompt_time,
+        window_minutes=row.window_minutes,
+        questions=[Question.model_validate(q) for q in row.questions],
+        rotating_questions=list(row.rotating),
+        holiday_country=row.holiday_country,
+        holiday_subdivision=row.holiday_subdivision,
+    )
+
+
+def _require_member(db: Session, actor: Actor, team_id: int) -> None:
+    if actor.is_admin or team_id in actor.teams:
+        return
+    if not repository.is_member(db, org_id=actor.org_id, team_id=team_id, person_id=actor.person_id):
+        raise NotInTeam()
+
+
+def set_away(db: Session, *, actor: Actor, data: AwayWrite, now: datetime) -> StandupAway:
+    """The person will be away: no prompt and no reminder on those days."""
+    if data.ends_on < data.starts_on:
+        raise InvalidInput(
+            "The last day away comes before the first.", fields={"ends_on": "before starts_on"}
+        )
+    away = StandupAway(
+        org_id=actor.org_id,
+        person_id=actor.person_id,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        created_at=now,
+    )
+    db.add(away)
+    db.flush()
+    reschedule(db, org_id=actor.org_id, person_id=actor.person_id, now=now)
+    return away
+
+
+# --- scheduling --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A person's scheduling inputs: their zone, their teams' cadences and their away days."""
+
+    tz: ZoneInfo
+    cadences: list[schedule.Cadence]
+    away: list[schedule.Away]
+
+
+def _plan(db: Session, *, org_id: int, person_id: int) -> Plan | None:
+    found = repository.standups_of(db, org_id=org_id, person_id=person_id)
+    if found is None:
+        return None
+    away = [schedule.Away(a.starts_on, a.ends_on) for a in found.away]
+    if found.person.away_until is not None:
+        # "Away until" is the day they are back (as in matching): away up to the day before.
+        away.append(schedule.Away(date.min, found.person.away_until - timedelta(days=1)))
+    return Plan(tz=zone(found.person.timezone), cadences=[cadence_of(s) for s in found.settings], away=away)
+
+
+def reschedule(
+    db: Session, *, org_id: int, person_id: int, now: datetime, from_day: date | None = None
+) -> StandupSchedule | None:
+    """Compute and store a person's next prompt: from ``from_day``, else from their today (or
+    tomorrow, when today's prompt already went out)."""
+    plan = _plan(db, org_id=org_id, person_id=person_id)
+    row = repository.schedule_of(db, org_id=org_id, person_id=person_id)
+    prompt = None
+    if plan is not None and plan.cadences:
+        if from_day is None:
+            from_day = schedule.local_today(now, plan.tz)
+            if repository.prompt_on(db, org_id=org_id, person_id=person_id, local_date=from_day) is not None:
+                from_day += timedelta(days=1)
+        prompt = schedule.next_prompt(plan.cadences, tz=plan.tz, from_day=from_day, away=plan.away)
+    if row is None:
+        if prompt is None:
+            return None
+        row = StandupSchedule(org_id=org_id, person_id=person_id)
+        db.add(row)
+    row.next_at = prompt.due_at if prompt else None
+    row.local_date = prompt.local_date if prompt else None
+    row.closes_at = prompt.closes_at if prompt else None
+    row.updated_at = now
+    db.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class TickResult:
+    sent: int
+    skipped: int
+
+
+def tick(db: Session, *, now: datetime, batch: int = TICK_BATCH) -> TickResult:
+    """Send every due prompt once. A prompt whose window already closed (the worker was down) is
+    skipped, not sent late; one still open is sent now. Each person's next prompt is computed after."""
+    sent = skipped = 0
+    for _ in range(TICK_PASSES):
+        due = repository.due_schedules(db, now=now, limit=batch)
+        for row in due:
+            if _send(db, row, now=now):
+                sent += 1
+            else:
+                skipped += 1
+        if not due:
+            break  # a row moved on to a day already due is taken by the next pass
+    return TickResult(sent=sent, skipped=skipped)
+
+
+def _send(db: Session, row: StandupSchedule, *, now: datetime) -> bool:
+    day = row.local_date
+    plan = _plan(db, org_id=row.org_id, person_id=row.person_id)
+    prompt = None
+    if plan is not None and day is not None:
+        prompt = schedule.prompt_on(plan.cadences, tz=plan.tz, day=day, away=plan.away)
+    sent = False
+    if prompt is not None and prompt.closes_at > now:
+        created = StandupPrompt(
+            org_id=row.org_id,
+            person_id=row.person_id,
+            local_date=prompt.local_date,
+            team_ids=list(prompt.team_ids),
+            due_at=prompt.due_at,
+            closes_at=prompt.closes_at,
+            remind_at=max(prompt.remind_at, now),
+            digest_at=prompt.closes_at,
+            created_at=now,
+        )
+        if repository.insert_prompt(db, created):
+            emit(
+                db, StandupPrompted(org_id=row.org_id, at=now, person_id=row.person_id, prompt_id=created.id)
+            )
+            sent = True
+    # The day after; or, after a long gap (the worker was down for days), today: older days are over.
+    local_now = schedule.local_today(now, plan.tz if plan else ZoneInfo("UTC"))
+    next_day = max((day or local_now) + timedelta(days=1), local_now)
+    reschedule(db, org_id=row.org_id, person_id=row.person_id, now=now, from_day=next_day)
+    return sent
+
+
+def sync(db: Session, *, now: datetime, limit: int = 2000) -> int:
+    """Schedule members who joined a stand-up team since (a team's settings schedule its members)."""
+    missing = repository.members_without_schedule(db, limit=limit)
+    for org_id, person_id in missing:
+        reschedule(db, org_id=org_id, person_id=person_id, now=now)
+    return len(missing)
+
+
+def remind(db: Session, *, now: datetime, limit: int = 1000) -> int:
+    """A private reminder, halfway through the window, to each person who has not answered yet."""
+    told = 0
+    for prompt in repository.due_reminders(db, now=now, limit=limit):
+        if not repository.claim_reminder(db, prompt=prompt, now=now):
+            continue
+        if prompt.closes_at <= now:
+            continue
+        answered = repository.checkin_on(
+            db, org_id=prompt.org_id, person_id=prompt.person_id, local_date=prompt.local_date
+        )
+        if answered is None:
+            emit(
+                db,
+                StandupReminded(
+                    org_id=prompt.org_id, at=now, person_id=prompt.person_id, prompt_id=prompt.id
+                ),
+            )
+            told += 1
+    return told
+
+
+def send_digests(db: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Once a person's window closes, the day's digest of their teams' stand-up (to each member, at the
+    close of their own window): who needs help and what was resolved are on the board it leads to."""
+    sent = 0
+    for prompt in repository.due_digests(db, now=now, limit=limit):
+        if repository.claim_digest(db, prompt=prompt):
+            emit(
+                db,
+                StandupDigested(
+                    org_id=prompt.org_id, at=now, person_id=prompt.person_id, prompt_id=prompt.id
+                ),
+            )
+            sent += 1
+    return sent
+
+
+# --- check-in ----------------------------------------------------------------------------------------
+
+
+def _questions(teams: list[StandupSettings], day: date) -> list[Question]:
+    """The questions of all the person's teams, once each (by key), with the day's rotating one."""
+    seen: dict[str, Question] = {}
+    rotating: list[str] = []
+    for settings in teams:
+        for raw in settings.questions or [q.model_dump() for q in DEFAULT_QUESTIONS]:
+            q = Question.model_validate(raw)
+            seen.setdefault(q.key, q)
+        rotating += [r for r in settings.rotating if r not in rotating]
+    if rotating:
+        text = rotating[day.toordinal() % len(rotating)]
+        seen.setdefault(ROTATING_KEY, Question(key=ROTATING_KEY, text=text, optional=True))
+    return list(seen.values())
+
+
+def _me(db: Session, actor: Actor) -> Person:
+    found = repository.standups_of(db, org_id=actor.org_id, person_id=actor.person_id)
+    if found is None:
+        raise NoStandupToday()
+    return found.person
+
+
+def today(db: Session, *, actor: Actor, now: datetime) -> TodayRead:
+    """The person's stand-up today: when it is, its questions, and their answers so far."""
+    me = _me(db, actor)
+    tz = zone(me.timezone)
+    day = schedule.local_today(now, tz)
+    teams = repository.my_standup_teams(db, org_id=actor.org_id, person_id=actor.person_id)
+    plan = _plan(db, org_id=actor.org_id, person_id=actor.person_id)
+    computed = schedule.prompt_on(plan.cadences, tz=tz, day=day, away=plan.away) if plan else None
+    stored = repository.prompt_on(db, org_id=actor.org_id, person_id=actor.person_id, local_date=day)
+    due_at = stored.due_at if stored else (computed.due_at if computed else None)
+    closes_at = stored.closes_at if stored else (computed.closes_at if computed else None)
+    checkin = repository.checkin_on(db, org_id=actor.org_id, person_id=actor.person_id, local_date=day)
+    return TodayRead(
+        local_date=day,
+        due_at=due_at,
+        closes_at=closes_at,
+        window_open=closes_at is not None and (due_at is None or due_at <= now) and now < closes_at,
+        teams=[TeamLine(id=t.id, name=t.name) for t, _ in teams],
+        questions=_questions([s for _, s in teams], day),
+        checkin=checkin_read(db, actor=actor, checkin=checkin, now=now, coach=True) if checkin else None,
+    )
+
+
+def answer(db: Session, *, actor: Actor, data: CheckinWrite, now: datetime) -> Checkin:
+    """Record (or replace) the day's check-in. After the window it is accepted and marked late.
+    A need found in any answer becomes a draft ask for the member to confirm; none, no draft."""
+    me = _me(db, actor)
+    tz = zone(me.timezone)
+    teams = repository.my_standup_teams(db, org_id=actor.org_id, person_id=actor.person_id)
+    if not teams:
+        raise NoStandupToday()
+    today_ = schedule.local_today(now, tz)
+    day = data.local_date or today_
+    if day > today_:
+        raise FutureCheckin()
+    team_ids = [t.id for t, _ in teams]
+    if data.team_id is not None and data.team_id not in team_ids:
+        raise StandupNotFound()
+    team_id = data.team_id or team_ids[0]
+    questions = {q.key: q for q in _questions([s for _, s in teams], day)}
+    for key in data.answers:
+        if key not in questions:
+            raise UnknownQuestion(key)
+    texts = {k: v for k, v in data.answers.items() if v}
+    if not texts:
+        raise EmptyCheckin()
+
+    prompt = repository.prompt_on(db, org_id=actor.org_id, person_id=actor.person_id, local_date=day)
+    closes_at = prompt.closes_at if prompt else None
+    if closes_at is None:
+        computed = schedule.prompt_on([cadence_of(s) for _, s in teams], tz=tz, day=day)
+        closes_at = computed.closes_at if computed else None
+    late = schedule.is_late(closes_at, now=now) or (closes_at is None and day < today_)
+    if prompt is not None:
+        prompt.remind_at = None  # answered: no reminder
+
+    checkin = repository.checkin_on(db, org_id=actor.org_id, person_id=actor.person_id, local_date=day)
+    if checkin is None:
+        checkin = Checkin(
+            org_id=actor.org_id, person_id=actor.person_id, local_date=day, submitted_at=now, late=late
+        )
+        db.add(checkin)
+    else:
+        repository.delete_answers(db, checkin=checkin)
+    checkin.team_id = team_id
+    checkin.prompt_id = prompt.id if prompt else None
+    checkin.private = data.private
+    checkin.updated_at = now
+    db.flush()
+    order = list(questions)
+    db.add_all(
+        CheckinAnswer(
+            org_id=actor.org_id,
+            checkin_id=checkin.id,
+            question_key=key,
+            question=questions[key].text,
+            text=text,
+            position=order.index(key),
+        )
+        for key, text in texts.items()
+    )
+    db.flush()
+    _draft_from_need(db, actor=actor, checkin=checkin, texts=texts, now=now)
+    return checkin
+
+
+def _draft_from_need(
+    db: Session, *, actor: Actor, checkin: Checkin, texts: dict[str, str], now: datetime
+) -> None:
+    scan = sorted(texts.items(), key=lambda kv: kv[0] != HELP_KEY)  # "help needed" first, then the rest
+    found = next(((text, need) for _, text in scan if (need := find_need(text)) is not None), None)
+    draft = _draft_ask(db, actor=actor, checkin=checkin)
+    if found is None:
+        # The need was edited away: the draft (if any) stays among the member's drafts, unlinked.
+        if draft is not None:
+            checkin.ask_id = None
+            checkin.need_text = None
+        return
+    text, need = found
+    if draft is None and checkin.ask_id is not None:
+        return  # already confirmed: the open ask carries on, a re-edit does not open another
+    sentence = _sentence(text, need.start, need.end)
+    title = _title(sentence)
+    data = AskCreate(
+        title=title,
+        body=text,
+        visibility=Visibility.TEAM,
+        team_id=checkin.team_id,
+        publish=False,
+    )
+    if draft is None:
+        ask = asks_service.create_ask(db, actor=actor, data=data, now=now)
+    else:
+        ask = asks_service.update_ask(
+            db,
+            actor=actor,
+            ask_id=draft.id,
+            data=AskWrite.model_validate(data.model_dump(exclude={"publish"})),
+            now=now,
+        )
+    checkin.ask_id = ask.id
+    checkin.need_text = sentence
+    db.flush()
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around the need's span: the detector marks the words that state the need ("no
+    idea who knows their API"), while an ask's title reads better with what it is about."""
+    stops = ".!?\n"
+    begin = max(text.rfind(c, 0, start) for c in stops) + 1
+    ends = [i for c in stops if (i := text.find(c, max(end - 1, start))) != -1]
+    finish = min(ends) + 1 if ends else len(text)
+    return text[begin:finish].strip() or text[start:end].strip()
+
+
+def _title(need: str) -> str:
+    words = " ".join(need.split()).strip(" .,;:-")
+    if len(words) < 3:
+        words = f"Help: {words}".strip()
+    title = words[:1].upper() + words[1:]
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return title
+
+
+def _draft_ask(db: Session, *, actor: Actor, checkin: Checkin) -> Ask | None:
+    """The check-in's ask while it is still a draft (None once confirmed, or without one)."""
+    if checkin.ask_id is None:
+        return None
+    ask = asks_repo.get_ask(db, actor=actor, ask_id=checkin.ask_id)
+    return ask if ask.status == AskStatus.DRAFT.value else None
+
+
+def get_checkin(db: Session, *, actor: Actor, checkin_id: int) -> Checkin:
+    """One's own check-in."""
+    checkin = repository.get_checkin(db, org_id=actor.org_id, checkin_id=checkin_id)
+    if checkin is None or checkin.person_id != actor.person_id:
+        raise CheckinNotFound()
+    return checkin
+
+
+def confirm_need(db: Session, *, actor: Actor, checkin_id: int, data: NeedConfirm, now: datetime) -> Ask:
+    """The member confirms the drafted ask (edited in the same step, or as drafted): it opens, and
+    ``HelpNeededConfirmed`` tells whoever routes it sideways."""
+    checkin = get_checkin(db, actor=actor, checkin_id=checkin_id)
+    draft = _draft_ask(db, actor=actor, checkin=checkin)
+    if draft is None:
+        raise NoDraftToConfirm()
+    edits = data.model_dump(exclude_none=True)
+    if edits:
+        current = AskWrite(
+            title=draft.title,
+            body=draft.body,
+            what=draft.what,
+            why=draft.why,
+            action=draft.action,
+            visibility=Visibility(draft.visibility),
+            team_id=draft.team_id,
+        )
+        asks_service.update_ask(
+            db, actor=actor, ask_id=draft.id, data=current.model_copy(update=edits), now=now
+        )
+    ask = asks_service.publish_ask(db, actor=actor, ask_id=draft.id, now=now)
+    emit(
+        db,
+        HelpNeededConfirmed(
+            org_id=actor.org_id,
+            at=now,
+            ask_id=ask.id,
+            author_id=ask.author_id,
+            team_id=checkin.team_id,
+            checkin_id=checkin.id,
+        ),
+    )
+    return ask
+
+
+def _gaps(ask: Ask, *, tz: ZoneInfo, now: datetime) -> tuple[int, list[str]]:
+    """The SMART coaching of the draft, each gap said kindly (what would help a helper)."""
+    review = asks_service.coach(
+        AskWrite(title=ask.title, body=ask.body, what=ask.what, why=ask.why, action=ask.action),
+        tz=tz,
+        now=now,
+    )
+    gaps = [
+        f"{CRITERION_NAMES[c.criterion]}: {c.rewrite or c.reason}"
+        for c in review.criteria
+        if c.status != "met"
+    ]
+    return review.score, gaps
+
+
+def checkin_read(
+    db: Session,
+    *,
+    actor: Actor,
+    checkin: Checkin,
+    now: datetime,
+    coach: bool = False,
+    answers: list[repository.AnswerLine] | None = None,
+    name: str | None = None,
+    ask: repository.AskLine | None = None,
+    load_ask: bool = True,
+) -> CheckinRead:
+    if answers is None:
+        answers = repository.answers_of(db, org_id=checkin.org_id, checkin_ids=[checkin.id])[checkin.id]
+    if name is None:
+        name = repository.people_names(db, org_id=checkin.org_id, person_ids=[checkin.person_id]).get(
+            checkin.person_id, ""
+        )
+    if load_ask and ask is None and checkin.ask_id is not None:
+        ask = repository.ask_lines(db, org_id=checkin.org_id, ask_ids=[checkin.ask_id]).get(checkin.ask_id)
+    need = None
+    if ask is not None and checkin.need_text is not None:
+        score, gaps = 0, list[str]()
+        if coach and ask.status == AskStatus.DRAFT.value and checkin.person_id == actor.person_id:
+            full = asks_repo.get_ask(db, actor=actor, ask_id=ask.id)
+            score, gaps = _gaps(full, tz=ZoneInfo("UTC"), now=now)
+        need = NeedRead(
+            ask_id=ask.id,
+            ask_status=ask.status,
+            title=ask.title,
+            need=checkin.need_text,
+            score=score,
+            gaps=gaps,
+            offers=ask.offers,
+        )
+    return CheckinRead(
+        id=checkin.id,
+        person_id=checkin.person_id,
+        person_name=name,
+        team_id=checkin.team_id,
+        local_date=checkin.local_date,
+        late=checkin.late,
+        private=checkin.private,
+        submitted_at=checkin.submitted_at,
+        answers=[AnswerRead(key=a.question_key, question=a.question, text=a.text) for a in answers],
+        need=need,
+    )
+
+
+# --- the board ---------------------------------------------------------------------------------------
+
+
+def _sees_private(actor: Actor, *, team_id: int, author_id: int) -> bool:
+    return actor.is_admin or team_id in actor.lead_of or actor.person_id == author_id
+
+
+def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInfo | None = None) -> BoardRead:
+    """Today's check-ins of a team (help needed first), and what was resolved since the last
+    stand-up, with thanks. Those who have not answered are counted, never named."""
+    name = _team(db, actor, team_id)
+    if repository.settings_of(db, org_id=actor.org_id, team_id=team_id) is None:
+        raise StandupNotFound()
+    _require_member(db, actor, team_id)
+    if tz is None:
+        tz = zone(repository.timezone_of(db, org_id=actor.org_id, person_id=actor.person_id))
+    day = schedule.local_today(now, tz)
+    everyone = repository.board_checkins(db, org_id=actor.org_id, team_id=team_id, local_date=day)
+    rows = [
+        (c, p)
+        for c, p in everyone
+        if not c.private or _sees_private(actor, team_id=team_id, author_id=c.person_id)
+    ]
+    members = set(repository.member_ids(db, org_id=actor.org_id, team_id=team_id))
+    answers = repository.answers_of(db, org_id=actor.org_id, checkin_ids=[c.id for c, _ in rows])
+    ask_ids = {c.ask_id for c, _ in rows if c.ask_id is not None}
+    visible = asks_repo.visible_ids(db, actor=actor, ask_ids=ask_ids)
+    asks = repository.ask_lines(db, org_id=actor.org_id, ask_ids=visible)
+    reads = [
+        checkin_read(
+            db,
+            actor=actor,
+            checkin=c,
+            now=now,
+            answers=answers.get(c.id, []),
+            name=p,
+            ask=asks.get(c.ask_id) if c.ask_id is not None else None,
+            load_ask=False,  # loaded above; an ask the viewer may not see (a draft) stays unshown
+        )
+        for c, p in rows
+    ]
+    reads.sort(key=lambda r: (r.need is None, r.submitted_at))
+    previous = repository.previous_standup_date(db, org_id=actor.org_id, team_id=team_id, before=day)
+    since = (
+        datetime.combine(previous, datetime.min.time(), tzinfo=tz) if previous else now - timedelta(days=1)
+    )
+    resolved = repository.resolved_since(
+        db, org_id=actor.org_id, team_id=team_id, since=since, statuses=HELPED
+    )
+    return BoardRead(
+        team_id=team_id,
+        team_name=name,
+        local_date=day,
+        answered=len({c.person_id for c, _ in everyone if c.person_id in members}),
+        members=len(members),
+        checkins=reads,
+        resolved=[
+            ResolvedLine(
+                ask_id=r.ask_id, title=r.title, author_name=r.author_name, helpers=r.helpers, thanks=r.thanks
+            )
+            for r in resolved
+        ],
+    )
