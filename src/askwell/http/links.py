@@ -22,4 +22,8 @@ def path_for(target: Target) -> str:
             return f"/rings/{target.id}"
     if target.kind == TargetKind.DORMANT:
         return "/network/dormant"
+    if target.kind == TargetKind.ROUTING:
+        return "/routing"
+    if target.kind == TargetKind.HUDDLES:
+        return "/huddles"
     return "/inbox"

@@ -34,6 +34,10 @@ class NotificationKind(StrEnum):
     RING_NUDGE = "ring_nudge"
     RING_DIGEST = "ring_digest"
     RING_FOLLOW_UP = "ring_follow_up"
+    ROUTE_REQUESTED = "route_requested"
+    ROUTE_DECLINED = "route_declined"
+    HUDDLE_INVITED = "huddle_invited"
+    HUDDLE_CANCELLED = "huddle_cancelled"
 
 
 class Notification(Base):

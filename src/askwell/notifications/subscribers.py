@@ -136,6 +136,25 @@ def ring_follow_up(db: Session, e: ev.RingFollowUp) -> None:
     _tell(db, e, e.person_id, notice)
 
 
+def route_requested(db: Session, e: ev.RouteRequested) -> None:
+    # The one who named them, for a suggestion; otherwise the author, whose ask it is.
+    actor = e.suggested_by_id or e.author_id
+    notice = Notice(kind=Kind.ROUTE_REQUESTED, actor_id=actor, ask_id=e.ask_id, subject_id=e.author_id)
+    _tell(db, e, e.person_id, notice)
+
+
+def route_declined(db: Session, e: ev.RouteDeclined) -> None:
+    _tell(db, e, e.author_id, Notice(kind=Kind.ROUTE_DECLINED, actor_id=e.person_id, ask_id=e.ask_id))
+
+
+def huddle_invited(db: Session, e: ev.HuddleInvited) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.HUDDLE_INVITED, actor_id=e.caller_id))
+
+
+def huddle_cancelled(db: Session, e: ev.HuddleCancelled) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.HUDDLE_CANCELLED, actor_id=e.caller_id))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.OfferMade, offer_made)
     bus.on(ev.OfferAccepted, offer_accepted)
@@ -158,6 +177,10 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.RingNudged, ring_nudged)
     bus.on(ev.RingDigest, ring_digest)
     bus.on(ev.RingFollowUp, ring_follow_up)
+    bus.on(ev.RouteRequested, route_requested)
+    bus.on(ev.RouteDeclined, route_declined)
+    bus.on(ev.HuddleInvited, huddle_invited)
+    bus.on(ev.HuddleCancelled, huddle_cancelled)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)

@@ -12,6 +12,7 @@ from askwell.matching import jobs as matching_jobs
 from askwell.network import jobs as network_jobs
 from askwell.notifications import jobs as notifications_jobs
 from askwell.rings import jobs as rings_jobs
+from askwell.routing import jobs as routing_jobs
 
 
 def build_registry() -> JobRegistry:
@@ -22,6 +23,7 @@ def build_registry() -> JobRegistry:
     network_jobs.register(registry)
     matching_jobs.register(registry)
     rings_jobs.register(registry)
+    routing_jobs.register(registry)
     accounts_jobs.register(registry)
     job_upkeep.register(registry)
     return registry
