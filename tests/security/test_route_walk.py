@@ -45,13 +45,17 @@ from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.edges import Edges
+from askwell.core.events import HelpNeededConfirmed
 from askwell.http.deps import ApiActor, Db, PagePerson
+from askwell.huddles import service as huddles
+from askwell.huddles.schemas import HuddleCreate
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
 from askwell.people.models import Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
+from askwell.routing import service as routing
 from askwell.server import create_app
 from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
@@ -124,6 +128,8 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/rings/{ring_id}/assignment/pairings"),
         ("DELETE", "/api/v1/rings/{ring_id}/assignment/pairings/{pairing_id}"),
         ("POST", "/api/v1/rings/{ring_id}/assignment/confirm"),
+        # Routing settings are the team's leads' (and admins'); the member leads no team.
+        ("PUT", "/api/v1/routing/teams/{team_id}/settings"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -166,6 +172,8 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "ring_id": lambda s: s.objects["ring_id"],
     "request_id": lambda s: s.objects["ring_request_id"],
     "pairing_id": lambda s: s.objects["pairing_id"],
+    "route_id": lambda s: s.objects["route_id"],
+    "huddle_id": lambda s: s.objects["huddle_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -194,6 +202,9 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "version": lambda s: 1,
     "request_id": lambda s: s.objects["ring_request_id"],
     "helper_id": lambda s: s.member.id,
+    "topic": lambda s: "The retry maths in PR 4412",
+    "join": lambda s: "yes",
+    "resolved": lambda s: True,
 }
 
 
@@ -445,6 +456,36 @@ def seed_rings(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"ring_id": ring.id, "ring_request_id": request.id, "pairing_id": view.pairings[0].id}
 
 
+def seed_routing_and_huddles(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """The colleague's stand-up need routed to the member (their teammate); the colleague's huddle with
+    the member invited (everyone works on UTC, and NOW is a Monday morning)."""
+    ask = asks.create_ask(
+        db,
+        actor=world.actor(scene.colleague),
+        data=AskCreate(title="Walk: the backoff maths", due=world.now + timedelta(days=3)),
+        now=world.now,
+    )
+    event = HelpNeededConfirmed(
+        org_id=scene.team.org_id,
+        at=world.now,
+        ask_id=ask.id,
+        author_id=scene.colleague.id,
+        team_id=scene.team.id,
+        checkin_id=1,
+    )
+    routes = routing.route_help_needed(db, event=event, encode=None)
+    assert routes, "the member should be asked"
+    huddle = huddles.call_huddle(
+        db,
+        actor=world.actor(scene.colleague),
+        data=HuddleCreate(topic="Backoff maths"),
+        now=world.now,
+        encode=None,
+        link_template="https://meet.example.com/{huddle_id}",
+    )
+    return {"route_id": routes[0].id, "huddle_id": huddle.id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -452,6 +493,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_network,
     seed_hidden,
     seed_rings,
+    seed_routing_and_huddles,
 ]
 
 

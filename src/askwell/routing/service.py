@@ -60,6 +60,12 @@ def team_settings(db: Session, *, org_id: int, team_id: int) -> RoutingSettingsR
     )
 
 
+def settings_for(db: Session, *, actor: Actor, team_id: int) -> RoutingSettingsRead:
+    """A team's routing settings, for anyone in its organization (404 for another organization's team)."""
+    team = people_repo.get_team(db, actor=actor, team_id=team_id)
+    return team_settings(db, org_id=actor.org_id, team_id=team.id)
+
+
 def update_settings(
     db: Session, *, actor: Actor, team_id: int, data: RoutingSettingsUpdate, now: datetime
 ) -> RoutingSettingsRead:

@@ -61,3 +61,8 @@ router.include_router(suggestions.router)
 from askwell.api.routes import rings  # noqa: E402
 
 router.include_router(rings.router)
+
+from askwell.api.routes import huddles, routing  # noqa: E402
+
+router.include_router(routing.router)
+router.include_router(huddles.router)

@@ -32,3 +32,8 @@ from askwell.web.routes import rings, rings_live  # noqa: E402
 
 router.include_router(rings.router)
 router.include_router(rings_live.router)
+
+from askwell.web.routes import huddles, routing  # noqa: E402
+
+router.include_router(routing.router)
+router.include_router(huddles.router)
