@@ -51,6 +51,10 @@ from askwell.cli.ring import ring_app  # noqa: E402
 
 app.add_typer(ring_app, name="ring")
 
+from askwell.cli.huddle import huddle_app  # noqa: E402
+
+app.add_typer(huddle_app, name="huddle")
+
 
 if __name__ == "__main__":
     app()
