@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -64,3 +64,11 @@ def huddlers(world: World, db: Session) -> Huddlers:
         ),
         outsider=world.person(world.org("Globex"), "Olga Outsider", role=Role.ADMIN),
     )
+
+
+@pytest.fixture
+def bearer(world: World) -> Callable[[Person], dict[str, str]]:
+    def headers(person: Person) -> dict[str, str]:
+        return {"Authorization": f"Bearer {world.api_token(person)}"}
+
+    return headers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -95,3 +95,11 @@ def confirm(db: Session, world: World, crew: Crew, ask: Ask, checkin_id: int = 1
         ),
     )
     db.commit()
+
+
+@pytest.fixture
+def bearer(world: World) -> Callable[[Person], dict[str, str]]:
+    def headers(person: Person) -> dict[str, str]:
+        return {"Authorization": f"Bearer {world.api_token(person)}"}
+
+    return headers
