@@ -75,4 +75,5 @@ def build(invitation: Invitation, *, method: Method) -> str:
     for party in invitation.attendees:
         event.add("attendee", _address(party, attendee=True), encode=False)
     cal.add_component(event)
-    return cal.to_ical().decode()
+    text: bytes = cal.to_ical()
+    return text.decode()

@@ -25,7 +25,7 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def visible_huddles(actor: Actor) -> Select[tuple[Huddle]]:
+def visible_huddles(actor: Actor) -> Select[Huddle]:
     return select(Huddle).where(_visible(actor))
 
 

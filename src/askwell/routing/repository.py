@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
@@ -124,7 +124,7 @@ class RouteLine:
     author_name: str
 
 
-def _lines(actor: Actor):  # type: ignore[no-untyped-def]  # a Select of three columns, built once
+def _lines(actor: Actor) -> Select[RouteRequest, str, str, int, str]:
     return (
         select(RouteRequest, Ask.title, Ask.status, Ask.author_id, Person.name)
         .join(Ask, (Ask.org_id == RouteRequest.org_id) & (Ask.id == RouteRequest.ask_id))
