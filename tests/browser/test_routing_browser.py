@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 from typing import Any
 
@@ -65,9 +64,7 @@ def test_a_peer_claims_a_routed_ask_from_their_page(demo_app: DemoApp, chromium:
         expect(item).to_be_visible()
         item.get_by_label("A word to").fill("I fixed ours last month: let's pair at 3.")
         item.get_by_role("button", name="Claim").click()
-        expect(page).to_have_url(
-            f"{demo_app.url}/asks/{ask_id}?flash=You+claimed+it%3A+your+offer+is+on+the+ask.+Thank+you%21"
-        )
+        expect(page).to_have_url(re.compile(rf"/asks/{ask_id}\?flash=You\+claimed"))
         expect(page.get_by_text("I fixed ours last month")).to_be_visible()
         page.goto(f"{demo_app.url}/routing")
         expect(page.locator("li.route", has_text=TITLE)).to_have_count(0)
