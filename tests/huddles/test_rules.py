@@ -51,6 +51,10 @@ class TestSlot:
         slot = common_slot([Person(1, BERLIN), Person(2, KOLKATA)], now=NOW + timedelta(minutes=2))
         assert slot == (datetime(2026, 3, 2, 9, 40, tzinfo=UTC), datetime(2026, 3, 2, 9, 55, tzinfo=UTC))
 
+    def test_a_fraction_of_a_second_past_a_mark_moves_to_the_next_mark(self) -> None:
+        slot = common_slot([Person(1, BERLIN)], now=NOW + timedelta(microseconds=1))
+        assert slot is not None and slot[0] == NOW + timedelta(minutes=10)
+
     def test_a_helper_who_shares_no_slot_is_left_out(self) -> None:
         # Kolkata stops at 11:30 UTC; New York starts at 14:00 UTC: they never overlap.
         later = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)

@@ -68,7 +68,8 @@ def choose_helpers(
 def _round_up(at: datetime) -> datetime:
     at = at.astimezone(UTC)
     step = int(ROUND.total_seconds())
-    seconds = int(at.timestamp())
+    # Whole seconds first, rounding any fraction up: 09:35:00.4 is after the 09:35 mark.
+    seconds = int(at.timestamp()) + (1 if at.microsecond else 0)
     up = -(-seconds // step) * step
     return datetime.fromtimestamp(up, UTC)
 
