@@ -235,3 +235,24 @@ class TestOutcome:
                 data=HuddleOutcome(resolved=True, thank=[huddlers.kafka_tokyo.id]),
                 now=later,
             )
+
+
+class TestErasure:
+    def test_erasing_the_caller_replaces_their_words_and_keeps_the_thanks(
+        self, db: Session, world: World, huddlers: Huddlers
+    ) -> None:
+        from askwell.privacy.service import erase_person
+        from tests.conftest import system_actor
+
+        huddle = _call(db, world, huddlers, topic="Kafka retries in the billing service")
+        later = world.now + timedelta(hours=1)
+        thanks = HuddleOutcome(resolved=True, thank=[huddlers.kafka_berlin.id], note="The billing offsets")
+        service.record_outcome(
+            db, actor=world.actor(huddlers.caller), huddle_id=huddle.id, data=thanks, now=later
+        )
+        db.commit()
+        erase_person(db, actor=system_actor(huddlers.org), person_id=huddlers.caller.id, now=later)
+        db.commit()
+        db.refresh(huddle)
+        assert "billing" not in huddle.topic and huddle.outcome_note == ""
+        assert db.scalars(select(LedgerEntry).where(LedgerEntry.kind == EntryKind.THANKS.value)).one()

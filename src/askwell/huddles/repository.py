@@ -106,3 +106,8 @@ def teammate_ids(db: Session, *, actor: Actor) -> set[int]:
             )
         )
     )
+
+
+def called_by(db: Session, *, org_id: int, person_id: int) -> list[Huddle]:
+    """Every huddle one person called (for erasure: the system acts, not a reader)."""
+    return list(db.scalars(select(Huddle).where(Huddle.org_id == org_id, Huddle.caller_id == person_id)))
