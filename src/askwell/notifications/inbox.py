@@ -196,7 +196,7 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
             return f"{name(n.actor_id)} thinks you could help {name(n.subject_id)} with {title}: claim it?"
         return f"{author} needs help with {title}: can you take it?"
     if kind == Kind.ROUTE_DECLINED:
-        return f"{name(n.actor_id)} cannot help with {title} this time; others have been asked"
+        return f"{name(n.actor_id)} cannot help with {title} this time"
     if kind == Kind.HUDDLE_INVITED:
         return f"{name(n.actor_id)} called a short huddle and would like you there: join or say you can't"
     if kind == Kind.HUDDLE_CANCELLED:
