@@ -354,5 +354,16 @@ def my_requests(db: Session, *, actor: Actor) -> list[RouteRead]:
     return [route_read(line) for line in repository.my_routes(db, actor=actor)]
 
 
+def teammates(db: Session, *, actor: Actor) -> list[Person]:
+    """Whom the page offers to suggest: the actor's teammates (a short list on a phone; the API takes
+    anyone in the organization by id)."""
+    found: dict[int, Person] = {}
+    for team_id in sorted(actor.teams):
+        for person in repository.team_people(db, org_id=actor.org_id, team_id=team_id):
+            if person.id != actor.person_id:
+                found[person.id] = person
+    return sorted(found.values(), key=lambda p: (p.sort_name, p.id))
+
+
 def my_request(db: Session, *, actor: Actor, route_id: int) -> RouteRead:
     return route_read(repository.my_route(db, actor=actor, route_id=route_id))

@@ -16,7 +16,6 @@ from askwell.core.db import MAX_ID
 from askwell.core.errors import AskwellError, NotFound, PermissionDenied
 from askwell.http.deps import Db, Now, PageActor
 from askwell.http.params import parse_id
-from askwell.people import repository as people_repo
 from askwell.routing import service
 from askwell.routing.errors import InvalidSuggestion
 from askwell.routing.schemas import RouteCant, RouteClaim, RouteSuggest
@@ -38,16 +37,14 @@ def _back(db: Db, exc: AskwellError) -> Response:
 @router.get("/routing")
 def asked_of_me(request: Request, db: Db, actor: PageActor) -> Response:
     routes = service.my_requests(db, actor=actor)
-    people = sorted(
-        people_repo.people_by_ids(db, org_id=actor.org_id, ids=None).values(), key=lambda p: p.sort_name
-    )
+    people = service.teammates(db, actor=actor)
     return render(
         request,
         "routing/asked.html",
         {
             "waiting": [r for r in routes if r.state == "asked"],
             "answered": [r for r in routes if r.state != "asked"],
-            "people": [p for p in people if p.id != actor.person_id],
+            "people": people,
         },
     )
 
