@@ -4,12 +4,14 @@ from askwell.accounts import models as accounts_models
 from askwell.asks import models as asks_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
+from askwell.huddles import models as huddles_models
 from askwell.ledger import models as ledger_models
 from askwell.matching import models as matching_models
 from askwell.network import models as network_models
 from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 from askwell.rings import models as rings_models
+from askwell.routing import models as routing_models
 from askwell.sso import models as sso_models
 from askwell.standups import models as standups_models
 from askwell.webhooks import models as webhooks_models
@@ -19,12 +21,14 @@ __all__ = [
     "accounts_models",
     "asks_models",
     "core_jobs",
+    "huddles_models",
     "ledger_models",
     "matching_models",
     "network_models",
     "notifications_models",
     "people_models",
     "rings_models",
+    "routing_models",
     "sso_models",
     "standups_models",
     "webhooks_models",

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from askwell.core import events
 from askwell.core.db import create_session_factory
 from askwell.core.edges import Edges
+from askwell.matching.service import encoder
 from askwell.notifications import subscribers as inbox
 from askwell.rings import subscribers as rings
+from askwell.routing import subscribers as routing
 from askwell.webhooks import subscribers as webhooks
 
 
@@ -23,6 +25,7 @@ def event_bus(edges: Edges) -> events.EventBus:
     inbox.register(bus, broadcaster=edges.broadcaster)
     rings.register(bus, broadcaster=edges.broadcaster)
     webhooks.register(bus)
+    routing.register(bus, encode=encoder(edges))
     return bus
 
 

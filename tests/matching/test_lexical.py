@@ -58,3 +58,9 @@ class TestLexicalIndex:
     def test_duplicate_ids_are_refused(self) -> None:
         with pytest.raises(ValueError, match="unique"):
             LexicalIndex(["a", "a"], ["x", "y"])
+
+
+def test_profiles_without_a_single_word_match_nothing_instead_of_failing() -> None:
+    index = LexicalIndex([1, 2], ["", "  "])
+    assert index.search("kafka retries", 5) == []
+    assert list(index.scores("kafka")) == [0.0, 0.0]

@@ -45,13 +45,17 @@ from askwell.asks.schemas import AskCreate, OfferCreate
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.edges import Edges
+from askwell.core.events import HelpNeededConfirmed
 from askwell.http.deps import ApiActor, Db, PagePerson
+from askwell.huddles import service as huddles
+from askwell.huddles.schemas import HuddleCreate
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
 from askwell.people.models import Organization, Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
+from askwell.routing import service as routing
 from askwell.server import create_app
 from askwell.standups import service as standups
 from askwell.standups.schemas import CheckinWrite, StandupSettingsWrite
@@ -145,6 +149,8 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("PUT", "/api/v1/standups/teams/{team_id}/settings"),
         ("GET", "/standups/teams/{team_id}/settings"),
         ("POST", "/standups/teams/{team_id}/settings"),
+        # Routing settings are the team's leads' (and admins'); the member leads no team.
+        ("PUT", "/api/v1/routing/teams/{team_id}/settings"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -190,6 +196,8 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "endpoint_id": lambda s: s.objects["webhook_endpoint_id"],
     "org_slug": lambda s: s.objects["org_slug"],
     "checkin_id": lambda s: s.objects["checkin_id"],
+    "route_id": lambda s: s.objects["route_id"],
+    "huddle_id": lambda s: s.objects["huddle_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -224,6 +232,9 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "answers": lambda s: {"worked_on": "Walked every route."},
     "starts_on": lambda s: (NOW + timedelta(days=7)).date().isoformat(),
     "ends_on": lambda s: (NOW + timedelta(days=9)).date().isoformat(),
+    "topic": lambda s: "The retry maths in PR 4412",
+    "join": lambda s: "yes",
+    "resolved": lambda s: True,
 }
 
 
@@ -507,6 +518,36 @@ def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
     return {"checkin_id": checkin.id}
 
 
+def seed_routing_and_huddles(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """The colleague's stand-up need routed to the member (their teammate); the colleague's huddle with
+    the member invited (everyone works on UTC, and NOW is a Monday morning)."""
+    ask = asks.create_ask(
+        db,
+        actor=world.actor(scene.colleague),
+        data=AskCreate(title="Walk: the backoff maths", due=world.now + timedelta(days=3)),
+        now=world.now,
+    )
+    event = HelpNeededConfirmed(
+        org_id=scene.team.org_id,
+        at=world.now,
+        ask_id=ask.id,
+        author_id=scene.colleague.id,
+        team_id=scene.team.id,
+        checkin_id=1,
+    )
+    routes = routing.route_help_needed(db, event=event, encode=None)
+    assert routes, "the member should be asked"
+    huddle = huddles.call_huddle(
+        db,
+        actor=world.actor(scene.colleague),
+        data=HuddleCreate(topic="Backoff maths"),
+        now=world.now,
+        encode=None,
+        link_template="https://meet.example.com/{huddle_id}",
+    )
+    return {"route_id": routes[0].id, "huddle_id": huddle.id}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -516,6 +557,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_rings,
     seed_webhooks,
     seed_standups,
+    seed_routing_and_huddles,
 ]
 
 

@@ -46,6 +46,7 @@ class AudienceReason(StrEnum):
 
     DIRECT = "direct"
     RING = "ring"
+    ROUTED = "routed"  # asked through routing (``routing.service``), which tells them itself
 
 
 class OfferKind(StrEnum):

@@ -54,6 +54,9 @@ app.add_typer(ring_app, name="ring")
 from askwell.cli.standup import standup_app  # noqa: E402
 
 app.add_typer(standup_app, name="standup")
+from askwell.cli.huddle import huddle_app  # noqa: E402
+
+app.add_typer(huddle_app, name="huddle")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
+    # Where a huddle meets: "{huddle_id}" is replaced by the huddle's id (docs/routing-and-huddles.md).
+    huddle_link_template: str = "https://meet.example.com/askwell-{huddle_id}"
     # Proxies whose X-Forwarded-For/-Proto headers are believed (client address for sign-in limits,
     # https for links): comma-separated addresses or "*" behind a proxy that strips client-sent ones.
     forwarded_allow_ips: str = "127.0.0.1"

@@ -22,10 +22,22 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. ``content_type`` may carry parameters, e.g. an invitation's
+    ``text/calendar; method=REQUEST``, which calendar clients read to offer "accept / decline"."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     body: str
+    # Optional, so every sender and caller written before attachments keeps working unchanged.
+    attachments: tuple[Attachment, ...] = ()
 
 
 class EmailSender(Protocol):

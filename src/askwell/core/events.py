@@ -286,6 +286,50 @@ class StandupReminded(Event):
     prompt_id: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class RouteRequested(Event):
+    """``person_id`` is asked to help with a routed ask (a peer, the next one, a suggestion or the lead)."""
+
+    route_id: int
+    ask_id: int
+    author_id: int
+    person_id: int
+    #: Who named them, when someone asked suggested them.
+    suggested_by_id: int | None = None
+    lead: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteDeclined(Event):
+    """Someone asked about a routed ask cannot help (the author hears of it, without blame)."""
+
+    route_id: int
+    ask_id: int
+    author_id: int
+    person_id: int
+
+
+# --- huddles -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HuddleEvent(Event):
+    huddle_id: int
+    caller_id: int
+    #: Who is told.
+    person_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class HuddleInvited(HuddleEvent):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class HuddleCancelled(HuddleEvent):
+    pass
+
+
 # --- the inbox ---------------------------------------------------------------------------------------
 
 

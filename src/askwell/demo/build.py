@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from askwell.accounts.secrets import hash_password
 from askwell.core.jobs import drop_queued
 from askwell.demo.asks import asks_step
+from askwell.demo.huddles import routing_and_huddles_step
 from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.demo.rings import rings_step
@@ -83,6 +84,7 @@ STEPS: list[DemoStep] = [
     DemoStep("network", _network_step),
     DemoStep("rings", rings_step),
     DemoStep("standups", standups_step),
+    DemoStep("routing and huddles", routing_and_huddles_step),
 ]
 
 

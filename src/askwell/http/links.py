@@ -24,4 +24,8 @@ def path_for(target: Target) -> str:
         return "/network/dormant"
     if target.kind == TargetKind.STANDUP:
         return "/standups"
+    if target.kind == TargetKind.ROUTING:
+        return "/routing"
+    if target.kind == TargetKind.HUDDLES:
+        return "/huddles"
     return "/inbox"

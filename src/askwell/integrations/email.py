@@ -17,14 +17,55 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from askwell.core.config import Settings
-from askwell.core.edges import Email, EmailSender, LogEmailSender
+from askwell.core.edges import Attachment, Email, EmailSender, LogEmailSender
 from askwell.core.jobs import JobContext, JobRegistry, PermanentJobError
 
 log = logging.getLogger(__name__)
 
 
 # The protocol and the log fallback live with the other edges in core; re-exported for callers here.
-__all__ = ["Email", "EmailSender", "LogEmailSender", "SmtpEmailSender", "sender_from_settings"]
+__all__ = [
+    "Attachment",
+    "Email",
+    "EmailSender",
+    "LogEmailSender",
+    "SmtpEmailSender",
+    "attachments_from_payload",
+    "attachments_to_payload",
+    "sender_from_settings",
+]
+
+
+def _attach(msg: EmailMessage, attachment: Attachment) -> None:
+    """Text attachments only (what Askwell sends: calendar invitations); the content type's
+    parameters (``method=REQUEST``) are kept, as calendar clients require."""
+    main, _, rest = attachment.content_type.partition("/")
+    subtype, *params = (part.strip() for part in rest.split(";"))
+    extra = dict(p.split("=", 1) for p in params if "=" in p)
+    if main != "text":
+        raise ValueError(f"only text attachments are supported, not {attachment.content_type}")
+    msg.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename, params=extra)
+
+
+def attachments_to_payload(attachments: tuple[Attachment, ...]) -> list[dict[str, str]]:
+    """Attachments as an ``email.send`` job's JSON payload holds them."""
+    return [
+        {"filename": a.filename, "content_type": a.content_type, "content": a.content} for a in attachments
+    ]
+
+
+def attachments_from_payload(raw: Any) -> tuple[Attachment, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        Attachment(
+            filename=str(item["filename"]),
+            content_type=str(item["content_type"]),
+            content=str(item["content"]),
+        )
+        for item in raw
+        if isinstance(item, dict)
+    )
 
 
 class SmtpEmailSender:
@@ -45,6 +86,8 @@ class SmtpEmailSender:
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = make_msgid(domain=s.smtp_host)
         msg.set_content(message.body)
+        for attachment in message.attachments:
+            _attach(msg, attachment)
         try:
             with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
                 if s.smtp_starttls:
@@ -76,7 +119,12 @@ def sender_from_settings(settings: Settings) -> EmailSender:
 
 def _send_email(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
     ctx.edges.email.send(
-        Email(to=str(payload["to"]), subject=str(payload["subject"]), body=str(payload["body"]))
+        Email(
+            to=str(payload["to"]),
+            subject=str(payload["subject"]),
+            body=str(payload["body"]),
+            attachments=attachments_from_payload(payload.get("attachments")),
+        )
     )
 
 

@@ -74,16 +74,20 @@ class LexicalIndex:
             raise ValueError("ids must be unique")
         self.ids: list[Hashable] = list(ids)
         self._retriever = bm25s.BM25()
-        if self.ids:
-            self._retriever.index([tokenize(text) for text in texts], show_progress=False)
+        tokens = [tokenize(text) for text in texts]
+        # bm25s cannot index a corpus without a single token (an organization whose profiles are all
+        # empty): such an index matches nothing, like an empty one.
+        self._indexed = any(tokens)
+        if self._indexed:
+            self._retriever.index(tokens, show_progress=False)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document in id order (zeros where no query term occurs)."""
-        if not self.ids:
-            return np.zeros(0, dtype=np.float32)
+        if not self._indexed:
+            return np.zeros(len(self.ids), dtype=np.float32)
         tokens = tokenize(query)
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)

@@ -806,3 +806,32 @@ def train_ranker(db: Session, *, org_id: int, now: datetime) -> ranker.RankerMod
     )
     db.flush()
     return model
+
+
+# --- who can help with a few words (no ask) --------------------------------------------------------------
+
+
+def text_fit(
+    db: Session, *, org_id: int, text: str, now: datetime, encode: Encode | None
+) -> dict[int, float]:
+    """Expertise fit (0..1) of the organization's people for free text, such as a huddle's one-line topic.
+
+    The first stage of ``suggest`` without an ask: BM25 over profiles blended with the dense cosine
+    (when an encoder is given and profiles are embedded), in the same proportions. People with no fit
+    are absent. Who may be asked (active, opted in) is the caller's business.
+    """
+    people = index.people_index(db, org_id=org_id, now=now)
+    lexical = {int(cast(int, k)): v for k, v in people.lexical.search(text, RETRIEVE) if v > 0}
+    dense: dict[int, float] = {}
+    if encode is not None and len(people.vectors):
+        vector = encode([text])[0]
+        with people.lock:
+            dense = {int(cast(int, k)): float(v) for k, v in people.vectors.search(vector, RETRIEVE)}
+    scaled = _scale(lexical)
+    fit: dict[int, float] = {}
+    for pid in set(lexical) | set(dense):
+        dense_part = min(max((dense.get(pid, 0.0) - COSINE_FLOOR) / COSINE_SPAN, 0.0), 1.0)
+        value = DENSE_SHARE * dense_part + (1 - DENSE_SHARE) * scaled.get(pid, 0.0)
+        if value >= MIN_FIT:
+            fit[pid] = value
+    return fit

@@ -39,6 +39,8 @@ class TargetKind(StrEnum):
     DORMANT = "dormant"
     RING = "ring"
     STANDUP = "standup"
+    ROUTING = "routing"  # the "Asked of me" page
+    HUDDLES = "huddles"
     INBOX = "inbox"
 
 
@@ -134,6 +136,10 @@ def _item(n: Notification, *, actor: Actor, loaded: _Loaded) -> InboxItem:
 
 
 def _target(n: Notification) -> Target:
+    if n.kind == Kind.ROUTE_REQUESTED:
+        return Target(TargetKind.ROUTING)
+    if n.kind in (Kind.HUDDLE_INVITED, Kind.HUDDLE_CANCELLED):
+        return Target(TargetKind.HUDDLES)
     if n.kind == Kind.RECONNECT and n.actor_id:
         return Target(TargetKind.PERSON, n.actor_id)
     if n.kind == Kind.RECONNECT_NUDGE:
@@ -196,6 +202,16 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
         return "Today's stand-up is in: see who on your team needs help, and what was resolved"
     if kind == Kind.STANDUP_REMINDER:
         return "Your stand-up is still open: a line or two is enough, and it is only for your team"
+    if kind == Kind.ROUTE_REQUESTED:
+        if n.actor_id != n.subject_id and n.subject_id is not None:
+            return f"{name(n.actor_id)} thinks you could help {name(n.subject_id)} with {title}: claim it?"
+        return f"{author} needs help with {title}: can you take it?"
+    if kind == Kind.ROUTE_DECLINED:
+        return f"{name(n.actor_id)} cannot help with {title} this time"
+    if kind == Kind.HUDDLE_INVITED:
+        return f"{name(n.actor_id)} called a short huddle and would like you there: join or say you can't"
+    if kind == Kind.HUDDLE_CANCELLED:
+        return f"{name(n.actor_id)} cancelled the huddle they called"
     return "Something happened that this version of Askwell cannot describe."
 
 

@@ -38,6 +38,10 @@ class NotificationKind(StrEnum):
     STANDUP_PROMPT = "standup_prompt"
     STANDUP_REMINDER = "standup_reminder"
     STANDUP_DIGEST = "standup_digest"
+    ROUTE_REQUESTED = "route_requested"
+    ROUTE_DECLINED = "route_declined"
+    HUDDLE_INVITED = "huddle_invited"
+    HUDDLE_CANCELLED = "huddle_cancelled"
 
 
 class Notification(Base):

@@ -7,11 +7,11 @@ test fails until it is placed).
 
 | event | kinds | default |
 |---|---|---|
-| offers | someone offered help on my ask | email |
+| offers | someone offered help on my ask (or, asked about it, cannot) | email |
 | offer_answers | my offer was accepted or declined | email |
 | help_done | help on my ask was marked done | email |
 | thanks | someone thanked me | email |
-| direct_asks | someone asked me directly | email |
+| direct_asks | someone asked me directly, routed a help need to me, or invited me to a huddle | email |
 | introductions | introductions asked of me, and answers to mine | email |
 | reminders | due soon, expired, accepted offer not done, pending introduction | email |
 | reconnect | a colleague got back in touch | email |
@@ -69,7 +69,12 @@ EVENTS: dict[Event, EventInfo] = {
         "Help marked done", "A helper marks their help on your ask as done.", Channel.EMAIL
     ),
     Event.THANKS: EventInfo("Thanks", "Someone thanks you for your help.", Channel.EMAIL),
-    Event.DIRECT_ASKS: EventInfo("Asks made to me", "Someone asks you directly for help.", Channel.EMAIL),
+    Event.DIRECT_ASKS: EventInfo(
+        "Asks made to me",
+        "Someone asks you directly for help, a stand-up's help need is routed to you, or you are "
+        "invited to a huddle.",
+        Channel.EMAIL,
+    ),
     Event.INTRODUCTIONS: EventInfo(
         "Introductions", "Someone asks you for an introduction, or answers one you asked for.", Channel.EMAIL
     ),
@@ -128,6 +133,10 @@ EVENT_OF: dict[K, Event] = {
     K.STANDUP_PROMPT: Event.STANDUPS,
     K.STANDUP_REMINDER: Event.STANDUPS,
     K.STANDUP_DIGEST: Event.STANDUPS,
+    K.ROUTE_REQUESTED: Event.DIRECT_ASKS,
+    K.ROUTE_DECLINED: Event.OFFERS,
+    K.HUDDLE_INVITED: Event.DIRECT_ASKS,
+    K.HUDDLE_CANCELLED: Event.DIRECT_ASKS,
 }
 
 

@@ -154,6 +154,25 @@ def standup_digested(db: Session, e: ev.StandupDigested) -> None:
     _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_DIGEST))
 
 
+def route_requested(db: Session, e: ev.RouteRequested) -> None:
+    # The one who named them, for a suggestion; otherwise the author, whose ask it is.
+    actor = e.suggested_by_id or e.author_id
+    notice = Notice(kind=Kind.ROUTE_REQUESTED, actor_id=actor, ask_id=e.ask_id, subject_id=e.author_id)
+    _tell(db, e, e.person_id, notice)
+
+
+def route_declined(db: Session, e: ev.RouteDeclined) -> None:
+    _tell(db, e, e.author_id, Notice(kind=Kind.ROUTE_DECLINED, actor_id=e.person_id, ask_id=e.ask_id))
+
+
+def huddle_invited(db: Session, e: ev.HuddleInvited) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.HUDDLE_INVITED, actor_id=e.caller_id))
+
+
+def huddle_cancelled(db: Session, e: ev.HuddleCancelled) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.HUDDLE_CANCELLED, actor_id=e.caller_id))
+
+
 def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.WebhookEndpointDisabled, webhook_disabled)
     bus.on(ev.OfferMade, offer_made)
@@ -180,6 +199,10 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.StandupPrompted, standup_prompted)
     bus.on(ev.StandupReminded, standup_reminded)
     bus.on(ev.StandupDigested, standup_digested)
+    bus.on(ev.RouteRequested, route_requested)
+    bus.on(ev.RouteDeclined, route_declined)
+    bus.on(ev.HuddleInvited, huddle_invited)
+    bus.on(ev.HuddleCancelled, huddle_cancelled)
 
     def badge(e: ev.InboxChanged) -> None:
         broadcaster.publish(live_channel(e.org_id, e.person_id), CHANGED)

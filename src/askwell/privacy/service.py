@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from askwell.accounts import privacy as accounts_privacy
 from askwell.asks import privacy as asks_privacy
+from askwell.huddles import privacy as huddles_privacy
 from askwell.ledger import repository as ledger_repo
 from askwell.matching import privacy as matching_privacy
 from askwell.network import privacy as network_privacy
@@ -57,6 +58,7 @@ def erase_person(db: Session, *, actor: Actor, person_id: int, now: datetime) ->
     )
     network_privacy.erase_ties(db, org_id=org_id, person_id=person.id)
     matching_privacy.erase_vectors(db, org_id=org_id, person_id=person.id, ask_ids=erased.ask_ids)
+    huddles_privacy.erase_words(db, org_id=org_id, person_id=person.id, text_now=asks_privacy.ERASED_TEXT)
     return person
 
 

@@ -12,6 +12,7 @@ from askwell.matching import jobs as matching_jobs
 from askwell.network import jobs as network_jobs
 from askwell.notifications import jobs as notifications_jobs
 from askwell.rings import jobs as rings_jobs
+from askwell.routing import jobs as routing_jobs
 from askwell.standups import jobs as standups_jobs
 from askwell.webhooks import jobs as webhooks_jobs
 
@@ -26,6 +27,7 @@ def build_registry() -> JobRegistry:
     rings_jobs.register(registry)
     webhooks_jobs.register(registry)
     standups_jobs.register(registry)
+    routing_jobs.register(registry)
     accounts_jobs.register(registry)
     job_upkeep.register(registry)
     return registry

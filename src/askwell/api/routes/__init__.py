@@ -68,3 +68,7 @@ router.include_router(webhooks.router)
 from askwell.api.routes import standups  # noqa: E402
 
 router.include_router(standups.router)
+from askwell.api.routes import huddles, routing  # noqa: E402
+
+router.include_router(routing.router)
+router.include_router(huddles.router)

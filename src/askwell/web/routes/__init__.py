@@ -42,3 +42,7 @@ router.include_router(rings_stream.router)
 from askwell.web.routes import standups  # noqa: E402
 
 router.include_router(standups.router)
+from askwell.web.routes import huddles, routing  # noqa: E402
+
+router.include_router(routing.router)
+router.include_router(huddles.router)
