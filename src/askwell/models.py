@@ -4,6 +4,7 @@ from askwell.accounts import models as accounts_models
 from askwell.asks import models as asks_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
+from askwell.insights import models as insights_models
 from askwell.ledger import models as ledger_models
 from askwell.matching import models as matching_models
 from askwell.network import models as network_models
@@ -16,6 +17,7 @@ __all__ = [
     "accounts_models",
     "asks_models",
     "core_jobs",
+    "insights_models",
     "ledger_models",
     "matching_models",
     "network_models",
