@@ -149,10 +149,6 @@ def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 
 
-def _people(n: int) -> str:
-    return "1 person" if n == 1 else f"{n} people"
-
-
 def nudge(
     pattern: Pattern, *, helped: int, asked: int, received: int, matching_asks: int, period: str
 ) -> Nudge:
@@ -162,7 +158,7 @@ def nudge(
     if pattern == Pattern.GENEROUS_GIVER:
         asked_text = "haven't asked yet" if asked == 0 else f"asked {_times(asked)}"
         return Nudge(
-            f"You helped {_people(helped)} {period} and {asked_text}. What would help you this week?",
+            f"You helped out {_times(helped)} {period} and {asked_text}. What would help you this week?",
             NudgeAction.ASK,
             "Ask for something",
         )

@@ -61,3 +61,7 @@ router.include_router(suggestions.router)
 from askwell.api.routes import rings  # noqa: E402
 
 router.include_router(rings.router)
+
+from askwell.api.routes import insights  # noqa: E402
+
+router.include_router(insights.router)

@@ -32,3 +32,7 @@ from askwell.web.routes import rings, rings_live  # noqa: E402
 
 router.include_router(rings.router)
 router.include_router(rings_live.router)
+
+from askwell.web.routes import insights  # noqa: E402
+
+router.include_router(insights.router)
