@@ -49,7 +49,7 @@ from askwell.http.deps import ApiActor, Db, PagePerson
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
 from askwell.notifications.models import Notification
-from askwell.people.models import Person, Role, Team
+from askwell.people.models import Organization, Person, Role, Team
 from askwell.rings import service as rings
 from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, RingRequestCreate
 from askwell.server import create_app
@@ -124,6 +124,18 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/rings/{ring_id}/assignment/pairings"),
         ("DELETE", "/api/v1/rings/{ring_id}/assignment/pairings/{pairing_id}"),
         ("POST", "/api/v1/rings/{ring_id}/assignment/confirm"),
+        # Insights: another person's balance (the colleague has not shared it, and the member is not
+        # their lead anyway), the leader mirror, team (leads, admins) and organization (admins) views.
+        ("GET", "/api/v1/insights/people/{person_id}"),
+        ("GET", "/insights/people/{person_id}"),
+        ("GET", "/api/v1/insights/me/mirror"),
+        ("GET", "/insights/mirror"),
+        ("GET", "/api/v1/insights/teams/{team_id}"),
+        ("GET", "/insights/teams/{team_id}"),
+        ("GET", "/insights/teams/{team_id}/export.csv"),
+        ("GET", "/api/v1/insights/org"),
+        ("GET", "/insights/org"),
+        ("GET", "/insights/org/export.csv"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -194,6 +206,7 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "version": lambda s: 1,
     "request_id": lambda s: s.objects["ring_request_id"],
     "helper_id": lambda s: s.member.id,
+    "with_lead": lambda s: True,
 }
 
 
@@ -752,6 +765,36 @@ class TestRouteWalk:
     def test_public_routes_answer_without_signing_in(self, app: FastAPI, scene: Scene) -> None:
         failures = public_failures(app, scene)
         assert not failures, "\n".join(failures)
+
+
+class TestBalancesStayPrivate:
+    """A balance is its owner's: a lead of their team reads it (page and API) only once it is shared."""
+
+    BALANCE_ROUTES = ("/api/v1/insights/people/{person_id}", "/insights/people/{person_id}")
+
+    def test_a_lead_reads_a_balance_only_once_shared(
+        self, app: FastAPI, scene: Scene, world: World, db: Session
+    ) -> None:
+        org = db.get_one(Organization, scene.team.org_id)
+        lead = world.person(org, "Lead", role=Role.LEAD, teams=["Platform"], lead_of=["Platform"])
+        page = as_page_user(app, world.session_cookie(lead))
+        api = as_api_user(app, world.api_token(lead))
+        colleague = as_api_user(app, world.api_token(scene.colleague))
+        calls = [
+            (api if path.startswith("/api/") else page, Endpoint("GET", path, Route(path, lambda: None)))
+            for path in self.BALANCE_ROUTES
+        ]
+
+        def statuses() -> list[int]:
+            return [
+                send_as(ep, Call(url=ep.path.replace("{person_id}", str(scene.colleague.id)))).status_code
+                for send_as, ep in calls
+            ]
+
+        assert statuses() == [403, 403]
+        share = Endpoint("PUT", "/api/v1/insights/me/sharing", Route("/", lambda: None))
+        assert colleague(share, Call(url=share.path, json={"with_lead": True})).status_code == 200
+        assert statuses() == [200, 200]
 
 
 class TestTheWalkCatchesMistakes:
