@@ -201,3 +201,14 @@ class TestPages:
         assert lead.get("/insights/mirror").status_code == 200
         tiny = signed_in(office.tom).get(f"/insights/teams/{office.tiny.id}")
         assert tiny.status_code == 200 and "fewer than 5 people" in tiny.text
+
+
+class TestPersonalExport:
+    def test_my_export_holds_my_balance_only(
+        self, client: TestClient, bearer: Bearer, office: Office
+    ) -> None:
+        helper = office.big_people[1]
+        body = client.get("/api/v1/me/export", headers=bearer(helper)).json()
+        insights = body["insights"]
+        assert insights["pattern"] == "generous_giver" and insights["individual_analytics"] is True
+        assert sum(d["help_given"] for d in insights["days"]) == 4

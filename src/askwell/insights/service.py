@@ -139,7 +139,7 @@ def rebuild(db: Session, *, now: datetime, batch: int = BATCH) -> int:
 # --- one person's balance ----------------------------------------------------------------------------
 
 
-def _org(db: Session, org_id: int) -> Organization:
+def org_of(db: Session, org_id: int) -> Organization:
     org = db.get(Organization, org_id)
     if org is None:  # pragma: no cover - an actor always belongs to an organization
         raise PersonNotFound()
@@ -171,7 +171,7 @@ def balance_of(db: Session, *, actor: Actor, person_id: int, now: datetime) -> B
         their_teams = repository.teams_of_person(db, org_id=actor.org_id, person_id=person.id)
         if share is None or not share.with_lead or not (their_teams & actor.lead_of):
             raise BalanceNotShared()
-    if not _org(db, actor.org_id).individual_analytics:
+    if not org_of(db, actor.org_id).individual_analytics:
         raise IndividualAnalyticsOff()
     today = now.date()
     days = repository.person_days(
@@ -242,21 +242,6 @@ def set_sharing(db: Session, *, actor: Actor, with_lead: bool, now: datetime) ->
     repository.set_share(db, org_id=actor.org_id, person_id=actor.person_id, with_lead=with_lead, now=now)
 
 
-def export_balance(db: Session, *, actor: Actor, now: datetime) -> dict[str, object]:
-    """The person's own rollup rows and pattern, for their personal data export."""
-    org = _org(db, actor.org_id)
-    share = repository.share_of(db, org_id=actor.org_id, person_id=actor.person_id)
-    days = repository.person_days(db, org_id=actor.org_id, person_id=actor.person_id, since=date(1970, 1, 1))
-    return {
-        "individual_analytics": org.individual_analytics,
-        "shared_with_lead": bool(share and share.with_lead),
-        "pattern": pattern_of(db, org_id=actor.org_id, person_id=actor.person_id, now=now).value
-        if org.individual_analytics
-        else None,
-        "days": [{"day": d.day.isoformat(), **{c: getattr(d, c) for c in COUNTERS}} for d in days],
-    }
-
-
 # --- the leader mirror -------------------------------------------------------------------------------
 
 
@@ -272,7 +257,7 @@ def mirror(db: Session, *, actor: Actor, now: datetime) -> MirrorRead:
     """A lead's own asking against their team's, privately. Only the lead sees it."""
     if not actor.lead_of:
         raise LeadsOnly()
-    if not _org(db, actor.org_id).individual_analytics:
+    if not org_of(db, actor.org_id).individual_analytics:
         raise IndividualAnalyticsOff()
     since = (now - timedelta(days=180)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     months: dict[str, list[int]] = {}
@@ -423,7 +408,7 @@ def _markers(db: Session, *, org_id: int, now: datetime) -> list[Marker]:
 def _group_patterns(db: Session, *, org_id: int, people: set[int], now: datetime) -> dict[str, float] | None:
     """Share of ``people`` in each pattern, thresholds from the whole organization; None when
     individual analytics are off or the group is under ``MIN_GROUP``."""
-    if not _org(db, org_id).individual_analytics:
+    if not org_of(db, org_id).individual_analytics:
         return None
     everyone = _activities(db, org_id=org_id, now=now)
     group = {p: a for p, a in everyone.items() if p in people}
@@ -496,7 +481,7 @@ def org_insight(db: Session, *, actor: Actor, now: datetime) -> GroupInsight:
     """The organization's trends, for its admins."""
     if not actor.is_admin:
         raise AdminsOnly()
-    org = _org(db, actor.org_id)
+    org = org_of(db, actor.org_id)
     spells = Spells(repository.spells(db, org_id=actor.org_id))
     active = repository.active_people(db, org_id=actor.org_id)
     suppressed = len(active) < MIN_GROUP
