@@ -51,6 +51,10 @@ from askwell.cli.ring import ring_app  # noqa: E402
 
 app.add_typer(ring_app, name="ring")
 
+from askwell.cli.insights import insights_app  # noqa: E402
+
+app.add_typer(insights_app, name="insights")
+
 
 if __name__ == "__main__":
     app()
