@@ -212,3 +212,12 @@ class TestPersonalExport:
         insights = body["insights"]
         assert insights["pattern"] == "generous_giver" and insights["individual_analytics"] is True
         assert sum(d["help_given"] for d in insights["days"]) == 4
+
+
+def test_the_drafted_example_prefills_the_coached_ask_form(
+    signed_in: Callable[[Person], TestClient], office: Office
+) -> None:
+    client = signed_in(office.lea)
+    href = client.get("/api/v1/insights/me/mirror").json()["example_href"]
+    r = client.get(href)
+    assert r.status_code == 200 and "second pair of eyes on a decision" in r.text
