@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from askwell.cli.eval_balance import balance_command
 from askwell.cli.eval_coaching import coaching_command
 from askwell.cli.eval_network import network_command
 from askwell.cli.eval_rings import rings_command
@@ -26,4 +27,7 @@ eval_app.command("network", help="Tie formation and reactivation on a temporal m
 )
 eval_app.command("rings", help="Ring assignment replayed as weekly rings on a Stack Exchange dump.")(
     rings_command
+)
+eval_app.command("balance", help="Give/ask patterns and who stays active, on Stack Exchange dumps.")(
+    balance_command
 )
