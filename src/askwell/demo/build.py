@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from askwell.accounts.secrets import hash_password
 from askwell.core.jobs import Job
 from askwell.demo.asks import asks_step
+from askwell.demo.insights import insights_step
 from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.demo.rings import rings_step
@@ -81,6 +82,7 @@ STEPS: list[DemoStep] = [
     DemoStep("asks", asks_step),
     DemoStep("network", _network_step),
     DemoStep("rings", rings_step),
+    DemoStep("insights", insights_step),
 ]
 
 
