@@ -123,9 +123,11 @@ def insights_step(ctx: DemoContext) -> None:
     member = known.get(Role.MEMBER.value)
     giver = member if member is not None and member not in asked else None
     pool = [p for p in ids if p not in reserved]
-    giver = giver or next(p for p in pool if p not in asked)
-    asker = next(p for p in pool if p not in helped and p != giver)
+    giver = giver or next((p for p in pool if p not in asked), None)
+    asker = next((p for p in pool if p not in helped and p != giver), None)
     others = [p for p in pool if p not in (giver, asker)]
+    if giver is None or asker is None or len(others) < 4:
+        return  # too small an organization to show every pattern
     # Everyone's helper of choice is someone active; the quiet keep quiet (the asks step leaves some).
     helpers = rng.sample(others, min(8, len(others)))
     for i in range(10):  # the generous giver helps ten colleagues over the quarter and never asks

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
@@ -99,21 +99,23 @@ class TeamFlow(Base):
 
 
 class AskFact(Base):
-    """One ask's course as the team view needs it: when it opened, first got an offer, got help.
-    ``team_ids`` are the author's teams when the ask opened (a comma list; few teams per person)."""
+    """One ask's course as a group's trends need it: when it opened, first got an offer, got help. One
+    row per team the author was in when it opened, and one for the organization (``team_id`` 0), so a
+    team's trend reads only its own rows."""
 
     __tablename__ = "insight_ask_facts"
     __table_args__ = (
-        UniqueConstraint("org_id", "ask_id"),
-        Index("ix_insight_ask_facts_org_id_opened_at", "org_id", "opened_at"),
+        UniqueConstraint("org_id", "team_id", "ask_id"),
+        Index("ix_insight_ask_facts_org_id_team_id_opened_at", "org_id", "team_id", "opened_at"),
+        Index("ix_insight_ask_facts_org_id_ask_id", "org_id", "ask_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(Integer)
     ask_id: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(Integer)
-    team_ids: Mapped[str] = mapped_column(Text, default="")
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_offer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 

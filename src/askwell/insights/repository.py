@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Visibility
+from askwell.core.db import UTCDateTime
 from askwell.insights.models import (
     COUNTERS,
     AskFact,
@@ -124,38 +125,35 @@ def add_tally(db: Session, tally: Tally) -> None:
                 for (o, d, g, r), n in sorted(tally.flows.items())
             ],
         )
-    if tally.asks:
+    if tally.opened:
         stmt = insert(AskFact)
-        ex = stmt.excluded
-
-        def earliest(col: Any, new: Any) -> ColumnElement[Any]:
-            return case((col.is_(None), new), (new.is_(None), col), (new < col, new), else_=col)
-
         stmt = stmt.on_conflict_do_update(
-            index_elements=["org_id", "ask_id"],
-            set_={
-                "author_id": case((ex.author_id != 0, ex.author_id), else_=AskFact.author_id),
-                "team_ids": case((ex.opened_at.is_not(None), ex.team_ids), else_=AskFact.team_ids),
-                "opened_at": earliest(AskFact.opened_at, ex.opened_at),
-                "first_offer_at": earliest(AskFact.first_offer_at, ex.first_offer_at),
-                "helped_at": earliest(AskFact.helped_at, ex.helped_at),
-            },
+            index_elements=["org_id", "team_id", "ask_id"],
+            set_={"opened_at": _earliest(AskFact.opened_at, stmt.excluded.opened_at)},
         )
         db.execute(
             stmt,
             [
-                {
-                    "org_id": o,
-                    "ask_id": a,
-                    "author_id": d.author_id or 0,
-                    "team_ids": d.team_ids or "",
-                    "opened_at": d.opened_at,
-                    "first_offer_at": d.first_offer_at,
-                    "helped_at": d.helped_at,
-                }
-                for (o, a), d in sorted(tally.asks.items())
+                {"org_id": o, "ask_id": a, "team_id": t, "author_id": author, "opened_at": at}
+                for (o, a, t), (author, at) in sorted(tally.opened.items())
             ],
         )
+    table = cast(Table, AskFact.__table__)  # a mapped class's table is a Table
+    for column, found in (("first_offer_at", tally.offered), ("helped_at", tally.helped)):
+        if not found:
+            continue
+        col = table.c[column]
+        when = bindparam("when", type_=UTCDateTime())
+        db.execute(
+            update(table)
+            .where(table.c.org_id == bindparam("o"), table.c.ask_id == bindparam("a"))
+            .values({column: _earliest(col, when)}),
+            [{"o": o, "a": a, "when": at} for (o, a), at in sorted(found.items())],
+        )
+
+
+def _earliest(col: Any, new: Any) -> ColumnElement[Any]:
+    return case((col.is_(None), new), (new < col, new), else_=col)
 
 
 def clear_rollups(db: Session) -> None:
@@ -281,14 +279,16 @@ def team_days(db: Session, *, org_id: int, team_ids: Iterable[int], since: date)
     )
 
 
-def ask_facts(db: Session, *, org_id: int, since: datetime) -> list[AskFact]:
-    return list(
-        db.scalars(
-            select(AskFact)
-            .where(AskFact.org_id == org_id, AskFact.opened_at >= since)
-            .order_by(AskFact.opened_at)
+def ask_facts(
+    db: Session, *, org_id: int, team_id: int, since: datetime
+) -> list[tuple[datetime, datetime | None, datetime | None]]:
+    """(opened, first offer, helped) of the asks a team's members (team 0: anyone) opened since ``since``."""
+    rows = db.execute(
+        select(AskFact.opened_at, AskFact.first_offer_at, AskFact.helped_at).where(
+            AskFact.org_id == org_id, AskFact.team_id == team_id, AskFact.opened_at >= since
         )
     )
+    return [(o, f, h) for o, f, h in rows]
 
 
 def flows(db: Session, *, org_id: int, since: date) -> list[tuple[int, int, int]]:

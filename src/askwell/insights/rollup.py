@@ -51,6 +51,9 @@ class Spell:
     since: datetime | None
     until: datetime | None
 
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return (self.since is None or self.since < end) and (self.until is None or self.until > start)
+
     def covers(self, at: datetime) -> bool:
         return (self.since is None or self.since <= at) and (self.until is None or at < self.until)
 
@@ -60,11 +63,18 @@ class Spells:
 
     def __init__(self, spells: Iterable[Spell]) -> None:
         self._by_person: dict[int, list[Spell]] = defaultdict(list)
+        self._by_team: dict[int, list[Spell]] = defaultdict(list)
         for s in spells:
             self._by_person[s.person_id].append(s)
+            self._by_team[s.team_id].append(s)
 
-    def by_person(self) -> dict[int, list[Spell]]:
-        return self._by_person
+    def members_between(self, team_ids: Iterable[int], start: datetime, end: datetime) -> set[int]:
+        """People who were in one of ``team_ids`` at some moment of [start, end)."""
+        return {s.person_id for t in team_ids for s in self._by_team.get(t, ()) if s.overlaps(start, end)}
+
+    def sizes_between(self, start: datetime, end: datetime) -> dict[int, set[int]]:
+        """Every team's members at some moment of [start, end)."""
+        return {t: {s.person_id for s in rows if s.overlaps(start, end)} for t, rows in self._by_team.items()}
 
     def teams_at(self, person_id: int, at: datetime) -> tuple[int, ...]:
         return tuple(sorted({s.team_id for s in self._by_person.get(person_id, ()) if s.covers(at)}))
@@ -74,23 +84,8 @@ def zero() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
 
 
-@dataclass
-class AskDelta:
-    """What a batch learned about one ask; merged by minimum, so order does not matter."""
-
-    author_id: int | None = None
-    team_ids: str | None = None
-    opened_at: datetime | None = None
-    first_offer_at: datetime | None = None
-    helped_at: datetime | None = None
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
+def _earliest(a: datetime | None, b: datetime) -> datetime:
+    return b if a is None else min(a, b)
 
 
 @dataclass
@@ -98,7 +93,11 @@ class Tally:
     person: dict[tuple[int, int, date], dict[str, int]] = field(default_factory=dict)
     team: dict[tuple[int, int, date], dict[str, int]] = field(default_factory=dict)
     flows: dict[tuple[int, date, int, int], int] = field(default_factory=dict)
-    asks: dict[tuple[int, int], AskDelta] = field(default_factory=dict)
+    #: (org, ask, team) → (author, opened): one row per team of the author then, and team 0.
+    opened: dict[tuple[int, int, int], tuple[int, datetime]] = field(default_factory=dict)
+    #: (org, ask) → the earliest offer / help in the batch (merged with the rows by minimum).
+    offered: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    helped: dict[tuple[int, int], datetime] = field(default_factory=dict)
 
     def _add(
         self, table: dict[tuple[int, int, date], dict[str, int]], key: tuple[int, int, date], c: str
@@ -122,16 +121,14 @@ def tally(
         spells = spells_of(e.org_id)
         day = e.at.date()
         if e.kind == EntryKind.ASK_OPENED.value and e.ask_id is not None:
-            delta = out.asks.setdefault((e.org_id, e.ask_id), AskDelta())
-            delta.author_id = e.actor_id
-            delta.team_ids = ",".join(str(t) for t in spells.teams_at(e.actor_id, e.at))
-            delta.opened_at = _earliest(delta.opened_at, e.at)
+            for team_id in (ORG_TEAM, *spells.teams_at(e.actor_id, e.at)):
+                key3 = (e.org_id, e.ask_id, team_id)
+                if key3 not in out.opened or e.at < out.opened[key3][1]:
+                    out.opened[key3] = (e.actor_id, e.at)
         elif e.kind == EntryKind.OFFER_MADE.value and e.ask_id is not None:
-            delta = out.asks.setdefault((e.org_id, e.ask_id), AskDelta())
-            delta.first_offer_at = _earliest(delta.first_offer_at, e.at)
+            out.offered[(e.org_id, e.ask_id)] = _earliest(out.offered.get((e.org_id, e.ask_id)), e.at)
         elif e.kind == EntryKind.HELP_GIVEN.value and e.ask_id is not None:
-            delta = out.asks.setdefault((e.org_id, e.ask_id), AskDelta())
-            delta.helped_at = _earliest(delta.helped_at, e.at)
+            out.helped[(e.org_id, e.ask_id)] = _earliest(out.helped.get((e.org_id, e.ask_id)), e.at)
         counted = COUNTED.get(e.kind)
         if counted is None:
             continue

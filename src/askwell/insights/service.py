@@ -28,7 +28,7 @@ from askwell.insights.errors import (
     PersonNotFound,
     TeamNotFound,
 )
-from askwell.insights.models import COUNTERS, AskFact
+from askwell.insights.models import COUNTERS
 from askwell.insights.rollup import ORG_TEAM, Entry, Spells, tally
 from askwell.insights.schemas import (
     BalanceRead,
@@ -316,17 +316,7 @@ def _team_ask_rate(db: Session, *, org_id: int, team_ids: frozenset[int], now: d
 def _members_between(
     spells: Spells, team_ids: frozenset[int] | set[int], start: datetime, end: datetime
 ) -> set[int]:
-    """People who were in one of ``team_ids`` at some moment of [start, end)."""
-    out: set[int] = set()
-    for person_id, rows in spells.by_person().items():
-        for s in rows:
-            if (
-                s.team_id in team_ids
-                and (s.since is None or s.since < end)
-                and (s.until is None or s.until > start)
-            ):
-                out.add(person_id)
-    return out
+    return spells.members_between(team_ids, start, end)
 
 
 def _weeks(now: datetime) -> list[date]:
@@ -353,10 +343,9 @@ def _trends(
     asks_by_week: dict[date, int] = defaultdict(int)
     for d in days:
         asks_by_week[_week(d.day)] += d.asks
-    facts_by_week: dict[date, list[AskFact]] = defaultdict(list)
-    for f in repository.ask_facts(db, org_id=org_id, since=since):
-        if f.opened_at is not None and (team_id == ORG_TEAM or str(team_id) in f.team_ids.split(",")):
-            facts_by_week[_week(f.opened_at.date())].append(f)
+    facts_by_week: dict[date, list[tuple[datetime, datetime | None, datetime | None]]] = defaultdict(list)
+    for fact in repository.ask_facts(db, org_id=org_id, team_id=team_id, since=since):
+        facts_by_week[_week(fact[0].date())].append(fact)
     ties_by_week: dict[date, int] = defaultdict(int)
     for a, b, at in repository.new_ties(db, org_id=org_id, since=since):
         if in_group(a, at) or in_group(b, at):
@@ -368,12 +357,7 @@ def _trends(
             out.append(WeekTrend(week=w, people=people, suppressed=True))
             continue
         facts = facts_by_week.get(w, [])
-        offered = [f for f in facts if f.first_offer_at is not None]
-        hours = [
-            (f.first_offer_at - f.opened_at).total_seconds() / 3600
-            for f in offered
-            if f.first_offer_at is not None and f.opened_at is not None
-        ]
+        hours = [(first - opened).total_seconds() / 3600 for opened, first, _ in facts if first is not None]
         out.append(
             WeekTrend(
                 week=w,
@@ -381,12 +365,12 @@ def _trends(
                 suppressed=False,
                 asks=asks_by_week.get(w, 0),
                 asks_per_person_week=round(asks_by_week.get(w, 0) / people, 3),
-                offered_share=round(len(offered) / len(facts), 3) if facts else None,
-                fulfilled_share=round(sum(f.helped_at is not None for f in facts) / len(facts), 3)
+                offered_share=round(len(hours) / len(facts), 3) if facts else None,
+                fulfilled_share=round(sum(h is not None for _, _, h in facts) / len(facts), 3)
                 if facts
                 else None,
                 median_hours_to_first_offer=round(statistics.median(hours), 1) if hours else None,
-                unanswered=len(facts) - len(offered),
+                unanswered=len(facts) - len(hours),
                 new_ties=ties_by_week.get(w, 0),
             )
         )
@@ -423,7 +407,8 @@ def _matrix(db: Session, *, org_id: int, spells: Spells, now: datetime, focus: i
     merged into "Smaller teams"; if that group is itself under ``MIN_GROUP``, its cells are dropped."""
     start = _start(_weeks(now)[0])
     names = repository.teams(db, org_id=org_id)
-    sizes = {t: len(_members_between(spells, {t}, start, now)) for t in names}
+    members = spells.sizes_between(start, now)
+    sizes = {t: len(members.get(t, ())) for t in names}
     small = {t for t, n in sizes.items() if n < MIN_GROUP}
     small_ok = len(_members_between(spells, small, start, now)) >= MIN_GROUP if small else False
 

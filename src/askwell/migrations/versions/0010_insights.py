@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0007
-Create Date: 2026-12-05 07:40:13.816549
+Create Date: 2026-12-05 07:55:50.635731
 """
 
 from collections.abc import Sequence
@@ -21,10 +21,10 @@ def upgrade() -> None:
         "insight_ask_facts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("ask_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
-        sa.Column("team_ids", sa.Text(), nullable=False),
-        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("first_offer_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("helped_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -34,10 +34,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insight_ask_facts")),
-        sa.UniqueConstraint("org_id", "ask_id", name=op.f("uq_insight_ask_facts_org_id_ask_id")),
+        sa.UniqueConstraint(
+            "org_id", "team_id", "ask_id", name=op.f("uq_insight_ask_facts_org_id_team_id_ask_id")
+        ),
     )
     with op.batch_alter_table("insight_ask_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_insight_ask_facts_org_id_opened_at", ["org_id", "opened_at"], unique=False)
+        batch_op.create_index("ix_insight_ask_facts_org_id_ask_id", ["org_id", "ask_id"], unique=False)
+        batch_op.create_index(
+            "ix_insight_ask_facts_org_id_team_id_opened_at", ["org_id", "team_id", "opened_at"], unique=False
+        )
 
     op.create_table(
         "insight_person_days",
@@ -178,6 +183,7 @@ def downgrade() -> None:
 
     op.drop_table("insight_person_days")
     with op.batch_alter_table("insight_ask_facts", schema=None) as batch_op:
-        batch_op.drop_index("ix_insight_ask_facts_org_id_opened_at")
+        batch_op.drop_index("ix_insight_ask_facts_org_id_team_id_opened_at")
+        batch_op.drop_index("ix_insight_ask_facts_org_id_ask_id")
 
     op.drop_table("insight_ask_facts")
