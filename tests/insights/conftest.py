@@ -92,3 +92,9 @@ def office(db: Session, world: World) -> Office:
     service.roll_up(db, now=world.now)
     db.commit()
     return Office(org, big, tiny, lea, tom, admin, big_people, tiny_people)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_thresholds() -> None:
+    """Ids are reused after a rollback: never let one test's thresholds serve another's."""
+    service.forget_thresholds()

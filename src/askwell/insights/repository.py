@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Visibility
 from askwell.core.db import UTCDateTime
+from askwell.core.jobs import Cursor
 from askwell.insights.models import (
     COUNTERS,
     AskFact,
@@ -48,6 +49,11 @@ def entries_after(db: Session, *, position: int, limit: int, upto: int | None = 
     if upto is not None:
         stmt = stmt.where(LedgerEntry.id <= upto)
     return [Entry(*row) for row in db.execute(stmt.order_by(LedgerEntry.id).limit(limit))]
+
+
+def cursor_position(db: Session, name: str) -> int:
+    """A job's cursor without locking it (readers only want to know whether the rollups moved)."""
+    return int(db.scalar(select(Cursor.position).where(Cursor.name == name)) or 0)
 
 
 def last_entry_id(db: Session) -> int:

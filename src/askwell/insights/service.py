@@ -222,20 +222,44 @@ def balance_of(db: Session, *, actor: Actor, person_id: int, now: datetime) -> B
     )
 
 
-def _activities(db: Session, *, org_id: int, now: datetime) -> dict[int, balance.Activity]:
-    """Every active person's gives and asks over the pattern window (zeros included)."""
+def _activities(
+    db: Session, *, org_id: int, now: datetime, people: set[int] | None = None
+) -> dict[int, balance.Activity]:
+    """Active people's gives and asks over the pattern window (zeros included); all, or ``people``."""
     since = now.date() - timedelta(days=PATTERN_DAYS - 1)
-    counts = repository.activities(db, org_id=org_id, since=since)
+    counts = repository.activities(db, org_id=org_id, since=since, person_ids=people)
+    active = repository.active_people(db, org_id=org_id)
     return {
         p: balance.Activity(gives=counts.get(p, (0, 0))[0], asks=counts.get(p, (0, 0))[1])
-        for p in repository.active_people(db, org_id=org_id)
+        for p in (active if people is None else active & people)
     }
 
 
+#: The organization's thresholds change only when the rollups do (the cursor moves) or the day turns;
+#: computing them reads every active person's quarter, so each process keeps them per organization,
+#: for at most ``THRESHOLDS_TTL`` (deactivations and setting changes show within that).
+THRESHOLDS_TTL = timedelta(minutes=5)
+_thresholds: dict[int, tuple[tuple[int, date], datetime, balance.Thresholds]] = {}
+
+
+def org_thresholds(db: Session, *, org_id: int, now: datetime) -> balance.Thresholds:
+    key = (repository.cursor_position(db, CURSOR), now.date())
+    hit = _thresholds.get(org_id)
+    if hit is not None and hit[0] == key and timedelta(0) <= now - hit[1] < THRESHOLDS_TTL:
+        return hit[2]
+    limits = balance.thresholds(list(_activities(db, org_id=org_id, now=now).values()))
+    _thresholds[org_id] = (key, now, limits)
+    return limits
+
+
+def forget_thresholds() -> None:
+    """Drop the per-process thresholds (tests that reuse ids; a rebuild)."""
+    _thresholds.clear()
+
+
 def pattern_of(db: Session, *, org_id: int, person_id: int, now: datetime) -> balance.Pattern:
-    everyone = _activities(db, org_id=org_id, now=now)
-    mine = everyone.get(person_id, balance.Activity(0, 0))
-    return balance.classify(mine, balance.thresholds(list(everyone.values())))
+    mine = _activities(db, org_id=org_id, now=now, people={person_id}).get(person_id, balance.Activity(0, 0))
+    return balance.classify(mine, org_thresholds(db, org_id=org_id, now=now))
 
 
 def set_sharing(db: Session, *, actor: Actor, with_lead: bool, now: datetime) -> None:
@@ -394,11 +418,10 @@ def _group_patterns(db: Session, *, org_id: int, people: set[int], now: datetime
     individual analytics are off or the group is under ``MIN_GROUP``."""
     if not org_of(db, org_id).individual_analytics:
         return None
-    everyone = _activities(db, org_id=org_id, now=now)
-    group = {p: a for p, a in everyone.items() if p in people}
+    group = _activities(db, org_id=org_id, now=now, people=people)
     if len(group) < MIN_GROUP:
         return None
-    limits = balance.thresholds(list(everyone.values()))
+    limits = org_thresholds(db, org_id=org_id, now=now)
     return balance.shares({p: balance.classify(a, limits) for p, a in group.items()})
 
 
