@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Visibility
-from askwell.core.db import UTCDateTime
+from askwell.core.db import Base, UTCDateTime
 from askwell.core.jobs import Cursor
 from askwell.insights.models import (
     COUNTERS,
@@ -92,6 +92,10 @@ def add_spell(db: Session, *, org_id: int, person_id: int, team_id: int, since: 
 # --- writing rollups ---------------------------------------------------------------------------------
 
 
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)  # a mapped class's table is a Table
+
+
 def _insert(db: Session) -> Any:
     return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
@@ -99,52 +103,54 @@ def _insert(db: Session) -> Any:
 def add_tally(db: Session, tally: Tally) -> None:
     """Add a tally's increments to the rollup rows (upserts: a sum, or the earliest time)."""
     insert = _insert(db)
+    # Core statements on the tables (not the ORM's bulk path): one executemany per table and batch.
     if tally.person:
-        stmt = insert(PersonDay)
+        t = _table(PersonDay)
+        stmt = insert(t)
         stmt = stmt.on_conflict_do_update(
             index_elements=["org_id", "person_id", "day"],
-            set_={c: getattr(PersonDay, c) + getattr(stmt.excluded, c) for c in COUNTERS},
+            set_={c: t.c[c] + getattr(stmt.excluded, c) for c in COUNTERS},
         )
         db.execute(
             stmt,
-            [{"org_id": o, "person_id": p, "day": d, **c} for (o, p, d), c in sorted(tally.person.items())],
+            [{"org_id": o, "person_id": p, "day": d, **c} for (o, p, d), c in tally.person.items()],
         )
     if tally.team:
-        stmt = insert(TeamDay)
+        t = _table(TeamDay)
+        stmt = insert(t)
         stmt = stmt.on_conflict_do_update(
             index_elements=["org_id", "team_id", "day"],
-            set_={c: getattr(TeamDay, c) + getattr(stmt.excluded, c) for c in COUNTERS},
+            set_={c: t.c[c] + getattr(stmt.excluded, c) for c in COUNTERS},
         )
-        db.execute(
-            stmt, [{"org_id": o, "team_id": t, "day": d, **c} for (o, t, d), c in sorted(tally.team.items())]
-        )
+        db.execute(stmt, [{"org_id": o, "team_id": t, "day": d, **c} for (o, t, d), c in tally.team.items()])
     if tally.flows:
-        stmt = insert(TeamFlow)
+        t = _table(TeamFlow)
+        stmt = insert(t)
         stmt = stmt.on_conflict_do_update(
             index_elements=["org_id", "day", "giver_team_id", "receiver_team_id"],
-            set_={"help": TeamFlow.help + stmt.excluded.help},
+            set_={"help": t.c.help + stmt.excluded.help},
         )
         db.execute(
             stmt,
             [
                 {"org_id": o, "day": d, "giver_team_id": g, "receiver_team_id": r, "help": n}
-                for (o, d, g, r), n in sorted(tally.flows.items())
+                for (o, d, g, r), n in tally.flows.items()
             ],
         )
+    table = _table(AskFact)
     if tally.opened:
-        stmt = insert(AskFact)
+        stmt = insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["org_id", "team_id", "ask_id"],
-            set_={"opened_at": _earliest(AskFact.opened_at, stmt.excluded.opened_at)},
+            set_={"opened_at": _earliest(table.c.opened_at, stmt.excluded.opened_at)},
         )
         db.execute(
             stmt,
             [
                 {"org_id": o, "ask_id": a, "team_id": t, "author_id": author, "opened_at": at}
-                for (o, a, t), (author, at) in sorted(tally.opened.items())
+                for (o, a, t), (author, at) in tally.opened.items()
             ],
         )
-    table = cast(Table, AskFact.__table__)  # a mapped class's table is a Table
     for column, found in (("first_offer_at", tally.offered), ("helped_at", tally.helped)):
         if not found:
             continue
@@ -154,7 +160,7 @@ def add_tally(db: Session, tally: Tally) -> None:
             update(table)
             .where(table.c.org_id == bindparam("o"), table.c.ask_id == bindparam("a"))
             .values({column: _earliest(col, when)}),
-            [{"o": o, "a": a, "when": at} for (o, a), at in sorted(found.items())],
+            [{"o": o, "a": a, "when": at} for (o, a), at in found.items()],
         )
 
 
