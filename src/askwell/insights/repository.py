@@ -81,8 +81,14 @@ def spell_rows(db: Session, *, org_id: int) -> list[InsightSpell]:
     )
 
 
-def spells(db: Session, *, org_id: int) -> list[Spell]:
-    return [Spell(s.person_id, s.team_id, s.since, s.until) for s in spell_rows(db, org_id=org_id)]
+def spells(db: Session, *, org_id: int, team_ids: Iterable[int] | None = None) -> list[Spell]:
+    """Membership history of one organization (or of some of its teams), as plain values."""
+    stmt = select(InsightSpell.person_id, InsightSpell.team_id, InsightSpell.since, InsightSpell.until).where(
+        InsightSpell.org_id == org_id
+    )
+    if team_ids is not None:
+        stmt = stmt.where(InsightSpell.team_id.in_(sorted(set(team_ids)) or [-1]))
+    return [Spell(p, t, since, until) for p, t, since, until in db.execute(stmt)]
 
 
 def add_spell(db: Session, *, org_id: int, person_id: int, team_id: int, since: datetime | None) -> None:

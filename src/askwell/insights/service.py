@@ -326,7 +326,7 @@ def mirror(db: Session, *, actor: Actor, now: datetime) -> MirrorRead:
 
 def _team_ask_rate(db: Session, *, org_id: int, team_ids: frozenset[int], now: datetime) -> float | None:
     """Asks per person per month over the last 90 days in the given teams (None under 5 people)."""
-    spells = Spells(repository.spells(db, org_id=org_id))
+    spells = Spells(repository.spells(db, org_id=org_id, team_ids=team_ids))
     people = _members_between(spells, team_ids, now - timedelta(days=90), now)
     if len(people) < MIN_GROUP:
         return None
@@ -425,15 +425,22 @@ def _group_patterns(db: Session, *, org_id: int, people: set[int], now: datetime
     return balance.shares({p: balance.classify(a, limits) for p, a in group.items()})
 
 
-def _matrix(db: Session, *, org_id: int, spells: Spells, now: datetime, focus: int | None) -> list[FlowCell]:
-    """Help between teams over the trend window. Teams of under ``MIN_GROUP`` members (then) are
-    merged into "Smaller teams"; if that group is itself under ``MIN_GROUP``, its cells are dropped."""
+def _matrix(db: Session, *, org_id: int, now: datetime, focus: int | None) -> list[FlowCell]:
+    """Help between teams over the trend window (all of them, or those ``focus`` exchanged help with).
+    Teams of under ``MIN_GROUP`` members (then) are merged into "Smaller teams"; if that group is
+    itself under ``MIN_GROUP``, its cells are dropped."""
     start = _start(_weeks(now)[0])
+    flows = [
+        (g, r, n)
+        for g, r, n in repository.flows(db, org_id=org_id, since=start.date())
+        if focus is None or focus in (g, r)
+    ]
+    involved = {t for g, r, _ in flows for t in (g, r)}
+    spells = Spells(repository.spells(db, org_id=org_id, team_ids=involved))
     names = repository.teams(db, org_id=org_id)
     members = spells.sizes_between(start, now)
-    sizes = {t: len(members.get(t, ())) for t in names}
-    small = {t for t, n in sizes.items() if n < MIN_GROUP}
-    small_ok = len(_members_between(spells, small, start, now)) >= MIN_GROUP if small else False
+    small = {t for t in involved if len(members.get(t, ())) < MIN_GROUP}
+    small_ok = len(spells.members_between(small, start, now)) >= MIN_GROUP if small else False
 
     def label(team_id: int) -> str | None:
         if team_id not in small:
@@ -441,9 +448,7 @@ def _matrix(db: Session, *, org_id: int, spells: Spells, now: datetime, focus: i
         return "Smaller teams" if small_ok else None
 
     cells: dict[tuple[str, str], int] = defaultdict(int)
-    for g, r, n in repository.flows(db, org_id=org_id, since=start.date()):
-        if focus is not None and focus not in (g, r):
-            continue
+    for g, r, n in flows:
         gl, rl = label(g), label(r)
         if gl is None or rl is None:
             continue
@@ -458,7 +463,7 @@ def team_insight(db: Session, *, actor: Actor, team_id: int, now: datetime) -> G
         raise TeamNotFound()
     if not (actor.is_admin or team_id in actor.lead_of):
         raise NotTheirLead()
-    spells = Spells(repository.spells(db, org_id=actor.org_id))
+    spells = Spells(repository.spells(db, org_id=actor.org_id, team_ids=[team_id]))
     weeks = _weeks(now)
     people = _members_between(spells, {team_id}, _start(weeks[0]), now)
     suppressed = len(people) < MIN_GROUP
@@ -479,7 +484,7 @@ def team_insight(db: Session, *, actor: Actor, team_id: int, now: datetime) -> G
         people=len(people),
         suppressed=suppressed,
         weeks=trends,
-        matrix=[] if suppressed else _matrix(db, org_id=actor.org_id, spells=spells, now=now, focus=team_id),
+        matrix=[] if suppressed else _matrix(db, org_id=actor.org_id, now=now, focus=team_id),
         patterns=None if suppressed else _group_patterns(db, org_id=actor.org_id, people=people, now=now),
         markers=_markers(db, org_id=actor.org_id, now=now),
     )
@@ -490,7 +495,6 @@ def org_insight(db: Session, *, actor: Actor, now: datetime) -> GroupInsight:
     if not actor.is_admin:
         raise AdminsOnly()
     org = org_of(db, actor.org_id)
-    spells = Spells(repository.spells(db, org_id=actor.org_id))
     active = repository.active_people(db, org_id=actor.org_id)
     suppressed = len(active) < MIN_GROUP
     trends = _trends(
@@ -508,7 +512,7 @@ def org_insight(db: Session, *, actor: Actor, now: datetime) -> GroupInsight:
         people=len(active),
         suppressed=suppressed,
         weeks=trends,
-        matrix=[] if suppressed else _matrix(db, org_id=actor.org_id, spells=spells, now=now, focus=None),
+        matrix=[] if suppressed else _matrix(db, org_id=actor.org_id, now=now, focus=None),
         patterns=None if suppressed else _group_patterns(db, org_id=actor.org_id, people=active, now=now),
         markers=_markers(db, org_id=actor.org_id, now=now),
     )
