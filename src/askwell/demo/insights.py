@@ -9,13 +9,12 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from askwell.asks import service as asks_service
-from askwell.asks.models import Ask, Offer, OfferKind, Visibility
+from askwell.asks.models import OfferKind, Visibility
 from askwell.asks.schemas import AskCreate, OfferCreate, ThanksCreate
+from askwell.insights import repository as insights_repo
 from askwell.insights import service as insights_service
-from askwell.people.models import Person, Role, TeamMembership
+from askwell.people.models import Role
 from askwell.people.policy import Actor
 from askwell.people.repository import actor_for, person_in_org
 
@@ -30,18 +29,6 @@ def _actor(ctx: DemoContext, person_id: int) -> Actor:
     if person is None:
         raise LookupError(f"demo person {person_id} vanished")
     return actor_for(ctx.db, person)
-
-
-def _recent_authors(ctx: DemoContext, days: int) -> set[int]:
-    since = ctx.now - timedelta(days=days)
-    return set(ctx.db.scalars(select(Ask.author_id).where(Ask.org_id == ctx.org.id, Ask.created_at >= since)))
-
-
-def _recent_helpers(ctx: DemoContext, days: int) -> set[int]:
-    since = ctx.now - timedelta(days=days)
-    return set(
-        ctx.db.scalars(select(Offer.helper_id).where(Offer.org_id == ctx.org.id, Offer.created_at >= since))
-    )
 
 
 def _story(
@@ -100,20 +87,11 @@ def insights_step(ctx: DemoContext) -> None:
     if len(ids) < 12:
         return
     known = {k.role: ctx.person_ids.get(k.email) for k in ctx.known}
-    leads = sorted(
-        set(
-            db.scalars(
-                select(TeamMembership.person_id).where(
-                    TeamMembership.org_id == ctx.org.id, TeamMembership.is_lead
-                )
-            )
-        )
-    )
-    admins = set(
-        db.scalars(select(Person.id).where(Person.org_id == ctx.org.id, Person.role == Role.ADMIN.value))
-    )
-    asked = _recent_authors(ctx, 120)
-    helped = _recent_helpers(ctx, 120)
+    leads = sorted(insights_repo.lead_ids(db, org_id=ctx.org.id))
+    admins = insights_repo.admin_ids(db, org_id=ctx.org.id)
+    since = ctx.now - timedelta(days=120)
+    asked = insights_repo.authors_since(db, org_id=ctx.org.id, since=since)
+    helped = insights_repo.helpers_since(db, org_id=ctx.org.id, since=since)
     # The lead who asks is the demo's known lead; the one who does not is a lead who never asked.
     asking_lead = known.get(Role.LEAD.value) or leads[0]
     silent_lead = next((p for p in leads if p != asking_lead and p not in asked), None)

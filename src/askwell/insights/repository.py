@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from askwell.asks.models import Ask, Visibility
+from askwell.asks.models import Ask, Offer, Visibility
 from askwell.core.db import Base, UTCDateTime
 from askwell.core.jobs import Cursor
 from askwell.insights.models import (
@@ -29,7 +29,7 @@ from askwell.insights.models import (
 from askwell.insights.rollup import COUNTED, Entry, Spell, Tally
 from askwell.ledger.models import EntryKind, LedgerEntry
 from askwell.network.models import Tie
-from askwell.people.models import Organization, Person, Team, TeamMembership
+from askwell.people.models import Organization, Person, Role, Team, TeamMembership
 from askwell.rings.models import Ring, RingRequest
 
 # --- the job's inputs --------------------------------------------------------------------------------
@@ -405,3 +405,25 @@ def raw_team_counts(db: Session, *, org_id: int, team_id: int, since: datetime) 
 
 def close_spell(db: Session, *, spell: InsightSpell, at: datetime) -> None:
     db.execute(update(InsightSpell).where(InsightSpell.id == spell.id).values(until=at))
+
+
+def authors_since(db: Session, *, org_id: int, since: datetime) -> set[int]:
+    """People who wrote an ask since ``since`` (the demo picks who shows which pattern)."""
+    return set(db.scalars(select(Ask.author_id).where(Ask.org_id == org_id, Ask.created_at >= since)))
+
+
+def helpers_since(db: Session, *, org_id: int, since: datetime) -> set[int]:
+    """People who offered help since ``since``."""
+    return set(db.scalars(select(Offer.helper_id).where(Offer.org_id == org_id, Offer.created_at >= since)))
+
+
+def lead_ids(db: Session, *, org_id: int) -> set[int]:
+    return set(
+        db.scalars(
+            select(TeamMembership.person_id).where(TeamMembership.org_id == org_id, TeamMembership.is_lead)
+        )
+    )
+
+
+def admin_ids(db: Session, *, org_id: int) -> set[int]:
+    return set(db.scalars(select(Person.id).where(Person.org_id == org_id, Person.role == Role.ADMIN.value)))
