@@ -88,7 +88,12 @@ class TeamFlow(Base):
     """Help given by members of one team to members of another (or the same) team on one day."""
 
     __tablename__ = "insight_team_flows"
-    __table_args__ = (UniqueConstraint("org_id", "day", "giver_team_id", "receiver_team_id"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "day", "giver_team_id", "receiver_team_id"),
+        # A team's own row and column of the matrix, without reading the whole organization's.
+        Index("ix_insight_team_flows_org_id_giver_team_id_day", "org_id", "giver_team_id", "day"),
+        Index("ix_insight_team_flows_org_id_receiver_team_id_day", "org_id", "receiver_team_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

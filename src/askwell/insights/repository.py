@@ -75,12 +75,6 @@ def memberships(db: Session, *, org_id: int) -> set[tuple[int, int]]:
     return {(p, t) for p, t in rows}
 
 
-def spell_rows(db: Session, *, org_id: int) -> list[InsightSpell]:
-    return list(
-        db.scalars(select(InsightSpell).where(InsightSpell.org_id == org_id).order_by(InsightSpell.id))
-    )
-
-
 def spells(db: Session, *, org_id: int, team_ids: Iterable[int] | None = None) -> list[Spell]:
     """Membership history of one organization (or of some of its teams), as plain values."""
     stmt = select(InsightSpell.person_id, InsightSpell.team_id, InsightSpell.since, InsightSpell.until).where(
@@ -228,8 +222,12 @@ def activities(
     return {p: (int(g or 0), int(a or 0)) for p, g, a in db.execute(stmt)}
 
 
-def active_people(db: Session, *, org_id: int) -> set[int]:
-    return set(db.scalars(select(Person.id).where(Person.org_id == org_id, Person.is_active.is_(True))))
+def active_people(db: Session, *, org_id: int, person_ids: Iterable[int] | None = None) -> set[int]:
+    """Active people of the organization (or among ``person_ids``)."""
+    stmt = select(Person.id).where(Person.org_id == org_id, Person.is_active.is_(True))
+    if person_ids is not None:
+        stmt = stmt.where(Person.id.in_(sorted(set(person_ids)) or [-1]))
+    return set(db.scalars(stmt))
 
 
 def share_of(db: Session, *, org_id: int, person_id: int) -> InsightShare | None:
@@ -309,12 +307,16 @@ def ask_facts(
     return [(o, f, h) for o, f, h in rows]
 
 
-def flows(db: Session, *, org_id: int, since: date) -> list[tuple[int, int, int]]:
-    rows = db.execute(
+def flows(db: Session, *, org_id: int, since: date, team_id: int | None = None) -> list[tuple[int, int, int]]:
+    """(giver team, receiver team, help) since ``since``; only the cells of ``team_id`` when given."""
+    stmt = (
         select(TeamFlow.giver_team_id, TeamFlow.receiver_team_id, func.sum(TeamFlow.help))
         .where(TeamFlow.org_id == org_id, TeamFlow.day >= since)
         .group_by(TeamFlow.giver_team_id, TeamFlow.receiver_team_id)
     )
+    if team_id is not None:
+        stmt = stmt.where(or_(TeamFlow.giver_team_id == team_id, TeamFlow.receiver_team_id == team_id))
+    rows = db.execute(stmt)
     return [(g, r, int(n or 0)) for g, r, n in rows]
 
 
@@ -403,8 +405,22 @@ def raw_team_counts(db: Session, *, org_id: int, team_id: int, since: datetime) 
     return {k: int(n) for k, n in rows}
 
 
-def close_spell(db: Session, *, spell: InsightSpell, at: datetime) -> None:
-    db.execute(update(InsightSpell).where(InsightSpell.id == spell.id).values(until=at))
+def close_spell(db: Session, *, spell_id: int, at: datetime) -> None:
+    db.execute(update(InsightSpell).where(InsightSpell.id == spell_id).values(until=at))
+
+
+def open_spells(db: Session, *, org_id: int) -> dict[tuple[int, int], int]:
+    """(person, team) → spell id of the memberships the job last saw."""
+    rows = db.execute(
+        select(InsightSpell.person_id, InsightSpell.team_id, InsightSpell.id).where(
+            InsightSpell.org_id == org_id, InsightSpell.until.is_(None)
+        )
+    )
+    return {(p, t): i for p, t, i in rows}
+
+
+def has_spells(db: Session, *, org_id: int) -> bool:
+    return db.scalar(select(InsightSpell.id).where(InsightSpell.org_id == org_id).limit(1)) is not None
 
 
 def authors_since(db: Session, *, org_id: int, since: datetime) -> set[int]:

@@ -67,12 +67,11 @@ def sync_spells(db: Session, *, now: datetime) -> None:
     from before insights existed counts for the teams people were in then."""
     for org_id in repository.analytics_settings(db):
         current = repository.memberships(db, org_id=org_id)
-        rows = repository.spell_rows(db, org_id=org_id)
-        first_look = not rows
-        open_rows = {(s.person_id, s.team_id): s for s in rows if s.until is None}
-        for key, spell in open_rows.items():
+        open_rows = repository.open_spells(db, org_id=org_id)
+        first_look = not open_rows and not repository.has_spells(db, org_id=org_id)
+        for key, spell_id in open_rows.items():
             if key not in current:
-                repository.close_spell(db, spell=spell, at=now)
+                repository.close_spell(db, spell_id=spell_id, at=now)
         for person_id, team_id in sorted(current - open_rows.keys()):
             repository.add_spell(
                 db, org_id=org_id, person_id=person_id, team_id=team_id, since=None if first_look else now
@@ -228,10 +227,9 @@ def _activities(
     """Active people's gives and asks over the pattern window (zeros included); all, or ``people``."""
     since = now.date() - timedelta(days=PATTERN_DAYS - 1)
     counts = repository.activities(db, org_id=org_id, since=since, person_ids=people)
-    active = repository.active_people(db, org_id=org_id)
+    active = repository.active_people(db, org_id=org_id, person_ids=people)
     return {
-        p: balance.Activity(gives=counts.get(p, (0, 0))[0], asks=counts.get(p, (0, 0))[1])
-        for p in (active if people is None else active & people)
+        p: balance.Activity(gives=counts.get(p, (0, 0))[0], asks=counts.get(p, (0, 0))[1]) for p in active
     }
 
 
@@ -239,17 +237,27 @@ def _activities(
 #: computing them reads every active person's quarter, so each process keeps them per organization,
 #: for at most ``THRESHOLDS_TTL`` (deactivations and setting changes show within that).
 THRESHOLDS_TTL = timedelta(minutes=5)
-_thresholds: dict[int, tuple[tuple[int, date], datetime, balance.Thresholds]] = {}
+_thresholds: dict[
+    int, tuple[tuple[int, date], datetime, balance.Thresholds, dict[int, balance.Activity]]
+] = {}
 
 
-def org_thresholds(db: Session, *, org_id: int, now: datetime) -> balance.Thresholds:
+def _org_activity(
+    db: Session, *, org_id: int, now: datetime
+) -> tuple[balance.Thresholds, dict[int, balance.Activity]]:
+    """The organization's thresholds and everyone's activity, kept per process (see above)."""
     key = (repository.cursor_position(db, CURSOR), now.date())
     hit = _thresholds.get(org_id)
     if hit is not None and hit[0] == key and timedelta(0) <= now - hit[1] < THRESHOLDS_TTL:
-        return hit[2]
-    limits = balance.thresholds(list(_activities(db, org_id=org_id, now=now).values()))
-    _thresholds[org_id] = (key, now, limits)
-    return limits
+        return hit[2], hit[3]
+    everyone = _activities(db, org_id=org_id, now=now)
+    limits = balance.thresholds(list(everyone.values()))
+    _thresholds[org_id] = (key, now, limits, everyone)
+    return limits, everyone
+
+
+def org_thresholds(db: Session, *, org_id: int, now: datetime) -> balance.Thresholds:
+    return _org_activity(db, org_id=org_id, now=now)[0]
 
 
 def forget_thresholds() -> None:
@@ -413,15 +421,20 @@ def _markers(db: Session, *, org_id: int, now: datetime) -> list[Marker]:
     return sorted(found, key=lambda m: m.at)
 
 
-def _group_patterns(db: Session, *, org_id: int, people: set[int], now: datetime) -> dict[str, float] | None:
+def _group_patterns(
+    db: Session, *, org_id: int, people: set[int], now: datetime, whole: bool = False
+) -> dict[str, float] | None:
     """Share of ``people`` in each pattern, thresholds from the whole organization; None when
     individual analytics are off or the group is under ``MIN_GROUP``."""
     if not org_of(db, org_id).individual_analytics:
         return None
-    group = _activities(db, org_id=org_id, now=now, people=people)
+    if whole:
+        limits, group = _org_activity(db, org_id=org_id, now=now)
+    else:
+        group = _activities(db, org_id=org_id, now=now, people=people)
+        limits = org_thresholds(db, org_id=org_id, now=now)
     if len(group) < MIN_GROUP:
         return None
-    limits = org_thresholds(db, org_id=org_id, now=now)
     return balance.shares({p: balance.classify(a, limits) for p, a in group.items()})
 
 
@@ -430,11 +443,7 @@ def _matrix(db: Session, *, org_id: int, now: datetime, focus: int | None) -> li
     Teams of under ``MIN_GROUP`` members (then) are merged into "Smaller teams"; if that group is
     itself under ``MIN_GROUP``, its cells are dropped."""
     start = _start(_weeks(now)[0])
-    flows = [
-        (g, r, n)
-        for g, r, n in repository.flows(db, org_id=org_id, since=start.date())
-        if focus is None or focus in (g, r)
-    ]
+    flows = [(g, r, n) for g, r, n in repository.flows(db, org_id=org_id, since=start.date(), team_id=focus)]
     involved = {t for g, r, _ in flows for t in (g, r)}
     spells = Spells(repository.spells(db, org_id=org_id, team_ids=involved))
     names = repository.teams(db, org_id=org_id)
@@ -513,7 +522,9 @@ def org_insight(db: Session, *, actor: Actor, now: datetime) -> GroupInsight:
         suppressed=suppressed,
         weeks=trends,
         matrix=[] if suppressed else _matrix(db, org_id=actor.org_id, now=now, focus=None),
-        patterns=None if suppressed else _group_patterns(db, org_id=actor.org_id, people=active, now=now),
+        patterns=None
+        if suppressed
+        else _group_patterns(db, org_id=actor.org_id, people=active, now=now, whole=True),
         markers=_markers(db, org_id=actor.org_id, now=now),
     )
 

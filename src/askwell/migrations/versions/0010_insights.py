@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0007
-Create Date: 2026-12-05 07:55:50.635731
+Create Date: 2026-12-05 08:24:11.157535
 """
 
 from collections.abc import Sequence
@@ -158,10 +158,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("insight_team_flows", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_insight_team_flows_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(
+            "ix_insight_team_flows_org_id_giver_team_id_day", ["org_id", "giver_team_id", "day"], unique=False
+        )
+        batch_op.create_index(
+            "ix_insight_team_flows_org_id_receiver_team_id_day",
+            ["org_id", "receiver_team_id", "day"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("insight_team_flows", schema=None) as batch_op:
+        batch_op.drop_index("ix_insight_team_flows_org_id_receiver_team_id_day")
+        batch_op.drop_index("ix_insight_team_flows_org_id_giver_team_id_day")
         batch_op.drop_index(batch_op.f("ix_insight_team_flows_org_id"))
 
     op.drop_table("insight_team_flows")
