@@ -54,6 +54,8 @@ WINDOWS = (30, 90, 365)
 #: The window the pattern is computed over ("this quarter").
 PATTERN_DAYS = 90
 TREND_WEEKS = 26
+#: The most team-to-team cells a view lists (the largest flows).
+MATRIX_CELLS = 100
 #: Stand-up practices (another domain) add markers here: org_id, since → markers. Empty until then.
 MARKER_SOURCES: list[Callable[[Session, int, datetime], list[Marker]]] = []
 
@@ -462,7 +464,9 @@ def _matrix(db: Session, *, org_id: int, now: datetime, focus: int | None) -> li
         if gl is None or rl is None:
             continue
         cells[(gl, rl)] += n
-    return [FlowCell(giver=g, receiver=r, help=n) for (g, r), n in sorted(cells.items())]
+    # A thousand teams make a million cells nobody reads: the organization view shows the largest.
+    top = sorted(cells.items(), key=lambda c: (-c[1], c[0]))[:MATRIX_CELLS]
+    return [FlowCell(giver=g, receiver=r, help=n) for (g, r), n in sorted(top)]
 
 
 def team_insight(db: Session, *, actor: Actor, team_id: int, now: datetime) -> GroupInsight:
