@@ -118,3 +118,21 @@ class TestPersonRows:
         service.roll_up(db, now=world.now)
         rows = db.scalars(select(TeamDay).where(TeamDay.team_id == ORG_TEAM)).all()
         assert {r.org_id: r.asks for r in rows if r.asks} == {one.id: 1, two.id: 1}
+
+
+class TestDeactivatedPeople:
+    def test_history_stays_in_the_team_and_they_leave_the_distribution(
+        self, db: Session, world: World
+    ) -> None:
+        org = world.org()
+        red = world.team(org, "Red")
+        ana, ben = world.person(org, teams=["Red"]), world.person(org, teams=["Red"])
+        help_story(db, ana, ben, world.now - timedelta(days=5), ask_id=1)
+        people_service.set_active(db, actor=system_actor(org), person_id=ben.id, active=False, now=world.now)
+        service.roll_up(db, now=world.now)
+        assert _team_counts(db, red.id) == {"asks": 1, "help_given": 1, "help_received": 1}
+        everyone = service._activities(db, org_id=org.id, now=world.now)
+        assert set(everyone) == {ana.id}
+        incremental = repository.snapshot(db)
+        service.rebuild(db, now=world.now)
+        assert repository.snapshot(db) == incremental
