@@ -5,6 +5,7 @@ from askwell.asks import models as asks_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
 from askwell.huddles import models as huddles_models
+from askwell.insights import models as insights_models
 from askwell.ledger import models as ledger_models
 from askwell.matching import models as matching_models
 from askwell.network import models as network_models
@@ -22,6 +23,7 @@ __all__ = [
     "asks_models",
     "core_jobs",
     "huddles_models",
+    "insights_models",
     "ledger_models",
     "matching_models",
     "network_models",

@@ -151,6 +151,18 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/standups/teams/{team_id}/settings"),
         # Routing settings are the team's leads' (and admins'); the member leads no team.
         ("PUT", "/api/v1/routing/teams/{team_id}/settings"),
+        # Insights: another person's balance (the colleague has not shared it, and the member is not
+        # their lead anyway), the leader mirror, team (leads, admins) and organization (admins) views.
+        ("GET", "/api/v1/insights/people/{person_id}"),
+        ("GET", "/insights/people/{person_id}"),
+        ("GET", "/api/v1/insights/me/mirror"),
+        ("GET", "/insights/mirror"),
+        ("GET", "/api/v1/insights/teams/{team_id}"),
+        ("GET", "/insights/teams/{team_id}"),
+        ("GET", "/insights/teams/{team_id}/export.csv"),
+        ("GET", "/api/v1/insights/org"),
+        ("GET", "/insights/org"),
+        ("GET", "/insights/org/export.csv"),
     }
 )
 ADMIN_PREFIXES = ("/admin",)
@@ -235,6 +247,7 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "topic": lambda s: "The retry maths in PR 4412",
     "join": lambda s: "yes",
     "resolved": lambda s: True,
+    "with_lead": lambda s: True,
 }
 
 
@@ -870,6 +883,36 @@ class TestRouteWalk:
     def test_public_routes_answer_without_signing_in(self, app: FastAPI, scene: Scene) -> None:
         failures = public_failures(app, scene)
         assert not failures, "\n".join(failures)
+
+
+class TestBalancesStayPrivate:
+    """A balance is its owner's: a lead of their team reads it (page and API) only once it is shared."""
+
+    BALANCE_ROUTES = ("/api/v1/insights/people/{person_id}", "/insights/people/{person_id}")
+
+    def test_a_lead_reads_a_balance_only_once_shared(
+        self, app: FastAPI, scene: Scene, world: World, db: Session
+    ) -> None:
+        org = db.get_one(Organization, scene.team.org_id)
+        lead = world.person(org, "Lead", role=Role.LEAD, teams=["Platform"], lead_of=["Platform"])
+        page = as_page_user(app, world.session_cookie(lead))
+        api = as_api_user(app, world.api_token(lead))
+        colleague = as_api_user(app, world.api_token(scene.colleague))
+        calls = [
+            (api if path.startswith("/api/") else page, Endpoint("GET", path, Route(path, lambda: None)))
+            for path in self.BALANCE_ROUTES
+        ]
+
+        def statuses() -> list[int]:
+            return [
+                send_as(ep, Call(url=ep.path.replace("{person_id}", str(scene.colleague.id)))).status_code
+                for send_as, ep in calls
+            ]
+
+        assert statuses() == [403, 403]
+        share = Endpoint("PUT", "/api/v1/insights/me/sharing", Route("/", lambda: None))
+        assert colleague(share, Call(url=share.path, json={"with_lead": True})).status_code == 200
+        assert statuses() == [200, 200]
 
 
 class TestTheWalkCatchesMistakes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from askwell.cli.eval_balance import balance_command
 from askwell.cli.eval_coaching import coaching_command
 from askwell.cli.eval_network import network_command
 from askwell.cli.eval_rings import rings_command
@@ -30,4 +31,7 @@ eval_app.command("rings", help="Ring assignment replayed as weekly rings on a St
 )
 eval_app.command("standups", help="Help needs found in stand-up answers (P, R, F1, span overlap).")(
     standups_command
+)
+eval_app.command("balance", help="Give/ask patterns and who stays active, on Stack Exchange dumps.")(
+    balance_command
 )

@@ -57,6 +57,9 @@ app.add_typer(standup_app, name="standup")
 from askwell.cli.huddle import huddle_app  # noqa: E402
 
 app.add_typer(huddle_app, name="huddle")
+from askwell.cli.insights import insights_app  # noqa: E402
+
+app.add_typer(insights_app, name="insights")
 
 
 if __name__ == "__main__":

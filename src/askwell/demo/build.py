@@ -18,6 +18,7 @@ from askwell.accounts.secrets import hash_password
 from askwell.core.jobs import drop_queued
 from askwell.demo.asks import asks_step
 from askwell.demo.huddles import routing_and_huddles_step
+from askwell.demo.insights import insights_step
 from askwell.demo.network import add_tie_history
 from askwell.demo.people import KnownAccount, plan_people
 from askwell.demo.rings import rings_step
@@ -85,6 +86,7 @@ STEPS: list[DemoStep] = [
     DemoStep("rings", rings_step),
     DemoStep("standups", standups_step),
     DemoStep("routing and huddles", routing_and_huddles_step),
+    DemoStep("insights", insights_step),
 ]
 
 

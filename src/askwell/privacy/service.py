@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from askwell.accounts import privacy as accounts_privacy
 from askwell.asks import privacy as asks_privacy
 from askwell.huddles import privacy as huddles_privacy
+from askwell.insights import privacy as insights_privacy
 from askwell.ledger import repository as ledger_repo
 from askwell.matching import privacy as matching_privacy
 from askwell.network import privacy as network_privacy
@@ -96,4 +97,5 @@ def export_person(db: Session, *, actor: Actor, now: datetime) -> dict[str, Any]
         "ties": network_privacy.export_ties(db, org_id=org_id, person_id=person.id),
         "ledger": _ledger(db, org_id=org_id, person_id=person.id),
         **accounts_privacy.export_credentials(db, person=person),
+        "insights": insights_privacy.export_balance(db, actor=actor, now=now),
     }

@@ -7,6 +7,7 @@ from askwell.asks import jobs as asks_jobs
 from askwell.core import job_upkeep
 from askwell.core.jobs import JobRegistry
 from askwell.http.links import path_for
+from askwell.insights import jobs as insights_jobs
 from askwell.integrations.email import register_email_jobs
 from askwell.matching import jobs as matching_jobs
 from askwell.network import jobs as network_jobs
@@ -28,6 +29,7 @@ def build_registry() -> JobRegistry:
     webhooks_jobs.register(registry)
     standups_jobs.register(registry)
     routing_jobs.register(registry)
+    insights_jobs.register(registry)
     accounts_jobs.register(registry)
     job_upkeep.register(registry)
     return registry

@@ -72,3 +72,6 @@ from askwell.api.routes import huddles, routing  # noqa: E402
 
 router.include_router(routing.router)
 router.include_router(huddles.router)
+from askwell.api.routes import insights  # noqa: E402
+
+router.include_router(insights.router)

@@ -46,3 +46,6 @@ from askwell.web.routes import huddles, routing  # noqa: E402
 
 router.include_router(routing.router)
 router.include_router(huddles.router)
+from askwell.web.routes import insights  # noqa: E402
+
+router.include_router(insights.router)

@@ -155,9 +155,17 @@ def _parse_write(values: FormFields, *, publish: bool | None) -> tuple[AskWrite 
 
 
 @router.get("/asks/new")
-def new_ask_form(request: Request, db: Db, actor: PageActor) -> Response:
+def new_ask_form(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    title: Annotated[str, Query(max_length=140)] = "",
+    body: Annotated[str, Query(max_length=5000)] = "",
+) -> Response:
+    """The coached ask form; ``title`` and ``body`` prefill a drafted example (the leader mirror's)."""
     teams = my_teams(db, actor)
     values: FormFields = {"visibility": Visibility.ORG.value, "team_id": str(teams[0][0]) if teams else ""}
+    values |= {k: v for k, v in (("title", title), ("body", body)) if v}
     return _form_page(request, db, actor, values=values, errors={}, coaching=None)
 
 
