@@ -116,6 +116,12 @@ def _seed(client: TestClient, world: World) -> dict[str, Caller]:
             "token_id": token,
         }
         callers[role] = Caller(headers=headers[role], ids=ids)
+    # Loads the embedding model before the timed calls: schemathesis gives each request 10 s, and the
+    # first suggestions call on a busy machine spent them loading the model ("fails on first call").
+    warm = client.get(
+        f"/api/v1/asks/{callers['member'].ids['ask_id']}/suggestions", headers=headers["member"]
+    )
+    assert warm.status_code == 200, warm.text
     tie = client.post("/api/v1/network/ties", json={"person_id": helper.id}, headers=headers["member"])
     assert tie.status_code == 201, tie.text
     invitation = client.post(

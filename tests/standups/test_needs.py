@@ -27,13 +27,7 @@ NEEDS = [
     "Finished the migration, but I'm blocked on the Stripe webhook signature, no idea who knows their API",
     "Could someone review PR #12 before 3pm? It blocks the release.",
     "Waiting on legal for the contract redlines, can anyone nudge them?",
-    pytest.param(
-        "I need help setting up the new label printer at pack station 2.",
-        marks=pytest.mark.xfail(
-            reason="the labelled sets hold no positive phrased 'I need help with X' (the 7 answers with "
-            "'need(s) help' are all negatives), so the model under-reads that plain phrasing"
-        ),
-    ),
+    "I need help setting up the new label printer at pack station 2.",
 ]
 NO_NEEDS = [
     "No blockers today.",

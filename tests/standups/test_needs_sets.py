@@ -22,9 +22,10 @@ FILES = default_label_files(ROOT)
 # Per set: (F1 of "needs help", need span overlap), each a little under what leave-one-set-out gives.
 FLOORS: dict[str, tuple[float, float]] = {
     "standups_set1": (0.88, 0.85),
-    "standups_set2": (0.90, 0.83),
+    "standups_set2": (0.90, 0.78),
     "standups_set3": (0.90, 0.83),
-    "standups_set4": (0.88, 0.78),
+    "standups_set4": (0.86, 0.74),
+    "standups_set5": (0.86, 0.76),
 }
 
 
