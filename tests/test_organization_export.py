@@ -220,6 +220,7 @@ def test_notifications_revisions_and_pending_invitations_survive_export_import(d
                 Notification.subject_id,
                 Notification.offer_id,
                 Notification.note,
+                Notification.created_at,
             )
             .join(Person, (Person.org_id == Notification.org_id) & (Person.id == Notification.person_id))
             .where(Notification.org_id == org_id)
@@ -244,7 +245,15 @@ def test_notifications_revisions_and_pending_invitations_survive_export_import(d
     assert first_person is not None
     assert next(r[5] for r in copy_notes if r[1] == "a person") == first_person.id
     assert next(r[6] for r in copy_notes if r[1] == "plain") == first_person.id
-    [accepted] = [r for r in copy_notes if r[1] is None and r[7] is not None and r[5] == first_person.id]
+    # The acceptance planted above (the demo's own history has others by the same person).
+    [accepted] = [
+        r
+        for r in copy_notes
+        if r[1] is None
+        and r[7] is not None
+        and r[5] == first_person.id
+        and r[9] == NOW + timedelta(minutes=4)
+    ]
     copy_offer = db.get(Offer, accepted[7])
     assert copy_offer is not None and (copy_offer.org_id, copy_offer.ask_id) == (copy.id, accepted[3])
 

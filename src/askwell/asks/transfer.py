@@ -21,6 +21,7 @@ from askwell.asks.models import (
     AskRevision,
     AskStatus,
     AskTag,
+    AudienceReason,
     Offer,
     OfferKind,
     OfferStatus,
@@ -61,7 +62,9 @@ class OfferDoc(_Doc):
 class AudienceDoc(_Doc):
     person: str
     asked_directly_at: AwareDatetime | None = None
-    reason: str = "direct"  # "ring": shared through a reciprocity ring, never told "asked you directly"
+    reason: str = (
+        "direct"  # "ring" or "routed": shared by a ring or by routing, never told "asked you directly"
+    )
 
 
 class RevisionDoc(_Doc):
@@ -276,7 +279,9 @@ def _load_asks(db: Session, ctx: ImportContext, asks: list[AskDoc]) -> None:
                 ask_id=ask.id,
                 person_id=people[x.person],
                 asked_directly_at=x.asked_directly_at,
-                reason=x.reason if x.reason in ("direct", "ring") else "direct",
+                reason=x.reason
+                if x.reason in {r.value for r in AudienceReason}
+                else AudienceReason.DIRECT.value,
             )
             for x in doc.audience
         )

@@ -50,7 +50,7 @@ def _story(
         db,
         actor=author_actor,
         data=AskCreate(
-            title=f"30 minutes on {topic} this week",
+            title=f"Half an hour on {topic} this week",
             body=f"Could someone spend 30 minutes with me on {topic} before Friday? It unblocks my next step.",
             visibility=Visibility.TEAM if team_id else Visibility.ORG,
             team_id=team_id,

@@ -43,7 +43,7 @@ WORKING = (
 )
 NEED_TEXTS = (
     "Blocked on the Stripe webhook signature, no idea who knows their API",
-    "Stuck on the SAML certificate rotation; could someone who has done it pair for 30 minutes?",
+    "Stuck on the SAML certificate rotation; could someone who has done it pair for half an hour?",
     "The forecast sheet is stuck on broken pivot tables; could someone who knows Excel well look before Thursday?",
     "Blocked on access to the analytics warehouse, not sure who grants it",
 )

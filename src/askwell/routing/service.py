@@ -90,12 +90,23 @@ def _scores(
     db: Session, *, author: Person, ask: Ask, now: datetime, encode: Encode | None
 ) -> dict[int, float]:
     """Who-can-help scores for the ask, from matching; none (everyone 0) when matching cannot answer,
-    so that a routing never fails the confirmation it follows."""
+    so that a routing never fails the confirmation it follows.
+
+    ``persist=False``: this runs inside the confirmation's write transaction, so it must not refresh
+    stale profiles or store vectors there (the embedding job does that with no transaction open); the
+    ask's own vector is embedded in memory when the job has not stored it yet.
+    """
     if encode is None:
         return {}
     try:
         found = matching.suggest(
-            db, actor=people_repo.actor_for(db, author), ask_id=ask.id, now=now, encode=encode, limit=20
+            db,
+            actor=people_repo.actor_for(db, author),
+            ask_id=ask.id,
+            now=now,
+            encode=encode,
+            limit=20,
+            persist=False,
         )
     except AskwellError as exc:
         log.warning("routing ask %s without who-can-help scores: %s", ask.id, exc.message)
