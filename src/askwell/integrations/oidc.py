@@ -168,6 +168,8 @@ def validate_with_keys(
     id_token: str, *, jwks: dict[str, Any], issuer: str, client_id: str, nonce: str, now: datetime
 ) -> dict[str, Any]:
     try:
+        # The provider's JWKS is parsed JSON (a plain dict); joserfc wants its TypedDict and checks
+        # every key's shape itself while importing, raising ValueError on a malformed set.
         keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
         token = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
     except (JoseError, ValueError, TypeError) as exc:
