@@ -2,12 +2,14 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from askwell.cli.eval_success import success_command
-from askwell.evals.success import evaluate_success, load_narratives, time_split
+from askwell.evals.success import evaluate_success, load_narratives, reliability, render_success, time_split
+from askwell.matching.embeddings import encode
 
 HELPED = (
     "I just lost my job and rent is due, my kids are hungry. Could someone send a pizza tonight? Thank you!"
@@ -62,6 +64,27 @@ def test_both_scores_separate_clear_cases() -> None:
     assert result["n_test"] == 18
     assert result["auc_untrained"] > 0.9
     assert result["auc_trained"] > 0.9
+
+
+def test_the_sentence_model_stage_and_the_reliability_bins() -> None:
+    steps: list[int] = []
+    result = evaluate_success(rows(), encode=lambda texts: encode(texts), encode_progress=steps.append)
+    details = result["_details"]
+    assert sum(steps) == 60  # every request embedded once, train and test
+    assert details["auc_embedding_only"] > 0.9  # two texts, told apart by the sentence model
+    assert result["auc_trained"] > 0.9
+    assert sum(b["n"] for b in details["reliability"]) == result["n_test"]
+    table = render_success(result)
+    assert "sentence embeddings" in table and "share that got help" in table
+
+
+def test_reliability_bins_hold_equal_counts_in_order() -> None:
+    y = np.array([0, 0, 0, 1, 0, 1, 1, 1, 1, 1])
+    chance = np.linspace(0.05, 0.95, 10)
+    bins = reliability(y, chance, bins=5)
+    assert [b["n"] for b in bins] == [2] * 5
+    assert [b["observed"] for b in bins] == [0.0, 0.5, 0.5, 1.0, 1.0]
+    assert bins[0]["predicted"] < bins[-1]["predicted"]
 
 
 def test_a_split_with_one_outcome_is_refused() -> None:

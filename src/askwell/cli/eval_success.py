@@ -18,11 +18,19 @@ from askwell.evals.coaching import EvalInputError, read_jsonl
 from askwell.evals.report import update_section
 from askwell.evals.success import (
     REQUIRED_FIELDS,
+    Encoder,
     evaluate_success,
     load_narratives,
     public_result,
     render_success,
 )
+
+
+def _packaged_encoder() -> Encoder:
+    """The packaged sentence model (verified and loaded offline), imported only when an eval runs."""
+    from askwell.matching.embeddings import encode
+
+    return lambda texts: encode(texts)
 
 
 def success_command(
@@ -50,14 +58,21 @@ def success_command(
         raise typer.Exit(2) from None
     narratives = load_narratives(train)
     total = len(train_rows) + (len(test_rows) if test_rows is not None else 0)
+    encode = _packaged_encoder()
     try:
         if json_output:
-            result = evaluate_success(train_rows, test_rows, narratives=narratives)
+            result = evaluate_success(train_rows, test_rows, narratives=narratives, encode=encode)
         else:
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("coaching requests", total=total)
+                vectors = bar.add_task("embedding requests", total=total)
                 result = evaluate_success(
-                    train_rows, test_rows, narratives=narratives, progress=lambda: bar.advance(task)
+                    train_rows,
+                    test_rows,
+                    narratives=narratives,
+                    encode=encode,
+                    progress=lambda: bar.advance(task),
+                    encode_progress=lambda n: bar.advance(vectors, n),
                 )
     except (ValueError, TypeError) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)

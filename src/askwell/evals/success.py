@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,13 @@ NARRATIVES: dict[str, tuple[str, ...]] = {
     ),
     "desire": ("craving", "crave", "treat", "party", "movie", "game", "drunk", "birthday", "celebrate"),
 }
+#: Texts encoded per call, so a progress bar can move while the sentence model works.
+ENCODE_CHUNK = 256
+#: Seconds in 30 days: the community-age feature counts months since the first training request.
+_MONTH = 30 * 86400.0
 _UTC = ZoneInfo("UTC")
+
+Encoder = Callable[[Sequence[str]], np.ndarray]
 _TOKEN = re.compile(r"[a-z']+")
 _STATUS = {"met": 1.0, "weak": 0.5, "missing": 0.0}
 
@@ -97,7 +103,11 @@ def coach_rows(rows: list[dict[str, Any]], progress: Callable[[], None] | None =
 
 
 def _dense(
-    rows: list[dict[str, Any]], reviews: list[Review], narratives: dict[str, frozenset[str]]
+    rows: list[dict[str, Any]],
+    reviews: list[Review],
+    narratives: dict[str, frozenset[str]],
+    *,
+    epoch: float,
 ) -> np.ndarray:
     activity = sorted(
         {k for row in rows for k in row if k.startswith("requester_") and k.endswith("_at_request")}
@@ -116,6 +126,10 @@ def _dense(
             features.append(math.copysign(math.log1p(abs(number)), number))
         posted = datetime.fromtimestamp(float(row["unix_timestamp_of_request_utc"]), UTC)
         features.append(float(posted.day <= 15))  # requests early in the month fared better in the paper
+        # The paper's temporal features: the community's age (later requests fared worse as the
+        # community grew) and the weekend; months are counted from the first training request.
+        features.append((float(row["unix_timestamp_of_request_utc"]) - epoch) / _MONTH)
+        features.append(float(posted.weekday() >= 5))
         table.append(features)
     return np.asarray(table, dtype=float)
 
@@ -148,6 +162,29 @@ def _dense_scores(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) 
     return scores
 
 
+def _embedding_scores(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) -> np.ndarray:
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED).fit(train, y)
+    scores: np.ndarray = model.predict_proba(test)[:, 1]
+    return scores
+
+
+def _encode(texts: list[str], encode: Encoder, progress: Callable[[int], None] | None) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), ENCODE_CHUNK):
+        chunk = texts[start : start + ENCODE_CHUNK]
+        parts.append(np.asarray(encode(chunk), dtype=float))
+        if progress is not None:
+            progress(len(chunk))
+    return np.vstack(parts)
+
+
+def _chance(train: np.ndarray, y: np.ndarray, test: np.ndarray, c: float) -> np.ndarray:
+    scaler = StandardScaler().fit(train)
+    model = LogisticRegression(C=c, solver="liblinear", random_state=SEED).fit(scaler.transform(train), y)
+    scores: np.ndarray = model.predict_proba(scaler.transform(test))[:, 1]
+    return scores
+
+
 def _folds(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     n = min(CV_FOLDS, int(np.bincount(y, minlength=2).min()))
     if n < 2:
@@ -170,6 +207,30 @@ def _out_of_fold_text(texts: list[str], y: np.ndarray, c: float) -> np.ndarray:
     out = np.zeros(len(y))
     for tr, te in _folds(y):
         out[te] = _text_scores([texts[i] for i in tr], y[tr], [texts[i] for i in te], c)
+    return out
+
+
+def _out_of_fold_embedding(vectors: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    out = np.zeros(len(y))
+    for tr, te in _folds(y):
+        out[te] = _embedding_scores(vectors[tr], y[tr], vectors[te], c)
+    return out
+
+
+def reliability(y: np.ndarray, chance: np.ndarray, *, bins: int = 5) -> list[dict[str, float]]:
+    """Predicted chance against the share that got help, per equal-count bin of the test requests: is a
+    "30 %" a 30 %? Equal counts keep every bin's observed share on enough requests to mean something."""
+    order = np.argsort(chance, kind="stable")
+    out = []
+    for part in np.array_split(order, bins):
+        if len(part):
+            out.append(
+                {
+                    "n": len(part),
+                    "predicted": round(float(chance[part].mean()), 3),
+                    "observed": round(float(y[part].mean()), 3),
+                }
+            )
     return out
 
 
@@ -197,9 +258,16 @@ def evaluate_success(
     test_rows: list[dict[str, Any]] | None = None,
     *,
     narratives: dict[str, frozenset[str]] | None = None,
+    encode: Encoder | None = None,
     progress: Callable[[], None] | None = None,
+    encode_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """AUC of the untrained coaching score and of a model trained on the older part (or all of --train)."""
+    """AUC of the untrained coaching score and of a model trained on the older part (or all of --train).
+
+    With ``encode`` (the packaged sentence model), the trained model gains a stage over sentence
+    embeddings of each request: they carry how a request is told (a story, a tone) that single words
+    and word pairs miss. Without it (unit tests on a handful of rows) that stage is left out.
+    """
     if test_rows is None:
         train_rows, test_rows = time_split(train_rows)
     y_train, y_test = _labels(train_rows), _labels(test_rows)
@@ -209,8 +277,9 @@ def evaluate_success(
     reviews_train = coach_rows(train_rows, progress)
     reviews_test = coach_rows(test_rows, progress)
     texts_train, texts_test = [ask_text(r) for r in train_rows], [ask_text(r) for r in test_rows]
-    dense_train = _dense(train_rows, reviews_train, words)
-    dense_test = _dense(test_rows, reviews_test, words)
+    epoch = min(float(r["unix_timestamp_of_request_utc"]) for r in train_rows)
+    dense_train = _dense(train_rows, reviews_train, words, epoch=epoch)
+    dense_test = _dense(test_rows, reviews_test, words, epoch=epoch)
 
     untrained = np.asarray([rv.score for rv in reviews_test], dtype=float)
     auc_untrained = roc_auc_score(y_test, untrained)
@@ -222,13 +291,31 @@ def evaluate_success(
         y_train,
     )
     text_test = _text_scores(texts_train, y_train, texts_test, c_text)
-    # Stage 2: coaching, narrative and activity features plus the stage-1 text score.
-    stacked_train = np.column_stack([dense_train, _out_of_fold_text(texts_train, y_train, c_text)])
-    stacked_test = np.column_stack([dense_test, text_test])
+    train_columns = [dense_train, _out_of_fold_text(texts_train, y_train, c_text)]
+    test_columns = [dense_test, text_test]
+    c_embedding: float | None = None
+    auc_embedding: float | None = None
+    if encode is not None:
+        # Stage 1b: a logistic regression over sentence embeddings, stacked out of fold like the words.
+        vectors_train = _encode(texts_train, encode, encode_progress)
+        vectors_test = _encode(texts_test, encode, encode_progress)
+        c_embedding = _best_c(
+            lambda tr, te, c: _embedding_scores(vectors_train[tr], y_train[tr], vectors_train[te], c), y_train
+        )
+        embedding_test = _embedding_scores(vectors_train, y_train, vectors_test, c_embedding)
+        auc_embedding = round(float(roc_auc_score(y_test, embedding_test)), 4)
+        train_columns.append(_out_of_fold_embedding(vectors_train, y_train, c_embedding))
+        test_columns.append(embedding_test)
+    # Stage 2: coaching, narrative, activity and time features plus the stage-1 scores.
+    stacked_train = np.column_stack(train_columns)
+    stacked_test = np.column_stack(test_columns)
     c_all = _best_c(
         lambda tr, te, c: _dense_scores(stacked_train[tr], y_train[tr], stacked_train[te], c), y_train
     )
     trained = _dense_scores(stacked_train, y_train, stacked_test, c_all)
+    # What a person would be shown: the same model without class balancing, whose output is a chance
+    # (logistic loss on the training part's own rate of help), checked bin by bin on the test part.
+    chance = _chance(stacked_train, y_train, stacked_test, c_all)
 
     return {
         "n_test": len(test_rows),
@@ -242,6 +329,11 @@ def evaluate_success(
             "test_positive_rate": round(float(y_test.mean()), 4),
             "ci_untrained": bootstrap_ci(y_test, untrained),
             "ci_trained": bootstrap_ci(y_test, trained),
+            "c_embedding": c_embedding,
+            "auc_embedding_only": auc_embedding,
+            "reliability": reliability(y_test, chance),
+            "brier": round(float(np.mean((chance - y_test) ** 2)), 4),
+            "brier_base_rate": round(float(np.mean((y_train.mean() - y_test) ** 2)), 4),
         },
     }
 
@@ -272,9 +364,32 @@ def render_success(
         f"| coaching score, untrained (fitted on nothing here) | {result['auc_untrained']:.3f} | "
         f"{_interval(d.get('ci_untrained'))} |",
         f"| tf-idf words and word pairs, logistic regression (C={d['c_text_only']}) | {d['auc_text_only']:.3f} | |",
-        f"| coaching + narratives + text + requester activity (C={d['c_trained']}) | {result['auc_trained']:.3f} | "
-        f"{_interval(d.get('ci_trained'))} |",
     ]
+    if d.get("auc_embedding_only") is not None:
+        lines.append(
+            f"| sentence embeddings (all-MiniLM-L6-v2), logistic regression (C={d['c_embedding']}) | "
+            f"{d['auc_embedding_only']:.3f} | |"
+        )
+    stages = "text + sentence embeddings" if d.get("auc_embedding_only") is not None else "text"
+    lines.append(
+        f"| coaching + narratives + {stages} + requester activity + posting time (C={d['c_trained']}) | "
+        f"{result['auc_trained']:.3f} | {_interval(d.get('ci_trained'))} |"
+    )
     for name, value in ANCHORS.items():
         lines.append(f"| Althoff et al. 2014, {name} (their held-out split) | {value:.3f} | |")
+    bins = d.get("reliability") or []
+    if bins:
+        lines += [
+            "",
+            "**Is a predicted chance a real chance?** The trained model refitted without class balancing "
+            "(its output is then a probability), on the test requests in five equal-count bins of the "
+            f"predicted chance. Brier score {d['brier']:.4f}, against {d['brier_base_rate']:.4f} for "
+            "predicting the training part's rate of help for everyone.",
+            "",
+            "| bin | requests | predicted chance | share that got help |",
+            "|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {i} | {b['n']} | {b['predicted']:.1%} | {b['observed']:.1%} |" for i, b in enumerate(bins, 1)
+        ]
     return "\n".join(lines) + "\n"
