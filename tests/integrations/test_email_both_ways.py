@@ -427,9 +427,11 @@ class TestRepliesByEmail:
     ) -> None:
         mail, ask_id = _can_you_help_mail(smtp, settings, session_factory, world, clock, db, team)
         forged = reply_to(mail, sender="mallory@evil.example", text="I'll take it.")
-        with caplog.at_level(logging.WARNING, logger="askwell.integrations.mail_inbound"):
-            with pytest.raises(smtplib.SMTPDataError) as refused:
-                inbound.send(forged, sender="mallory@evil.example", to=str(mail["Reply-To"]))
+        with (
+            caplog.at_level(logging.WARNING, logger="askwell.integrations.mail_inbound"),
+            pytest.raises(smtplib.SMTPDataError) as refused,
+        ):
+            inbound.send(forged, sender="mallory@evil.example", to=str(mail["Reply-To"]))
         code, reason = _refused(refused.value)
         assert code == 550 and "not the person this reply address was made for" in reason
         assert "inbound mail from mallory@evil.example refused" in caplog.text

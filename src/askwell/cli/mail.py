@@ -31,7 +31,7 @@ mail_app = typer.Typer(
 )
 
 # sysexits.h: what an MTA's pipe transport (Postfix ``pipe``, Exim ``pipe``) does with our exit code.
-EX_DATAERR = 65  # malformed message: bounced
+EX_DATAERR = 65  # malformed or too large: bounced
 EX_NOPERM = 77  # refused (bad token, wrong sender, ...): bounced with our message
 EX_TEMPFAIL = 75  # our side failed (database down): the MTA keeps the message and tries again
 
@@ -111,7 +111,7 @@ def receive_command(
 ) -> None:
     """Act on one message (RFC 5322) read from standard input, as an MTA's pipe delivers it.
 
-    Exit codes: 0 done; 65 malformed; 77 refused (the reason on stderr, which the MTA bounces to the
+    Exit codes: 0 done; 65 malformed or too large; 77 refused (the reason on stderr, which the MTA bounces to the
     sender); 75 a temporary failure on our side (the MTA retries)."""
     settings = get_settings()
     factory, edges = _setup(settings)
@@ -123,7 +123,7 @@ def receive_command(
         )
     except MailRefused as exc:
         err_console.print(f"refused: {exc.reason}", soft_wrap=True)
-        raise typer.Exit(EX_DATAERR if exc.code == mail_inbound.MALFORMED else EX_NOPERM) from None
+        raise typer.Exit(EX_NOPERM if exc.code == mail_inbound.REFUSED else EX_DATAERR) from None
     except Exception as exc:  # the database or another part of ours: the MTA keeps the mail and retries
         err_console.print(f"temporary failure: {type(exc).__name__}: {exc}", soft_wrap=True)
         raise typer.Exit(EX_TEMPFAIL) from None
