@@ -14,6 +14,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from email import policy
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -90,7 +91,8 @@ class Inbound:
     def send(self, msg: EmailMessage | bytes, *, sender: str, to: str) -> None:
         """Deliver as a mail system would; raises the SMTP error the server answers with."""
         with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
-            raw = msg if isinstance(msg, bytes) else msg.as_bytes()
+            # On the wire lines end in CRLF (smtplib does not convert a bytes message's bare LFs).
+            raw = msg if isinstance(msg, bytes) else msg.as_bytes(policy=policy.SMTP)
             smtp.sendmail(sender, [to], raw)
 
 
@@ -364,7 +366,9 @@ class TestRepliesByEmail:
         reply_address = str(prompt["Reply-To"])
         assert reply_address.startswith("reply+") and reply_address.endswith("@askwell.test")
         assert len(reply_address.partition("@")[0]) <= 64  # RFC 5321's limit on a local part
-        assert "Reply to this email to answer your stand-up" in prompt.get_content()
+        content = prompt.get_content()
+        assert "Reply to this email to answer your stand-up" in content
+        assert "1. What did you work on?\n2. What are you working on today?" in content.replace("\r\n", "\n")
 
         text = (
             "1. Fixed the flaky login test\n2. Writing the export job\n3. I need help with the Kafka retries"

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from askwell.core.config import Settings, get_settings
 from askwell.core.edges import Email
+from askwell.core.errors import AskwellError
 from askwell.core.jobs import JobContext, JobRegistry, enqueue
 from askwell.core.localtime import zone
 from askwell.notifications import digest, inbox, mailtokens, repository
@@ -28,6 +29,8 @@ from askwell.notifications.models import Notification
 from askwell.notifications.models import NotificationKind as Kind
 from askwell.people import repository as people_repo
 from askwell.people.models import Person
+from askwell.people.policy import Actor
+from askwell.standups import service as standups
 
 #: The first digest of someone who has never had one covers at most the day (or week) before.
 FIRST_DIGEST_LOOKBACK = timedelta(days=1)
@@ -105,6 +108,18 @@ def reply_header(
     return [("Reply-To", address)], line
 
 
+def _standup_questions(db: Session, actor: Actor, *, now: datetime) -> str:
+    """Today's questions, numbered as a reply answers them (``notifications.replies``)."""
+    try:
+        questions = standups.today(db, actor=actor, now=now).questions
+    except AskwellError:  # no stand-up any more (left the team since): the line alone
+        return ""
+    lines = [f"{i}. {q.text}" for i, q in enumerate(questions, start=1)]
+    return "Number your answers as the questions are; a reply without numbers answers the first.\n\n" + (
+        "\n".join(lines) + "\n"
+    )
+
+
 def _settings(ctx: JobContext) -> Settings:
     return ctx.settings if ctx.settings is not None else get_settings()
 
@@ -140,7 +155,8 @@ def _email_notification(db: Session, payload: dict[str, Any], ctx: JobContext, *
     if found is None:
         return  # erased since, or the person left: nobody to write to
     note, person = found
-    [item] = inbox.render(db, actor=people_repo.actor_for(db, person), rows=[note])
+    actor = people_repo.actor_for(db, person)
+    [item] = inbox.render(db, actor=actor, rows=[note])
     if item.hidden:
         return  # the ask stopped being shared with them before the email went: say nothing about it
     settings = _settings(ctx)
@@ -151,6 +167,8 @@ def _email_notification(db: Session, payload: dict[str, Any], ctx: JobContext, *
     body = f"{item.text}\n\nOpen it in Askwell: {base}{path_for(item.target)}\n"
     if reply_line:
         body += f"\n{reply_line}\n"
+        if note.kind in (Kind.STANDUP_PROMPT.value, Kind.STANDUP_REMINDER.value):
+            body += _standup_questions(db, actor, now=ctx.clock.now())
     body += f"\nChoose what you hear about, and how: {base}/settings/notifications\n"
     if unsubscribe:
         body += f"Stop these emails with one click: {unsubscribe}\n"
