@@ -109,3 +109,10 @@ class TestWeeklyDue:
         assert digest.due(now=monday_morning, tz=tz, last_sent_at=None, weekly=True)
         assert not digest.due(now=monday_morning + timedelta(days=1), tz=tz, last_sent_at=None, weekly=True)
         assert digest.due(now=monday_morning + timedelta(days=1), tz=tz, last_sent_at=None, weekly=False)
+
+
+def test_only_the_start_of_a_long_body_is_parsed() -> None:
+    from askwell.integrations.mail_inbound import MAX_TEXT_CHARS
+
+    body = "Yes, I can help.\n\n" + "-- \n" * MAX_TEXT_CHARS  # far more than is read
+    assert strip_reply(body) == "Yes, I can help."
