@@ -41,6 +41,7 @@ from askwell.http.request_id import RequestIdMiddleware
 from askwell.integrations.edges import edges_from_settings
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
+from askwell.web.routes.unsubscribe import router as unsubscribe_router
 from askwell.worker.registry import build_registry
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,9 @@ def create_app(
     app.include_router(web_router, dependencies=[Depends(csrf_protect)])
     app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
     app.include_router(api_docs_router)
+    # RFC 8058 one-click unsubscribe: a mail client POSTs without cookie or form token; the signed
+    # token in the path authorizes it (see the module), so no CSRF check here.
+    app.include_router(unsubscribe_router)
 
     @app.exception_handler(AskwellError)
     async def _askwell_error(request: Request, exc: AskwellError) -> Response:

@@ -22,14 +22,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI, params
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from sse_starlette import EventSourceResponse
@@ -51,6 +51,7 @@ from askwell.huddles import service as huddles
 from askwell.huddles.schemas import HuddleCreate
 from askwell.network import service as network
 from askwell.network.schemas import IntroRequest, TieCreate
+from askwell.notifications import mailtokens
 from askwell.notifications.models import Notification
 from askwell.people.models import Organization, Person, Role, Team
 from askwell.rings import service as rings
@@ -63,6 +64,9 @@ from askwell.webhooks import service as webhooks
 from askwell.webhooks.schemas import EndpointCreate
 from tests.browser.live import serve
 from tests.conftest import NOW, PASSWORD, World
+
+if TYPE_CHECKING:
+    from tests.conftest import TestDatabase
 
 try:  # Recent FastAPI keeps included routers as nodes in app.routes; older versions flatten them.
     from fastapi.routing import iter_route_contexts
@@ -98,8 +102,16 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/auth/oidc/start"),
         ("GET", "/auth/oidc/{org_slug}/login"),
         ("GET", "/auth/oidc/{org_slug}/callback"),
+        # One-click unsubscribe (RFC 8058): the signed token in the path is the authority; a bad one is
+        # 404 (tests/integrations/test_email_both_ways.py).
+        ("GET", "/unsubscribe/{token}"),
+        ("POST", "/unsubscribe/{token}"),
     }
 )
+# Unsafe routes a mail client calls without cookie or form token, authorized by a signed token in the
+# path alone (RFC 8058 one-click unsubscribe, which can only turn email off).
+CSRF_EXEMPT: frozenset[tuple[str, str]] = frozenset({("POST", "/unsubscribe/{token}")})
+WALK_SECRET = "route-walk-secret-key"
 PUBLIC_MOUNTS = frozenset({"/static"})
 
 # A plain member (not admin, not a lead of the scene's team) must get 403 here; /admin/** is added
@@ -214,6 +226,9 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
     ("/reset/{token}", "token"): lambda s: s.objects["reset_token"],
+    ("/unsubscribe/{token}", "token"): lambda s: mailtokens.sign_unsubscribe(
+        WALK_SECRET.encode(), org_id=s.member.org_id, person_id=s.member.id
+    ),
 }
 # Values for required query/form/JSON fields, by field name. Register new required fields here.
 SAMPLES: dict[str, Callable[[Scene], object]] = {
@@ -575,6 +590,17 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
 
 
 @pytest.fixture
+def settings(database: TestDatabase) -> Settings:
+    """The suite's settings with a secret key, so that signed links (one-click unsubscribe) work."""
+    return Settings(
+        database_url=database.url,
+        in_process_worker=False,
+        login_max_failures=5,
+        secret_key=SecretStr(WALK_SECRET),
+    )
+
+
+@pytest.fixture
 def scene(world: World, db: Session) -> Scene:
     acme = world.org("Acme")
     team = world.team(acme, "Platform")
@@ -739,7 +765,11 @@ def csrf_failures(app: FastAPI, scene: Scene) -> list[str]:
         app, base_url="http://testserver", follow_redirects=False, raise_server_exceptions=False
     )
     failures = []
-    unsafe = [(ep, call) for ep, call in _all_calls(app, scene) if ep.method not in SAFE]
+    unsafe = [
+        (ep, call)
+        for ep, call in _all_calls(app, scene)
+        if ep.method not in SAFE and (ep.method, ep.path) not in CSRF_EXEMPT
+    ]
     for ep, call in unsafe:
         r = send(cookie_client, ep, call)
         if not _csrf_refused(ep, r):

@@ -77,12 +77,12 @@ class TestSave:
             **EVERY_EVENT_BY_EMAIL,
             "event_thanks": "pigeon",
             "event_offers": "inbox",
-            "delivery": "weekly",
+            "delivery": "hourly",
         }
         r = post(signed_in(ada), URL, form)
         assert r.status_code == 422
         assert "Choose “Inbox only” or “Inbox and email”." in r.text
-        assert "Choose one email per notification, or one a day." in r.text
+        assert "Choose one email per notification, one a day, or one a week." in r.text
         assert "Input should be" not in r.text
         assert ("event_offers", "inbox") in checked(r.text)  # the valid choices made are kept on the page
         prefs = repository.preferences(db, org_id=ada.org_id, person_id=ada.id)

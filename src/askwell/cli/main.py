@@ -60,6 +60,9 @@ app.add_typer(huddle_app, name="huddle")
 from askwell.cli.insights import insights_app  # noqa: E402
 
 app.add_typer(insights_app, name="insights")
+from askwell.cli.mail import mail_app  # noqa: E402
+
+app.add_typer(mail_app, name="mail")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "Askwell <askwell@localhost>"
+    # Signs the links and addresses mail carries (one-click unsubscribe, replies by email): any long
+    # random string, the same for every process. Unset: mails carry neither (docs/integrations.md).
+    secret_key: SecretStr | None = None
+    # Replies by email: the address inbound mail arrives at (`askwell mail serve`, or the MTA piping into
+    # `askwell mail receive`). Mails that can be answered get Reply-To "local+TOKEN@domain"; unset: none.
+    reply_address: str | None = None
+    # The largest inbound message accepted (bytes); bigger ones are refused before they are parsed.
+    mail_max_bytes: int = Field(default=1024 * 1024, ge=1024, le=50 * 1024 * 1024)
     # Where a huddle meets: "{huddle_id}" is replaced by the huddle's id (docs/routing-and-huddles.md).
     huddle_link_template: str = "https://meet.example.com/askwell-{huddle_id}"
     # Proxies whose X-Forwarded-For/-Proto headers are believed (client address for sign-in limits,

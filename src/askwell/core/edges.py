@@ -38,6 +38,8 @@ class Email:
     body: str
     # Optional, so every sender and caller written before attachments keeps working unchanged.
     attachments: tuple[Attachment, ...] = ()
+    # Extra header fields (``List-Unsubscribe``, ``Reply-To``), in order; senders set them as given.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class EmailSender(Protocol):

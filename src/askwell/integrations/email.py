@@ -32,6 +32,7 @@ __all__ = [
     "SmtpEmailSender",
     "attachments_from_payload",
     "attachments_to_payload",
+    "headers_from_payload",
     "sender_from_settings",
 ]
 
@@ -68,6 +69,13 @@ def attachments_from_payload(raw: Any) -> tuple[Attachment, ...]:
     )
 
 
+def headers_from_payload(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A job payload's ``headers`` (a list of [name, value] pairs) as an ``Email`` holds them."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple((str(pair[0]), str(pair[1])) for pair in raw if isinstance(pair, list) and len(pair) == 2)
+
+
 class SmtpEmailSender:
     delivers = True
 
@@ -85,6 +93,8 @@ class SmtpEmailSender:
         # smtplib adds neither; many relays reject or spam-score mail without them.
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = make_msgid(domain=s.smtp_host)
+        for name, value in message.headers:
+            msg[name] = value
         msg.set_content(message.body)
         for attachment in message.attachments:
             _attach(msg, attachment)
@@ -124,6 +134,7 @@ def _send_email(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
             subject=str(payload["subject"]),
             body=str(payload["body"]),
             attachments=attachments_from_payload(payload.get("attachments")),
+            headers=headers_from_payload(payload.get("headers")),
         )
     )
 

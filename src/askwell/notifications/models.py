@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
@@ -92,6 +92,8 @@ class NotificationSettings(Base):
     person_id: Mapped[int] = mapped_column()
     # One email a day instead of one per notification.
     digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # With ``digest``: one email a week (on the person's Monday) instead of one a day.
+    digest_weekly: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # When the last digest went out: the next one covers what came after, and at most one goes a day.
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

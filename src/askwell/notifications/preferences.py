@@ -19,8 +19,8 @@ test fails until it is placed).
 | rings | invited to a ring, a nudge to prepare, new requests in an async ring, follow-ups | email |
 
 Every default is email, as before people could choose. The inbox always has everything; the channel
-only says whether email comes too. A daily digest
-replaces single emails with one email a day (see ``notifications.digest``).
+only says whether email comes too. A digest replaces single emails with one email a day or one a
+week (see ``notifications.digest``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,14 @@ class Event(StrEnum):
     NUDGES = "nudges"
     RINGS = "rings"
     STANDUPS = "standups"
+
+
+class DigestFrequency(StrEnum):
+    """How notification emails are grouped: one each as they happen ("off"), or one digest a day or week."""
+
+    OFF = "off"
+    DAILY = "daily"
+    WEEKLY = "weekly"
 
 
 class Channel(StrEnum):
@@ -154,6 +162,13 @@ class Preferences:
 
     channels: Mapping[Event, Channel]
     digest: bool = False
+    digest_weekly: bool = False
+
+    @property
+    def frequency(self) -> DigestFrequency:
+        if not self.digest:
+            return DigestFrequency.OFF
+        return DigestFrequency.WEEKLY if self.digest_weekly else DigestFrequency.DAILY
 
     def channel(self, event: Event) -> Channel:
         return self.channels.get(event, EVENTS[event].default)
@@ -164,7 +179,7 @@ class Preferences:
         return event is not None and self.channel(event) is Channel.EMAIL
 
     def emails_at_once(self, kind: str) -> bool:
-        """Whether this notification is emailed on its own, now (not gathered into the daily digest)."""
+        """Whether this notification is emailed on its own, now (not gathered into a digest)."""
         return self.emails(kind) and not self.digest
 
 

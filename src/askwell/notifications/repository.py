@@ -74,11 +74,11 @@ def is_mine(db: Session, *, org_id: int, person_id: int, notification_id: int) -
 
 def preferences(db: Session, *, org_id: int, person_id: int) -> Preferences:
     """A person's choices, defaults filled in; a channel stored for an event since removed is ignored."""
-    digest = db.scalar(
-        select(NotificationSettings.digest).where(
+    stored = db.execute(
+        select(NotificationSettings.digest, NotificationSettings.digest_weekly).where(
             NotificationSettings.org_id == org_id, NotificationSettings.person_id == person_id
         )
-    )
+    ).first()
     rows = db.execute(
         select(NotificationChannel.event, NotificationChannel.channel).where(
             NotificationChannel.org_id == org_id, NotificationChannel.person_id == person_id
@@ -90,7 +90,8 @@ def preferences(db: Session, *, org_id: int, person_id: int) -> Preferences:
         for event, channel in rows
         if event in known_events and channel in known_channels
     }
-    return Preferences(channels=channels, digest=bool(digest))
+    digest, weekly = (bool(stored[0]), bool(stored[1])) if stored is not None else (False, False)
+    return Preferences(channels=channels, digest=digest, digest_weekly=weekly)
 
 
 def settings_row(db: Session, *, org_id: int, person_id: int) -> NotificationSettings | None:
@@ -111,7 +112,7 @@ def channel_rows(db: Session, *, org_id: int, person_id: int) -> dict[str, Notif
 
 
 def digest_subscribers(db: Session) -> list[tuple[NotificationSettings, Person]]:
-    """Everyone, in every organization, who chose the daily digest and can still sign in (for the job)."""
+    """Everyone, in every organization, who chose a (daily or weekly) digest and can still sign in (for the job)."""
     rows = db.execute(
         select(NotificationSettings, Person)
         .join(

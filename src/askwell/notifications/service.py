@@ -19,7 +19,7 @@ from askwell.notifications.models import (
     NotificationKind,
     NotificationSettings,
 )
-from askwell.notifications.preferences import EVENTS, Preferences
+from askwell.notifications.preferences import EVENTS, Channel, DigestFrequency, Preferences
 from askwell.notifications.schemas import (
     EventSettingRead,
     NotificationSettingsRead,
@@ -130,6 +130,7 @@ def open_notification(
 def settings_read(prefs: Preferences, *, email_available: bool) -> NotificationSettingsRead:
     return NotificationSettingsRead(
         digest=prefs.digest,
+        digest_frequency=prefs.frequency,
         digest_hour=DIGEST_HOUR,
         email_available=email_available,
         events=[
@@ -141,6 +142,46 @@ def settings_read(prefs: Preferences, *, email_available: bool) -> NotificationS
     )
 
 
+def _set_frequency(
+    db: Session, *, org_id: int, person_id: int, frequency: DigestFrequency, now: datetime
+) -> None:
+    row = repository.settings_row(db, org_id=org_id, person_id=person_id)
+    if row is None:
+        row = NotificationSettings(
+            org_id=org_id, person_id=person_id, digest=False, digest_weekly=False, updated_at=now
+        )
+        db.add(row)
+    digest, weekly = frequency is not DigestFrequency.OFF, frequency is DigestFrequency.WEEKLY
+    if (row.digest, row.digest_weekly) == (digest, weekly):
+        return
+    if digest and not row.digest:
+        # Everything until now went out one by one: the first digest covers what comes from here.
+        row.last_digest_at = now
+    row.digest, row.digest_weekly, row.updated_at = digest, weekly, now
+
+
+def unsubscribe(db: Session, *, org_id: int, person_id: int, now: datetime) -> bool:
+    """One-click unsubscribe (RFC 8058): no more notification email of any kind, digest or single.
+    Every event goes to the inbox only, where everything still arrives; the person can choose email
+    again on their settings page. False when the person is gone (nothing to change)."""
+    if people_repo.person_in_org(db, org_id=org_id, person_id=person_id) is None:
+        return False
+    repository.lock_person(db, org_id=org_id, person_id=person_id)
+    _set_frequency(db, org_id=org_id, person_id=person_id, frequency=DigestFrequency.OFF, now=now)
+    existing = repository.channel_rows(db, org_id=org_id, person_id=person_id)
+    for event in EVENTS:
+        if event.value in existing:
+            existing[event.value].channel = Channel.INBOX.value
+        else:
+            db.add(
+                NotificationChannel(
+                    org_id=org_id, person_id=person_id, event=event.value, channel=Channel.INBOX.value
+                )
+            )
+    db.flush()
+    return True
+
+
 def update_settings(
     db: Session, *, actor: Actor, data: NotificationSettingsUpdate, now: datetime
 ) -> Preferences:
@@ -148,17 +189,11 @@ def update_settings(
     org_id, person_id = actor.org_id, actor.person_id
     # Two saves at once (a double click) queue on the person's row, so neither trips a unique constraint.
     repository.lock_person(db, org_id=org_id, person_id=person_id)
-    if data.digest is not None:
-        row = repository.settings_row(db, org_id=org_id, person_id=person_id)
-        if row is None:
-            row = NotificationSettings(org_id=org_id, person_id=person_id, digest=False, updated_at=now)
-            db.add(row)
-        if row.digest != data.digest:
-            row.digest = data.digest
-            row.updated_at = now
-            if data.digest:
-                # Everything until now went out one by one: the first digest starts from here, tomorrow.
-                row.last_digest_at = now
+    frequency = data.digest_frequency
+    if frequency is None and data.digest is not None:
+        frequency = DigestFrequency.DAILY if data.digest else DigestFrequency.OFF
+    if frequency is not None:
+        _set_frequency(db, org_id=org_id, person_id=person_id, frequency=frequency, now=now)
     existing = repository.channel_rows(db, org_id=org_id, person_id=person_id)
     for event, channel in data.events.items():
         if event.value in existing:

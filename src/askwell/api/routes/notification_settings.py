@@ -1,4 +1,4 @@
-"""The signed-in person's notification settings: which events also come by email, and the daily digest."""
+"""The signed-in person's notification settings: which events also come by email, and the digest."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ router = APIRouter(tags=["me"])
     "/me/notification-settings",
     response_model=NotificationSettingsRead,
     summary="Your notification settings",
-    description="Every event with its channel (`inbox` only, or `email` too), and whether emails come "
-    "as one daily digest. Events you never changed show their default.",
+    description="Every event with its channel (`inbox` only, or `email` too), and how emails come "
+    "(`digest_frequency`: `off` for one each, `daily` or `weekly` for one digest). Events you never "
+    "changed show their default.",
 )
 def get_settings(db: Db, ctx: Ctx, actor: ApiActor) -> NotificationSettingsRead:
     prefs = repository.preferences(db, org_id=actor.org_id, person_id=actor.person_id)
@@ -27,7 +28,7 @@ def get_settings(db: Db, ctx: Ctx, actor: ApiActor) -> NotificationSettingsRead:
     "/me/notification-settings",
     response_model=NotificationSettingsRead,
     summary="Change your notification settings",
-    description='Send only what changes, e.g. `{"events": {"thanks": "inbox"}, "digest": true}`.',
+    description='Send only what changes, e.g. `{"events": {"thanks": "inbox"}, "digest_frequency": "weekly"}`.',
 )
 def patch_settings(
     body: NotificationSettingsUpdate, db: Db, ctx: Ctx, actor: ApiActor, now: Now

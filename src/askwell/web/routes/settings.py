@@ -16,7 +16,7 @@ from askwell.http.downloads import personal_data_response
 from askwell.http.params import TokenId
 from askwell.notifications import repository as notifications_repo
 from askwell.notifications import service as notifications
-from askwell.notifications.preferences import Channel, Event
+from askwell.notifications.preferences import Channel, DigestFrequency, Event
 from askwell.notifications.schemas import NotificationSettingsUpdate
 from askwell.people.policy import Actor
 from askwell.privacy import service as privacy
@@ -66,8 +66,12 @@ def revoke_token(db: Db, actor: PageActor, now: Now, token_id: TokenId) -> Respo
 # --- notification settings -------------------------------------------------------------------------
 
 _CHANNEL_ERROR = "Choose “Inbox only” or “Inbox and email”."
-_DELIVERY_ERROR = "Choose one email per notification, or one a day."
-_DELIVERIES = {"each": False, "daily": True}
+_DELIVERY_ERROR = "Choose one email per notification, one a day, or one a week."
+_DELIVERIES = {
+    "each": DigestFrequency.OFF,
+    "daily": DigestFrequency.DAILY,
+    "weekly": DigestFrequency.WEEKLY,
+}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -91,7 +95,7 @@ def _notifications_page(
     prefs = notifications_repo.preferences(db, org_id=actor.org_id, person_id=actor.person_id)
     current = notifications.settings_read(prefs, email_available=bool(ctx.settings.smtp_host))
     chosen = {f"event_{e.event.value}": e.channel.value for e in current.events}
-    chosen["delivery"] = "daily" if current.digest else "each"
+    chosen["delivery"] = {v: k for k, v in _DELIVERIES.items()}[current.digest_frequency]
     return render(
         request,
         "settings/notifications.html",
@@ -125,7 +129,7 @@ def save_notification_settings(
     if errors:
         return _notifications_page(request, db, ctx, actor, status=422, values=posted, errors=errors)
     data = NotificationSettingsUpdate(
-        events=events, digest=_DELIVERIES[delivery] if delivery is not None else None
+        events=events, digest_frequency=_DELIVERIES[delivery] if delivery is not None else None
     )
     notifications.update_settings(db, actor=actor, data=data, now=now)
     db.commit()
