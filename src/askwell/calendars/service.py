@@ -71,10 +71,11 @@ def render(db: Session, *, secret: str, now: datetime, base_url: str) -> str:
         raise FeedNotFound()
     row.last_read_at = now
     since = now - LOOKBACK
-    scope = {"org_id": row.org_id, "person_id": row.person_id, "since": since, "limit": MAX_EACH}
     base = base_url.rstrip("/")
     events: list[feed.FeedEvent] = []
-    for ask in repository.asks_due(db, **scope):
+    for ask in repository.asks_due(
+        db, org_id=row.org_id, person_id=row.person_id, since=since, limit=MAX_EACH
+    ):
         assert ask.due_at is not None  # the query keeps only asks with a due date
         events.append(
             feed.FeedEvent(
@@ -87,7 +88,9 @@ def render(db: Session, *, secret: str, now: datetime, base_url: str) -> str:
                 url=f"{base}/asks/{ask.id}",
             )
         )
-    for ring in repository.rings_of(db, **scope):
+    for ring in repository.rings_of(
+        db, org_id=row.org_id, person_id=row.person_id, since=since, limit=MAX_EACH
+    ):
         live = ring.mode == RingMode.LIVE.value
         events.append(
             feed.FeedEvent(
@@ -100,7 +103,9 @@ def render(db: Session, *, secret: str, now: datetime, base_url: str) -> str:
                 url=f"{base}/rings/{ring.id}",
             )
         )
-    for huddle in repository.huddles_of(db, **scope):
+    for huddle in repository.huddles_of(
+        db, org_id=row.org_id, person_id=row.person_id, since=since, limit=MAX_EACH
+    ):
         events.append(
             feed.FeedEvent(
                 uid=huddle.uid,

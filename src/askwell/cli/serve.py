@@ -11,7 +11,7 @@ import uvicorn
 
 from askwell import wiring
 from askwell.cli.common import engine_from_settings, err_console, fail, out_console
-from askwell.cli.worker import configure_logging, require_migrated
+from askwell.cli.worker import configure_logging, require_encryption_keys, require_migrated
 from askwell.core.config import Settings, get_settings
 from askwell.integrations.edges import edges_from_settings
 from askwell.matching.embeddings import EmbeddingModelMissing, packaged_model_dir, verify_model_dir
@@ -102,6 +102,7 @@ def serve_command(
     settings = with_served_url(get_settings(), host=host, port=port)
     if workers > 1:
         check_several_processes(settings, worker=worker)
+    require_encryption_keys(settings)
     engine = engine_from_settings(settings)
     require_migrated(engine)
     try:

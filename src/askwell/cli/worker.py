@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 
 from askwell.cli.common import engine_from_settings, err_console, fail
 from askwell.core import logs
-from askwell.core.config import get_settings
+from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_session_factory
+from askwell.core.encryption import MissingEncryptionKey, require_keys
 from askwell.core.migrations import is_up_to_date
 from askwell.integrations.edges import edges_from_settings
 from askwell.worker.registry import build_registry
@@ -20,6 +21,14 @@ from askwell.worker.runner import Worker
 def configure_logging() -> None:
     """Logs to stderr, once, as ASKWELL_LOG_FORMAT says (text or JSON lines); leaves a host's own setup alone."""
     logs.configure_logging(get_settings().log_format)
+
+
+def require_encryption_keys(settings: Settings) -> None:
+    """Refuse to start where stored secrets would be guarded by the public development key."""
+    try:
+        require_keys(settings)
+    except (MissingEncryptionKey, ValueError) as exc:
+        fail(str(exc))
 
 
 def require_migrated(engine: Engine) -> None:
@@ -40,6 +49,7 @@ def worker_command(
 ) -> None:
     """Run queued jobs (emails, scheduled work) until stopped with Ctrl-C or SIGTERM."""
     settings = get_settings()
+    require_encryption_keys(settings)
     engine = engine_from_settings(settings)
     require_migrated(engine)
     configure_logging()

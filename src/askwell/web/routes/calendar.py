@@ -25,7 +25,9 @@ FeedSecret = Annotated[str, Path(max_length=100)]
 
 @router.get("/calendar/{secret}.ics")
 def feed(secret: FeedSecret, request: Request, db: Db, ctx: Ctx, now: Now) -> Response:
-    text = calendars.render(db, secret=secret, now=now, base_url=ctx.settings.public_url(str(request.base_url)))
+    text = calendars.render(
+        db, secret=secret, now=now, base_url=ctx.settings.public_url(str(request.base_url))
+    )
     db.commit()  # last_read_at
     return Response(
         text,
