@@ -22,6 +22,7 @@ from askwell.calendars.models import CalendarFeed
 from askwell.core.logs import configure_logging, redact_path
 from askwell.huddles.models import Huddle, HuddleInvite, HuddleStatus
 from askwell.people.models import Organization, Person
+from askwell.rings import rules as ring_rules
 from askwell.rings import service as rings
 from askwell.rings.schemas import RingCreate
 from tests.conftest import World
@@ -153,7 +154,7 @@ def test_feed_content_and_instants_across_timezones(db: Session, world: World) -
     ring = events["Ring: Platform ring"]
     assert ring.decoded("dtstart") == datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
     assert ring.decoded("dtend") - ring.decoded("dtstart") == timedelta(minutes=60)
-    assert str(ring["uid"]) == calendars.ring_uid(s["ring"].id)  # type: ignore[attr-defined]
+    assert str(ring["uid"]) == ring_rules.calendar_uid(s["ring"].org_id, s["ring"].id)  # type: ignore[attr-defined]
     assert str(ring["url"]).startswith("https://askwell.example.com/rings/")
     assert str(events["Huddle: called-off"]["status"]) == "CANCELLED"
     assert int(events["Huddle: called-off"]["sequence"]) == 1

@@ -17,6 +17,7 @@ from askwell.calendars.errors import FeedNotFound
 from askwell.calendars.models import CalendarFeed
 from askwell.huddles.models import HuddleStatus
 from askwell.people.policy import Actor
+from askwell.rings import rules as ring_rules
 from askwell.rings.models import RingMode
 
 SECRET_PREFIX = "cal_"
@@ -94,7 +95,7 @@ def render(db: Session, *, secret: str, now: datetime, base_url: str) -> str:
         live = ring.mode == RingMode.LIVE.value
         events.append(
             feed.FeedEvent(
-                uid=ring_uid(ring.id),
+                uid=ring_rules.calendar_uid(ring.org_id, ring.id),
                 sequence=0,
                 summary=f"{'Ring' if live else 'Ring (open window)'}: {ring.name}",
                 description=ring.purpose,
@@ -121,7 +122,3 @@ def render(db: Session, *, secret: str, now: datetime, base_url: str) -> str:
     events.sort(key=lambda e: (e.starts_at, e.uid))
     db.flush()
     return feed.build(events, name=f"Askwell: {person.name}", stamp=now)
-
-
-def ring_uid(ring_id: int) -> str:
-    return f"ring-{ring_id}@askwell"

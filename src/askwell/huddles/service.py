@@ -19,7 +19,7 @@ from askwell.core.errors import InvalidInput
 from askwell.core.events import HuddleCancelled, HuddleInvited, emit
 from askwell.core.jobs import enqueue
 from askwell.core.localtime import local_time, zone
-from askwell.huddles import ics, repository, rules
+from askwell.huddles import repository, rules
 from askwell.huddles.errors import (
     HuddleOver,
     InvalidThanks,
@@ -37,6 +37,7 @@ from askwell.huddles.schemas import (
     HuddleReschedule,
     InviteRead,
 )
+from askwell.integrations import ics
 from askwell.integrations.email import attachments_to_payload
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record

@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from askwell.core.db import MAX_ID
 from askwell.http.deps import ApiActor, Ctx, Db, Now
-from askwell.huddles import ics, service
+from askwell.huddles import service
 from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleRead, HuddleReschedule
+from askwell.integrations import ics
 from askwell.matching.service import encoder
 
 router = APIRouter(tags=["huddles"])
