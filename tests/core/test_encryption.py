@@ -82,14 +82,17 @@ class TestBox:
 
 class TestSettings:
     def test_development_key_only_on_sqlite(self) -> None:
-        require_keys(Settings(database_url="sqlite:///x.db"))
+        require_keys(Settings(database_url="sqlite:///x.db", encryption_keys=None))
         with pytest.raises(MissingEncryptionKey, match="ASKWELL_ENCRYPTION_KEYS"):
-            require_keys(Settings(database_url="postgresql://u@db/askwell"))
+            require_keys(Settings(database_url="postgresql://u@db/askwell", encryption_keys=None))
         require_keys(Settings(database_url="postgresql://u@db/askwell", encryption_keys=generate_key()))
 
     def test_a_malformed_configured_key_fails_at_start(self) -> None:
         with pytest.raises(ValueError, match="32 url-safe base64"):
             require_keys(Settings(database_url="postgresql://u@db/a", encryption_keys="short"))
+
+    def test_without_a_key_the_development_key_is_used(self) -> None:
+        assert box_for(Settings(encryption_keys=None)).open(SecretBox((DEV_KEY,)).seal(CLEAR)) == CLEAR
 
     def test_several_keys_first_encrypts(self) -> None:
         first, second = generate_key(), generate_key()

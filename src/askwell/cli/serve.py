@@ -102,9 +102,9 @@ def serve_command(
     settings = with_served_url(get_settings(), host=host, port=port)
     if workers > 1:
         check_several_processes(settings, worker=worker)
-    require_encryption_keys(settings)
     engine = engine_from_settings(settings)
     require_migrated(engine)
+    require_encryption_keys(settings)
     try:
         # Who-can-help needs the packaged model: say so now, not on the first ask page.
         verify_model_dir(packaged_model_dir())

@@ -49,9 +49,9 @@ def worker_command(
 ) -> None:
     """Run queued jobs (emails, scheduled work) until stopped with Ctrl-C or SIGTERM."""
     settings = get_settings()
-    require_encryption_keys(settings)
     engine = engine_from_settings(settings)
     require_migrated(engine)
+    require_encryption_keys(settings)
     configure_logging()
     edges = edges_from_settings(settings, engine=engine)
     worker = Worker(create_session_factory(engine), build_registry(), settings=settings, edges=edges)
