@@ -99,7 +99,7 @@ def reschedule(
     """Move the huddle (the caller); the time comes from a datetime-local field, in the caller's zone."""
     url = f"/huddles/{huddle_id}"
     try:
-        data = HuddleReschedule(starts_at=starts_at)  # type: ignore[arg-type]  # pydantic parses the text
+        data = HuddleReschedule.model_validate({"starts_at": starts_at})
     except ValidationError:
         return redirect(url, "Give the new start as a date and time.")
     try:
