@@ -28,6 +28,7 @@ from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.db import create_db_engine
 from askwell.core.edges import Edges, Email
+from askwell.core.encryption import generate_key
 from askwell.core.migrations import upgrade
 from askwell.people import service as people_service
 from askwell.people.models import Organization, Person, Role, Team
@@ -37,6 +38,11 @@ from askwell.people.schemas import OrganizationCreate, PersonCreate, TeamCreate
 from askwell.server import create_app
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+# The suite runs with its own encryption key, as production must (`askwell serve` and `askwell worker`
+# refuse PostgreSQL without one); the commands the tests start inherit it, so they read what the tests
+# wrote. A key set outside the tests is kept.
+os.environ.setdefault("ASKWELL_ENCRYPTION_KEYS", generate_key())
 PASSWORD = "correct horse battery"
 
 

@@ -2,6 +2,7 @@
 
 from askwell.accounts import models as accounts_models
 from askwell.asks import models as asks_models
+from askwell.calendars import models as calendars_models
 from askwell.core import jobs as core_jobs
 from askwell.core.db import Base
 from askwell.huddles import models as huddles_models
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "accounts_models",
     "asks_models",
+    "calendars_models",
     "core_jobs",
     "huddles_models",
     "insights_models",

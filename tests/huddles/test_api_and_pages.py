@@ -105,3 +105,56 @@ class TestPages:
         assert r.status_code == 303 and "Nobody+who+could+help" in r.headers["location"]
         short = post(client, "/huddles", {"topic": "x"})
         assert short.status_code == 303 and "flash=" in short.headers["location"]
+
+
+class TestReschedule:
+    def test_api_and_page_move_the_huddle_and_others_cannot(
+        self,
+        client: TestClient,
+        bearer: Bearer,
+        signed_in: Callable[[Person], TestClient],
+        huddlers: Huddlers,
+    ) -> None:
+        made = client.post(
+            "/api/v1/huddles", json={"topic": "Kafka retries"}, headers=bearer(huddlers.caller)
+        )
+        hid = made.json()["id"]
+        moved = client.post(
+            f"/api/v1/huddles/{hid}/reschedule",
+            json={"starts_at": "2026-03-03T14:00:00Z"},
+            headers=bearer(huddlers.caller),
+        )
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["starts_at"].startswith("2026-03-03T14:00") and moved.json()["sequence"] == 1
+        invitee = client.post(
+            f"/api/v1/huddles/{hid}/reschedule",
+            json={"starts_at": "2026-03-03T15:00:00Z"},
+            headers=bearer(huddlers.kafka_berlin),
+        )
+        assert invitee.status_code == 403
+        outsider = client.post(
+            f"/api/v1/huddles/{hid}/reschedule",
+            json={"starts_at": "2026-03-03T15:00:00Z"},
+            headers=bearer(huddlers.outsider),
+        )
+        assert outsider.status_code == 404
+        bad = client.post(
+            f"/api/v1/huddles/{hid}/reschedule", json={"starts_at": "soon"}, headers=bearer(huddlers.caller)
+        )
+        assert bad.status_code == 422
+        too_far = client.post(
+            f"/api/v1/huddles/{hid}/reschedule",
+            json={"starts_at": "2026-06-01T10:00:00Z"},
+            headers=bearer(huddlers.caller),
+        )
+        assert too_far.status_code == 422 and "starts_at" in too_far.json()["fields"]
+
+        signed_in(huddlers.caller)
+        assert "Move the huddle" in client.get(f"/huddles/{hid}").text
+        # The page's datetime-local field: the caller's own time (Berlin, CET): 16:30 is 15:30 UTC.
+        page = post(client, f"/huddles/{hid}/reschedule", {"starts_at": "2026-03-03T16:30"})
+        assert page.status_code == 303 and "Huddle+moved" in page.headers["location"]
+        shown = client.get(f"/api/v1/huddles/{hid}", headers=bearer(huddlers.caller)).json()
+        assert shown["starts_at"].startswith("2026-03-03T15:30") and shown["sequence"] == 2
+        nonsense = post(client, f"/huddles/{hid}/reschedule", {"starts_at": "tomorrow-ish"})
+        assert nonsense.status_code == 303 and "flash=Give+the+new+start" in nonsense.headers["location"]

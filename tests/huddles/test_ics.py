@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from askwell.huddles import ics
+from askwell.integrations import ics
 
 START = datetime(2026, 3, 29, 0, 45, tzinfo=UTC)  # the night Berlin springs forward (01:45 CET)
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.core.clock import FrozenClock
-from askwell.core.errors import Conflict, NotFound, PermissionDenied
+from askwell.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from askwell.core.jobs import Job
 from askwell.huddles import service
 from askwell.huddles.errors import NobodyInWorkingHours
 from askwell.huddles.models import Huddle, HuddleInvite
-from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome
+from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleReschedule
 from askwell.ledger.models import EntryKind, LedgerEntry
 from askwell.notifications.models import Notification, NotificationKind
 from tests.conftest import World
@@ -256,3 +256,63 @@ class TestErasure:
         db.refresh(huddle)
         assert "billing" not in huddle.topic and huddle.outcome_note == ""
         assert db.scalars(select(LedgerEntry).where(LedgerEntry.kind == EntryKind.THANKS.value)).one()
+
+
+class TestReschedule:
+    def test_moving_sends_the_next_sequence_then_cancel_the_one_after(
+        self, db: Session, world: World, huddlers: Huddlers
+    ) -> None:
+        huddle = _call(db, world, huddlers)
+        length = huddle.ends_at - huddle.starts_at
+        with pytest.raises(PermissionDenied):
+            service.reschedule(
+                db,
+                actor=world.actor(huddlers.kafka_berlin),
+                huddle_id=huddle.id,
+                data=HuddleReschedule(starts_at=world.now + timedelta(hours=3)),
+                now=world.now,
+            )
+        before = len(_emails(db))
+        # Naive: in the caller's zone (Berlin, CET in March): 15:00 local is 14:00 UTC.
+        service.reschedule(
+            db,
+            actor=world.actor(huddlers.caller),
+            huddle_id=huddle.id,
+            data=HuddleReschedule(starts_at=datetime(2026, 3, 3, 15, 0)),
+            now=world.now,
+        )
+        db.commit()
+        moved = _emails(db)[before:]
+        assert len(moved) == 3 and moved[0].payload["subject"].startswith("Moved to ")
+        attachment = moved[0].payload["attachments"][0]
+        assert attachment["content_type"].startswith("text/calendar; method=REQUEST")
+        cal = Calendar.from_ical(attachment["content"])
+        cal.validate()
+        event = cal.walk("VEVENT")[0]
+        assert (str(cal["method"]), str(event["uid"]), int(event["sequence"])) == ("REQUEST", huddle.uid, 1)
+        assert event.decoded("dtstart") == datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+        assert event.decoded("dtend") - event.decoded("dtstart") == length
+
+        before = len(_emails(db))
+        service.cancel(db, actor=world.actor(huddlers.caller), huddle_id=huddle.id, now=world.now)
+        db.commit()
+        cancel = Calendar.from_ical(_emails(db)[before].payload["attachments"][0]["content"])
+        assert (str(cancel["method"]), int(cancel.walk("VEVENT")[0]["sequence"])) == ("CANCEL", 2)
+
+    def test_a_start_in_the_past_or_too_far_is_refused_and_nothing_sent(
+        self, db: Session, world: World, huddlers: Huddlers
+    ) -> None:
+        huddle = _call(db, world, huddlers)
+        before = len(_emails(db))
+        for starts in (world.now - timedelta(minutes=1), world.now + timedelta(days=15)):
+            with pytest.raises(InvalidInput, match="between now and 14 days"):
+                service.reschedule(
+                    db,
+                    actor=world.actor(huddlers.caller),
+                    huddle_id=huddle.id,
+                    data=HuddleReschedule(starts_at=starts),
+                    now=world.now,
+                )
+        db.rollback()
+        assert len(_emails(db)) == before
+        assert db.get(Huddle, huddle.id).sequence == 0  # type: ignore[union-attr]

@@ -112,3 +112,56 @@ def test_0004_keeps_old_notifications_readable_and_moves_their_links_to_ids(empt
         (2, None, 3, "Grace offered to help with “Old title”"),
         (3, None, 3, None),
     ]
+
+
+def test_0012_encrypts_stored_integration_secrets_and_downgrade_decrypts_them(empty_db: TestDatabase) -> None:
+    """Secrets written in clear by 0011 are encrypted by the upgrade (the column holds no clear text,
+    the key opens it) and come back in clear on the way down."""
+    from askwell.core.encryption import current_box
+
+    upgrade(empty_db.engine, "0011")
+    at = "2026-03-02 09:30:00+00:00"
+    hook_secret = "whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0"
+    client_secret = "oidc-client-secret-in-clear"
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, slug, name, individual_analytics, created_at) "
+                "VALUES (1, 'acme', 'Acme', true, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO webhook_endpoints (id, org_id, url, description, events, secret, enabled, created_at) "
+                "VALUES (1, 1, 'https://example.com/h', '', '[]', :s, true, :at)"
+            ),
+            {"s": hook_secret, "at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sso_configs (id, org_id, issuer, client_id, client_secret, allowed_domains, "
+                "sso_only, enabled, created_at, updated_at) "
+                "VALUES (1, 1, 'https://idp.example.com', 'askwell', :s, '[]', false, true, :at, :at)"
+            ),
+            {"s": client_secret, "at": at},
+        )
+
+    upgrade(empty_db.engine)
+
+    with empty_db.engine.connect() as conn:
+        stored_hook = conn.execute(text("SELECT secret FROM webhook_endpoints")).scalar_one()
+        stored_client = conn.execute(text("SELECT client_secret FROM sso_configs")).scalar_one()
+    assert hook_secret not in stored_hook and hook_secret.removeprefix("whsec_") not in stored_hook
+    assert client_secret not in stored_client
+    assert current_box().open(stored_hook) == hook_secret
+    assert current_box().open(stored_client) == client_secret
+
+    cfg = alembic_config(empty_db.engine.url.render_as_string(hide_password=False))
+    with empty_db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    with empty_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT secret FROM webhook_endpoints")).scalar_one() == hook_secret
+        assert conn.execute(text("SELECT client_secret FROM sso_configs")).scalar_one() == client_secret
+    assert "calendar_feeds" not in _tables(empty_db)

@@ -42,6 +42,7 @@ from askwell.accounts.secrets import new_token, token_hash
 from askwell.asks import service as asks
 from askwell.asks.models import Ask, AskAudience, OfferKind, Visibility
 from askwell.asks.schemas import AskCreate, OfferCreate
+from askwell.calendars import service as calendars
 from askwell.core.clock import FrozenClock
 from askwell.core.config import Settings
 from askwell.core.edges import Edges
@@ -106,6 +107,8 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         # 404 (tests/integrations/test_email_both_ways.py).
         ("GET", "/unsubscribe/{token}"),
         ("POST", "/unsubscribe/{token}"),
+        # The calendar feed: public by its secret (unknown or revoked: 404); tests/calendars walk it.
+        ("GET", "/calendar/{secret}.ics"),
     }
 )
 # Unsafe routes a mail client calls without cookie or form token, authorized by a signed token in the
@@ -222,6 +225,7 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "checkin_id": lambda s: s.objects["checkin_id"],
     "route_id": lambda s: s.objects["route_id"],
     "huddle_id": lambda s: s.objects["huddle_id"],
+    "secret": lambda s: s.objects["calendar_secret"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -576,6 +580,12 @@ def seed_routing_and_huddles(db: Session, world: World, scene: Scene) -> dict[st
     return {"route_id": routes[0].id, "huddle_id": huddle.id}
 
 
+def seed_calendar(db: Session, world: World, scene: Scene) -> dict[str, object]:
+    """The member's calendar feed (the public feed route is called with its secret)."""
+    _row, secret = calendars.create(db, actor=world.actor(scene.member), now=world.now)
+    return {"calendar_secret": secret}
+
+
 # Each seeder adds its domain's objects to the scene; add one when a domain adds routes with ids.
 SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_accounts,
@@ -586,6 +596,7 @@ SEEDERS: list[Callable[[Session, World, Scene], dict[str, object]]] = [
     seed_webhooks,
     seed_standups,
     seed_routing_and_huddles,
+    seed_calendar,
 ]
 
 

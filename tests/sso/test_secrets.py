@@ -1,5 +1,5 @@
-"""Integration secrets never leave: a webhook's signing secret and the OIDC client secret appear in no
-log line (every logger captured at DEBUG through a whole run: set-up, deliveries that fail and
+"""Integration secrets never leave: a webhook's signing secret, the OIDC client secret and a calendar
+feed's address appear in no log line (every logger captured at DEBUG through a whole run: set-up, deliveries that fail and
 succeed, a full sign-in, the admin pages and the API) and in no organization export."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from askwell.calendars import service as calendars
 from askwell.cli.transfer import SECTIONS
 from askwell.core.config import Settings
 from askwell.core.edges import Edges
@@ -82,9 +84,25 @@ def test_no_secret_in_logs_pages_api_or_the_export(
             client.get(f"/api/v1/webhooks/{endpoint.id}/deliveries", headers=auth).text,
         ]
 
+        _feed, feed_secret = calendars.create(db, actor=world.actor(admin), now=world.now)
+        db.commit()
+        assert client.get(calendars.feed_path(feed_secret)).status_code == 200
+
     exported = json.dumps(export_org(db, org_id=org.id, sections=SECTIONS), default=str)
+    # What the columns hold (encrypted secrets, the feed's hash) is not exported either.
+    stored = [
+        *db.execute(text("SELECT secret FROM webhook_endpoints")).scalars(),
+        *db.execute(text("SELECT client_secret FROM sso_configs")).scalars(),
+        *db.execute(text("SELECT secret_hash FROM calendar_feeds")).scalars(),
+    ]
+    assert len(stored) >= 4
+    for value in stored:
+        assert value not in exported
+    assert webhook_secret not in "".join(stored) and CLIENT_SECRET not in "".join(stored)
     logs = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
     assert "webhook delivery" in logs and "sso:" in logs, "the run did log what it did"
+    app_logs = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert feed_secret not in app_logs and feed_secret not in exported
     for secret in (webhook_secret, failing_secret, CLIENT_SECRET):
         assert secret not in logs
         assert secret not in exported

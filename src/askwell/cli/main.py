@@ -18,6 +18,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 db_app.command("upgrade")(database.upgrade_command)
 db_app.command("status")(database.status_command)
+db_app.command("new-key")(database.new_key_command)
+db_app.command("rotate-key")(database.rotate_key_command)
 app.add_typer(db_app, name="db")
 
 org_app = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)

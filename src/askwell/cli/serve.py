@@ -11,7 +11,7 @@ import uvicorn
 
 from askwell import wiring
 from askwell.cli.common import engine_from_settings, err_console, fail, out_console
-from askwell.cli.worker import configure_logging, require_migrated
+from askwell.cli.worker import configure_logging, require_encryption_keys, require_migrated
 from askwell.core.config import Settings, get_settings
 from askwell.integrations.edges import edges_from_settings
 from askwell.matching.embeddings import EmbeddingModelMissing, packaged_model_dir, verify_model_dir
@@ -104,6 +104,7 @@ def serve_command(
         check_several_processes(settings, worker=worker)
     engine = engine_from_settings(settings)
     require_migrated(engine)
+    require_encryption_keys(settings)
     try:
         # Who-can-help needs the packaged model: say so now, not on the first ask page.
         verify_model_dir(packaged_model_dir())

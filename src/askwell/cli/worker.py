@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 
 from askwell.cli.common import engine_from_settings, err_console, fail
 from askwell.core import logs
-from askwell.core.config import get_settings
+from askwell.core.config import Settings, get_settings
 from askwell.core.db import create_session_factory
+from askwell.core.encryption import MissingEncryptionKey, require_keys
 from askwell.core.migrations import is_up_to_date
 from askwell.integrations.edges import edges_from_settings
 from askwell.worker.registry import build_registry
@@ -20,6 +21,14 @@ from askwell.worker.runner import Worker
 def configure_logging() -> None:
     """Logs to stderr, once, as ASKWELL_LOG_FORMAT says (text or JSON lines); leaves a host's own setup alone."""
     logs.configure_logging(get_settings().log_format)
+
+
+def require_encryption_keys(settings: Settings) -> None:
+    """Refuse to start where stored secrets would be guarded by the public development key."""
+    try:
+        require_keys(settings)
+    except (MissingEncryptionKey, ValueError) as exc:
+        fail(str(exc))
 
 
 def require_migrated(engine: Engine) -> None:
@@ -42,6 +51,7 @@ def worker_command(
     settings = get_settings()
     engine = engine_from_settings(settings)
     require_migrated(engine)
+    require_encryption_keys(settings)
     configure_logging()
     edges = edges_from_settings(settings, engine=engine)
     worker = Worker(create_session_factory(engine), build_registry(), settings=settings, edges=edges)

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # An issuer on a private or loopback address (an on-premises provider; the tests' local one).
     oidc_allow_private_issuers: bool = False
+    # Keys that encrypt stored secrets (webhook signing secrets, OIDC client secrets): comma-separated
+    # Fernet keys, the first encrypts and all decrypt (rotation). Unset: a fixed development key, which
+    # `askwell serve` and `askwell worker` refuse on PostgreSQL (docs/deploy.md).
+    encryption_keys: SecretStr | None = None
 
     def public_url(self, served_url: str | None = None) -> str:
         """Where links in emails point: the configured base URL, else the address being served on."""

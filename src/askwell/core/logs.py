@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Literal
@@ -49,6 +50,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# Paths whose last part is a secret (a calendar feed's address): the access log keeps the route, not the key.
+_SECRET_PATHS = re.compile(r"(/calendar/)[^/?\s\"]+(\.ics)")
+
+
+def redact_path(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1[redacted]\2", text)
+
+
+class SecretPathFilter(logging.Filter):
+    """Blanks secrets in request paths of the server's access log (uvicorn passes the path as an arg)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact_path(record.msg)
+        return True
+
+
+def redact_access_log() -> None:
+    """Install ``SecretPathFilter`` on uvicorn's access logger, once."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, SecretPathFilter) for f in access.filters):
+        access.addFilter(SecretPathFilter())
+
+
 def make_handler(fmt: LogFormat, stream: object | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream)  # type: ignore[arg-type]  # any writable text stream; logging types it as a protocol mypy cannot infer from object
     handler.addFilter(RequestIdFilter())
@@ -59,6 +86,7 @@ def make_handler(fmt: LogFormat, stream: object | None = None) -> logging.Handle
 
 def configure_logging(fmt: LogFormat = "text", *, stream: object | None = None) -> None:
     """Askwell's logs to stderr in ``fmt``; idempotent, and a logging setup the host made is left alone."""
+    redact_access_log()
     logger = logging.getLogger("askwell")
     ours = [h for h in logger.handlers if getattr(h, _HANDLER_FLAG, False)]
     if logger.handlers and not ours:

@@ -28,6 +28,8 @@ LEAD = timedelta(minutes=5)
 #: A huddle is for now-ish: a slot later than this is no huddle (call again tomorrow).
 HORIZON = timedelta(hours=4)
 ROUND = timedelta(minutes=5)
+# How far ahead a caller may move a huddle (it is for being stuck now, not for planning weeks ahead).
+MAX_RESCHEDULE = timedelta(days=14)
 
 
 @dataclass(frozen=True)

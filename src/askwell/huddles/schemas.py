@@ -18,6 +18,12 @@ class HuddleCreate(BaseModel):
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
+class HuddleReschedule(BaseModel):
+    """A new start for a huddle (its length stays). A naive time is in the caller's timezone."""
+
+    starts_at: datetime
+
+
 class HuddleAnswer(BaseModel):
     join: bool
 

@@ -9,16 +9,17 @@ next SEQUENCE. Services flush and never commit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from askwell.core.edges import Attachment, Encode
+from askwell.core.errors import InvalidInput
 from askwell.core.events import HuddleCancelled, HuddleInvited, emit
 from askwell.core.jobs import enqueue
 from askwell.core.localtime import local_time, zone
-from askwell.huddles import ics, repository, rules
+from askwell.huddles import repository, rules
 from askwell.huddles.errors import (
     HuddleOver,
     InvalidThanks,
@@ -28,7 +29,15 @@ from askwell.huddles.errors import (
     TooEarlyForOutcome,
 )
 from askwell.huddles.models import Huddle, HuddleInvite, HuddleStatus, InviteState
-from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleRead, InviteRead
+from askwell.huddles.schemas import (
+    HuddleAnswer,
+    HuddleCreate,
+    HuddleOutcome,
+    HuddleRead,
+    HuddleReschedule,
+    InviteRead,
+)
+from askwell.integrations import ics
 from askwell.integrations.email import attachments_to_payload
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
@@ -143,7 +152,9 @@ def _invitation(
     )
 
 
-def _send(db: Session, *, huddle: Huddle, caller: Person, method: ics.Method, now: datetime) -> None:
+def _send(
+    db: Session, *, huddle: Huddle, caller: Person, method: ics.Method, now: datetime, moved: bool = False
+) -> None:
     """Queue the invitation (or cancellation) for everyone on it, the caller included (their calendar too)."""
     invites = repository.invites_of(db, huddle=huddle)
     people = people_repo.people_by_ids(db, org_id=huddle.org_id, ids=[i.person_id for i in invites])
@@ -157,6 +168,12 @@ def _send(db: Session, *, huddle: Huddle, caller: Person, method: ics.Method, no
         if method == ics.Method.CANCEL:
             subject = f"Cancelled: huddle about {huddle.topic}"
             body = f"{caller.name} cancelled the huddle planned for {when}."
+        elif moved:
+            subject = f"Moved to {when}: huddle about {huddle.topic}"
+            body = (
+                f"{caller.name} moved the huddle about “{huddle.topic}” to {when}.\n\nJoin: {huddle.link}"
+                "\n\nThe updated invitation is attached: your calendar replaces the old one."
+            )
         else:
             subject = f"Huddle at {when}: {huddle.topic}"
             body = (
@@ -218,6 +235,33 @@ def cancel(db: Session, *, actor: Actor, huddle_id: int, now: datetime) -> Huddl
             ),
         )
     _send(db, huddle=huddle, caller=caller, method=ics.Method.CANCEL, now=now)
+    return huddle
+
+
+def reschedule(db: Session, *, actor: Actor, huddle_id: int, data: HuddleReschedule, now: datetime) -> Huddle:
+    """Move a huddle (the caller only, before it is over): same UID, the next SEQUENCE, so each
+    calendar replaces the invitation it holds instead of adding a second one."""
+    huddle = repository.get_huddle(db, actor=actor, huddle_id=huddle_id, for_update=True)
+    if huddle.caller_id != actor.person_id:
+        raise NotTheCaller("move it")
+    _open(huddle)
+    caller = people_repo.get_person(db, actor=actor, person_id=actor.person_id)
+    starts = data.starts_at
+    if starts.tzinfo is None:
+        starts = starts.replace(tzinfo=zone(caller.timezone))
+    starts = starts.astimezone(UTC)
+    if not now <= starts <= now + rules.MAX_RESCHEDULE:
+        days = rules.MAX_RESCHEDULE.days
+        raise InvalidInput(
+            f"Choose a start between now and {days} days from now.",
+            fields={"starts_at": f"Choose a start between now and {days} days from now."},
+        )
+    length = huddle.ends_at - huddle.starts_at
+    huddle.starts_at, huddle.ends_at = starts, starts + length
+    huddle.sequence += 1
+    huddle.updated_at = now
+    db.flush()
+    _send(db, huddle=huddle, caller=caller, method=ics.Method.REQUEST, now=now, moved=True)
     return huddle
 
 

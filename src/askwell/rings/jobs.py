@@ -18,11 +18,15 @@ from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, OfferStatus
 from askwell.asks.rules import CLOSED
+from askwell.core.edges import Attachment
 from askwell.core.events import RingDigest, RingFollowUp, emit
-from askwell.core.jobs import JobContext, JobRegistry
+from askwell.core.jobs import JobContext, JobRegistry, enqueue
+from askwell.core.localtime import local_time
+from askwell.integrations import ics
+from askwell.integrations.email import attachments_to_payload
 from askwell.people import repository as people_repo
 from askwell.rings import repository, rules
-from askwell.rings.models import Ring, RingPairing, RingRequest
+from askwell.rings.models import Ring, RingPairing, RingRequest, RingStatus
 
 COLUMNS = {7: "followup_7_at", 30: "followup_30_at"}
 
@@ -97,6 +101,54 @@ def _follow_up(db: Session, *, pairing: RingPairing, days: int, now: datetime) -
     return sent
 
 
+def send_invitations(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+    """Email each new invitee of a live ring its calendar invitation (METHOD:REQUEST): one email job per
+    person, so a failing address does not resend to the others."""
+    ring = db.get(Ring, int(payload["ring_id"]))
+    if ring is None or ring.status == RingStatus.CLOSED.value:
+        return
+    organizer = people_repo.person_in_org(db, org_id=ring.org_id, person_id=ring.created_by_id)
+    link = f"{ctx.edges.base_url.rstrip('/')}/rings/{ring.id}"
+    now = ctx.clock.now()
+    # Only people of the ring's own organization, whatever ids the payload holds.
+    for raw_id in payload.get("people", []):
+        person = people_repo.person_in_org(db, org_id=ring.org_id, person_id=int(raw_id))
+        if person is None or person.is_erased:
+            continue
+        invitation = ics.Invitation(
+            uid=rules.calendar_uid(ring.org_id, ring.id),
+            sequence=0,
+            summary=f"Ring: {ring.name}",
+            description=ring.purpose,
+            starts_at=ring.starts_at,
+            ends_at=ring.ends_at,
+            link=link,
+            organizer=ics.Party(organizer.name, organizer.email)
+            if organizer
+            else ics.Party("Askwell", "askwell@localhost"),
+            attendees=(ics.Party(person.name, person.email),),
+            stamp=now,
+        )
+        text = ics.build(invitation, method=ics.Method.REQUEST)
+        attachment = Attachment(
+            filename="ring.ics", content_type=ics.content_type(ics.Method.REQUEST), content=text
+        )
+        when = local_time(ring.starts_at, person.timezone, label=True)
+        enqueue(
+            db,
+            "email.send",
+            {
+                "to": person.email,
+                "subject": f"Ring at {when}: {ring.name}"[:200],
+                "body": f"You are invited to the ring “{ring.name}” at {when}.\n\n{link}\n\n"
+                "The invitation is attached for your calendar.",
+                "attachments": attachments_to_payload((attachment,)),
+            },
+            now=now,
+            org_id=ring.org_id,
+        )
+
+
 def _job(fn: Any) -> Any:
     def handler(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
         fn(db, now=ctx.clock.now())
@@ -107,5 +159,6 @@ def _job(fn: Any) -> Any:
 def register(registry: JobRegistry) -> None:
     registry.add("rings.digest", _job(send_digests))
     registry.add("rings.follow_up", _job(send_follow_ups))
+    registry.add("rings.invitation", send_invitations)
     registry.schedule("rings.digest", timedelta(hours=1))
     registry.schedule("rings.follow_up", timedelta(hours=1))

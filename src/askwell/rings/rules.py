@@ -216,3 +216,9 @@ def comparison_chart(ring: Figures, ordinary: Figures) -> Chart:
         plot_width=CHART_PLOT,
         bars=bars,
     )
+
+
+def calendar_uid(org_id: int, ring_id: int) -> str:
+    """The ring's identity in calendars: the same in its emailed invitation and in people's feeds, so a
+    calendar holding both shows one event."""
+    return f"ring-{org_id}-{ring_id}@askwell.invalid"

@@ -26,6 +26,7 @@ from askwell.asks.models import AudienceReason, OfferKind, OfferStatus, Visibili
 from askwell.asks.schemas import AskCreate, AskWrite, OfferCreate
 from askwell.core.errors import AskwellError, Conflict, InvalidInput
 from askwell.core.events import RingFinished, RingInvited, RingNudged, RingUpdated, emit
+from askwell.core.jobs import enqueue
 from askwell.ledger.models import EntryKind
 from askwell.ledger.service import record
 from askwell.matching import service as matching
@@ -167,6 +168,9 @@ def _localize(moment: datetime, tz: ZoneInfo) -> datetime:
     return (moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)).astimezone(UTC)
 
 
+INVITATION_JOB = "rings.invitation"
+
+
 def create_ring(db: Session, *, actor: Actor, data: RingCreate, now: datetime) -> Ring:
     """Set up a ring; the creator facilitates it. Invited people and whole teams are told in their inbox."""
     me = _me(db, actor)
@@ -277,6 +281,15 @@ def _invite(
         )
     if added:
         record_event(db, ring=ring, kind="ring.invited", payload={"people": [p.id for p in added]}, now=now)
+        if ring.mode == RingMode.LIVE.value:
+            # The calendar invitation is built by a job, which knows the public address for its link.
+            enqueue(
+                db,
+                INVITATION_JOB,
+                {"ring_id": ring.id, "people": [p.id for p in added]},
+                now=now,
+                org_id=ring.org_id,
+            )
     return len(added)
 
 

@@ -9,11 +9,13 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
+from askwell.core.encryption import EncryptedText
 
 
 class SsoConfig(Base):
     """One organization's identity provider. ``client_secret`` is written by an admin and read only by
-    the code exchange: no page, API answer, log line or export shows it."""
+    the code exchange: no page, API answer, log line or export shows it, and the column holds it
+    encrypted (``EncryptedText``)."""
 
     __tablename__ = "sso_configs"
 
@@ -21,7 +23,7 @@ class SsoConfig(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), unique=True)
     issuer: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(300))
-    client_secret: Mapped[str] = mapped_column(String(500))
+    client_secret: Mapped[str] = mapped_column(EncryptedText())
     # Lower-case email domains whose people may sign in (and be created on first sign-in).
     allowed_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     # People of this organization may no longer sign in with a password.

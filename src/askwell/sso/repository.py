@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from askwell.core.db import rows_affected
 from askwell.sso.models import SsoConfig, SsoLogin
@@ -44,3 +45,12 @@ def claim_login(db: Session, *, login_id: int, now: datetime) -> bool:
 def purge_logins(db: Session, *, before: datetime) -> int:
     result = db.execute(delete(SsoLogin).where(SsoLogin.expires_at < before))
     return rows_affected(result)
+
+
+def reseal_secrets(db: Session) -> int:
+    """Write every provider's client secret again (all organizations: an operator's key rotation)."""
+    rows = list(db.scalars(select(SsoConfig).order_by(SsoConfig.id)))
+    for row in rows:
+        flag_modified(row, "client_secret")
+    db.flush()
+    return len(rows)

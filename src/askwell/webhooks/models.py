@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Index, I
 from sqlalchemy.orm import Mapped, mapped_column
 
 from askwell.core.db import Base, UTCDateTime
+from askwell.core.encryption import EncryptedText
 
 
 class DeliveryStatus(StrEnum):
@@ -23,7 +24,8 @@ class WebhookEndpoint(Base):
     """Where an organization wants to hear of events, and which ones.
 
     ``secret`` signs every message (Standard Webhooks). It is shown to the admin once, when the endpoint
-    is created, and never again: no page, API answer, log line or export contains it.
+    is created, and never again: no page, API answer, log line or export contains it. It is stored
+    encrypted (``EncryptedText``): the column holds a Fernet token, the code sees the secret.
     """
 
     __tablename__ = "webhook_endpoints"
@@ -34,7 +36,7 @@ class WebhookEndpoint(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     # Event type names (``rules.EVENT_TYPES``) this endpoint subscribed to.
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
-    secret: Mapped[str] = mapped_column(String(80))
+    secret: Mapped[str] = mapped_column(EncryptedText())
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Why it was switched off (by an admin, or after a delivery used every attempt).
     disabled_reason: Mapped[str | None] = mapped_column(String(300), default=None)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from askwell.core.db import rows_affected
 from askwell.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -83,3 +84,13 @@ def fail_pending(db: Session, *, org_id: int, endpoint_id: int, reason_at: objec
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result)
+
+
+def reseal_secrets(db: Session) -> int:
+    """Write every endpoint's secret again (all organizations: an operator's key rotation). The column
+    type encrypts under the first configured key, so old keys can then be dropped."""
+    rows = list(db.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+    for row in rows:
+        flag_modified(row, "secret")
+    db.flush()
+    return len(rows)

@@ -75,3 +75,6 @@ router.include_router(huddles.router)
 from askwell.api.routes import insights  # noqa: E402
 
 router.include_router(insights.router)
+from askwell.api.routes import calendar  # noqa: E402
+
+router.include_router(calendar.router)

@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from askwell.core.db import MAX_ID
 from askwell.http.deps import ApiActor, Ctx, Db, Now
-from askwell.huddles import ics, service
-from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleRead
+from askwell.huddles import service
+from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleRead, HuddleReschedule
+from askwell.integrations import ics
 from askwell.matching.service import encoder
 
 router = APIRouter(tags=["huddles"])
@@ -79,5 +80,16 @@ def cancel(huddle_id: HuddleId, db: Db, actor: ApiActor, now: Now) -> HuddleRead
 )
 def outcome(huddle_id: HuddleId, data: HuddleOutcome, db: Db, actor: ApiActor, now: Now) -> HuddleRead:
     service.record_outcome(db, actor=actor, huddle_id=huddle_id, data=data, now=now)
+    db.commit()
+    return service.get(db, actor=actor, huddle_id=huddle_id)
+
+
+@router.post(
+    "/huddles/{huddle_id}/reschedule",
+    response_model=HuddleRead,
+    summary="Move a huddle (the caller): everyone gets the updated invitation (same UID, next SEQUENCE)",
+)
+def reschedule(huddle_id: HuddleId, data: HuddleReschedule, db: Db, actor: ApiActor, now: Now) -> HuddleRead:
+    service.reschedule(db, actor=actor, huddle_id=huddle_id, data=data, now=now)
     db.commit()
     return service.get(db, actor=actor, huddle_id=huddle_id)

@@ -49,3 +49,6 @@ router.include_router(huddles.router)
 from askwell.web.routes import insights  # noqa: E402
 
 router.include_router(insights.router)
+from askwell.web.routes import calendar  # noqa: E402
+
+router.include_router(calendar.router)

@@ -13,7 +13,7 @@ from askwell.core.errors import AskwellError, NotFound, PermissionDenied
 from askwell.http.deps import Ctx, Db, Now, PageActor
 from askwell.http.params import parse_id
 from askwell.huddles import service
-from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome
+from askwell.huddles.schemas import HuddleAnswer, HuddleCreate, HuddleOutcome, HuddleReschedule
 from askwell.matching.service import encoder
 from askwell.web.templating import redirect, render
 
@@ -90,6 +90,24 @@ def cancel(huddle_id: HuddleId, db: Db, actor: PageActor, now: Now) -> Response:
         return _back(db, url, exc)
     db.commit()
     return redirect(url, "Huddle cancelled: everyone's calendar is told.")
+
+
+@router.post("/huddles/{huddle_id}/reschedule")
+def reschedule(
+    huddle_id: HuddleId, db: Db, actor: PageActor, now: Now, starts_at: Annotated[str, Form(max_length=40)]
+) -> Response:
+    """Move the huddle (the caller); the time comes from a datetime-local field, in the caller's zone."""
+    url = f"/huddles/{huddle_id}"
+    try:
+        data = HuddleReschedule.model_validate({"starts_at": starts_at})
+    except ValidationError:
+        return redirect(url, "Give the new start as a date and time.")
+    try:
+        service.reschedule(db, actor=actor, huddle_id=huddle_id, data=data, now=now)
+    except AskwellError as exc:
+        return _back(db, url, exc)
+    db.commit()
+    return redirect(url, "Huddle moved: everyone's calendar is updated.")
 
 
 @router.post("/huddles/{huddle_id}/outcome")

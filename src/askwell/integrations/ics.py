@@ -1,8 +1,9 @@
-"""A huddle as an iCalendar invitation (RFC 5545/5546): METHOD:REQUEST to invite, METHOD:CANCEL to call off.
+"""Calendar invitations (RFC 5545/5546) for huddles and live rings: METHOD:REQUEST to invite or to
+update, METHOD:CANCEL to call off.
 
-Pure: the huddle's facts in, the ``.ics`` text out. Times are written in UTC (``...Z``), so every
+Pure: the meeting's facts in, the ``.ics`` text out. Times are written in UTC (``...Z``), so every
 calendar shows them on its own clock whatever the attendees' timezones. The UID stays the same for
-the life of a huddle and SEQUENCE grows with each change, which is how calendars know a cancellation
+the life of a meeting and SEQUENCE grows with each change, which is how calendars know a cancellation
 replaces the invitation they hold.
 """
 
@@ -14,7 +15,7 @@ from enum import StrEnum
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-PRODID = "-//Askwell//Huddles//EN"
+PRODID = "-//Askwell//Invitations//EN"
 
 
 class Method(StrEnum):

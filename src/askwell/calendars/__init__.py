@@ -1,0 +1,1 @@
+"""Calendars: a private per-person ICS feed of ask due dates, ring sessions and huddles."""
