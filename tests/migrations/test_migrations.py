@@ -114,7 +114,7 @@ def test_0004_keeps_old_notifications_readable_and_moves_their_links_to_ids(empt
     ]
 
 
-def test_0012_encrypts_stored_integration_secrets_and_downgrade_decrypts_them(empty_db: TestDatabase) -> None:
+def test_0013_encrypts_stored_integration_secrets_and_downgrade_decrypts_them(empty_db: TestDatabase) -> None:
     """Secrets written in clear by 0011 are encrypted by the upgrade (the column holds no clear text,
     the key opens it) and come back in clear on the way down."""
     from askwell.core.encryption import current_box

@@ -4,7 +4,7 @@ Upgrade widens the two secret columns to text and encrypts every stored value un
 ``ASKWELL_ENCRYPTION_KEYS`` (or the development key); downgrade decrypts them back into the old columns.
 Both go row by row through the same ``SecretBox`` the application uses.
 
-Revision ID: 0012_calendar_secrets
+Revision ID: 0013_calendar_secrets
 Revises: 0011
 Create Date: 2026-12-05 11:50:00
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from askwell.core.encryption import current_box
 
-revision: str = "0012_calendar_secrets"
+revision: str = "0013_calendar_secrets"
 down_revision: str | None = "0012_email"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
