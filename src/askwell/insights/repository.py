@@ -7,10 +7,11 @@ so that the benchmarks can set an on-the-fly aggregation beside the rollup readi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,13 +21,14 @@ from askwell.core.jobs import Cursor
 from askwell.insights.models import (
     COUNTERS,
     AskFact,
+    AskWeek,
     InsightShare,
     InsightSpell,
     PersonDay,
     TeamDay,
     TeamFlow,
 )
-from askwell.insights.rollup import COUNTED, Entry, Spell, Tally
+from askwell.insights.rollup import COUNTED, Entry, FactStates, Spell, Tally, WeekDelta
 from askwell.ledger.models import EntryKind, LedgerEntry
 from askwell.network.models import Tie
 from askwell.people.models import Organization, Person, Role, Team, TeamMembership
@@ -164,13 +166,67 @@ def add_tally(db: Session, tally: Tally) -> None:
         )
 
 
+def fact_states(db: Session, *, asks: Iterable[tuple[int, int]]) -> FactStates:
+    """The ``AskFact`` rows of some (org, ask) pairs, as the ``AskWeek`` counts need them."""
+    by_org: dict[int, list[int]] = {}
+    for org_id, ask_id in sorted(set(asks)):
+        by_org.setdefault(org_id, []).append(ask_id)
+    out: FactStates = {}
+    for org_id, ask_ids in by_org.items():
+        for i in range(0, len(ask_ids), 500):
+            rows = db.execute(
+                select(
+                    AskFact.team_id,
+                    AskFact.ask_id,
+                    AskFact.opened_at,
+                    AskFact.first_offer_at,
+                    AskFact.helped_at,
+                ).where(AskFact.org_id == org_id, AskFact.ask_id.in_(ask_ids[i : i + 500]))
+            )
+            for team_id, ask_id, opened, offered, helped in rows:
+                out[(org_id, team_id, ask_id)] = (opened, offered, helped)
+    return out
+
+
+def add_ask_weeks(db: Session, delta: WeekDelta) -> None:
+    """Add ``AskWeek`` increments (some negative: an ask's old course), then drop the rows left at
+    zero, so that the rows are the same however the entries were batched."""
+    if not delta:
+        return
+    t = _table(AskWeek)
+    stmt = _insert(db)(t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["org_id", "team_id", "week", "delay_minutes"],
+        set_={"asks": t.c.asks + stmt.excluded.asks, "helped": t.c.helped + stmt.excluded.helped},
+    )
+    db.execute(
+        stmt,
+        [
+            {"org_id": o, "team_id": team, "week": w, "delay_minutes": m, "asks": n, "helped": h}
+            for (o, team, w, m), (n, h) in delta.items()
+        ],
+    )
+    emptied = [k for k, (n, _h) in delta.items() if n < 0]
+    if emptied:
+        db.execute(
+            delete(t).where(
+                t.c.org_id == bindparam("o"),
+                t.c.team_id == bindparam("t"),
+                t.c.week == bindparam("w"),
+                t.c.delay_minutes == bindparam("m"),
+                t.c.asks == 0,
+            ),
+            [{"o": o, "t": team, "w": w, "m": m} for o, team, w, m in emptied],
+        )
+
+
 def _earliest(col: Any, new: Any) -> ColumnElement[Any]:
     return case((col.is_(None), new), (new < col, new), else_=col)
 
 
 def clear_rollups(db: Session) -> None:
     """Every derived row of every organization (the rebuild starts from nothing)."""
-    for table in (PersonDay, TeamDay, TeamFlow, AskFact):
+    for table in (PersonDay, TeamDay, TeamFlow, AskFact, AskWeek):
         db.execute(delete(table))
 
 
@@ -185,7 +241,7 @@ def snapshot(db: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Every derived row without its surrogate id, sorted: what "the same rows" means in tests and
     in ``insights rebuild --check``."""
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table in (PersonDay, TeamDay, TeamFlow, AskFact):
+    for table in (PersonDay, TeamDay, TeamFlow, AskFact, AskWeek):
         cols = [c for c in table.__table__.columns if c.name != "id"]
         out[table.__tablename__] = sorted(tuple(r) for r in db.execute(select(*cols)))
     return out
@@ -295,16 +351,15 @@ def team_days(db: Session, *, org_id: int, team_ids: Iterable[int], since: date)
     )
 
 
-def ask_facts(
-    db: Session, *, org_id: int, team_id: int, since: datetime
-) -> list[tuple[datetime, datetime | None, datetime | None]]:
-    """(opened, first offer, helped) of the asks a team's members (team 0: anyone) opened since ``since``."""
+def ask_weeks(db: Session, *, org_id: int, team_id: int, since: date) -> list[tuple[date, int, int, int]]:
+    """(week, delay bucket, asks, helped) of the asks a team's members (team 0: anyone) opened in the
+    weeks from ``since`` (a Monday): one range of the unique index, a few hundred rows a week at most."""
     rows = db.execute(
-        select(AskFact.opened_at, AskFact.first_offer_at, AskFact.helped_at).where(
-            AskFact.org_id == org_id, AskFact.team_id == team_id, AskFact.opened_at >= since
+        select(AskWeek.week, AskWeek.delay_minutes, AskWeek.asks, AskWeek.helped).where(
+            AskWeek.org_id == org_id, AskWeek.team_id == team_id, AskWeek.week >= since
         )
     )
-    return [(o, f, h) for o, f, h in rows]
+    return [(w, m, n, h) for w, m, n, h in rows]
 
 
 def flows(db: Session, *, org_id: int, since: date, team_id: int | None = None) -> list[tuple[int, int, int]]:
@@ -328,12 +383,32 @@ def team_in_org(db: Session, *, org_id: int, team_id: int) -> Team | None:
     return db.scalar(select(Team).where(Team.org_id == org_id, Team.id == team_id))
 
 
-def new_ties(db: Session, *, org_id: int, since: datetime) -> list[tuple[int, int, datetime]]:
-    """(a, b, first interaction) of ties first formed since ``since``."""
+def new_ties(
+    db: Session, *, org_id: int, since: datetime, people: Iterable[int]
+) -> list[tuple[int, int, datetime]]:
+    """(a, b, first interaction) of ties of ``people`` first formed since ``since`` (a team's: two
+    index lookups by person, not the organization's ties)."""
+    ids = sorted(set(people)) or [-1]
     rows = db.execute(
-        select(Tie.a_id, Tie.b_id, Tie.first_at).where(Tie.org_id == org_id, Tie.first_at >= since)
+        select(Tie.a_id, Tie.b_id, Tie.first_at).where(
+            Tie.org_id == org_id, Tie.first_at >= since, or_(Tie.a_id.in_(ids), Tie.b_id.in_(ids))
+        )
     )
     return [(a, b, at) for a, b, at in rows]
+
+
+def new_ties_per_week(db: Session, *, org_id: int, weeks: list[date]) -> dict[date, int]:
+    """Week (a Monday) → ties first formed in it, counted in the database over one range of
+    ``ix_ties_org_id_first_at`` (no row per tie comes back)."""
+    bounds = [datetime(w.year, w.month, w.day, tzinfo=UTC) for w in [*weeks, weeks[-1] + timedelta(weeks=1)]]
+    counts = [
+        func.coalesce(func.sum(case((and_(Tie.first_at >= lo, Tie.first_at < hi), 1), else_=0)), 0)
+        for lo, hi in pairwise(bounds)
+    ]
+    row = db.execute(
+        select(*counts).where(Tie.org_id == org_id, Tie.first_at >= bounds[0], Tie.first_at < bounds[-1])
+    ).one()
+    return {w: int(n) for w, n in zip(weeks, row, strict=True) if n}
 
 
 def ring_markers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, str, int]]:
