@@ -315,20 +315,22 @@ def teams_of_person(db: Session, *, org_id: int, person_id: int) -> set[int]:
 def raw_person_counts(db: Session, *, org_id: int, person_id: int, since: datetime) -> dict[str, int]:
     """The same six counters straight from the ledger (benchmarks only)."""
     out = dict.fromkeys(COUNTERS, 0)
+    # Grouped by actor (a few dozen groups), not by "actor = person": PostgreSQL does not match that
+    # expression in GROUP BY with the one in SELECT when each has its own parameter.
     rows = db.execute(
-        select(LedgerEntry.kind, LedgerEntry.actor_id == person_id, func.count())
+        select(LedgerEntry.kind, LedgerEntry.actor_id, func.count())
         .where(
             LedgerEntry.org_id == org_id,
             or_(LedgerEntry.actor_id == person_id, LedgerEntry.subject_id == person_id),
             LedgerEntry.at >= since,
         )
-        .group_by(LedgerEntry.kind, LedgerEntry.actor_id == person_id)
+        .group_by(LedgerEntry.kind, LedgerEntry.actor_id)
     )
-    for kind, as_actor, n in rows:
+    for kind, actor_id, n in rows:
         counted = COUNTED.get(kind)
         if counted is None:
             continue
-        name = counted[0] if as_actor else counted[1]
+        name = counted[0] if actor_id == person_id else counted[1]
         if name is not None:
             out[name] += int(n)
     return out
@@ -465,6 +467,30 @@ def raw_org_counts(db: Session, *, org_id: int, since: datetime) -> dict[str, in
         "help_given": counts.get(EntryKind.HELP_GIVEN.value, 0),
         "thanks_given": counts.get(EntryKind.THANKS.value, 0),
     }
+
+
+def raw_first_offers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, datetime | None]]:
+    """(opened, first offer) of every ask opened since ``since``, straight from the ledger (benchmarks
+    only: the organization view's medians done on the fly)."""
+    opened = func.min(case((LedgerEntry.kind == EntryKind.ASK_OPENED.value, LedgerEntry.at)))
+    offered = func.min(case((LedgerEntry.kind == EntryKind.OFFER_MADE.value, LedgerEntry.at)))
+    rows = db.execute(
+        select(opened, offered)
+        .where(
+            LedgerEntry.org_id == org_id,
+            LedgerEntry.at >= since,
+            LedgerEntry.kind.in_([EntryKind.ASK_OPENED.value, EntryKind.OFFER_MADE.value]),
+        )
+        .group_by(LedgerEntry.ask_id)
+        .having(opened.is_not(None))
+    )
+    return [(_aware(o), None if f is None else _aware(f)) for o, f in rows]
+
+
+def _aware(at: datetime | str) -> datetime:
+    """A ``min()`` over a date column loses its type on SQLite (a string comes back)."""
+    value = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def raw_team_counts(db: Session, *, org_id: int, team_id: int, since: datetime) -> dict[str, int]:
