@@ -11,9 +11,22 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    distinct,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from askwell.asks.models import Ask, Offer, Visibility
 from askwell.core.db import Base, UTCDateTime
@@ -364,17 +377,104 @@ def ask_weeks(db: Session, *, org_id: int, team_id: int, since: date) -> list[tu
     return [(w, m, n, h) for w, m, n, h in rows]
 
 
-def flows(db: Session, *, org_id: int, since: date, team_id: int | None = None) -> list[tuple[int, int, int]]:
-    """(giver team, receiver team, help) since ``since``; only the cells of ``team_id`` when given."""
-    stmt = (
+def flows(db: Session, *, org_id: int, since: date, team_id: int) -> list[tuple[int, int, int]]:
+    """(giver team, receiver team, help) since ``since`` of the cells of ``team_id``'s row and column."""
+    rows = db.execute(
         select(TeamFlow.giver_team_id, TeamFlow.receiver_team_id, func.sum(TeamFlow.help))
-        .where(TeamFlow.org_id == org_id, TeamFlow.day >= since)
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            or_(TeamFlow.giver_team_id == team_id, TeamFlow.receiver_team_id == team_id),
+        )
         .group_by(TeamFlow.giver_team_id, TeamFlow.receiver_team_id)
     )
-    if team_id is not None:
-        stmt = stmt.where(or_(TeamFlow.giver_team_id == team_id, TeamFlow.receiver_team_id == team_id))
-    rows = db.execute(stmt)
     return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def _spell_overlaps(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    return [
+        or_(InsightSpell.since.is_(None), InsightSpell.since < end),
+        or_(InsightSpell.until.is_(None), InsightSpell.until > start),
+    ]
+
+
+def _teams_of_at_least(*, org_id: int, start: datetime, end: datetime, size: int) -> Select[int]:
+    return (
+        select(InsightSpell.team_id)
+        .where(InsightSpell.org_id == org_id, *_spell_overlaps(start, end))
+        .group_by(InsightSpell.team_id)
+        .having(func.count(distinct(InsightSpell.person_id)) >= size)
+    )
+
+
+def teams_of_at_least(
+    db: Session, *, org_id: int, team_ids: Iterable[int], start: datetime, end: datetime, size: int
+) -> set[int]:
+    """Those of ``team_ids`` with at least ``size`` members at some moment of [start, end)."""
+    stmt = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size).where(
+        InsightSpell.team_id.in_(sorted(set(team_ids)) or [-1])
+    )
+    return set(db.scalars(stmt))
+
+
+def top_flows(
+    db: Session, *, org_id: int, since: date, start: datetime, end: datetime, size: int, limit: int
+) -> list[tuple[str, str, int]]:
+    """(giver team name, receiver team name, help) of the ``limit`` largest cells since ``since``
+    between teams of at least ``size`` members in [start, end): summed, ranked and cut in the
+    database, so the organization's million possible cells never come back."""
+    big = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size)
+    giver, receiver = aliased(Team), aliased(Team)
+    total = func.sum(TeamFlow.help)
+    rows = db.execute(
+        select(giver.name, receiver.name, total)
+        .join(giver, (giver.id == TeamFlow.giver_team_id) & (giver.org_id == TeamFlow.org_id))
+        .join(receiver, (receiver.id == TeamFlow.receiver_team_id) & (receiver.org_id == TeamFlow.org_id))
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            TeamFlow.giver_team_id.in_(big),
+            TeamFlow.receiver_team_id.in_(big),
+        )
+        .group_by(giver.name, receiver.name)
+        .order_by(total.desc(), giver.name, receiver.name)
+        .limit(limit)
+    )
+    return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def flows_outside(
+    db: Session, *, org_id: int, since: date, start: datetime, end: datetime, size: int
+) -> list[tuple[int, int, int]]:
+    """(giver team, receiver team, help) since ``since`` of the cells with a team of under ``size``
+    members in [start, end) at one end at least (the small teams' cells, merged by the caller)."""
+    big = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size)
+    rows = db.execute(
+        select(TeamFlow.giver_team_id, TeamFlow.receiver_team_id, func.sum(TeamFlow.help))
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            or_(TeamFlow.giver_team_id.not_in(big), TeamFlow.receiver_team_id.not_in(big)),
+        )
+        .group_by(TeamFlow.giver_team_id, TeamFlow.receiver_team_id)
+    )
+    return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def people_in_teams(
+    db: Session, *, org_id: int, team_ids: Iterable[int], start: datetime, end: datetime
+) -> int:
+    """How many people were in one of ``team_ids`` at some moment of [start, end)."""
+    return int(
+        db.scalar(
+            select(func.count(distinct(InsightSpell.person_id))).where(
+                InsightSpell.org_id == org_id,
+                InsightSpell.team_id.in_(sorted(set(team_ids)) or [-1]),
+                *_spell_overlaps(start, end),
+            )
+        )
+        or 0
+    )
 
 
 def teams(db: Session, *, org_id: int) -> dict[int, str]:

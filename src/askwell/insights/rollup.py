@@ -67,12 +67,8 @@ class Spells:
         for s in spells:
             self._by_person[s.person_id].append(s)
             self._by_team[s.team_id].append(s)
-        # Most people never changed teams: their answer does not depend on the moment.
-        self._always = {
-            p: tuple(sorted({s.team_id for s in rows}))
-            for p, rows in self._by_person.items()
-            if all(s.since is None and s.until is None for s in rows)
-        }
+        # Most people never changed teams: their answer does not depend on the moment (kept as asked).
+        self._always: dict[int, tuple[int, ...] | None] = {}
 
     def members_between(self, team_ids: Iterable[int], start: datetime, end: datetime) -> set[int]:
         """People who were in one of ``team_ids`` at some moment of [start, end)."""
@@ -83,7 +79,11 @@ class Spells:
         return {t: {s.person_id for s in rows if s.overlaps(start, end)} for t, rows in self._by_team.items()}
 
     def teams_at(self, person_id: int, at: datetime) -> tuple[int, ...]:
-        always = self._always.get(person_id)
+        if person_id not in self._always:
+            rows = self._by_person.get(person_id, [])
+            fixed = all(s.since is None and s.until is None for s in rows)
+            self._always[person_id] = tuple(sorted({s.team_id for s in rows})) if fixed else None
+        always = self._always[person_id]
         if always is not None:
             return always
         return tuple(sorted({s.team_id for s in self._by_person.get(person_id, ()) if s.covers(at)}))

@@ -449,29 +449,44 @@ def _group_patterns(
 
 
 def _matrix(db: Session, *, org_id: int, now: datetime, focus: int | None) -> list[FlowCell]:
-    """Help between teams over the trend window (all of them, or those ``focus`` exchanged help with).
-    Teams of under ``MIN_GROUP`` members (then) are merged into "Smaller teams"; if that group is
-    itself under ``MIN_GROUP``, its cells are dropped."""
+    """Help between teams over the trend window (all of them, or those ``focus`` exchanged help with),
+    the ``MATRIX_CELLS`` largest cells. Teams of under ``MIN_GROUP`` members (then) are merged into
+    "Smaller teams"; if that group is itself under ``MIN_GROUP``, its cells are dropped.
+
+    A team's row and column are few cells, read whole. For the organization the database sums, ranks
+    and cuts the cells between teams of ``MIN_GROUP`` or more; only the small teams' cells (usually
+    few) come back to be merged here, then both are ranked together."""
     start = _start(_weeks(now)[0])
-    flows = [(g, r, n) for g, r, n in repository.flows(db, org_id=org_id, since=start.date(), team_id=focus)]
-    involved = {t for g, r, _ in flows for t in (g, r)}
-    spells = Spells(repository.spells(db, org_id=org_id, team_ids=involved))
-    names = repository.teams(db, org_id=org_id)
-    members = spells.sizes_between(start, now)
-    small = {t for t in involved if len(members.get(t, ())) < MIN_GROUP}
-    small_ok = len(spells.members_between(small, start, now)) >= MIN_GROUP if small else False
-
-    def label(team_id: int) -> str | None:
-        if team_id not in small:
-            return names.get(team_id)
-        return "Smaller teams" if small_ok else None
-
+    since = start.date()
     cells: dict[tuple[str, str], int] = defaultdict(int)
-    for g, r, n in flows:
-        gl, rl = label(g), label(r)
-        if gl is None or rl is None:
-            continue
-        cells[(gl, rl)] += n
+    if focus is None:
+        for giver, receiver, n in repository.top_flows(
+            db, org_id=org_id, since=since, start=start, end=now, size=MIN_GROUP, limit=MATRIX_CELLS
+        ):
+            cells[(giver, receiver)] += n
+        rest = repository.flows_outside(db, org_id=org_id, since=since, start=start, end=now, size=MIN_GROUP)
+    else:
+        rest = repository.flows(db, org_id=org_id, since=since, team_id=focus)
+    if rest:
+        involved = {t for g, r, _ in rest for t in (g, r)}
+        big = repository.teams_of_at_least(
+            db, org_id=org_id, team_ids=involved, start=start, end=now, size=MIN_GROUP
+        )
+        small = involved - big
+        small_ok = bool(small) and (
+            repository.people_in_teams(db, org_id=org_id, team_ids=small, start=start, end=now) >= MIN_GROUP
+        )
+        names = repository.teams(db, org_id=org_id)
+
+        def label(team_id: int) -> str | None:
+            if team_id not in small:
+                return names.get(team_id)
+            return "Smaller teams" if small_ok else None
+
+        for g_id, r_id, n in rest:
+            gl, rl = label(g_id), label(r_id)
+            if gl is not None and rl is not None:
+                cells[(gl, rl)] += n
     # A thousand teams make a million cells nobody reads: the organization view shows the largest.
     top = sorted(cells.items(), key=lambda c: (-c[1], c[0]))[:MATRIX_CELLS]
     return [FlowCell(giver=g, receiver=r, help=n) for (g, r), n in sorted(top)]
