@@ -30,7 +30,11 @@ class InsightSpell(Base):
     membership the job found the first time it looked); ``until`` None: still a member."""
 
     __tablename__ = "insight_spells"
-    __table_args__ = (Index("ix_insight_spells_org_id_person_id", "org_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_insight_spells_org_id_person_id", "org_id", "person_id"),
+        # A team's spells, and team sizes (grouped by team, counting people) without a scan of the org's.
+        Index("ix_insight_spells_org_id_team_id_person_id", "org_id", "team_id", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,8 @@ The organization and team views read weekly counts instead of one row per ask. T
 filled here from the existing ``insight_ask_facts`` rows (the bucket rule is copied, as it stands at
 this revision, so that the migration does not change when the code does). The index on
 ``insight_ask_facts (org_id, team_id, opened_at)`` served only the views, which no longer read that
-table, so it goes; ``ties (org_id, first_at)`` lets the organization view count new ties per week.
+table, so it goes; ``ties (org_id, first_at)`` lets the organization view count new ties per week, and
+``insight_spells (org_id, team_id, person_id)`` gives a team's spells and team sizes without a scan.
 
 Revision ID: 0012_insights_rollups
 Revises: 0011
@@ -70,6 +71,10 @@ def upgrade() -> None:
         batch_op.drop_index("ix_insight_ask_facts_org_id_team_id_opened_at")
     with op.batch_alter_table("ties", schema=None) as batch_op:
         batch_op.create_index("ix_ties_org_id_first_at", ["org_id", "first_at"], unique=False)
+    with op.batch_alter_table("insight_spells", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_insight_spells_org_id_team_id_person_id", ["org_id", "team_id", "person_id"], unique=False
+        )
 
     facts = sa.table(
         "insight_ask_facts",
@@ -112,6 +117,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("insight_spells", schema=None) as batch_op:
+        batch_op.drop_index("ix_insight_spells_org_id_team_id_person_id")
     with op.batch_alter_table("ties", schema=None) as batch_op:
         batch_op.drop_index("ix_ties_org_id_first_at")
     with op.batch_alter_table("insight_ask_facts", schema=None) as batch_op:
