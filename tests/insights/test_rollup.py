@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+import statistics
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from askwell.insights import repository, service
-from askwell.insights.models import PersonDay, TeamDay
-from askwell.insights.rollup import ORG_TEAM
+from askwell.insights.models import AskWeek, PersonDay, TeamDay
+from askwell.insights.rollup import NO_OFFER, ORG_TEAM, ask_week_delta, delay_bucket, median_hours, week_of
 from askwell.ledger.models import EntryKind
 from askwell.people import service as people_service
-from askwell.people.models import Organization
+from askwell.people.models import Organization, Role
 from tests.conftest import World, system_actor
 from tests.insights.conftest import help_story, say
 
@@ -136,3 +138,100 @@ class TestDeactivatedPeople:
         incremental = repository.snapshot(db)
         service.rebuild(db, now=world.now)
         assert repository.snapshot(db) == incremental
+
+
+class TestAskWeeks:
+    """The weekly ask counts by delay to a first offer: what the team and organization views read."""
+
+    def _rows(self, db: Session, team_id: int) -> dict[tuple[date, int], tuple[int, int]]:
+        rows = db.scalars(select(AskWeek).where(AskWeek.team_id == team_id)).all()
+        return {(r.week, r.delay_minutes): (r.asks, r.helped) for r in rows}
+
+    def test_an_offer_in_a_later_batch_moves_the_ask_out_of_no_offer(self, db: Session, world: World) -> None:
+        org = world.org()
+        red = world.team(org, "Red")
+        ana, ben = world.person(org, teams=["Red"]), world.person(org, teams=["Red"])
+        opened = world.now - timedelta(days=3)
+        say(db, EntryKind.ASK_OPENED, ana, opened, ask_id=1)
+        service.roll_up(db, now=world.now)
+        week = week_of(opened.date())
+        assert self._rows(db, red.id) == {(week, NO_OFFER): (1, 0)}
+
+        say(db, EntryKind.OFFER_MADE, ben, opened + timedelta(minutes=95), subject=ana, ask_id=1)
+        service.roll_up(db, now=world.now)
+        assert self._rows(db, red.id) == {(week, 95): (1, 0)}  # no row left at zero
+
+        say(db, EntryKind.HELP_GIVEN, ben, opened + timedelta(days=1), subject=ana, ask_id=1)
+        service.roll_up(db, now=world.now)
+        assert self._rows(db, red.id) == {(week, 95): (1, 1)}
+        assert self._rows(db, ORG_TEAM) == {(week, 95): (1, 1)}
+        incremental = repository.snapshot(db)
+        service.rebuild(db, now=world.now)
+        assert repository.snapshot(db) == incremental
+
+    def test_an_earlier_offer_arriving_late_takes_the_ask_to_its_bucket(
+        self, db: Session, world: World
+    ) -> None:
+        org = world.org()
+        ana, ben = world.person(org), world.person(org)
+        opened = world.now - timedelta(days=3)
+        say(db, EntryKind.ASK_OPENED, ana, opened, ask_id=1)
+        say(db, EntryKind.OFFER_MADE, ben, opened + timedelta(hours=5), subject=ana, ask_id=1)
+        service.roll_up(db, now=world.now)
+        say(db, EntryKind.OFFER_MADE, ben, opened + timedelta(minutes=30), subject=ana, ask_id=1)
+        service.roll_up(db, now=world.now)
+        assert self._rows(db, ORG_TEAM) == {(week_of(opened.date()), 30): (1, 0)}
+
+    def test_the_organization_view_takes_medians_and_shares_from_the_weekly_rows(
+        self, db: Session, world: World
+    ) -> None:
+        org = world.org()
+        people = [world.person(org) for _ in range(6)]
+        admin = world.person(org, role=Role.ADMIN)
+        monday = week_of((world.now - timedelta(weeks=2)).date())
+        opened = datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC)
+        delays = [timedelta(minutes=20), timedelta(minutes=50), timedelta(hours=3), None]
+        for i, delay in enumerate(delays, start=1):
+            say(db, EntryKind.ASK_OPENED, people[i], opened, ask_id=i)
+            if delay is not None:
+                say(db, EntryKind.OFFER_MADE, people[0], opened + delay, subject=people[i], ask_id=i)
+        say(db, EntryKind.HELP_GIVEN, people[0], opened + timedelta(hours=4), subject=people[1], ask_id=1)
+        service.roll_up(db, now=world.now, batch=2)
+
+        insight = service.org_insight(db, actor=world.actor(admin), now=world.now)
+        week = next(w for w in insight.weeks if w.week == monday)
+        assert (week.asks, week.unanswered) == (4, 1)
+        assert (week.offered_share, week.fulfilled_share) == (0.75, 0.25)
+        assert week.median_hours_to_first_offer == 0.8  # 50 minutes: the middle of 20 min, 50 min, 3 h
+
+
+class TestDelayBuckets:
+    def test_buckets_are_fine_for_short_delays_and_coarser_for_long_ones(self) -> None:
+        at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        assert delay_bucket(at, None) == NO_OFFER
+        assert delay_bucket(at, at - timedelta(minutes=5)) == 0
+        assert delay_bucket(at, at + timedelta(minutes=119, seconds=59)) == 119
+        assert delay_bucket(at, at + timedelta(minutes=125)) == 120
+        assert delay_bucket(at, at + timedelta(hours=47, minutes=59)) == 47 * 60 + 50
+        assert delay_bucket(at, at + timedelta(days=3, minutes=30)) == 3 * 24 * 60
+        assert delay_bucket(at, at + timedelta(days=20, hours=5)) == 20 * 24 * 60
+        assert delay_bucket(at, at + timedelta(days=900)) == 365 * 24 * 60
+
+    def test_the_median_of_buckets_is_the_median_of_one_value_per_ask(self) -> None:
+        rng = random.Random(3)
+        for _ in range(200):
+            values = [rng.choice([0, 7, 30, 119, 120, 600, 3000]) for _ in range(rng.randint(1, 9))]
+            counts: dict[int, int] = {}
+            for v in values:
+                counts[v] = counts.get(v, 0) + 1
+            pairs = [*counts.items(), (NO_OFFER, 4)]
+            assert median_hours(pairs) == statistics.median(values) / 60
+        assert median_hours([(NO_OFFER, 3)]) is None
+        assert median_hours([]) is None
+
+    def test_a_delta_of_unchanged_facts_is_empty(self) -> None:
+        at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        facts = {(1, 0, 7): (at, at + timedelta(hours=1), None)}
+        assert ask_week_delta(facts, facts) == {}
+        moved = ask_week_delta(facts, {(1, 0, 7): (at, at + timedelta(hours=1), at + timedelta(days=1))})
+        assert moved == {(1, 0, week_of(at.date()), 60): [0, 1]}

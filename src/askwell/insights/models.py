@@ -30,7 +30,11 @@ class InsightSpell(Base):
     membership the job found the first time it looked); ``until`` None: still a member."""
 
     __tablename__ = "insight_spells"
-    __table_args__ = (Index("ix_insight_spells_org_id_person_id", "org_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_insight_spells_org_id_person_id", "org_id", "person_id"),
+        # A team's spells, and team sizes (grouped by team, counting people) without a scan of the org's.
+        Index("ix_insight_spells_org_id_team_id_person_id", "org_id", "team_id", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
@@ -105,13 +109,13 @@ class TeamFlow(Base):
 
 class AskFact(Base):
     """One ask's course as a group's trends need it: when it opened, first got an offer, got help. One
-    row per team the author was in when it opened, and one for the organization (``team_id`` 0), so a
-    team's trend reads only its own rows."""
+    row per team the author was in when it opened, and one for the organization (``team_id`` 0). The
+    job keeps ``AskWeek`` from these rows; views read only ``AskWeek``."""
 
     __tablename__ = "insight_ask_facts"
     __table_args__ = (
         UniqueConstraint("org_id", "team_id", "ask_id"),
-        Index("ix_insight_ask_facts_org_id_team_id_opened_at", "org_id", "team_id", "opened_at"),
+        # The job's lookups by ask; views read ``AskWeek``, never these rows.
         Index("ix_insight_ask_facts_org_id_ask_id", "org_id", "ask_id"),
     )
 
@@ -123,6 +127,30 @@ class AskFact(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_offer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class AskWeek(Base):
+    """The asks a team's members (team 0: anyone) opened in one week, by their delay to a first offer.
+
+    ``delay_minutes`` is the delay rounded down to its bucket (``rollup.delay_bucket``: a minute under
+    2 hours, 10 minutes under 2 days, an hour under 2 weeks, a day beyond), or -1 for asks without an
+    offer yet. Counting asks per bucket lets a view take a week's median time to a first offer, its
+    offered, fulfilled and unanswered shares from a few hundred rows at most, whatever the number of
+    asks; the rows are kept from the ``AskFact`` rows a batch changed (its old course out, its new in).
+    """
+
+    __tablename__ = "insight_ask_weeks"
+    __table_args__ = (UniqueConstraint("org_id", "team_id", "week", "delay_minutes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(Integer)
+    #: The Monday (UTC) of the week the asks opened.
+    week: Mapped[date] = mapped_column(Date)
+    delay_minutes: Mapped[int] = mapped_column(Integer)
+    asks: Mapped[int] = mapped_column(Integer, default=0)
+    #: Of ``asks``, those that got help.
+    helped: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class InsightShare(Base):

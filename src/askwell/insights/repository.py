@@ -7,12 +7,26 @@ so that the benchmarks can set an on-the-fly aggregation beside the rollup readi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    distinct,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from askwell.asks.models import Ask, Offer, Visibility
 from askwell.core.db import Base, UTCDateTime
@@ -20,13 +34,14 @@ from askwell.core.jobs import Cursor
 from askwell.insights.models import (
     COUNTERS,
     AskFact,
+    AskWeek,
     InsightShare,
     InsightSpell,
     PersonDay,
     TeamDay,
     TeamFlow,
 )
-from askwell.insights.rollup import COUNTED, Entry, Spell, Tally
+from askwell.insights.rollup import COUNTED, Entry, FactStates, Spell, Tally, WeekDelta
 from askwell.ledger.models import EntryKind, LedgerEntry
 from askwell.network.models import Tie
 from askwell.people.models import Organization, Person, Role, Team, TeamMembership
@@ -164,13 +179,67 @@ def add_tally(db: Session, tally: Tally) -> None:
         )
 
 
+def fact_states(db: Session, *, asks: Iterable[tuple[int, int]]) -> FactStates:
+    """The ``AskFact`` rows of some (org, ask) pairs, as the ``AskWeek`` counts need them."""
+    by_org: dict[int, list[int]] = {}
+    for org_id, ask_id in sorted(set(asks)):
+        by_org.setdefault(org_id, []).append(ask_id)
+    out: FactStates = {}
+    for org_id, ask_ids in by_org.items():
+        for i in range(0, len(ask_ids), 500):
+            rows = db.execute(
+                select(
+                    AskFact.team_id,
+                    AskFact.ask_id,
+                    AskFact.opened_at,
+                    AskFact.first_offer_at,
+                    AskFact.helped_at,
+                ).where(AskFact.org_id == org_id, AskFact.ask_id.in_(ask_ids[i : i + 500]))
+            )
+            for team_id, ask_id, opened, offered, helped in rows:
+                out[(org_id, team_id, ask_id)] = (opened, offered, helped)
+    return out
+
+
+def add_ask_weeks(db: Session, delta: WeekDelta) -> None:
+    """Add ``AskWeek`` increments (some negative: an ask's old course), then drop the rows left at
+    zero, so that the rows are the same however the entries were batched."""
+    if not delta:
+        return
+    t = _table(AskWeek)
+    stmt = _insert(db)(t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["org_id", "team_id", "week", "delay_minutes"],
+        set_={"asks": t.c.asks + stmt.excluded.asks, "helped": t.c.helped + stmt.excluded.helped},
+    )
+    db.execute(
+        stmt,
+        [
+            {"org_id": o, "team_id": team, "week": w, "delay_minutes": m, "asks": n, "helped": h}
+            for (o, team, w, m), (n, h) in delta.items()
+        ],
+    )
+    emptied = [k for k, (n, _h) in delta.items() if n < 0]
+    if emptied:
+        db.execute(
+            delete(t).where(
+                t.c.org_id == bindparam("o"),
+                t.c.team_id == bindparam("t"),
+                t.c.week == bindparam("w"),
+                t.c.delay_minutes == bindparam("m"),
+                t.c.asks == 0,
+            ),
+            [{"o": o, "t": team, "w": w, "m": m} for o, team, w, m in emptied],
+        )
+
+
 def _earliest(col: Any, new: Any) -> ColumnElement[Any]:
     return case((col.is_(None), new), (new < col, new), else_=col)
 
 
 def clear_rollups(db: Session) -> None:
     """Every derived row of every organization (the rebuild starts from nothing)."""
-    for table in (PersonDay, TeamDay, TeamFlow, AskFact):
+    for table in (PersonDay, TeamDay, TeamFlow, AskFact, AskWeek):
         db.execute(delete(table))
 
 
@@ -185,7 +254,7 @@ def snapshot(db: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Every derived row without its surrogate id, sorted: what "the same rows" means in tests and
     in ``insights rebuild --check``."""
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table in (PersonDay, TeamDay, TeamFlow, AskFact):
+    for table in (PersonDay, TeamDay, TeamFlow, AskFact, AskWeek):
         cols = [c for c in table.__table__.columns if c.name != "id"]
         out[table.__tablename__] = sorted(tuple(r) for r in db.execute(select(*cols)))
     return out
@@ -259,20 +328,22 @@ def teams_of_person(db: Session, *, org_id: int, person_id: int) -> set[int]:
 def raw_person_counts(db: Session, *, org_id: int, person_id: int, since: datetime) -> dict[str, int]:
     """The same six counters straight from the ledger (benchmarks only)."""
     out = dict.fromkeys(COUNTERS, 0)
+    # Grouped by actor (a few dozen groups), not by "actor = person": PostgreSQL does not match that
+    # expression in GROUP BY with the one in SELECT when each has its own parameter.
     rows = db.execute(
-        select(LedgerEntry.kind, LedgerEntry.actor_id == person_id, func.count())
+        select(LedgerEntry.kind, LedgerEntry.actor_id, func.count())
         .where(
             LedgerEntry.org_id == org_id,
             or_(LedgerEntry.actor_id == person_id, LedgerEntry.subject_id == person_id),
             LedgerEntry.at >= since,
         )
-        .group_by(LedgerEntry.kind, LedgerEntry.actor_id == person_id)
+        .group_by(LedgerEntry.kind, LedgerEntry.actor_id)
     )
-    for kind, as_actor, n in rows:
+    for kind, actor_id, n in rows:
         counted = COUNTED.get(kind)
         if counted is None:
             continue
-        name = counted[0] if as_actor else counted[1]
+        name = counted[0] if actor_id == person_id else counted[1]
         if name is not None:
             out[name] += int(n)
     return out
@@ -295,29 +366,115 @@ def team_days(db: Session, *, org_id: int, team_ids: Iterable[int], since: date)
     )
 
 
-def ask_facts(
-    db: Session, *, org_id: int, team_id: int, since: datetime
-) -> list[tuple[datetime, datetime | None, datetime | None]]:
-    """(opened, first offer, helped) of the asks a team's members (team 0: anyone) opened since ``since``."""
+def ask_weeks(db: Session, *, org_id: int, team_id: int, since: date) -> list[tuple[date, int, int, int]]:
+    """(week, delay bucket, asks, helped) of the asks a team's members (team 0: anyone) opened in the
+    weeks from ``since`` (a Monday): one range of the unique index, a few hundred rows a week at most."""
     rows = db.execute(
-        select(AskFact.opened_at, AskFact.first_offer_at, AskFact.helped_at).where(
-            AskFact.org_id == org_id, AskFact.team_id == team_id, AskFact.opened_at >= since
+        select(AskWeek.week, AskWeek.delay_minutes, AskWeek.asks, AskWeek.helped).where(
+            AskWeek.org_id == org_id, AskWeek.team_id == team_id, AskWeek.week >= since
         )
     )
-    return [(o, f, h) for o, f, h in rows]
+    return [(w, m, n, h) for w, m, n, h in rows]
 
 
-def flows(db: Session, *, org_id: int, since: date, team_id: int | None = None) -> list[tuple[int, int, int]]:
-    """(giver team, receiver team, help) since ``since``; only the cells of ``team_id`` when given."""
-    stmt = (
+def flows(db: Session, *, org_id: int, since: date, team_id: int) -> list[tuple[int, int, int]]:
+    """(giver team, receiver team, help) since ``since`` of the cells of ``team_id``'s row and column."""
+    rows = db.execute(
         select(TeamFlow.giver_team_id, TeamFlow.receiver_team_id, func.sum(TeamFlow.help))
-        .where(TeamFlow.org_id == org_id, TeamFlow.day >= since)
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            or_(TeamFlow.giver_team_id == team_id, TeamFlow.receiver_team_id == team_id),
+        )
         .group_by(TeamFlow.giver_team_id, TeamFlow.receiver_team_id)
     )
-    if team_id is not None:
-        stmt = stmt.where(or_(TeamFlow.giver_team_id == team_id, TeamFlow.receiver_team_id == team_id))
-    rows = db.execute(stmt)
     return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def _spell_overlaps(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    return [
+        or_(InsightSpell.since.is_(None), InsightSpell.since < end),
+        or_(InsightSpell.until.is_(None), InsightSpell.until > start),
+    ]
+
+
+def _teams_of_at_least(*, org_id: int, start: datetime, end: datetime, size: int) -> Select[int]:
+    return (
+        select(InsightSpell.team_id)
+        .where(InsightSpell.org_id == org_id, *_spell_overlaps(start, end))
+        .group_by(InsightSpell.team_id)
+        .having(func.count(distinct(InsightSpell.person_id)) >= size)
+    )
+
+
+def teams_of_at_least(
+    db: Session, *, org_id: int, team_ids: Iterable[int], start: datetime, end: datetime, size: int
+) -> set[int]:
+    """Those of ``team_ids`` with at least ``size`` members at some moment of [start, end)."""
+    stmt = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size).where(
+        InsightSpell.team_id.in_(sorted(set(team_ids)) or [-1])
+    )
+    return set(db.scalars(stmt))
+
+
+def top_flows(
+    db: Session, *, org_id: int, since: date, start: datetime, end: datetime, size: int, limit: int
+) -> list[tuple[str, str, int]]:
+    """(giver team name, receiver team name, help) of the ``limit`` largest cells since ``since``
+    between teams of at least ``size`` members in [start, end): summed, ranked and cut in the
+    database, so the organization's million possible cells never come back."""
+    big = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size)
+    giver, receiver = aliased(Team), aliased(Team)
+    total = func.sum(TeamFlow.help)
+    rows = db.execute(
+        select(giver.name, receiver.name, total)
+        .join(giver, (giver.id == TeamFlow.giver_team_id) & (giver.org_id == TeamFlow.org_id))
+        .join(receiver, (receiver.id == TeamFlow.receiver_team_id) & (receiver.org_id == TeamFlow.org_id))
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            TeamFlow.giver_team_id.in_(big),
+            TeamFlow.receiver_team_id.in_(big),
+        )
+        .group_by(giver.name, receiver.name)
+        .order_by(total.desc(), giver.name, receiver.name)
+        .limit(limit)
+    )
+    return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def flows_outside(
+    db: Session, *, org_id: int, since: date, start: datetime, end: datetime, size: int
+) -> list[tuple[int, int, int]]:
+    """(giver team, receiver team, help) since ``since`` of the cells with a team of under ``size``
+    members in [start, end) at one end at least (the small teams' cells, merged by the caller)."""
+    big = _teams_of_at_least(org_id=org_id, start=start, end=end, size=size)
+    rows = db.execute(
+        select(TeamFlow.giver_team_id, TeamFlow.receiver_team_id, func.sum(TeamFlow.help))
+        .where(
+            TeamFlow.org_id == org_id,
+            TeamFlow.day >= since,
+            or_(TeamFlow.giver_team_id.not_in(big), TeamFlow.receiver_team_id.not_in(big)),
+        )
+        .group_by(TeamFlow.giver_team_id, TeamFlow.receiver_team_id)
+    )
+    return [(g, r, int(n or 0)) for g, r, n in rows]
+
+
+def people_in_teams(
+    db: Session, *, org_id: int, team_ids: Iterable[int], start: datetime, end: datetime
+) -> int:
+    """How many people were in one of ``team_ids`` at some moment of [start, end)."""
+    return int(
+        db.scalar(
+            select(func.count(distinct(InsightSpell.person_id))).where(
+                InsightSpell.org_id == org_id,
+                InsightSpell.team_id.in_(sorted(set(team_ids)) or [-1]),
+                *_spell_overlaps(start, end),
+            )
+        )
+        or 0
+    )
 
 
 def teams(db: Session, *, org_id: int) -> dict[int, str]:
@@ -328,12 +485,32 @@ def team_in_org(db: Session, *, org_id: int, team_id: int) -> Team | None:
     return db.scalar(select(Team).where(Team.org_id == org_id, Team.id == team_id))
 
 
-def new_ties(db: Session, *, org_id: int, since: datetime) -> list[tuple[int, int, datetime]]:
-    """(a, b, first interaction) of ties first formed since ``since``."""
+def new_ties(
+    db: Session, *, org_id: int, since: datetime, people: Iterable[int]
+) -> list[tuple[int, int, datetime]]:
+    """(a, b, first interaction) of ties of ``people`` first formed since ``since`` (a team's: two
+    index lookups by person, not the organization's ties)."""
+    ids = sorted(set(people)) or [-1]
     rows = db.execute(
-        select(Tie.a_id, Tie.b_id, Tie.first_at).where(Tie.org_id == org_id, Tie.first_at >= since)
+        select(Tie.a_id, Tie.b_id, Tie.first_at).where(
+            Tie.org_id == org_id, Tie.first_at >= since, or_(Tie.a_id.in_(ids), Tie.b_id.in_(ids))
+        )
     )
     return [(a, b, at) for a, b, at in rows]
+
+
+def new_ties_per_week(db: Session, *, org_id: int, weeks: list[date]) -> dict[date, int]:
+    """Week (a Monday) → ties first formed in it, counted in the database over one range of
+    ``ix_ties_org_id_first_at`` (no row per tie comes back)."""
+    bounds = [datetime(w.year, w.month, w.day, tzinfo=UTC) for w in [*weeks, weeks[-1] + timedelta(weeks=1)]]
+    counts = [
+        func.coalesce(func.sum(case((and_(Tie.first_at >= lo, Tie.first_at < hi), 1), else_=0)), 0)
+        for lo, hi in pairwise(bounds)
+    ]
+    row = db.execute(
+        select(*counts).where(Tie.org_id == org_id, Tie.first_at >= bounds[0], Tie.first_at < bounds[-1])
+    ).one()
+    return {w: int(n) for w, n in zip(weeks, row, strict=True) if n}
 
 
 def ring_markers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, str, int]]:
@@ -390,6 +567,30 @@ def raw_org_counts(db: Session, *, org_id: int, since: datetime) -> dict[str, in
         "help_given": counts.get(EntryKind.HELP_GIVEN.value, 0),
         "thanks_given": counts.get(EntryKind.THANKS.value, 0),
     }
+
+
+def raw_first_offers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, datetime | None]]:
+    """(opened, first offer) of every ask opened since ``since``, straight from the ledger (benchmarks
+    only: the organization view's medians done on the fly)."""
+    opened = func.min(case((LedgerEntry.kind == EntryKind.ASK_OPENED.value, LedgerEntry.at)))
+    offered = func.min(case((LedgerEntry.kind == EntryKind.OFFER_MADE.value, LedgerEntry.at)))
+    rows = db.execute(
+        select(opened, offered)
+        .where(
+            LedgerEntry.org_id == org_id,
+            LedgerEntry.at >= since,
+            LedgerEntry.kind.in_([EntryKind.ASK_OPENED.value, EntryKind.OFFER_MADE.value]),
+        )
+        .group_by(LedgerEntry.ask_id)
+        .having(opened.is_not(None))
+    )
+    return [(_aware(o), None if f is None else _aware(f)) for o, f in rows]
+
+
+def _aware(at: datetime | str) -> datetime:
+    """A ``min()`` over a date column loses its type on SQLite (a string comes back)."""
+    value = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def raw_team_counts(db: Session, *, org_id: int, team_id: int, since: datetime) -> dict[str, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from askwell.insights.models import COUNTERS
 from askwell.ledger.models import EntryKind
@@ -67,12 +67,8 @@ class Spells:
         for s in spells:
             self._by_person[s.person_id].append(s)
             self._by_team[s.team_id].append(s)
-        # Most people never changed teams: their answer does not depend on the moment.
-        self._always = {
-            p: tuple(sorted({s.team_id for s in rows}))
-            for p, rows in self._by_person.items()
-            if all(s.since is None and s.until is None for s in rows)
-        }
+        # Most people never changed teams: their answer does not depend on the moment (kept as asked).
+        self._always: dict[int, tuple[int, ...] | None] = {}
 
     def members_between(self, team_ids: Iterable[int], start: datetime, end: datetime) -> set[int]:
         """People who were in one of ``team_ids`` at some moment of [start, end)."""
@@ -83,10 +79,79 @@ class Spells:
         return {t: {s.person_id for s in rows if s.overlaps(start, end)} for t, rows in self._by_team.items()}
 
     def teams_at(self, person_id: int, at: datetime) -> tuple[int, ...]:
-        always = self._always.get(person_id)
+        if person_id not in self._always:
+            rows = self._by_person.get(person_id, [])
+            fixed = all(s.since is None and s.until is None for s in rows)
+            self._always[person_id] = tuple(sorted({s.team_id for s in rows})) if fixed else None
+        always = self._always[person_id]
         if always is not None:
             return always
         return tuple(sorted({s.team_id for s in self._by_person.get(person_id, ()) if s.covers(at)}))
+
+
+#: Delay buckets of ``AskWeek``: (below this many minutes, bucket width in minutes), then a day each.
+DELAY_STEPS: tuple[tuple[int, int], ...] = ((120, 1), (2 * 24 * 60, 10), (14 * 24 * 60, 60))
+DAY_MINUTES = 24 * 60
+#: Delays past this count as this (a year): the histogram stays bounded.
+MAX_DELAY_MINUTES = 365 * DAY_MINUTES
+#: ``AskWeek.delay_minutes`` of asks without an offer.
+NO_OFFER = -1
+
+
+def delay_bucket(opened: datetime, first_offer: datetime | None) -> int:
+    """The bucket (its lower bound in minutes) of an ask's delay to a first offer; ``NO_OFFER`` if none.
+
+    Fine where delays are short (a minute under two hours), coarser where a few minutes do not matter
+    (an hour past two days): a week's median read from the buckets is within one bucket of the exact one.
+    """
+    if first_offer is None:
+        return NO_OFFER
+    minutes = min(MAX_DELAY_MINUTES, max(0, int((first_offer - opened).total_seconds() // 60)))
+    for below, width in DELAY_STEPS:
+        if minutes < below:
+            return minutes - minutes % width
+    return minutes - minutes % DAY_MINUTES
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+#: (org, team, ask) → (opened, first offer, helped): an ``AskFact`` row's course.
+FactStates = dict[tuple[int, int, int], tuple[datetime, datetime | None, datetime | None]]
+#: (org, team, week, delay bucket) → [asks, helped]: ``AskWeek`` increments.
+WeekDelta = dict[tuple[int, int, date, int], list[int]]
+
+
+def ask_week_delta(before: FactStates, after: FactStates) -> WeekDelta:
+    """What changing ``AskFact`` rows from ``before`` to ``after`` does to the ``AskWeek`` counts: each
+    old course taken out, each new one put in (unchanged rows cancel out and are dropped). The counts
+    are a sum over the facts' final courses, so they do not depend on how entries were batched."""
+    out: WeekDelta = defaultdict(lambda: [0, 0])
+    for states, sign in ((before, -1), (after, 1)):
+        for (org_id, team_id, _ask), (opened, offered, helped) in states.items():
+            row = out[(org_id, team_id, week_of(opened.date()), delay_bucket(opened, offered))]
+            row[0] += sign
+            row[1] += sign * (helped is not None)
+    return {k: v for k, v in out.items() if v != [0, 0]}
+
+
+def median_hours(buckets: Iterable[tuple[int, int]]) -> float | None:
+    """The median delay in hours of (delay bucket in minutes, asks) pairs (offered asks only), as
+    ``statistics.median`` gives it over one value per ask; None without any."""
+    rows = sorted((m, n) for m, n in buckets if m != NO_OFFER and n > 0)
+    total = sum(n for _, n in rows)
+    if not total:
+        return None
+    wanted = ((total - 1) // 2, total // 2)
+    found: list[int] = []
+    seen = 0
+    for minutes, n in rows:
+        while len(found) < 2 and wanted[len(found)] < seen + n:
+            found.append(minutes)
+        seen += n
+    return (found[0] + found[1]) / 2 / 60
 
 
 def zero() -> dict[str, int]:
@@ -107,6 +172,10 @@ class Tally:
     #: (org, ask) → the earliest offer / help in the batch (merged with the rows by minimum).
     offered: dict[tuple[int, int], datetime] = field(default_factory=dict)
     helped: dict[tuple[int, int], datetime] = field(default_factory=dict)
+
+    def asks_touched(self) -> set[tuple[int, int]]:
+        """(org, ask) of every ask whose ``AskFact`` rows this tally may change."""
+        return {(o, a) for o, a, _ in self.opened} | self.offered.keys() | self.helped.keys()
 
     def _add(
         self, table: dict[tuple[int, int, date], dict[str, int]], key: tuple[int, int, date], c: str

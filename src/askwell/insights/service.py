@@ -8,7 +8,6 @@ organization figure covers at least ``MIN_GROUP`` people (smaller groups are mer
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,7 @@ from askwell.insights.errors import (
     TeamNotFound,
 )
 from askwell.insights.models import COUNTERS
-from askwell.insights.rollup import ORG_TEAM, Entry, Spells, tally
+from askwell.insights.rollup import NO_OFFER, ORG_TEAM, Entry, Spells, ask_week_delta, median_hours, tally
 from askwell.insights.schemas import (
     BalanceRead,
     FlowCell,
@@ -89,9 +88,12 @@ def _tally_batch(db: Session, entries: list[Entry], settings: dict[int, bool]) -
             cache[org_id] = Spells(repository.spells(db, org_id=org_id))
         return cache[org_id]
 
-    repository.add_tally(
-        db, tally(entries, spells_of=spells_of, individual=lambda org_id: settings.get(org_id, True))
-    )
+    counted = tally(entries, spells_of=spells_of, individual=lambda org_id: settings.get(org_id, True))
+    # The weekly ask counts follow the ask rows this batch changes: their old course out, the new in.
+    touched = counted.asks_touched()
+    before = repository.fact_states(db, asks=touched)
+    repository.add_tally(db, counted)
+    repository.add_ask_weeks(db, ask_week_delta(before, repository.fact_states(db, asks=touched)))
 
 
 def roll_up(db: Session, *, now: datetime, batch: int = BATCH, max_batches: int = 50) -> int:
@@ -369,6 +371,7 @@ def _trends(
     team_id: int,
     members_of_week: Callable[[date], set[int]],
     in_group: Callable[[int, datetime], bool],
+    tie_people: set[int] | None,
     now: datetime,
 ) -> list[WeekTrend]:
     weeks = _weeks(now)
@@ -377,21 +380,28 @@ def _trends(
     asks_by_week: dict[date, int] = defaultdict(int)
     for d in days:
         asks_by_week[_week(d.day)] += d.asks
-    facts_by_week: dict[date, list[tuple[datetime, datetime | None, datetime | None]]] = defaultdict(list)
-    for fact in repository.ask_facts(db, org_id=org_id, team_id=team_id, since=since):
-        facts_by_week[_week(fact[0].date())].append(fact)
+    # Asks by week and delay to a first offer (rolled up): never one row per ask.
+    buckets_by_week: dict[date, list[tuple[int, int, int]]] = defaultdict(list)
+    for week, minutes, n, helped in repository.ask_weeks(db, org_id=org_id, team_id=team_id, since=weeks[0]):
+        buckets_by_week[week].append((minutes, n, helped))
     ties_by_week: dict[date, int] = defaultdict(int)
-    for a, b, at in repository.new_ties(db, org_id=org_id, since=since):
-        if in_group(a, at) or in_group(b, at):
-            ties_by_week[_week(at.date())] += 1
+    if tie_people is None:  # the organization: every new tie counts, counted in the database
+        ties_by_week.update(repository.new_ties_per_week(db, org_id=org_id, weeks=weeks))
+    else:  # a team: only ties with someone who was a member in the window, then checked for the moment
+        for a, b, at in repository.new_ties(db, org_id=org_id, since=since, people=tie_people):
+            if in_group(a, at) or in_group(b, at):
+                ties_by_week[_week(at.date())] += 1
     out = []
     for w in weeks:
         people = len(members_of_week(w))
         if people < MIN_GROUP:
             out.append(WeekTrend(week=w, people=people, suppressed=True))
             continue
-        facts = facts_by_week.get(w, [])
-        hours = [(first - opened).total_seconds() / 3600 for opened, first, _ in facts if first is not None]
+        buckets = buckets_by_week.get(w, [])
+        opened = sum(n for _, n, _ in buckets)
+        offered = sum(n for m, n, _ in buckets if m != NO_OFFER)
+        fulfilled = sum(h for _, _, h in buckets)
+        median = median_hours((m, n) for m, n, _ in buckets)
         out.append(
             WeekTrend(
                 week=w,
@@ -399,12 +409,10 @@ def _trends(
                 suppressed=False,
                 asks=asks_by_week.get(w, 0),
                 asks_per_person_week=round(asks_by_week.get(w, 0) / people, 3),
-                offered_share=round(len(hours) / len(facts), 3) if facts else None,
-                fulfilled_share=round(sum(h is not None for _, _, h in facts) / len(facts), 3)
-                if facts
-                else None,
-                median_hours_to_first_offer=round(statistics.median(hours), 1) if hours else None,
-                unanswered=len(facts) - len(hours),
+                offered_share=round(offered / opened, 3) if opened else None,
+                fulfilled_share=round(fulfilled / opened, 3) if opened else None,
+                median_hours_to_first_offer=None if median is None else round(median, 1),
+                unanswered=opened - offered,
                 new_ties=ties_by_week.get(w, 0),
             )
         )
@@ -441,29 +449,44 @@ def _group_patterns(
 
 
 def _matrix(db: Session, *, org_id: int, now: datetime, focus: int | None) -> list[FlowCell]:
-    """Help between teams over the trend window (all of them, or those ``focus`` exchanged help with).
-    Teams of under ``MIN_GROUP`` members (then) are merged into "Smaller teams"; if that group is
-    itself under ``MIN_GROUP``, its cells are dropped."""
+    """Help between teams over the trend window (all of them, or those ``focus`` exchanged help with),
+    the ``MATRIX_CELLS`` largest cells. Teams of under ``MIN_GROUP`` members (then) are merged into
+    "Smaller teams"; if that group is itself under ``MIN_GROUP``, its cells are dropped.
+
+    A team's row and column are few cells, read whole. For the organization the database sums, ranks
+    and cuts the cells between teams of ``MIN_GROUP`` or more; only the small teams' cells (usually
+    few) come back to be merged here, then both are ranked together."""
     start = _start(_weeks(now)[0])
-    flows = [(g, r, n) for g, r, n in repository.flows(db, org_id=org_id, since=start.date(), team_id=focus)]
-    involved = {t for g, r, _ in flows for t in (g, r)}
-    spells = Spells(repository.spells(db, org_id=org_id, team_ids=involved))
-    names = repository.teams(db, org_id=org_id)
-    members = spells.sizes_between(start, now)
-    small = {t for t in involved if len(members.get(t, ())) < MIN_GROUP}
-    small_ok = len(spells.members_between(small, start, now)) >= MIN_GROUP if small else False
-
-    def label(team_id: int) -> str | None:
-        if team_id not in small:
-            return names.get(team_id)
-        return "Smaller teams" if small_ok else None
-
+    since = start.date()
     cells: dict[tuple[str, str], int] = defaultdict(int)
-    for g, r, n in flows:
-        gl, rl = label(g), label(r)
-        if gl is None or rl is None:
-            continue
-        cells[(gl, rl)] += n
+    if focus is None:
+        for giver, receiver, n in repository.top_flows(
+            db, org_id=org_id, since=since, start=start, end=now, size=MIN_GROUP, limit=MATRIX_CELLS
+        ):
+            cells[(giver, receiver)] += n
+        rest = repository.flows_outside(db, org_id=org_id, since=since, start=start, end=now, size=MIN_GROUP)
+    else:
+        rest = repository.flows(db, org_id=org_id, since=since, team_id=focus)
+    if rest:
+        involved = {t for g, r, _ in rest for t in (g, r)}
+        big = repository.teams_of_at_least(
+            db, org_id=org_id, team_ids=involved, start=start, end=now, size=MIN_GROUP
+        )
+        small = involved - big
+        small_ok = bool(small) and (
+            repository.people_in_teams(db, org_id=org_id, team_ids=small, start=start, end=now) >= MIN_GROUP
+        )
+        names = repository.teams(db, org_id=org_id)
+
+        def label(team_id: int) -> str | None:
+            if team_id not in small:
+                return names.get(team_id)
+            return "Smaller teams" if small_ok else None
+
+        for g_id, r_id, n in rest:
+            gl, rl = label(g_id), label(r_id)
+            if gl is not None and rl is not None:
+                cells[(gl, rl)] += n
     # A thousand teams make a million cells nobody reads: the organization view shows the largest.
     top = sorted(cells.items(), key=lambda c: (-c[1], c[0]))[:MATRIX_CELLS]
     return [FlowCell(giver=g, receiver=r, help=n) for (g, r), n in sorted(top)]
@@ -488,6 +511,7 @@ def team_insight(db: Session, *, actor: Actor, team_id: int, now: datetime) -> G
             spells, {team_id}, _start(w), _start(w + timedelta(weeks=1))
         ),
         in_group=lambda p, at: team_id in spells.teams_at(p, at),
+        tie_people=people,
         now=now,
     )
     return GroupInsight(
@@ -516,6 +540,7 @@ def org_insight(db: Session, *, actor: Actor, now: datetime) -> GroupInsight:
         team_id=ORG_TEAM,
         members_of_week=lambda w: active,
         in_group=lambda p, at: True,
+        tie_people=None,
         now=now,
     )
     return GroupInsight(
