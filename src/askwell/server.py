@@ -41,6 +41,7 @@ from askwell.http.request_id import RequestIdMiddleware
 from askwell.integrations.edges import edges_from_settings
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
+from askwell.web.routes import slack_inbound
 from askwell.worker.registry import build_registry
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def create_app(
     app.include_router(web_router, dependencies=[Depends(csrf_protect)])
     app.include_router(api_router, prefix="/api/v1", dependencies=[Depends(csrf_protect)])
     app.include_router(api_docs_router)
+    # Slack's requests carry its signature instead of cookies: no CSRF dependency (see the module).
+    app.include_router(slack_inbound.router)
 
     @app.exception_handler(AskwellError)
     async def _askwell_error(request: Request, exc: AskwellError) -> Response:
