@@ -90,9 +90,14 @@ def install(client: TestClient, *, code: str = "good-code") -> TestClient:
     return done
 
 
-def signed(clock: FrozenClock, body: bytes, *, age: timedelta = timedelta(0), secret: str = SIGNING_SECRET) -> dict[str, str]:
+def signed(
+    clock: FrozenClock, body: bytes, *, age: timedelta = timedelta(0), secret: str = SIGNING_SECRET
+) -> dict[str, str]:
     ts = int((clock.now() - age).timestamp())
-    return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sign(secret=secret, body=body, timestamp=ts)}
+    return {
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(secret=secret, body=body, timestamp=ts),
+    }
 
 
 Post = Callable[..., object]

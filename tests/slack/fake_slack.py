@@ -82,7 +82,9 @@ class FakeSlack:
         )
         await send({"type": "http.response.body", "body": payload})
 
-    def answer(self, method: str, token: str | None, args: dict[str, Any]) -> tuple[int, dict[str, Any], list]:
+    def answer(
+        self, method: str, token: str | None, args: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], list]:
         if method == "oauth.v2.access":
             if args.get("code") not in self.codes or args.get("client_secret") != "slack-client-secret":
                 return 200, {"ok": False, "error": "invalid_code"}, []
@@ -101,7 +103,11 @@ class FakeSlack:
             )
         if self.rate_limited > 0:
             self.rate_limited -= 1
-            return 429, {"ok": False, "error": "ratelimited"}, [(b"retry-after", str(self.retry_after).encode())]
+            return (
+                429,
+                {"ok": False, "error": "ratelimited"},
+                [(b"retry-after", str(self.retry_after).encode())],
+            )
         if token != BOT_TOKEN:
             return 200, {"ok": False, "error": "not_authed" if not token else "invalid_auth"}, []
         if self.revoked:

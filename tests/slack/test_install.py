@@ -69,10 +69,17 @@ class TestInstall:
         self, world: World, org: Organization, signed_in: Callable[[Person], TestClient]
     ) -> None:
         member = world.person(org, "Mo")
-        assert signed_in(member).post("/admin/slack/install", headers=csrf(signed_in(member))).status_code == 403
+        assert (
+            signed_in(member).post("/admin/slack/install", headers=csrf(signed_in(member))).status_code == 403
+        )
 
     def test_a_forged_or_replayed_state_installs_nothing(
-        self, db: Session, org: Organization, admin: Person, slack: FakeSlack, signed_in: Callable[[Person], TestClient]
+        self,
+        db: Session,
+        org: Organization,
+        admin: Person,
+        slack: FakeSlack,
+        signed_in: Callable[[Person], TestClient],
     ) -> None:
         client = signed_in(admin)
         forged = client.get("/admin/slack/callback", params={"code": "good-code", "state": "made-up"})
@@ -82,7 +89,10 @@ class TestInstall:
         calls = len(slack.calls)
         started = client.post("/admin/slack/install", headers=csrf(client))
         state = started.headers["location"].split("state=")[1].split("&")[0]
-        assert client.get("/admin/slack/callback", params={"code": "good-code", "state": state}).status_code == 303
+        assert (
+            client.get("/admin/slack/callback", params={"code": "good-code", "state": state}).status_code
+            == 303
+        )
         replay = client.get("/admin/slack/callback", params={"code": "good-code", "state": state})
         assert replay.status_code == 422 and len(slack.calls) == calls + 1
 
@@ -93,7 +103,12 @@ class TestInstall:
         assert repository.installation(db, org_id=org.id) is None
 
     def test_a_workspace_installed_into_two_organizations_is_refused(
-        self, db: Session, world: World, org: Organization, admin: Person, signed_in: Callable[[Person], TestClient]
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        admin: Person,
+        signed_in: Callable[[Person], TestClient],
     ) -> None:
         assert install(signed_in(admin)).status_code == 303
         other = world.org("Globex")
@@ -123,22 +138,33 @@ class TestLinks:
         client = signed_in(admin)
         install(client)
         linked = client.post(
-            "/admin/slack/links", data={"person_id": bea.id, "slack_user_id": "UBEAHAND"}, headers=csrf(client)
+            "/admin/slack/links",
+            data={"person_id": bea.id, "slack_user_id": "UBEAHAND"},
+            headers=csrf(client),
         )
         assert linked.status_code == 303
         run_jobs(session_factory, edges, settings)
         db.expire_all()
         link = repository.link_of_person(db, org_id=org.id, person_id=bea.id)
-        assert link is not None and link.slack_user_id == "UBEAHAND" and link.source == LinkSource.MANUAL.value
+        assert (
+            link is not None and link.slack_user_id == "UBEAHAND" and link.source == LinkSource.MANUAL.value
+        )
 
     def test_a_bad_slack_id_is_refused_in_place(
-        self, db: Session, world: World, org: Organization, admin: Person, signed_in: Callable[[Person], TestClient]
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        admin: Person,
+        signed_in: Callable[[Person], TestClient],
     ) -> None:
         bea = world.person(org, "Bea")
         client = signed_in(admin)
         install(client)
         bad = client.post(
-            "/admin/slack/links", data={"person_id": bea.id, "slack_user_id": "<script>"}, headers=csrf(client)
+            "/admin/slack/links",
+            data={"person_id": bea.id, "slack_user_id": "<script>"},
+            headers=csrf(client),
         )
         assert bad.status_code == 422 and "&lt;script&gt;" in bad.text
         assert db.scalars(select(SlackLink)).all() == []
@@ -150,6 +176,8 @@ class TestLinks:
         client = signed_in(admin)
         install(client)
         r = client.post(
-            "/admin/slack/links", data={"person_id": outsider.id, "slack_user_id": "UOUT"}, headers=csrf(client)
+            "/admin/slack/links",
+            data={"person_id": outsider.id, "slack_user_id": "UOUT"},
+            headers=csrf(client),
         )
         assert r.status_code == 404
