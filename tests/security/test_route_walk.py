@@ -98,6 +98,19 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/auth/oidc/start"),
         ("GET", "/auth/oidc/{org_slug}/login"),
         ("GET", "/auth/oidc/{org_slug}/callback"),
+        # Slack's requests: public, authenticated by Slack's signature instead (SIGNED_BY_SLACK).
+        ("POST", "/integrations/slack/events"),
+        ("POST", "/integrations/slack/commands"),
+        ("POST", "/integrations/slack/interactions"),
+    }
+)
+# Public routes that a request proves itself to by a provider's signature, not by cookies: the walk's
+# unsigned requests must get 401 there (in place of the CSRF refusal; tests/slack covers signing).
+SIGNED_BY_SLACK: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("POST", "/integrations/slack/events"),
+        ("POST", "/integrations/slack/commands"),
+        ("POST", "/integrations/slack/interactions"),
     }
 )
 PUBLIC_MOUNTS = frozenset({"/static"})
@@ -248,6 +261,7 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "join": lambda s: "yes",
     "resolved": lambda s: True,
     "with_lead": lambda s: True,
+    "slack_user_id": lambda s: "UWALKER",
 }
 
 
@@ -742,6 +756,10 @@ def csrf_failures(app: FastAPI, scene: Scene) -> list[str]:
     unsafe = [(ep, call) for ep, call in _all_calls(app, scene) if ep.method not in SAFE]
     for ep, call in unsafe:
         r = send(cookie_client, ep, call)
+        if (ep.method, ep.path) in SIGNED_BY_SLACK:
+            if r.status_code != 401:
+                failures.append(f"{ep.label}: an unsigned request with a session cookie got {r.status_code}")
+            continue
         if not _csrf_refused(ep, r):
             failures.append(
                 f"{ep.label}: a signed-in browser without the CSRF token got {r.status_code}, expected 403"
@@ -841,6 +859,8 @@ def public_failures(app: FastAPI, scene: Scene) -> list[str]:
         )
         if r.status_code >= 500 or refused:
             failures.append(f"{ep.label}: public route answered {r.status_code}")
+        if (ep.method, ep.path) in SIGNED_BY_SLACK and r.status_code != 401:
+            failures.append(f"{ep.label}: an unsigned request got {r.status_code}, expected 401")
     return failures
 
 

@@ -63,6 +63,12 @@ from askwell.slack.schemas import InstallationRead, LinkRead, LinkWrite
 
 log = logging.getLogger(__name__)
 
+
+def _obj(value: object) -> dict[str, Any]:
+    """A JSON object from Slack's payload, or empty when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
+
+
 CALL = "slack.call"
 MATCH = "slack.match_people"
 #: The bot's scopes: commands and DMs, and finding people by email.
@@ -158,7 +164,7 @@ def save_installation(
 ) -> SlackInstallation:
     """Store what ``oauth.v2.access`` granted (the token encrypted), then match people by email."""
     _admin(actor)
-    team = granted.get("team") if isinstance(granted.get("team"), dict) else {}
+    team = _obj(granted.get("team"))
     team_id, token = str(team.get("id") or ""), str(granted.get("access_token") or "")
     if not team_id or not token.startswith("xoxb-"):
         raise InstallRefused("Slack's answer had no workspace or bot token. Start again from this page.")
@@ -263,7 +269,7 @@ def unlink(db: Session, *, actor: Actor, person_id: int) -> None:
 def _link_from_lookup(
     db: Session, *, org_id: int, person_id: int, data: dict[str, Any], now: datetime
 ) -> None:
-    user = data.get("user") if isinstance(data.get("user"), dict) else {}
+    user = _obj(data.get("user"))
     user_id = str(user.get("id") or "")
     if (
         not user_id

@@ -29,6 +29,16 @@ from askwell.slack.schemas import SlashCommand
 
 log = logging.getLogger(__name__)
 
+
+def _obj(value: object) -> dict[str, Any]:
+    """A JSON object from Slack's payload, or empty when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 router = APIRouter(prefix="/integrations/slack", include_in_schema=False)
 
 #: Slack's payloads are small (a modal's state, a command's 4,000 characters); anything bigger is junk.
@@ -87,7 +97,7 @@ def events(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Respo
         return PlainTextResponse("Body is not a JSON object.", status_code=400)
     if payload.get("type") == "url_verification":
         return JSONResponse({"challenge": str(payload.get("challenge", ""))[:200]})
-    event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
+    event = _obj(payload.get("event"))
     if payload.get("type") == "event_callback" and event.get("type") in ("app_uninstalled", "tokens_revoked"):
         reason = (
             "The app was uninstalled from Slack."
@@ -143,7 +153,7 @@ def interactions(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) ->
     user = _id(payload.get("user"))
     try:
         if payload.get("type") == "view_submission":
-            view = payload.get("view") if isinstance(payload.get("view"), dict) else {}
+            view = _obj(payload.get("view"))
             if view.get("callback_id") != blocks.ASK_CALLBACK:
                 return Response(status_code=200)
             base = ctx.settings.public_url(str(request.base_url))
@@ -172,8 +182,8 @@ def _id(value: object) -> str:
 
 
 def _buttons(db: Db, payload: dict[str, Any], *, team: str, user: str, now: Any) -> None:
-    actions = payload.get("actions") if isinstance(payload.get("actions"), list) else []
-    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
+    actions = _list(payload.get("actions"))
+    container = _obj(payload.get("container"))
     for action in actions[:1]:
         if not isinstance(action, dict) or action.get("action_id") not in (blocks.CLAIM, blocks.CANT):
             continue
