@@ -30,6 +30,10 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web import WebClient
 
 log = logging.getLogger(__name__)
+# The SDK logs whole request and response bodies at DEBUG (an install's answer holds the bot token, a
+# lookup the person's email): its client gets a logger of ours that never passes DEBUG on.
+_sdk_log = logging.getLogger(f"{__name__}.sdk")
+_sdk_log.setLevel(logging.INFO)
 
 #: Slack's window for a request's timestamp: older (or further ahead) is a replay, refused.
 MAX_SKEW_SECONDS = 5 * 60
@@ -132,6 +136,7 @@ def _client(*, token: str | None, base_url: str, timeout: float) -> WebClient:
         base_url=base_url.rstrip("/") + "/",
         timeout=max(1, round(timeout)),
         retry_handlers=[],
+        logger=_sdk_log,
     )
 
 
