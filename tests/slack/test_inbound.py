@@ -206,6 +206,34 @@ class TestModal:
         assert past.json()["response_action"] == "errors"
         assert db.scalars(select(Ask).where(Ask.author_id == bea.id)).all() == []
 
+    def test_typing_brings_the_coaching_into_the_modal(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        client: TestClient,
+        clock: FrozenClock,
+        installed: TestClient,
+        slack: FakeSlack,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+    ) -> None:
+        link(db, world, org, world.person(org, "Bea"), "UBEA")
+        typed = submission("Can someone help with stuff")
+        typed["type"] = "block_actions"
+        typed["view"] = {**typed["view"], "id": "VFAKE", "hash": "1700000000.abc"}  # type: ignore[dict-item]
+        typed["actions"] = [{"block_id": "title", "action_id": "value", "type": "plain_text_input"}]
+        assert post_interaction(client, clock, typed).status_code == 200
+        run_jobs(session_factory, edges, settings)
+        update = next(c for c in slack.calls if c.method == "views.update")
+        assert update.args["view_id"] == "VFAKE" and update.args["hash"] == "1700000000.abc"
+        coaching = json.dumps(update.args["view"]["blocks"][-1])
+        assert "SMART coaching score" in coaching and "Time-bound" in coaching
+        title = update.args["view"]["blocks"][0]["element"]["initial_value"]
+        assert title == "Can someone help with stuff"
+        assert db.scalars(select(Ask)).all() == []  # coaching saves nothing
+
     def test_an_unknown_user_gets_an_error_in_the_modal(
         self, client: TestClient, clock: FrozenClock, installed: TestClient
     ) -> None:

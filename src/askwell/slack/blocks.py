@@ -15,6 +15,7 @@ CLAIM = "route_claim"
 CANT = "route_cant"
 #: The block and action ids of the modal's inputs (Slack returns values under both).
 TITLE_BLOCK, BODY_BLOCK, DUE_BLOCK, VALUE = "title", "body", "due", "value"
+COACHING_BLOCK = "coaching"
 TITLE_MAX = 140
 BODY_MAX = 3000  # Slack's plain_text_input limit (the asks body allows more; the web form has it)
 SECTION_MAX = 2900
@@ -48,47 +49,83 @@ def prefill(text: str) -> tuple[str, str]:
 def ask_modal(text: str) -> dict[str, Any]:
     """The ``/ask`` modal, pre-filled from the command's text."""
     title, body = prefill(text)
-    title_input: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE, "max_length": TITLE_MAX}
+    return coached_modal(title=title, body=body, due=None, score=None, coaching=[])
+
+
+def coached_modal(
+    *, title: str, body: str, due: str | None, score: int | None, coaching: list[CoachingLine]
+) -> dict[str, Any]:
+    """The ask modal with what the person has typed so far and, once there is something to read, its
+    SMART coaching under the fields. The title and body dispatch an action as the person types
+    (``dispatch_action``), which brings this view back updated (``views.update``)."""
+    typing = {"trigger_actions_on": ["on_character_entered"]}
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "max_length": TITLE_MAX,
+        "dispatch_action_config": typing,
+    }
     if title:
-        title_input["initial_value"] = title
+        title_input["initial_value"] = title[:TITLE_MAX]
     body_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": VALUE,
         "multiline": True,
         "max_length": BODY_MAX,
+        "dispatch_action_config": typing,
     }
     if body:
-        body_input["initial_value"] = body
+        body_input["initial_value"] = body[:BODY_MAX]
+    due_input: dict[str, Any] = {"type": "datepicker", "action_id": VALUE}
+    if due:
+        due_input["initial_date"] = due
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "input",
+            "block_id": TITLE_BLOCK,
+            "dispatch_action": True,
+            "label": _plain("What do you need?"),
+            "element": title_input,
+            "hint": _plain("One line: the help you want, and by when."),
+        },
+        {
+            "type": "input",
+            "block_id": BODY_BLOCK,
+            "optional": True,
+            "dispatch_action": True,
+            "label": _plain("Why it matters, and what you tried"),
+            "element": body_input,
+        },
+        {
+            "type": "input",
+            "block_id": DUE_BLOCK,
+            "optional": True,
+            "label": _plain("Needed by"),
+            "element": due_input,
+        },
+    ]
+    if score is not None:
+        blocks.append(
+            {
+                "type": "context",
+                "block_id": COACHING_BLOCK,
+                "elements": [{"type": "mrkdwn", "text": _coaching_text(score, coaching)}],
+            }
+        )
     return {
         "type": "modal",
         "callback_id": ASK_CALLBACK,
         "title": _plain("Ask for help"),
         "submit": _plain("Post ask"),
         "close": _plain("Cancel"),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": TITLE_BLOCK,
-                "label": _plain("What do you need?"),
-                "element": title_input,
-                "hint": _plain("One line: the help you want, and by when."),
-            },
-            {
-                "type": "input",
-                "block_id": BODY_BLOCK,
-                "optional": True,
-                "label": _plain("Why it matters, and what you tried"),
-                "element": body_input,
-            },
-            {
-                "type": "input",
-                "block_id": DUE_BLOCK,
-                "optional": True,
-                "label": _plain("Needed by"),
-                "element": {"type": "datepicker", "action_id": VALUE},
-            },
-        ],
+        "blocks": blocks,
     }
+
+
+def _coaching_text(score: int, coaching: list[CoachingLine]) -> str:
+    lines = [f"SMART coaching score {score}/100"]
+    lines += [f"{STATUS_MARK.get(c.status, '•')} *{c.criterion}*: {escape(c.advice)}" for c in coaching]
+    return "\n".join(lines)[:SECTION_MAX]
 
 
 @dataclass(frozen=True)
@@ -126,13 +163,11 @@ STATUS_MARK = {"met": "✅", "weak": "🟡", "missing": "⭕"}
 
 def ask_posted(*, title: str, url: str, score: int, coaching: list[CoachingLine]) -> dict[str, Any]:
     """The modal after "Post ask": the ask is up, with its SMART coaching for next time or an edit."""
-    lines = [f"{STATUS_MARK.get(c.status, '•')} *{c.criterion}*: {c.advice}" for c in coaching]
     blocks = [
         _section(f"Your ask is posted: {title}"),
-        _section(f"SMART coaching score {score}/100. Edit it on Askwell to act on the advice: {url}"),
+        _section(f"Edit it on Askwell to act on the coaching: {url}"),
+        {"type": "section", "text": {"type": "mrkdwn", "text": _coaching_text(score, coaching)}},
     ]
-    if lines:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:SECTION_MAX]}})
     return {"type": "modal", "title": _plain("Ask posted"), "close": _plain("Done"), "blocks": blocks}
 
 

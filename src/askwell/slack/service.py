@@ -36,8 +36,9 @@ from sqlalchemy.orm import Session
 from askwell.accounts.secrets import new_token, token_hash
 from askwell.asks import repository as asks_repo
 from askwell.asks import service as asks_service
+from askwell.asks.coaching import Review
 from askwell.asks.models import Ask
-from askwell.asks.schemas import AskCreate
+from askwell.asks.schemas import AskCreate, CoachRequest
 from askwell.core import events as ev
 from askwell.core.clock import Now
 from askwell.core.config import Settings
@@ -373,15 +374,49 @@ def submit_ask(
         block = blocks.DUE_BLOCK if "due" in (exc.fields or {}) else blocks.TITLE_BLOCK
         return {"response_action": "errors", "errors": {block: exc.message[:150]}}
     review = asks_service.coach(data, tz=who.tz, now=now)
-    names = {"S": "Specific", "M": "Meaningful", "A": "Action", "R": "Realistic", "T": "Time-bound"}
-    coaching = [
-        blocks.CoachingLine(names.get(c.criterion, c.criterion), c.status, c.rewrite or c.reason)
-        for c in review.criteria
-    ]
     view_ = blocks.ask_posted(
-        title=ask.title, url=f"{base_url}/asks/{ask.id}", score=review.score, coaching=coaching
+        title=ask.title, url=f"{base_url}/asks/{ask.id}", score=review.score, coaching=_lines(review)
     )
     return {"response_action": "update", "view": view_}
+
+
+_CRITERIA = {"S": "Specific", "M": "Meaningful", "A": "Action", "R": "Realistic", "T": "Time-bound"}
+
+
+def _lines(review: Review) -> list[blocks.CoachingLine]:
+    return [
+        blocks.CoachingLine(_CRITERIA.get(c.criterion, c.criterion), c.status, c.rewrite or c.reason)
+        for c in review.criteria
+    ]
+
+
+def coach_live(db: Session, *, team_id: str, user_id: str, view: dict[str, Any], now: datetime) -> bool:
+    """As the person types in the modal: queue ``views.update`` with the SMART coaching of what they
+    wrote (the rules alone, as the stored score; nothing is saved). The view's ``hash`` makes Slack
+    refuse an update older than the person's latest keystroke. Returns whether an update was queued."""
+    who = person_for(db, team_id=team_id, user_id=user_id)
+    values = blocks.submitted(view)
+    view_id, hash_ = str(view.get("id") or "")[:64], str(view.get("hash") or "")[:128]
+    if not view_id or len(values.title) + len(values.body) < 3:
+        return False
+    try:
+        due = date.fromisoformat(values.due) if values.due else None
+        request = CoachRequest(title=values.title[: blocks.TITLE_MAX], text=values.body, due=due)
+        review = asks_service.coach_request(request, tz=who.tz, now=now)
+    except (ValidationError, ValueError, InvalidInput):
+        return False
+    updated = blocks.coached_modal(
+        title=values.title, body=values.body, due=values.due, score=review.score, coaching=_lines(review)
+    )
+    queue_call(
+        db,
+        org_id=who.org_id,
+        method="views.update",
+        args={"view_id": view_id, "hash": hash_, "view": updated},
+        now=now,
+        max_attempts=1,
+    )
+    return True
 
 
 def _field_errors(exc: Exception) -> dict[str, str]:
@@ -560,9 +595,16 @@ def perform_call(db: Session, *, payload: dict[str, Any], settings: Settings, no
         return CallOutcome("revoked", answer.error)
     if answer.transient:
         raise SlackUnavailable(f"slack {method}: {answer.error}")
-    if method == "users.lookupByEmail" and answer.error == "users_not_found":
+    if (method, answer.error) in _EXPECTED_REFUSALS:
         return CallOutcome("dropped", answer.error)
     raise PermanentJobError(f"slack {method}: {answer.error}")
+
+
+#: Answers that are part of the flow, not failures: nobody in Slack has that email; the person typed
+#: again, so a newer coaching update replaces this one.
+_EXPECTED_REFUSALS = frozenset(
+    {("users.lookupByEmail", "users_not_found"), ("views.update", "hash_conflict")}
+)
 
 
 class SlackUnavailable(Exception):

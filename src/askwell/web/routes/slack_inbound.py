@@ -139,7 +139,8 @@ def commands(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Res
 
 @router.post("/interactions")
 def interactions(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Response:
-    """The modal's submission and the outreach DM's Claim / Can't buttons."""
+    """The modal's submission, its live coaching as the person types, and the outreach DM's Claim /
+    Can't buttons."""
     try:
         _verified(request, ctx, body)
         payload = json.loads(_form(body).get("payload", ""))
@@ -164,7 +165,11 @@ def interactions(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) ->
                 db.commit()
             return JSONResponse(answer)
         if payload.get("type") == "block_actions":
-            _buttons(db, payload, team=team, user=user, now=now)
+            view = _obj(payload.get("view"))
+            if view.get("callback_id") == blocks.ASK_CALLBACK:
+                service.coach_live(db, team_id=team, user_id=user, view=view, now=now)
+            else:
+                _buttons(db, payload, team=team, user=user, now=now)
             db.commit()
     except AskwellError as exc:
         db.rollback()
