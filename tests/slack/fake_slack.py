@@ -127,6 +127,8 @@ class FakeSlack:
             if not args.get("view_id"):
                 return 200, {"ok": False, "error": "not_found"}, []
             return 200, {"ok": True, "view": {"id": args["view_id"], **args.get("view", {})}}, []
+        if method == "views.publish":
+            return 200, {"ok": True, "view": {"id": "VHOME", **args.get("view", {})}}, []
         if method == "chat.postMessage":
             return 200, {"ok": True, "channel": "DFAKE", "ts": f"1700000000.{len(self.calls):06d}"}, []
         if method == "chat.update":

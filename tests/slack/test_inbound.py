@@ -349,6 +349,56 @@ class TestOutreach:
         assert db.scalars(select(Offer)).all() == []
 
 
+class TestAppHome:
+    def test_opening_app_home_publishes_my_asks_offers_and_balance_link(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        client: TestClient,
+        clock: FrozenClock,
+        installed: TestClient,
+        slack: FakeSlack,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+    ) -> None:
+        bea = world.person(org, "Bea")
+        link(db, world, org, bea, "UBEA")
+        asks.create_ask(
+            db,
+            actor=world.actor(bea),
+            data=AskCreate(title="Review the retry logic in PR 4412", due=world.now + timedelta(days=3)),
+            now=world.now,
+        )
+        db.commit()
+        body = json.dumps(
+            {"type": "event_callback", "team_id": TEAM, "event": {"type": "app_home_opened", "user": "UBEA"}}
+        ).encode()
+        headers = {"content-type": "application/json", **signed(clock, body)}
+        assert client.post("/integrations/slack/events", content=body, headers=headers).status_code == 200
+        run_jobs(session_factory, edges, settings)
+        published = next(c for c in slack.calls if c.method == "views.publish")
+        shown = json.dumps(published.args["view"])
+        assert published.args["user_id"] == "UBEA"
+        assert "Review the retry logic in PR 4412" in shown and "/insights" in shown
+
+    def test_an_unknown_user_opening_app_home_queues_nothing(
+        self, db: Session, client: TestClient, clock: FrozenClock, installed: TestClient
+    ) -> None:
+        before = len(jobs(db))
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": TEAM,
+                "event": {"type": "app_home_opened", "user": "UNOBODY"},
+            }
+        ).encode()
+        headers = {"content-type": "application/json", **signed(clock, body)}
+        assert client.post("/integrations/slack/events", content=body, headers=headers).status_code == 200
+        assert len(jobs(db)) == before
+
+
 class TestCalls:
     def _queue_dm(self, db: Session, org: Organization, world: World) -> None:
         from askwell.slack import service

@@ -202,3 +202,29 @@ def outreach(*, route_id: int, author: str, title: str, url: str, suggested_by: 
 def answered(text: str) -> dict[str, Any]:
     """A message's new content once its buttons were used (chat.update arguments less channel/ts)."""
     return {"text": text[:SECTION_MAX], "blocks": [_section(text)]}
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    text: str
+    url: str
+
+
+def home(*, asks: list[HomeItem], offers: list[HomeItem], balance_url: str) -> dict[str, Any]:
+    """App Home: my open asks, my open offers, and the link to my give/ask balance (views.publish)."""
+
+    def listing(head: str, items: list[HomeItem], empty: str) -> list[dict[str, Any]]:
+        lines = [f"• <{item.url}|{escape(item.text)}>" for item in items] or [empty]
+        return [
+            {"type": "header", "text": _plain(head)},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:SECTION_MAX]}},
+        ]
+
+    return {
+        "type": "home",
+        "blocks": [
+            *listing("My open asks", asks, "No open asks. Type /ask to ask for help."),
+            *listing("My offers", offers, "No open offers."),
+            _section(f"My give/ask balance (only you see it): {balance_url}"),
+        ],
+    }

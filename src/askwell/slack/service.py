@@ -465,6 +465,23 @@ def answer_route(
     return text
 
 
+def publish_home(db: Session, *, team_id: str, user_id: str, base_url: str, now: datetime) -> None:
+    """``app_home_opened``: queue ``views.publish`` of the person's App Home."""
+    who = person_for(db, team_id=team_id, user_id=user_id)
+    asks, _counts = asks_repo.my_open_asks(db, actor=who.actor, limit=10)
+    offers = asks_repo.my_open_offers(db, actor=who.actor, limit=10)
+    view = blocks.home(
+        asks=[blocks.HomeItem(a.title, f"{base_url}/asks/{a.id}") for a in asks],
+        offers=[
+            blocks.HomeItem(f"{o.ask_title} ({o.status})", f"{base_url}/asks/{o.ask_id}") for o in offers
+        ],
+        balance_url=f"{base_url}/insights",
+    )
+    queue_call(
+        db, org_id=who.org_id, method="views.publish", args={"user_id": user_id, "view": view}, now=now
+    )
+
+
 def uninstalled(db: Session, *, team_id: str, reason: str, now: datetime) -> bool:
     """Slack says the app was uninstalled or its tokens revoked: switch the installation off."""
     installation = repository.installation_of_team(db, team_id=team_id)

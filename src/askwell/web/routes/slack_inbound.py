@@ -85,7 +85,8 @@ def _refusal(exc: _Refused) -> Response:
 
 @router.post("/events")
 def events(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Response:
-    """The Events API: the URL check when the app is set up, and the app's removal from a workspace."""
+    """The Events API: the URL check when the app is set up, App Home opened, and the app's removal
+    from a workspace."""
     try:
         _verified(request, ctx, body)
         payload = json.loads(body)
@@ -106,6 +107,20 @@ def events(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Respo
         )
         service.uninstalled(db, team_id=str(payload.get("team_id", ""))[:32], reason=reason, now=now)
         db.commit()
+    elif payload.get("type") == "event_callback" and event.get("type") == "app_home_opened":
+        try:
+            service.publish_home(
+                db,
+                team_id=str(payload.get("team_id", ""))[:32],
+                user_id=str(event.get("user", ""))[:32],
+                base_url=ctx.settings.public_url(str(request.base_url)),
+                now=now,
+            )
+        except AskwellError as exc:  # an unknown user or a switched-off installation: nothing to show
+            db.rollback()
+            log.info("slack: app home not published: %s", exc.message)
+        else:
+            db.commit()
     return Response(status_code=200)
 
 
