@@ -284,7 +284,7 @@ class TestOutreach:
         dm = next(c for c in slack.calls if c.method == "chat.postMessage")
         assert dm.args["channel"] == "UBEA" and "Walk: the backoff maths" in dm.args["text"]
         buttons = dm.args["blocks"][-1]["elements"]
-        assert [b["action_id"] for b in buttons] == ["route_claim", "route_cant"]
+        assert [b["action_id"] for b in buttons] == ["route_claim", "route_cant", "route_suggest"]
         click = {
             "type": "block_actions",
             "team": {"id": TEAM},
@@ -324,6 +324,47 @@ class TestOutreach:
         assert post_interaction(client, clock, click).status_code == 200
         db.expire_all()
         assert db.get_one(RouteRequest, route.id).state == "cant"
+
+    def test_suggest_someone_asks_the_linked_person_they_picked(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        client: TestClient,
+        clock: FrozenClock,
+        installed: TestClient,
+        slack: FakeSlack,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+    ) -> None:
+        (author, helper), expert = team_people(world, org, "Al", "Bea"), world.person(org, "Dee")
+        link(db, world, org, helper, "UBEA")
+        link(db, world, org, expert, "UDEE")
+        route = routed_to(db, world, org, author, helper)
+        pick = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": "UBEA"},
+            "container": {"channel_id": "DFAKE", "message_ts": "1700000000.000009"},
+            "actions": [
+                {"action_id": "route_suggest", "block_id": f"route:{route.id}", "selected_user": "UNOBODY"}
+            ],
+        }
+        assert post_interaction(client, clock, pick).status_code == 200  # not linked: refused, told
+        db.expire_all()
+        assert db.get_one(RouteRequest, route.id).state != "suggested"
+        pick["actions"][0]["selected_user"] = "UDEE"  # type: ignore[index]
+        assert post_interaction(client, clock, pick).status_code == 200
+        db.expire_all()
+        assert db.get_one(RouteRequest, route.id).state == "suggested"
+        asked = db.scalars(select(RouteRequest).where(RouteRequest.person_id == expert.id)).one()
+        assert asked.ask_id == route.ask_id
+        run_jobs(session_factory, edges, settings)
+        updates = [c.args["text"] for c in slack.calls if c.method == "chat.update"]
+        assert "not linked" in updates[0] and "they have been asked" in updates[1]
+        dms = [c.args["channel"] for c in slack.calls if c.method == "chat.postMessage"]
+        assert "UDEE" in dms
 
     def test_someone_elses_button_changes_nothing(
         self,

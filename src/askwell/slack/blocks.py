@@ -13,6 +13,7 @@ from typing import Any
 ASK_CALLBACK = "askwell_ask"
 CLAIM = "route_claim"
 CANT = "route_cant"
+SUGGEST = "route_suggest"
 #: The block and action ids of the modal's inputs (Slack returns values under both).
 TITLE_BLOCK, BODY_BLOCK, DUE_BLOCK, VALUE = "title", "body", "due", "value"
 COACHING_BLOCK = "coaching"
@@ -172,8 +173,8 @@ def ask_posted(*, title: str, url: str, score: int, coaching: list[CoachingLine]
 
 
 def outreach(*, route_id: int, author: str, title: str, url: str, suggested_by: str | None) -> dict[str, Any]:
-    """The who-can-help DM: someone's ask, with Claim and Can't (chat.postMessage arguments less the
-    channel)."""
+    """The who-can-help DM: someone's ask, with Claim, Can't and Suggest someone (a Slack user picker;
+    the route is named by the block id). chat.postMessage arguments less the channel."""
     why = f"{suggested_by} suggested you." if suggested_by else "Askwell thinks you could help."
     text = f"{author} could use a hand: {title}"
     return {
@@ -193,6 +194,11 @@ def outreach(*, route_id: int, author: str, title: str, url: str, suggested_by: 
                         "value": str(route_id),
                     },
                     {"type": "button", "action_id": CANT, "text": _plain("Can't"), "value": str(route_id)},
+                    {
+                        "type": "users_select",
+                        "action_id": SUGGEST,
+                        "placeholder": _plain("Suggest someone"),
+                    },
                 ],
             },
         ],

@@ -1,5 +1,7 @@
 """Errors of the Slack domain."""
 
+from __future__ import annotations
+
 from askwell.core.errors import AskwellError, InvalidInput, NotFound
 
 
@@ -36,8 +38,13 @@ class NotInstalled(NotFound):
 class UnknownSlackUser(NotFound):
     """A Slack user we cannot tie to a person of the organization."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "Your Slack account is not linked to Askwell yet. Ask an admin to match people by email, "
+            message
+            or "Your Slack account is not linked to Askwell yet. Ask an admin to match people by email, "
             "or to link you by hand on the Slack settings page."
         )
+
+    @classmethod
+    def about_someone_else(cls) -> UnknownSlackUser:
+        return cls("That person's Slack account is not linked to Askwell, so they cannot be asked here.")

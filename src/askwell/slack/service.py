@@ -50,7 +50,7 @@ from askwell.people import repository as people_repo
 from askwell.people.errors import NotAllowed
 from askwell.people.policy import Actor, can_administer
 from askwell.routing import service as routing
-from askwell.routing.schemas import RouteCant, RouteClaim
+from askwell.routing.schemas import RouteCant, RouteClaim, RouteSuggest
 from askwell.slack import blocks, repository
 from askwell.slack.errors import (
     InstallRefused,
@@ -440,18 +440,17 @@ def answer_route(
     channel: str,
     ts: str,
     now: datetime,
+    suggested_user: str = "",
 ) -> str:
-    """Claim or Can't on the outreach DM, through the routing service (Claim makes an offer); the DM's
-    buttons are replaced by what happened (``chat.update``). Returns that text."""
+    """Claim, Can't or Suggest someone on the outreach DM, through the routing service (Claim makes an
+    offer on the ask; a suggestion asks the person linked to the chosen Slack user). The DM's buttons
+    are replaced by what happened (``chat.update``). Returns that text."""
     who = person_for(db, team_id=team_id, user_id=user_id)
     try:
         with db.begin_nested():  # a refusal (already answered, ask closed) undoes only this step
-            if action == blocks.CLAIM:
-                routing.claim(db, actor=who.actor, route_id=route_id, data=RouteClaim(), now=now)
-                text = "You claimed it: your offer is on the ask, and the asker has been told. Thank you!"
-            else:
-                routing.cant(db, actor=who.actor, route_id=route_id, data=RouteCant(), now=now)
-                text = "No problem: someone else will be asked."
+            text = _answer_route(
+                db, who=who, action=action, route_id=route_id, suggested_user=suggested_user, now=now
+            )
     except AskwellError as exc:
         text = exc.message
     if channel and ts:
@@ -463,6 +462,24 @@ def answer_route(
             now=now,
         )
     return text
+
+
+def _answer_route(
+    db: Session, *, who: SlackPerson, action: str, route_id: int, suggested_user: str, now: datetime
+) -> str:
+    if action == blocks.CLAIM:
+        routing.claim(db, actor=who.actor, route_id=route_id, data=RouteClaim(), now=now)
+        return "You claimed it: your offer is on the ask, and the asker has been told. Thank you!"
+    if action == blocks.CANT:
+        routing.cant(db, actor=who.actor, route_id=route_id, data=RouteCant(), now=now)
+        return "No problem: someone else will be asked."
+    link = repository.link_of_user(db, org_id=who.org_id, slack_user_id=suggested_user)
+    if link is None:
+        raise UnknownSlackUser.about_someone_else()
+    routing.suggest(
+        db, actor=who.actor, route_id=route_id, data=RouteSuggest(person_id=link.person_id), now=now
+    )
+    return "Thanks: they have been asked, with your name as the one who suggested them."
 
 
 def publish_home(db: Session, *, team_id: str, user_id: str, base_url: str, now: datetime) -> None:

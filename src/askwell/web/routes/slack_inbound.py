@@ -155,7 +155,7 @@ def commands(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Res
 @router.post("/interactions")
 def interactions(request: Request, body: RawBody, db: Db, ctx: Ctx, now: Now) -> Response:
     """The modal's submission, its live coaching as the person types, and the outreach DM's Claim /
-    Can't buttons."""
+    Can't buttons and Suggest someone picker."""
     try:
         _verified(request, ctx, body)
         payload = json.loads(_form(body).get("payload", ""))
@@ -205,9 +205,14 @@ def _buttons(db: Db, payload: dict[str, Any], *, team: str, user: str, now: Any)
     actions = _list(payload.get("actions"))
     container = _obj(payload.get("container"))
     for action in actions[:1]:
-        if not isinstance(action, dict) or action.get("action_id") not in (blocks.CLAIM, blocks.CANT):
+        if not isinstance(action, dict) or action.get("action_id") not in (
+            blocks.CLAIM,
+            blocks.CANT,
+            blocks.SUGGEST,
+        ):
             continue
-        value = str(action.get("value", ""))
+        # Buttons carry the route id as their value; the user picker names it in its block id.
+        value = str(action.get("value") or str(action.get("block_id", "")).removeprefix("route:"))
         if not value.isdigit() or not 0 < int(value) < 2**31:
             continue
         service.answer_route(
@@ -219,4 +224,5 @@ def _buttons(db: Db, payload: dict[str, Any], *, team: str, user: str, now: Any)
             channel=str(container.get("channel_id", ""))[:32],
             ts=str(container.get("message_ts", ""))[:32],
             now=now,
+            suggested_user=str(action.get("selected_user", ""))[:32],
         )
