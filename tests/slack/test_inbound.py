@@ -390,6 +390,62 @@ class TestOutreach:
         assert db.scalars(select(Offer)).all() == []
 
 
+class TestDirectAsk:
+    def test_someone_asked_directly_gets_a_dm_and_offers_with_the_button(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        client: TestClient,
+        clock: FrozenClock,
+        installed: TestClient,
+        slack: FakeSlack,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+    ) -> None:
+        author, helper = world.person(org, "Al"), world.person(org, "Bea")
+        link(db, world, org, helper, "UBEA")
+        ask = asks.create_ask(
+            db,
+            actor=world.actor(author),
+            data=AskCreate(title="Review the retry logic in PR 4412", due=world.now + timedelta(days=3)),
+            now=world.now,
+        )
+        asks.ask_directly(db, actor=world.actor(author), ask_id=ask.id, person_id=helper.id, now=world.now)
+        db.commit()
+        run_jobs(session_factory, edges, settings)
+        dm = next(c for c in slack.calls if c.method == "chat.postMessage")
+        assert dm.args["channel"] == "UBEA" and "asked you directly" in dm.args["text"]
+        button = dm.args["blocks"][-1]["elements"][0]
+        click = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": "UBEA"},
+            "container": {"channel_id": "DFAKE", "message_ts": "1700000000.000002"},
+            "actions": [{"action_id": button["action_id"], "value": button["value"]}],
+        }
+        assert post_interaction(client, clock, click).status_code == 200
+        offer = db.scalars(select(Offer).where(Offer.helper_id == helper.id)).one()
+        assert offer.ask_id == ask.id and offer.kind == "do"
+
+    def test_a_rolled_back_ask_sends_nothing(
+        self, db: Session, world: World, org: Organization, installed: TestClient
+    ) -> None:
+        author, helper = world.person(org, "Al"), world.person(org, "Bea")
+        link(db, world, org, helper, "UBEA")
+        before = len(jobs(db))
+        ask = asks.create_ask(
+            db,
+            actor=world.actor(author),
+            data=AskCreate(title="Review the retry logic in PR 4412", due=world.now + timedelta(days=3)),
+            now=world.now,
+        )
+        asks.ask_directly(db, actor=world.actor(author), ask_id=ask.id, person_id=helper.id, now=world.now)
+        db.rollback()
+        assert len(jobs(db)) == before
+
+
 class TestAppHome:
     def test_opening_app_home_publishes_my_asks_offers_and_balance_link(
         self,

@@ -14,6 +14,7 @@ ASK_CALLBACK = "askwell_ask"
 CLAIM = "route_claim"
 CANT = "route_cant"
 SUGGEST = "route_suggest"
+OFFER = "ask_offer"
 #: The block and action ids of the modal's inputs (Slack returns values under both).
 TITLE_BLOCK, BODY_BLOCK, DUE_BLOCK, VALUE = "title", "body", "due", "value"
 COACHING_BLOCK = "coaching"
@@ -199,6 +200,32 @@ def outreach(*, route_id: int, author: str, title: str, url: str, suggested_by: 
                         "action_id": SUGGEST,
                         "placeholder": _plain("Suggest someone"),
                     },
+                ],
+            },
+        ],
+    }
+
+
+def asked_directly(*, ask_id: int, author: str, title: str, url: str) -> dict[str, Any]:
+    """The DM for someone the author asked directly (from "Who can help"): the ask, with an "I can
+    help" button (an offer on the ask). chat.postMessage arguments less the channel."""
+    text = f"{author} asked you directly for help: {title}"
+    return {
+        "text": text[:SECTION_MAX],
+        "blocks": [
+            _section(text),
+            _section(f"Details: {url}"),
+            {
+                "type": "actions",
+                "block_id": f"ask:{ask_id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": OFFER,
+                        "style": "primary",
+                        "text": _plain("I can help"),
+                        "value": str(ask_id),
+                    }
                 ],
             },
         ],

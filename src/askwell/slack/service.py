@@ -37,8 +37,8 @@ from askwell.accounts.secrets import new_token, token_hash
 from askwell.asks import repository as asks_repo
 from askwell.asks import service as asks_service
 from askwell.asks.coaching import Review
-from askwell.asks.models import Ask
-from askwell.asks.schemas import AskCreate, CoachRequest
+from askwell.asks.models import Ask, OfferKind
+from askwell.asks.schemas import AskCreate, CoachRequest, OfferCreate
 from askwell.core import events as ev
 from askwell.core.clock import Now
 from askwell.core.config import Settings
@@ -75,6 +75,7 @@ MATCH = "slack.match_people"
 #: The bot's scopes: commands and DMs, and finding people by email.
 SCOPES = ("commands", "chat:write", "im:write", "users:read", "users:read.email")
 STATE_LIFETIME = timedelta(minutes=10)
+DEFAULT_OFFER = "I can help with this (from Slack): I'll get in touch."
 #: Tries of a call that gets no answer (the job queue's back-off: 10 s doubling, at most an hour, so
 #: about three hours of Slack outage before a call is given up and left failed in the jobs table).
 MAX_ATTEMPTS = 10
@@ -430,26 +431,28 @@ def _field_errors(exc: Exception) -> dict[str, str]:
     return {blocks.DUE_BLOCK: "Pick a date."}
 
 
-def answer_route(
+def answer_button(
     db: Session,
     *,
     team_id: str,
     user_id: str,
     action: str,
-    route_id: int,
+    target_id: int,
     channel: str,
     ts: str,
     now: datetime,
     suggested_user: str = "",
 ) -> str:
-    """Claim, Can't or Suggest someone on the outreach DM, through the routing service (Claim makes an
-    offer on the ask; a suggestion asks the person linked to the chosen Slack user). The DM's buttons
-    are replaced by what happened (``chat.update``). Returns that text."""
+    """A button on an outreach DM: Claim, Can't or Suggest someone on a routed request (``target_id``
+    is the route's id) through the routing service (Claim makes an offer on the ask; a suggestion
+    asks the person linked to the chosen Slack user), or "I can help" on a direct ask (the ask's id)
+    through ``asks.offer_help``. The DM's buttons are replaced by what happened (``chat.update``).
+    Returns that text."""
     who = person_for(db, team_id=team_id, user_id=user_id)
     try:
         with db.begin_nested():  # a refusal (already answered, ask closed) undoes only this step
             text = _answer_route(
-                db, who=who, action=action, route_id=route_id, suggested_user=suggested_user, now=now
+                db, who=who, action=action, target_id=target_id, suggested_user=suggested_user, now=now
             )
     except AskwellError as exc:
         text = exc.message
@@ -465,19 +468,28 @@ def answer_route(
 
 
 def _answer_route(
-    db: Session, *, who: SlackPerson, action: str, route_id: int, suggested_user: str, now: datetime
+    db: Session, *, who: SlackPerson, action: str, target_id: int, suggested_user: str, now: datetime
 ) -> str:
     if action == blocks.CLAIM:
-        routing.claim(db, actor=who.actor, route_id=route_id, data=RouteClaim(), now=now)
+        routing.claim(db, actor=who.actor, route_id=target_id, data=RouteClaim(), now=now)
         return "You claimed it: your offer is on the ask, and the asker has been told. Thank you!"
     if action == blocks.CANT:
-        routing.cant(db, actor=who.actor, route_id=route_id, data=RouteCant(), now=now)
+        routing.cant(db, actor=who.actor, route_id=target_id, data=RouteCant(), now=now)
         return "No problem: someone else will be asked."
+    if action == blocks.OFFER:
+        asks_service.offer_help(
+            db,
+            actor=who.actor,
+            ask_id=target_id,
+            data=OfferCreate(kind=OfferKind.DO, message=DEFAULT_OFFER),
+            now=now,
+        )
+        return "Thank you: your offer is on the ask, and the asker has been told."
     link = repository.link_of_user(db, org_id=who.org_id, slack_user_id=suggested_user)
     if link is None:
         raise UnknownSlackUser.about_someone_else()
     routing.suggest(
-        db, actor=who.actor, route_id=route_id, data=RouteSuggest(person_id=link.person_id), now=now
+        db, actor=who.actor, route_id=target_id, data=RouteSuggest(person_id=link.person_id), now=now
     )
     return "Thanks: they have been asked, with your name as the one who suggested them."
 
@@ -540,6 +552,34 @@ def outreach(db: Session, event: ev.RouteRequested, *, base_url: str) -> bool:
         args={"channel": link.slack_user_id, **message},
         now=event.at,
         key=f"route:{event.route_id}",
+    )
+    return True
+
+
+def direct_ask_dm(db: Session, event: ev.AskedDirectly, *, base_url: str) -> bool:
+    """In the asking transaction: a DM with "I can help" for someone asked directly, when linked."""
+    installation = repository.installation(db, org_id=event.org_id)
+    link = repository.link_of_person(db, org_id=event.org_id, person_id=event.person_id)
+    if installation is None or not installation.active or link is None:
+        return False
+    person = people_repo.person_in_org(db, org_id=event.org_id, person_id=event.person_id)
+    author = people_repo.person_in_org(db, org_id=event.org_id, person_id=event.author_id)
+    if person is None:
+        return False
+    ask = asks_repo.get_ask(db, actor=people_repo.actor_for(db, person), ask_id=event.ask_id)
+    message = blocks.asked_directly(
+        ask_id=ask.id,
+        author=author.name if author is not None else "A colleague",
+        title=ask.title,
+        url=f"{base_url}/asks/{ask.id}",
+    )
+    queue_call(
+        db,
+        org_id=event.org_id,
+        method="chat.postMessage",
+        args={"channel": link.slack_user_id, **message},
+        now=event.at,
+        key=f"asked:{ask.id}:{person.id}",
     )
     return True
 

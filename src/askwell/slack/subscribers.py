@@ -1,5 +1,6 @@
-"""The Slack app listens, in the emitting transaction, for who-can-help outreach (``RouteRequested``)
-and queues a DM with Claim / Can't for a linked person, so a rolled-back change sends nothing."""
+"""The Slack app listens, in the emitting transaction, for who-can-help outreach: a routed request
+(``RouteRequested``: a DM with Claim / Can't / Suggest someone) and an ask made to someone directly
+(``AskedDirectly``: a DM with "I can help"), for linked people; a rolled-back change sends nothing."""
 
 from __future__ import annotations
 
@@ -13,4 +14,8 @@ def register(bus: ev.EventBus, *, base_url: str) -> None:
     def outreach(db: Session, event: ev.RouteRequested) -> None:
         service.outreach(db, event, base_url=base_url)
 
+    def asked(db: Session, event: ev.AskedDirectly) -> None:
+        service.direct_ask_dm(db, event, base_url=base_url)
+
     bus.on(ev.RouteRequested, outreach)
+    bus.on(ev.AskedDirectly, asked)

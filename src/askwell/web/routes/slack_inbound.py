@@ -209,18 +209,20 @@ def _buttons(db: Db, payload: dict[str, Any], *, team: str, user: str, now: Any)
             blocks.CLAIM,
             blocks.CANT,
             blocks.SUGGEST,
+            blocks.OFFER,
         ):
             continue
-        # Buttons carry the route id as their value; the user picker names it in its block id.
+        # Buttons carry their route's (or, for "I can help", their ask's) id as their value; the user
+        # picker names its route in its block id.
         value = str(action.get("value") or str(action.get("block_id", "")).removeprefix("route:"))
         if not value.isdigit() or not 0 < int(value) < 2**31:
             continue
-        service.answer_route(
+        service.answer_button(
             db,
             team_id=team,
             user_id=user,
             action=str(action["action_id"]),
-            route_id=int(value),
+            target_id=int(value),
             channel=str(container.get("channel_id", ""))[:32],
             ts=str(container.get("message_ts", ""))[:32],
             now=now,
