@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -186,6 +187,24 @@ class TestModal:
         assert "SMART coaching score" in shown and "Specific" in shown
         ask = db.scalars(select(Ask).where(Ask.author_id == bea.id)).one()
         assert ask.title == "Review the retry logic in PR 4412" and ask.status == "open"
+
+    def test_a_replayed_submission_opens_no_second_ask(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        client: TestClient,
+        clock: FrozenClock,
+        installed: TestClient,
+    ) -> None:
+        bea = world.person(org, "Bea")
+        link(db, world, org, bea, "UBEA")
+        sent = submission("Review the retry logic in PR 4412")
+        sent["view"] = {**sent["view"], "id": "V0REPLAY"}  # type: ignore[dict-item]
+        assert post_interaction(client, clock, sent).json()["response_action"] == "update"
+        again = post_interaction(client, clock, sent)
+        assert again.status_code == 200 and again.json() == {"response_action": "clear"}
+        assert len(db.scalars(select(Ask).where(Ask.author_id == bea.id)).all()) == 1
 
     def test_bad_input_is_shown_beside_the_field_and_nothing_is_saved(
         self,
@@ -581,6 +600,27 @@ class TestCalls:
         assert "token_revoked" in (installation.inactive_reason or "")
         assert len(slack.calls) == 1  # the second call was dropped, not sent
         assert "Not working" in installed.get("/admin/slack").text
+
+    def test_a_changed_token_key_switches_the_installation_off_without_calling_slack(
+        self,
+        db: Session,
+        world: World,
+        org: Organization,
+        installed: TestClient,
+        slack: FakeSlack,
+        session_factory: sessionmaker[Session],
+        edges: Edges,
+        settings: Settings,
+    ) -> None:
+        run_jobs(session_factory, edges, settings)
+        slack.calls.clear()
+        self._queue_dm(db, org, world)
+        rotated = settings.model_copy(update={"slack_token_key": SecretStr("another-key")})
+        run_jobs(session_factory, edges, rotated)
+        db.expire_all()
+        installation = repository.installation(db, org_id=org.id)
+        assert installation is not None and not installation.active
+        assert "ASKWELL_SLACK_TOKEN_KEY" in (installation.inactive_reason or "") and slack.calls == []
 
     def test_uninstalling_the_app_in_slack_switches_it_off(
         self, db: Session, org: Organization, client: TestClient, clock: FrozenClock, installed: TestClient

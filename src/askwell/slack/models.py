@@ -80,3 +80,17 @@ class SlackLink(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16), default=LinkSource.EMAIL.value)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackSubmission(Base):
+    """A modal Slack already turned into an ask: a replayed (or twice-sent) submission of the same view
+    opens no second ask. Slack's view ids are unique across workspaces."""
+
+    __tablename__ = "slack_submissions"
+    __table_args__ = (UniqueConstraint("org_id", "view_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    view_id: Mapped[str] = mapped_column(String(64))
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())

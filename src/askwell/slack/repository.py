@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from askwell.core.db import rows_affected
-from askwell.slack.models import SlackInstallation, SlackInstallState, SlackLink
+from askwell.slack.models import SlackInstallation, SlackInstallState, SlackLink, SlackSubmission
 
 #: People one matching run looks up (each is one users.lookupByEmail job).
 MATCH_BATCH = 500
@@ -25,6 +25,7 @@ def installation_of_team(db: Session, *, team_id: str) -> SlackInstallation | No
 
 def delete_installation(db: Session, *, org_id: int) -> int:
     db.execute(delete(SlackLink).where(SlackLink.org_id == org_id))
+    db.execute(delete(SlackSubmission).where(SlackSubmission.org_id == org_id))
     return rows_affected(db.execute(delete(SlackInstallation).where(SlackInstallation.org_id == org_id)))
 
 
@@ -75,4 +76,10 @@ def link_of_user(db: Session, *, org_id: int, slack_user_id: str) -> SlackLink |
 def unlink(db: Session, *, org_id: int, person_id: int) -> int:
     return rows_affected(
         db.execute(delete(SlackLink).where(SlackLink.org_id == org_id, SlackLink.person_id == person_id))
+    )
+
+
+def submission(db: Session, *, org_id: int, view_id: str) -> SlackSubmission | None:
+    return db.scalar(
+        select(SlackSubmission).where(SlackSubmission.org_id == org_id, SlackSubmission.view_id == view_id)
     )

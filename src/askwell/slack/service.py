@@ -59,7 +59,7 @@ from askwell.slack.errors import (
     UnknownSlackUser,
     WorkspaceTaken,
 )
-from askwell.slack.models import LinkSource, SlackInstallation, SlackInstallState, SlackLink
+from askwell.slack.models import LinkSource, SlackInstallation, SlackInstallState, SlackLink, SlackSubmission
 from askwell.slack.schemas import InstallationRead, LinkRead, LinkWrite
 
 log = logging.getLogger(__name__)
@@ -363,6 +363,10 @@ def submit_ask(
     """The modal's "Post ask": open a normal ask as the linked person; the answer for Slack is the
     modal updated with the SMART coaching, or the fields' errors (Slack shows them in place)."""
     who = person_for(db, team_id=team_id, user_id=user_id)
+    view_id = str(view.get("id") or "")[:64]
+    if view_id and repository.submission(db, org_id=who.org_id, view_id=view_id) is not None:
+        # A replayed or repeated submission of a modal already posted: no second ask.
+        return {"response_action": "clear"}
     values = blocks.submitted(view)
     try:
         due = date.fromisoformat(values.due) if values.due else None
@@ -374,6 +378,9 @@ def submit_ask(
     except InvalidInput as exc:
         block = blocks.DUE_BLOCK if "due" in (exc.fields or {}) else blocks.TITLE_BLOCK
         return {"response_action": "errors", "errors": {block: exc.message[:150]}}
+    if view_id:
+        db.add(SlackSubmission(org_id=who.org_id, view_id=view_id, ask_id=ask.id, submitted_at=now))
+        db.flush()
     review = asks_service.coach(data, tz=who.tz, now=now)
     view_ = blocks.ask_posted(
         title=ask.title, url=f"{base_url}/asks/{ask.id}", score=review.score, coaching=_lines(review)
@@ -631,7 +638,19 @@ def perform_call(db: Session, *, payload: dict[str, Any], settings: Settings, no
     if installation is None or not installation.active:
         log.info("slack: %s dropped: org %s has no active installation", method, org_id)
         return CallOutcome("dropped")
-    token = slack_api.decrypt_token(installation.bot_token, key=_secret(settings.slack_token_key))
+    try:
+        token = slack_api.decrypt_token(installation.bot_token, key=_secret(settings.slack_token_key))
+    except (slack_api.TokenKeyMissing, slack_api.TokenUnreadable):
+        # The key was changed or removed: no retry can read the token, and an admin must reinstall.
+        db.commit()
+        repository.deactivate(
+            db,
+            org_id=org_id,
+            reason="The stored bot token cannot be read with ASKWELL_SLACK_TOKEN_KEY; install again.",
+            now=now_fn(),
+        )
+        log.warning("slack: org %s bot token unreadable: installation switched off", org_id)
+        return CallOutcome("revoked", "token unreadable")
     db.commit()  # no transaction stays open while Slack answers
     answer = slack_api.call(
         method,
