@@ -14,6 +14,7 @@ from askwell.notifications import models as notifications_models
 from askwell.people import models as people_models
 from askwell.rings import models as rings_models
 from askwell.routing import models as routing_models
+from askwell.slack import models as slack_models
 from askwell.sso import models as sso_models
 from askwell.standups import models as standups_models
 from askwell.webhooks import models as webhooks_models
@@ -33,6 +34,7 @@ __all__ = [
     "people_models",
     "rings_models",
     "routing_models",
+    "slack_models",
     "sso_models",
     "standups_models",
     "webhooks_models",

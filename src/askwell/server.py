@@ -41,6 +41,7 @@ from askwell.http.request_id import RequestIdMiddleware
 from askwell.integrations.edges import edges_from_settings
 from askwell.web.errors import page_error, page_validation_error
 from askwell.web.routes import router as web_router
+from askwell.web.routes import slack_inbound
 from askwell.web.routes.unsubscribe import router as unsubscribe_router
 from askwell.worker.registry import build_registry
 
@@ -105,6 +106,8 @@ def create_app(
     # RFC 8058 one-click unsubscribe: a mail client POSTs without cookie or form token; the signed
     # token in the path authorizes it (see the module), so no CSRF check here.
     app.include_router(unsubscribe_router)
+    # Slack's requests carry its signature instead of cookies: no CSRF dependency (see the module).
+    app.include_router(slack_inbound.router)
 
     @app.exception_handler(AskwellError)
     async def _askwell_error(request: Request, exc: AskwellError) -> Response:

@@ -17,6 +17,7 @@ from askwell.matching.service import encoder
 from askwell.notifications import subscribers as inbox
 from askwell.rings import subscribers as rings
 from askwell.routing import subscribers as routing
+from askwell.slack import subscribers as slack
 from askwell.webhooks import subscribers as webhooks
 
 
@@ -26,6 +27,7 @@ def event_bus(edges: Edges) -> events.EventBus:
     rings.register(bus, broadcaster=edges.broadcaster)
     webhooks.register(bus)
     routing.register(bus, encode=encoder(edges))
+    slack.register(bus, base_url=edges.base_url)
     return bus
 
 

@@ -16,6 +16,7 @@ from askwell.cli.main import app
 from askwell.core.config import Settings, get_settings
 from askwell.core.encryption import SecretBox, SecretUnreadable, generate_key
 from askwell.people.models import Organization
+from askwell.slack.models import SlackInstallation
 from askwell.sso.models import SsoConfig
 from askwell.webhooks.models import WebhookEndpoint
 
@@ -61,18 +62,28 @@ def test_rotate_key_re_encrypts_every_secret_under_the_first_key(
                 updated_at=AT,
             )
         )
+        db.add(
+            SlackInstallation(
+                org_id=org.id,
+                team_id="T1",
+                bot_token=SecretBox((old.encode(),)).seal("xoxb-3"),
+                installed_at=AT,
+            )
+        )
         db.commit()
 
     _use(monkeypatch, new, old)
     result = runner.invoke(app, ["db", "rotate-key"])
     assert result.exit_code == 0, result.output
-    assert "1 webhook secret(s) and 1 single sign-on client secret(s)" in result.output
+    assert "1 webhook secret(s), 1 single sign-on client secret(s) and 1 Slack bot token(s)" in result.output
 
     only_new = SecretBox((new.encode(),))
     with cli_session() as db:
         stored = db.execute(text("SELECT secret FROM webhook_endpoints")).scalar_one()
         client = db.execute(text("SELECT client_secret FROM sso_configs")).scalar_one()
+        bot = db.execute(text("SELECT bot_token FROM slack_installations")).scalar_one()
     assert only_new.open(stored) == "whsec_one" and only_new.open(client) == "client-two"
+    assert only_new.open(bot) == "xoxb-3"
     with pytest.raises(SecretUnreadable):
         SecretBox((old.encode(),)).open(stored)
 

@@ -109,6 +109,19 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/unsubscribe/{token}"),
         # The calendar feed: public by its secret (unknown or revoked: 404); tests/calendars walk it.
         ("GET", "/calendar/{secret}.ics"),
+        # Slack's requests: public, authenticated by Slack's signature instead (SIGNED_BY_SLACK).
+        ("POST", "/integrations/slack/events"),
+        ("POST", "/integrations/slack/commands"),
+        ("POST", "/integrations/slack/interactions"),
+    }
+)
+# Public routes that a request proves itself to by a provider's signature, not by cookies: the walk's
+# unsigned requests must get 401 there (in place of the CSRF refusal; tests/slack covers signing).
+SIGNED_BY_SLACK: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("POST", "/integrations/slack/events"),
+        ("POST", "/integrations/slack/commands"),
+        ("POST", "/integrations/slack/interactions"),
     }
 )
 # Unsafe routes a mail client calls without cookie or form token, authorized by a signed token in the
@@ -267,6 +280,7 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "join": lambda s: "yes",
     "resolved": lambda s: True,
     "with_lead": lambda s: True,
+    "slack_user_id": lambda s: "UWALKER",
 }
 
 
@@ -783,6 +797,10 @@ def csrf_failures(app: FastAPI, scene: Scene) -> list[str]:
     ]
     for ep, call in unsafe:
         r = send(cookie_client, ep, call)
+        if (ep.method, ep.path) in SIGNED_BY_SLACK:
+            if r.status_code != 401:
+                failures.append(f"{ep.label}: an unsigned request with a session cookie got {r.status_code}")
+            continue
         if not _csrf_refused(ep, r):
             failures.append(
                 f"{ep.label}: a signed-in browser without the CSRF token got {r.status_code}, expected 403"
@@ -882,6 +900,8 @@ def public_failures(app: FastAPI, scene: Scene) -> list[str]:
         )
         if r.status_code >= 500 or refused:
             failures.append(f"{ep.label}: public route answered {r.status_code}")
+        if (ep.method, ep.path) in SIGNED_BY_SLACK and r.status_code != 401:
+            failures.append(f"{ep.label}: an unsigned request got {r.status_code}, expected 401")
     return failures
 
 

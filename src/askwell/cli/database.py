@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from askwell.cli.common import cli_unit_of_work, engine_from_settings, err_console, fail, out_console
 from askwell.core.config import get_settings
-from askwell.core.encryption import MissingEncryptionKey, SecretUnreadable, generate_key, require_keys
+from askwell.core.encryption import (
+    MissingEncryptionKey,
+    SecretUnreadable,
+    box_for,
+    generate_key,
+    require_keys,
+)
 from askwell.core.migrations import is_up_to_date, upgrade
+from askwell.slack import repository as slack_repo
 from askwell.sso import repository as sso_repo
 from askwell.webhooks import repository as webhooks_repo
 
@@ -50,10 +57,12 @@ def rotate_key_command() -> None:
         with cli_unit_of_work(engine) as db:
             hooks = webhooks_repo.reseal_secrets(db)
             providers = sso_repo.reseal_secrets(db)
+            tokens = slack_repo.reseal_tokens(db, reseal=box_for(settings).reseal)
     except SecretUnreadable as exc:
         fail(f"{exc}: keep every key the secrets were written with in ASKWELL_ENCRYPTION_KEYS")
     finally:
         engine.dispose()
     err_console.print(
-        f"[green]Re-encrypted[/] {hooks} webhook secret(s) and {providers} single sign-on client secret(s)"
+        f"[green]Re-encrypted[/] {hooks} webhook secret(s), {providers} single sign-on client secret(s) "
+        f"and {tokens} Slack bot token(s)"
     )

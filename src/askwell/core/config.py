@@ -89,6 +89,20 @@ class Settings(BaseSettings):
     # `askwell serve` and `askwell worker` refuse on PostgreSQL (docs/deploy.md).
     encryption_keys: SecretStr | None = None
 
+    # The Slack app (docs/integrations.md#slack): one app for the deployment, installed into each
+    # organization through Slack's OAuth v2. Unset client id: the Slack section says "not configured".
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # Verifies every request Slack sends us (v0 HMAC signature); unset: the Slack routes answer 401.
+    slack_signing_secret: SecretStr | None = None
+    # Where the Web API and the OAuth consent page live; tests point the API at a local fake Slack.
+    slack_api_url: str = "https://slack.com/api/"
+    slack_authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    slack_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # How many times one Slack call may be put off by HTTP 429 (each by its Retry-After) before it is
+    # given up; failures without an answer are retried by the job queue (10 attempts, back-off to 1 h).
+    slack_max_rate_limited: int = Field(default=20, ge=1, le=200)
+
     def public_url(self, served_url: str | None = None) -> str:
         """Where links in emails point: the configured base URL, else the address being served on."""
         return (self.base_url or served_url or DEFAULT_BASE_URL).rstrip("/")

@@ -41,7 +41,7 @@ class Tie(Base):
         _person_fk("a_id"),
         _person_fk("b_id"),
         Index("ix_ties_org_id_b_id", "org_id", "b_id"),
-        # Insights count the ties formed each week (0012_insights_rollups).
+        # Insights count the ties formed each week (0014_insights_rollups).
         Index("ix_ties_org_id_first_at", "org_id", "first_at"),
     )
 

@@ -25,6 +25,7 @@ from askwell.people import repository as people_repo
 from askwell.people.errors import NotAllowed
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_administer
+from askwell.slack import privacy as slack_privacy
 
 EXPORT_FORMAT = 1
 # The ledger is exported whole; the limit only guards against a runaway query.
@@ -60,6 +61,7 @@ def erase_person(db: Session, *, actor: Actor, person_id: int, now: datetime) ->
     network_privacy.erase_ties(db, org_id=org_id, person_id=person.id)
     matching_privacy.erase_vectors(db, org_id=org_id, person_id=person.id, ask_ids=erased.ask_ids)
     huddles_privacy.erase_words(db, org_id=org_id, person_id=person.id, text_now=asks_privacy.ERASED_TEXT)
+    slack_privacy.erase_link(db, org_id=org_id, person_id=person.id)
     return person
 
 
@@ -98,4 +100,5 @@ def export_person(db: Session, *, actor: Actor, now: datetime) -> dict[str, Any]
         "ledger": _ledger(db, org_id=org_id, person_id=person.id),
         **accounts_privacy.export_credentials(db, person=person),
         "insights": insights_privacy.export_balance(db, actor=actor, now=now),
+        "slack": slack_privacy.export_link(db, org_id=org_id, person_id=person.id),
     }

@@ -14,6 +14,7 @@ from askwell.network import jobs as network_jobs
 from askwell.notifications import jobs as notifications_jobs
 from askwell.rings import jobs as rings_jobs
 from askwell.routing import jobs as routing_jobs
+from askwell.slack import jobs as slack_jobs
 from askwell.standups import jobs as standups_jobs
 from askwell.webhooks import jobs as webhooks_jobs
 
@@ -29,6 +30,7 @@ def build_registry() -> JobRegistry:
     webhooks_jobs.register(registry)
     standups_jobs.register(registry)
     routing_jobs.register(registry)
+    slack_jobs.register(registry)
     insights_jobs.register(registry)
     accounts_jobs.register(registry)
     job_upkeep.register(registry)

@@ -33,10 +33,11 @@ from askwell.web.routes import rings, rings_live, rings_stream  # noqa: E402
 router.include_router(rings.router)
 router.include_router(rings_live.router)
 
-from askwell.web.routes import admin_sso, admin_webhooks, sso  # noqa: E402
+from askwell.web.routes import admin_slack, admin_sso, admin_webhooks, sso  # noqa: E402
 
 router.include_router(admin_webhooks.router)
 router.include_router(admin_sso.router)
+router.include_router(admin_slack.router)
 router.include_router(sso.router)
 router.include_router(rings_stream.router)
 from askwell.web.routes import standups  # noqa: E402

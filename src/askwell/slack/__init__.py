@@ -1,0 +1,1 @@
+"""The Slack app: installations per organization, people linked to Slack users, and Slack calls."""
