@@ -68,6 +68,7 @@ def test_rotate_key_re_encrypts_every_secret_under_the_first_key(
                 team_id="T1",
                 bot_token=SecretBox((old.encode(),)).seal("xoxb-3"),
                 installed_at=AT,
+                updated_at=AT,
             )
         )
         db.commit()
