@@ -495,16 +495,13 @@ def insert_practice(db: Session, practice: StandupPractice) -> bool:
     return True
 
 
-def active_practices(db: Session, *, limit: int) -> list[StandupPractice]:
-    """Every active practice, across organizations (the worker's weekly pass; an index on ``active``)."""
-    return list(
-        db.scalars(
-            select(StandupPractice)
-            .where(StandupPractice.active.is_(True))
-            .order_by(StandupPractice.id)
-            .limit(limit)
-        )
-    )
+def active_practices(db: Session, *, limit: int, org_id: int | None = None) -> list[StandupPractice]:
+    """Every active practice, across organizations (the worker's weekly pass; an index on ``active``),
+    or one organization's (the demo)."""
+    query = select(StandupPractice).where(StandupPractice.active.is_(True))
+    if org_id is not None:
+        query = query.where(StandupPractice.org_id == org_id)
+    return list(db.scalars(query.order_by(StandupPractice.id).limit(limit)))
 
 
 def claim_week(db: Session, *, practice_id: int, week: int) -> bool:

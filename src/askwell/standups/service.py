@@ -1030,14 +1030,14 @@ class PracticeTick:
     ended: int
 
 
-def practice_tick(db: Session, *, now: datetime) -> PracticeTick:
+def practice_tick(db: Session, *, now: datetime, org_id: int | None = None) -> PracticeTick:
     """The practices' weekly pass: a gentle reminder to each member at the start of each practice
     week (naming nobody), the retro invitation at the mid-point, and the end with its report for the
     leads. Each is claimed by a conditional update, so it happens once however many workers run it
     and however often; a worker down for two weeks sends the current week's reminder, not three."""
     today = _today(now)
     reminded = retros = ended = 0
-    for p in repository.active_practices(db, limit=PRACTICE_BATCH):
+    for p in repository.active_practices(db, limit=PRACTICE_BATCH, org_id=org_id):
         if today > p.ends_on:
             if _end(db, p, now=now, stopped=False):
                 ended += 1
