@@ -35,7 +35,7 @@ from askwell.standups.schemas import (
     RetroWrite,
     StandupSettingsWrite,
 )
-from tests.conftest import World
+from tests.conftest import World, csrf
 from tests.standups.conftest import Scene
 from tests.standups.test_api import bearer
 
@@ -443,3 +443,64 @@ class TestPage:
         assert "cdn" not in page.text.lower()
         member = signed_in(standup.ada).get(f"/standups/teams/{standup.team.id}/practice")
         assert member.status_code == 200 and "You raised help needed" not in member.text
+
+    def test_start_vote_and_stop_through_the_forms(
+        self,
+        standup: Scene,
+        world: World,
+        db: Session,
+        signed_in,  # type: ignore[no-untyped-def]
+    ) -> None:
+        lead = signed_in(standup.lead)
+        started = lead.post(
+            f"/standups/teams/{standup.team.id}/practice",
+            data={"days": "30", "starts_on": ""},
+            headers=csrf(lead),
+            follow_redirects=False,
+        )
+        assert started.status_code == 303, started.text
+        row = db.scalars(select(StandupPractice)).one()
+        assert started.headers["location"].startswith(f"/standups/practices/{row.id}")
+        twice = lead.post(
+            f"/standups/teams/{standup.team.id}/practice",
+            data={"days": "30"},
+            headers=csrf(lead),
+            follow_redirects=False,
+        )
+        assert twice.status_code == 303 and "already" in twice.headers["location"]
+        ada = signed_in(standup.ada)
+        refused = ada.post(f"/standups/practices/{row.id}/stop", headers=csrf(ada), follow_redirects=False)
+        assert refused.status_code == 403
+        lead = signed_in(standup.lead)
+        stopped = lead.post(f"/standups/practices/{row.id}/stop", headers=csrf(lead), follow_redirects=False)
+        assert stopped.status_code == 303
+        db.refresh(row)
+        assert row.stopped_at is not None and not row.active
+        # Another one, started 16 days ago: past its mid-point, so the retro form is there.
+        older = service.start_practice(
+            db,
+            actor=world.actor(standup.lead),
+            team_id=standup.team.id,
+            data=PracticeStart(),
+            now=world.now - timedelta(days=16),
+        )
+        db.commit()
+        ada = signed_in(standup.ada)
+        page = ada.get(f"/standups/practices/{older.id}")
+        assert 'name="vote_help_needed"' in page.text
+        voted = ada.post(
+            f"/standups/practices/{older.id}/retro",
+            data={"vote_help_needed": "keep", "vote_worked_on": "drop"},
+            headers=csrf(ada),
+            follow_redirects=False,
+        )
+        assert voted.status_code == 303
+        bad = ada.post(
+            f"/standups/practices/{older.id}/retro",
+            data={"vote_help_needed": "maybe"},
+            headers=csrf(ada),
+            follow_redirects=False,
+        )
+        assert bad.status_code == 303 and "keep" in bad.headers["location"]
+        report = service.report(db, actor=world.actor(standup.lead), practice_id=older.id, now=world.now)
+        assert report.retro_voters == 1
