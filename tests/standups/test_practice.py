@@ -368,11 +368,17 @@ class TestMarkers:
             db, actor=world.actor(standup.lead), team_id=standup.team.id, now=world.now
         )
         labels = [m.label for m in view.markers if m.kind == "standup_practice"]
-        assert labels == [
-            "Stand-up practice starts: Platform (30 days)",
-            "Stand-up practice ends: Platform",
+        assert labels == ["Stand-up practice starts: Platform (30 days)"]  # under way: no end yet
+        service.stop_practice(db, actor=world.actor(standup.lead), practice_id=row.id, now=world.now)
+        db.commit()
+        view = insights.team_insight(
+            db, actor=world.actor(standup.lead), team_id=standup.team.id, now=world.now
+        )
+        stopped = [(m.at.date(), m.label) for m in view.markers if m.kind == "standup_practice"]
+        assert stopped == [
+            (row.starts_on, "Stand-up practice starts: Platform (30 days)"),
+            (world.now.date(), "Stand-up practice stopped: Platform"),
         ]
-        assert row.id
 
 
 class TestApi:

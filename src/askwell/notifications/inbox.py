@@ -210,11 +210,11 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
     if kind == Kind.STANDUP_REMINDER:
         return "Your stand-up is still open: a line or two is enough, and it is only for your team"
     if kind == Kind.PRACTICE_REMINDER:
-        return (
-            "A new week of your team's stand-up practice: saying what help you need is what makes it work"
-        )
+        return "A new week of your team's stand-up practice: saying what help you need is what makes it work"
     if kind == Kind.PRACTICE_RETRO:
-        return "Halfway through your team's stand-up practice: which questions would you keep, change or drop?"
+        return (
+            "Halfway through your team's stand-up practice: which questions would you keep, change or drop?"
+        )
     if kind == Kind.PRACTICE_REPORT:
         return "Your team's stand-up practice has ended: its report is ready"
     if kind == Kind.ROUTE_REQUESTED:

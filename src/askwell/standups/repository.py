@@ -700,18 +700,21 @@ def retro_counts(db: Session, *, org_id: int, practice_id: int) -> tuple[list[tu
     return [(r[0], r[1], int(r[2])) for r in rows], int(voters or 0)
 
 
-def practice_markers(db: Session, *, org_id: int, since: date) -> list[tuple[date, date, str, int, bool]]:
-    """(start, last day, team name, length, stopped) of practices that ran since ``since``."""
+def practice_markers(
+    db: Session, *, org_id: int, since: date
+) -> list[tuple[date, date, str, int, bool, datetime | None]]:
+    """(start, last day, team name, length, active, stopped at) of practices that ran since ``since``."""
     rows = db.execute(
         select(
             StandupPractice.starts_on,
             StandupPractice.ends_on,
             Team.name,
             StandupPractice.days,
-            StandupPractice.stopped_at.is_not(None),
+            StandupPractice.active,
+            StandupPractice.stopped_at,
         )
         .join(Team, and_(Team.org_id == StandupPractice.org_id, Team.id == StandupPractice.team_id))
         .where(StandupPractice.org_id == org_id, StandupPractice.ends_on >= since)
         .order_by(StandupPractice.starts_on)
     )
-    return [(r[0], r[1], r[2], int(r[3]), bool(r[4])) for r in rows]
+    return [(r[0], r[1], r[2], int(r[3]), bool(r[4]), r[5]) for r in rows]

@@ -1067,17 +1067,15 @@ def practice_tick(db: Session, *, now: datetime, org_id: int | None = None) -> P
 
 
 def practice_markers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, str]]:
-    """Before/after markers for trend charts (insights): each practice's first day, and the day after
-    its last."""
+    """Before/after markers for trend charts (insights): each practice's first day, and, once it is
+    over, the day after its last (or the day it was stopped)."""
     found = []
-    for starts_on, ends_on, team, days, stopped in repository.practice_markers(
+    for starts_on, ends_on, team, days, active, stopped_at in repository.practice_markers(
         db, org_id=org_id, since=_today(since)
     ):
         found.append((_midnight(starts_on), f"Stand-up practice starts: {team} ({days} days)"))
-        found.append(
-            (
-                _midnight(ends_on + timedelta(days=1)),
-                f"Stand-up practice {'stopped' if stopped else 'ends'}: {team}",
-            )
-        )
+        if stopped_at is not None:
+            found.append((_midnight(_today(stopped_at)), f"Stand-up practice stopped: {team}"))
+        elif not active:
+            found.append((_midnight(ends_on + timedelta(days=1)), f"Stand-up practice ends: {team}"))
     return [(at, label) for at, label in found if at >= since]
