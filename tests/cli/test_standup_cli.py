@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from askwell.cli.standup import standup_app
+from askwell.people import repository as people_repo
 from askwell.people import service as people_service
 from askwell.people.models import Role
 from askwell.people.schemas import OrganizationCreate, PersonCreate, TeamCreate
@@ -86,3 +87,48 @@ def test_clear_errors() -> None:
         app, ["standup", "answer", "--org", "acme", "--email", "zed@acme.example.com", "--worked-on", "x"]
     )
     assert outsider.exit_code == 2 and "None of your teams" in outsider.output
+
+
+@pytest.fixture
+def with_lead(team: None, cli_session: Callable[[], Session]) -> None:
+    with cli_session() as db:
+        found = people_repo.organization_by_slug(db, "acme")
+        data = PersonCreate(
+            name="Lea", email="lea@acme.example.com", role=Role.LEAD, teams=["Platform"], lead_of=["Platform"]
+        )
+        people_service.add_person(db, org_id=found.id, data=data, now=NOW)
+        db.commit()
+
+
+@pytest.mark.usefixtures("with_lead")
+def test_practice_start_and_report() -> None:
+    as_lea = ["--org", "acme", "--email", "lea@acme.example.com"]
+    refused = runner.invoke(app, ["standup", "practice", "start", *AS_ANA, "--team", "platform"])
+    assert refused.exit_code == 2 and "leads" in refused.output
+    bad = runner.invoke(app, ["standup", "practice", "start", *as_lea, "--team", "platform", "--days", "31"])
+    assert bad.exit_code == 2
+    made = runner.invoke(app, ["standup", "practice", "start", *as_lea, "--team", "platform", "--json"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["days"] == 30 and json.loads(made.output)["baseline"]["has_data"] is False
+    again = runner.invoke(app, ["standup", "practice", "start", *as_lea, "--team", "platform"])
+    assert again.exit_code == 2 and "already" in again.output
+    report = runner.invoke(app, ["standup", "practice", "report", *AS_ANA, "--team", "platform"])
+    assert report.exit_code == 0, report.output
+    assert "Recommendation so far: KEEP" in report.output and "You raised" not in report.output
+    mine = runner.invoke(app, ["standup", "practice", "report", *as_lea, "--team", "platform", "--json"])
+    assert json.loads(mine.output)["you"].startswith("You raised help needed on 0 of")
+    outsider = runner.invoke(
+        app,
+        [
+            "standup",
+            "practice",
+            "report",
+            "--org",
+            "acme",
+            "--email",
+            "zed@acme.example.com",
+            "--team",
+            "platform",
+        ],
+    )
+    assert outsider.exit_code == 2

@@ -60,7 +60,7 @@ from askwell.rings.schemas import ConsoleAction, RingCreate, RingOfferCreate, Ri
 from askwell.routing import service as routing
 from askwell.server import create_app
 from askwell.standups import service as standups
-from askwell.standups.schemas import CheckinWrite, StandupSettingsWrite
+from askwell.standups.schemas import CheckinWrite, PracticeStart, StandupSettingsWrite
 from askwell.webhooks import service as webhooks
 from askwell.webhooks.schemas import EndpointCreate
 from tests.browser.live import serve
@@ -177,6 +177,11 @@ MEMBERS_FORBIDDEN: frozenset[tuple[str, str]] = frozenset(
         ("PUT", "/api/v1/standups/teams/{team_id}/settings"),
         ("GET", "/standups/teams/{team_id}/settings"),
         ("POST", "/standups/teams/{team_id}/settings"),
+        # Starting and stopping a team's stand-up practice: its leads and admins.
+        ("POST", "/api/v1/standups/teams/{team_id}/practices"),
+        ("POST", "/api/v1/standups/practices/{practice_id}/stop"),
+        ("POST", "/standups/teams/{team_id}/practice"),
+        ("POST", "/standups/practices/{practice_id}/stop"),
         # Routing settings are the team's leads' (and admins'); the member leads no team.
         ("PUT", "/api/v1/routing/teams/{team_id}/settings"),
         # Insights: another person's balance (the colleague has not shared it, and the member is not
@@ -239,6 +244,7 @@ PATH_PARAMS: dict[str, Callable[[Scene], object]] = {
     "route_id": lambda s: s.objects["route_id"],
     "huddle_id": lambda s: s.objects["huddle_id"],
     "secret": lambda s: s.objects["calendar_secret"],
+    "practice_id": lambda s: s.objects["practice_id"],
 }
 # For names that mean different things on different routes (e.g. a bare ``id``): (path, name) → value.
 ROUTE_PARAMS: dict[tuple[str, str], Callable[[Scene], object]] = {
@@ -281,6 +287,7 @@ SAMPLES: dict[str, Callable[[Scene], object]] = {
     "resolved": lambda s: True,
     "with_lead": lambda s: True,
     "slack_user_id": lambda s: "UWALKER",
+    "votes": lambda s: {"worked_on": "keep"},
 }
 
 
@@ -549,7 +556,8 @@ def seed_webhooks(db: Session, world: World, scene: Scene) -> dict[str, object]:
 
 
 def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
-    """The team's stand-up, and the colleague's check-in with a need drafted into an ask."""
+    """The team's stand-up, the colleague's check-in with a need drafted into an ask, and the team's
+    30-day practice (started by the admin)."""
     standups.configure(
         db, actor=world.actor(scene.admin), team_id=scene.team.id, data=StandupSettingsWrite(), now=world.now
     )
@@ -561,7 +569,10 @@ def seed_standups(db: Session, world: World, scene: Scene) -> dict[str, object]:
         ),
         now=world.now,
     )
-    return {"checkin_id": checkin.id}
+    practice = standups.start_practice(
+        db, actor=world.actor(scene.admin), team_id=scene.team.id, data=PracticeStart(), now=world.now
+    )
+    return {"checkin_id": checkin.id, "practice_id": practice.id}
 
 
 def seed_routing_and_huddles(db: Session, world: World, scene: Scene) -> dict[str, object]:

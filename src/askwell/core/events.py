@@ -287,6 +287,31 @@ class StandupReminded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PracticeReminded(Event):
+    """A new week of a team's stand-up practice: a gentle reminder to one member, naming nobody."""
+
+    person_id: int
+    practice_id: int
+    week: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeRetroOpened(Event):
+    """A practice reached its mid-point: a member is invited to say keep / change / drop."""
+
+    person_id: int
+    practice_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeEnded(Event):
+    """A practice ran its course: its report is ready (told to the team's leads)."""
+
+    person_id: int
+    practice_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class RouteRequested(Event):
     """``person_id`` is asked to help with a routed ask (a peer, the next one, a suggestion or the lead)."""
 

@@ -150,7 +150,14 @@ def _target(n: Notification) -> Target:
         return Target(TargetKind.ASK, n.ask_id)
     if n.ring_id:
         return Target(TargetKind.RING, n.ring_id)
-    if n.kind in (Kind.STANDUP_PROMPT, Kind.STANDUP_REMINDER, Kind.STANDUP_DIGEST):
+    if n.kind in (
+        Kind.STANDUP_PROMPT,
+        Kind.STANDUP_REMINDER,
+        Kind.STANDUP_DIGEST,
+        Kind.PRACTICE_REMINDER,
+        Kind.PRACTICE_RETRO,
+        Kind.PRACTICE_REPORT,
+    ):
         return Target(TargetKind.STANDUP)
     return INBOX
 
@@ -202,6 +209,14 @@ def _words(n: Notification, *, me: int, loaded: _Loaded) -> str:
         return "Today's stand-up is in: see who on your team needs help, and what was resolved"
     if kind == Kind.STANDUP_REMINDER:
         return "Your stand-up is still open: a line or two is enough, and it is only for your team"
+    if kind == Kind.PRACTICE_REMINDER:
+        return "A new week of your team's stand-up practice: saying what help you need is what makes it work"
+    if kind == Kind.PRACTICE_RETRO:
+        return (
+            "Halfway through your team's stand-up practice: which questions would you keep, change or drop?"
+        )
+    if kind == Kind.PRACTICE_REPORT:
+        return "Your team's stand-up practice has ended: its report is ready"
     if kind == Kind.ROUTE_REQUESTED:
         if n.actor_id != n.subject_id and n.subject_id is not None:
             return f"{name(n.actor_id)} thinks you could help {name(n.subject_id)} with {title}: claim it?"

@@ -154,6 +154,18 @@ def standup_digested(db: Session, e: ev.StandupDigested) -> None:
     _tell(db, e, e.person_id, Notice(kind=Kind.STANDUP_DIGEST))
 
 
+def practice_reminded(db: Session, e: ev.PracticeReminded) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.PRACTICE_REMINDER))
+
+
+def practice_retro_opened(db: Session, e: ev.PracticeRetroOpened) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.PRACTICE_RETRO))
+
+
+def practice_ended(db: Session, e: ev.PracticeEnded) -> None:
+    _tell(db, e, e.person_id, Notice(kind=Kind.PRACTICE_REPORT))
+
+
 def route_requested(db: Session, e: ev.RouteRequested) -> None:
     # The one who named them, for a suggestion; otherwise the author, whose ask it is.
     actor = e.suggested_by_id or e.author_id
@@ -199,6 +211,9 @@ def register(bus: EventBus, *, broadcaster: Broadcaster) -> None:
     bus.on(ev.StandupPrompted, standup_prompted)
     bus.on(ev.StandupReminded, standup_reminded)
     bus.on(ev.StandupDigested, standup_digested)
+    bus.on(ev.PracticeReminded, practice_reminded)
+    bus.on(ev.PracticeRetroOpened, practice_retro_opened)
+    bus.on(ev.PracticeEnded, practice_ended)
     bus.on(ev.RouteRequested, route_requested)
     bus.on(ev.RouteDeclined, route_declined)
     bus.on(ev.HuddleInvited, huddle_invited)

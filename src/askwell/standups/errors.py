@@ -57,3 +57,39 @@ class UnknownHolidayRegion(InvalidInput):
             "The holidays calendar does not know this country or subdivision.",
             fields={"holiday_country": "unknown country or subdivision"},
         )
+
+
+class PracticeNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such stand-up practice, or it is not yours to see.")
+
+
+class PracticeAlreadyActive(Conflict):
+    def __init__(self, ends_on: str) -> None:
+        super().__init__(
+            f"This team already has a stand-up practice under way (until {ends_on}): "
+            "stop it first, or let it finish."
+        )
+
+
+class PracticeNotActive(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This practice has already ended or been stopped.")
+
+
+class RetroClosed(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The practice's retro is open from its mid-point to its last day: not now.")
+
+
+class PracticeStartTooFar(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(
+            "A practice starts today, within the next 30 days, or up to 7 days back.",
+            fields={"starts_on": "out of range"},
+        )
+
+
+class NoStandupForPractice(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Set the team's stand-up up (and switch it on) before starting a practice.")

@@ -5,6 +5,9 @@
   After a missed tick (the worker was down) prompts whose window is still open go out late; older
   ones are skipped. Then the private reminders that are due, and the digests of windows that closed.
 * ``standups.sync`` (every 15 minutes): schedules people who joined a stand-up team since.
+* ``standups.practice`` (every 15 minutes): the 30–45-day practices' weekly reminders (one per
+  practice week, to each member, naming nobody), the mid-point retro invitations and the end of each
+  practice; each is claimed by a conditional update, so it happens once beside another worker.
 """
 
 from __future__ import annotations
@@ -29,8 +32,14 @@ def sync(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
     service.sync(db, now=ctx.clock.now())
 
 
+def practice(db: Session, payload: dict[str, Any], ctx: JobContext) -> None:
+    service.practice_tick(db, now=ctx.clock.now())
+
+
 def register(registry: JobRegistry) -> None:
     registry.add("standups.tick", tick)
     registry.add("standups.sync", sync)
     registry.schedule("standups.tick", timedelta(minutes=1))
+    registry.add("standups.practice", practice)
     registry.schedule("standups.sync", timedelta(minutes=15))
+    registry.schedule("standups.practice", timedelta(minutes=15))

@@ -4,6 +4,7 @@ person gets per local stand-up day, their next scheduled prompt, and check-ins w
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -172,3 +173,84 @@ class CheckinAnswer(Base):
     question: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PracticeLength(IntEnum):
+    """A practice lasts long enough for the skepticism to wear off: 30 or 45 days."""
+
+    THIRTY = 30
+    FORTY_FIVE = 45
+
+
+class StandupPractice(Base):
+    """A lead's commitment to hold the team's stand-up for 30 or 45 days, and see whether it helped.
+
+    The baseline (the team's figures over the weeks before ``starts_on``) is computed once, at the
+    start, and stored: the report compares against what the team was, not what the history says after
+    later edits. ``active`` is cleared when the practice ends or is stopped; the partial unique index
+    makes "one active practice per team" hold even when two leads press Start at once.
+
+    The practice goes with its team (like the team's settings and check-ins): a team deleted
+    mid-practice leaves no report behind, and nothing for the reminder job to send."""
+
+    __tablename__ = "standup_practices"
+    __table_args__ = (
+        UniqueConstraint("org_id", "id"),
+        _team_fk(),
+        Index("ix_standup_practices_active", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(Integer)
+    # Who started it (kept as a plain id: the practice outlives their account).
+    started_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    days: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    # The last day of the practice (starts_on + days - 1).
+    ends_on: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # {"weeks": 6, "people": 7, "asks": 12, "asks_per_person_week": 0.29, ...}: see practice.Figures.
+    baseline: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The last practice week (1, 2, ...) whose gentle reminder went out: the exactly-once claim.
+    reminded_week: Mapped[int] = mapped_column(Integer, default=0)
+    retro_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# One active practice per team, whoever presses Start (a partial unique index: finished ones repeat).
+Index(
+    "uq_standup_practices_active_team",
+    StandupPractice.org_id,
+    StandupPractice.team_id,
+    unique=True,
+    sqlite_where=StandupPractice.active,
+    postgresql_where=StandupPractice.active,
+)
+
+
+class RetroVote(Base):
+    """One member's keep / change / drop for one stand-up question at the practice's mid-point retro.
+
+    The person is kept only so that voting again replaces their vote; every read aggregates."""
+
+    __tablename__ = "standup_retro_votes"
+    __table_args__ = (
+        UniqueConstraint("org_id", "practice_id", "person_id", "question_key"),
+        ForeignKeyConstraint(
+            ["org_id", "practice_id"],
+            ["standup_practices.org_id", "standup_practices.id"],
+            ondelete="CASCADE",
+        ),
+        _person_fk(),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    practice_id: Mapped[int] = mapped_column(Integer, index=True)
+    person_id: Mapped[int] = mapped_column(Integer)
+    question_key: Mapped[str] = mapped_column(String(40))
+    choice: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

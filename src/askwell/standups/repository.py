@@ -16,7 +16,9 @@ from askwell.people.models import Person, Team, TeamMembership
 from askwell.standups.models import (
     Checkin,
     CheckinAnswer,
+    RetroVote,
     StandupAway,
+    StandupPractice,
     StandupPrompt,
     StandupSchedule,
     StandupSettings,
@@ -451,3 +453,268 @@ def claim_digest(db: Session, *, prompt: StandupPrompt) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
+
+
+# --- the 30–45-day practice --------------------------------------------------------------------------
+
+
+def active_practice(db: Session, *, org_id: int, team_id: int) -> StandupPractice | None:
+    return db.scalar(
+        select(StandupPractice).where(
+            StandupPractice.org_id == org_id,
+            StandupPractice.team_id == team_id,
+            StandupPractice.active.is_(True),
+        )
+    )
+
+
+def latest_practice(db: Session, *, org_id: int, team_id: int) -> StandupPractice | None:
+    """The team's active practice, else its most recent one."""
+    return db.scalar(
+        select(StandupPractice)
+        .where(StandupPractice.org_id == org_id, StandupPractice.team_id == team_id)
+        .order_by(StandupPractice.active.desc(), StandupPractice.starts_on.desc(), StandupPractice.id.desc())
+        .limit(1)
+    )
+
+
+def get_practice(db: Session, *, org_id: int, practice_id: int) -> StandupPractice | None:
+    return db.scalar(
+        select(StandupPractice).where(StandupPractice.org_id == org_id, StandupPractice.id == practice_id)
+    )
+
+
+def insert_practice(db: Session, practice: StandupPractice) -> bool:
+    """Insert unless the team already has an active practice (two leads pressing Start at once)."""
+    try:
+        with db.begin_nested():
+            db.add(practice)
+            db.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def active_practices(db: Session, *, limit: int, org_id: int | None = None) -> list[StandupPractice]:
+    """Every active practice, across organizations (the worker's weekly pass; an index on ``active``),
+    or one organization's (the demo)."""
+    query = select(StandupPractice).where(StandupPractice.active.is_(True))
+    if org_id is not None:
+        query = query.where(StandupPractice.org_id == org_id)
+    return list(db.scalars(query.order_by(StandupPractice.id).limit(limit)))
+
+
+def claim_week(db: Session, *, practice_id: int, week: int) -> bool:
+    """Take week ``week``'s reminder once: a second worker's (or a re-run's) update matches nothing."""
+    result = db.execute(
+        update(StandupPractice)
+        .where(
+            StandupPractice.id == practice_id,
+            StandupPractice.active.is_(True),
+            StandupPractice.reminded_week < week,
+        )
+        .values(reminded_week=week)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1
+
+
+def claim_retro(db: Session, *, practice_id: int, now: datetime) -> bool:
+    result = db.execute(
+        update(StandupPractice)
+        .where(
+            StandupPractice.id == practice_id,
+            StandupPractice.active.is_(True),
+            StandupPractice.retro_opened_at.is_(None),
+        )
+        .values(retro_opened_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1
+
+
+def claim_end(db: Session, *, practice_id: int, now: datetime, stopped: bool) -> bool:
+    """End an active practice once (it ran its course, or a lead stopped it)."""
+    values: dict[str, object] = {"active": False, "ended_at": now}
+    if stopped:
+        values["stopped_at"] = now
+    result = db.execute(
+        update(StandupPractice)
+        .where(StandupPractice.id == practice_id, StandupPractice.active.is_(True))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1
+
+
+def lead_ids(db: Session, *, org_id: int, team_id: int) -> list[int]:
+    """Active leads of a team."""
+    return list(
+        db.scalars(
+            select(TeamMembership.person_id)
+            .join(Person, and_(Person.org_id == TeamMembership.org_id, Person.id == TeamMembership.person_id))
+            .where(
+                TeamMembership.org_id == org_id,
+                TeamMembership.team_id == team_id,
+                TeamMembership.is_lead.is_(True),
+                Person.is_active.is_(True),
+            )
+            .order_by(TeamMembership.person_id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AskFactRow:
+    ask_id: int
+    opened_at: datetime
+    first_offer_at: datetime | None
+    status: str
+    done_offers: int
+
+
+def ask_facts(
+    db: Session,
+    *,
+    org_id: int,
+    author_ids: Iterable[int] | None = None,
+    ask_ids: Iterable[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[AskFactRow]:
+    """Opened asks (of these authors, or these ids, opened in ``[since, until)``), each with its first
+    offer and its number of offers marked done: two grouped subqueries, one pass."""
+    first = (
+        select(Offer.ask_id, func.min(Offer.created_at).label("first_at"))
+        .where(Offer.org_id == org_id)
+        .group_by(Offer.ask_id)
+        .subquery()
+    )
+    done = (
+        select(Offer.ask_id, func.count(Offer.id).label("n"))
+        .where(Offer.org_id == org_id, Offer.status == OfferStatus.DONE.value)
+        .group_by(Offer.ask_id)
+        .subquery()
+    )
+    query = (
+        select(Ask.id, Ask.opened_at, first.c.first_at, Ask.status, func.coalesce(done.c.n, 0))
+        .outerjoin(first, first.c.ask_id == Ask.id)
+        .outerjoin(done, done.c.ask_id == Ask.id)
+        .where(Ask.org_id == org_id, Ask.opened_at.is_not(None))
+    )
+    if author_ids is not None:
+        authors = set(author_ids)
+        if not authors:
+            return []
+        query = query.where(Ask.author_id.in_(authors))
+    if ask_ids is not None:
+        ids = set(ask_ids)
+        if not ids:
+            return []
+        query = query.where(Ask.id.in_(ids))
+    if since is not None:
+        query = query.where(Ask.opened_at >= since)
+    if until is not None:
+        query = query.where(Ask.opened_at < until)
+    return [AskFactRow(r[0], r[1], r[2], r[3], int(r[4])) for r in db.execute(query.order_by(Ask.id))]
+
+
+def help_given_by(
+    db: Session, *, org_id: int, helper_ids: Iterable[int], since: datetime, until: datetime
+) -> list[tuple[int, int]]:
+    """(helper, person helped) of each help these people gave (offers marked done) in ``[since, until)``."""
+    helpers = set(helper_ids)
+    if not helpers:
+        return []
+    rows = db.execute(
+        select(Offer.helper_id, Ask.author_id)
+        .join(Ask, and_(Ask.org_id == Offer.org_id, Ask.id == Offer.ask_id))
+        .where(
+            Offer.org_id == org_id,
+            Offer.helper_id.in_(helpers),
+            Offer.status == OfferStatus.DONE.value,
+            Offer.done_at >= since,
+            Offer.done_at < until,
+        )
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+@dataclass(frozen=True)
+class CheckinFact:
+    person_id: int
+    local_date: date
+    ask_id: int | None
+    need: bool
+
+
+def checkin_facts(
+    db: Session, *, org_id: int, person_ids: Iterable[int], first: date, last: date
+) -> list[CheckinFact]:
+    """The check-ins of these people between two days (both included): who, which day, any need."""
+    ids = set(person_ids)
+    if not ids or last < first:
+        return []
+    rows = db.execute(
+        select(Checkin.person_id, Checkin.local_date, Checkin.ask_id, Checkin.need_text)
+        .where(
+            Checkin.org_id == org_id,
+            Checkin.person_id.in_(ids),
+            Checkin.local_date >= first,
+            Checkin.local_date <= last,
+        )
+        .order_by(Checkin.local_date, Checkin.person_id)
+    )
+    return [CheckinFact(r[0], r[1], r[2], r[3] is not None) for r in rows]
+
+
+def replace_votes(
+    db: Session, *, org_id: int, practice_id: int, person_id: int, votes: list[RetroVote]
+) -> None:
+    """A member's retro votes replace their earlier ones."""
+    db.execute(
+        delete(RetroVote)
+        .where(
+            RetroVote.org_id == org_id,
+            RetroVote.practice_id == practice_id,
+            RetroVote.person_id == person_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.add_all(votes)
+    db.flush()
+
+
+def retro_counts(db: Session, *, org_id: int, practice_id: int) -> tuple[list[tuple[str, str, int]], int]:
+    """(question key, choice, how many) and how many members voted: counts only, never who."""
+    rows = db.execute(
+        select(RetroVote.question_key, RetroVote.choice, func.count(RetroVote.id))
+        .where(RetroVote.org_id == org_id, RetroVote.practice_id == practice_id)
+        .group_by(RetroVote.question_key, RetroVote.choice)
+    )
+    voters = db.scalar(
+        select(func.count(func.distinct(RetroVote.person_id))).where(
+            RetroVote.org_id == org_id, RetroVote.practice_id == practice_id
+        )
+    )
+    return [(r[0], r[1], int(r[2])) for r in rows], int(voters or 0)
+
+
+def practice_markers(
+    db: Session, *, org_id: int, since: date
+) -> list[tuple[date, date, str, int, bool, datetime | None]]:
+    """(start, last day, team name, length, active, stopped at) of practices that ran since ``since``."""
+    rows = db.execute(
+        select(
+            StandupPractice.starts_on,
+            StandupPractice.ends_on,
+            Team.name,
+            StandupPractice.days,
+            StandupPractice.active,
+            StandupPractice.stopped_at,
+        )
+        .join(Team, and_(Team.org_id == StandupPractice.org_id, Team.id == StandupPractice.team_id))
+        .where(StandupPractice.org_id == org_id, StandupPractice.ends_on >= since)
+        .order_by(StandupPractice.starts_on)
+    )
+    return [(r[0], r[1], r[2], int(r[3]), bool(r[4]), r[5]) for r in rows]

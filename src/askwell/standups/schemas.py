@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -162,3 +162,107 @@ class AwayWrite(BaseModel):
 
     starts_on: Annotated[date, SaneDate]
     ends_on: Annotated[date, SaneDate]
+
+
+# --- the 30–45-day practice --------------------------------------------------------------------------
+
+RetroChoice = Literal["keep", "change", "drop"]
+
+
+class PracticeStart(BaseModel):
+    """A lead starts a practice: 30 or 45 days, from a day (today when left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    days: Literal[30, 45] = 30
+    starts_on: Annotated[date, SaneDate] | None = None
+
+
+class FiguresRead(BaseModel):
+    """A period's help-seeking; None where there is no data (no people, no asks)."""
+
+    weeks: float
+    people: int
+    asks: int
+    asks_per_person_week: float | None
+    helped_share: float | None
+    median_hours_to_first_offer: float | None
+    help_given: int
+    across_teams_share: float | None
+    has_data: bool
+
+
+class PracticeRead(BaseModel):
+    id: int
+    team_id: int
+    team_name: str
+    days: int
+    starts_on: date
+    ends_on: date
+    # "upcoming", "running", "finished" or "stopped"
+    status: str
+    # Day n of the practice (0 before it starts; capped at its length).
+    day: int
+    retro_open: bool
+    baseline: FiguresRead
+
+
+class StandupFiguresRead(BaseModel):
+    standup_days: int
+    possible: int
+    answered: int
+    participation: float | None
+    needs_raised: int
+    needs_resolved: int
+    resolved_share: float | None
+
+
+class PracticeWeek(BaseModel):
+    week: int
+    starts_on: date
+    standup_days: int
+    participation: float | None
+    needs_raised: int
+
+
+class RetroTally(BaseModel):
+    """How many members would keep, change or drop one question: counts only, never who."""
+
+    key: str
+    question: str
+    keep: int = 0
+    change: int = 0
+    drop: int = 0
+
+
+class RecommendationRead(BaseModel):
+    verdict: str
+    reasons: list[str]
+    # False while the practice runs: the "so far" view's verdict may still change.
+    final: bool
+
+
+class PracticeReport(BaseModel):
+    """The day-30 / day-45 report (or the "so far" view while the practice runs)."""
+
+    practice: PracticeRead
+    as_of: date
+    final: bool
+    before: FiguresRead
+    during: FiguresRead
+    standup: StandupFiguresRead
+    weeks: list[PracticeWeek]
+    retro: list[RetroTally]
+    retro_voters: int
+    recommendation: RecommendationRead
+    # The lead's own modelling of help-seeking, for the lead alone ("you raised help needed on 2 of
+    # 20 days"); None for everyone else.
+    you: str | None = None
+
+
+class RetroWrite(BaseModel):
+    """A member's keep / change / drop, per stand-up question key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    votes: dict[QuestionKey, RetroChoice] = Field(min_length=1, max_length=30)

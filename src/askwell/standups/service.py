@@ -8,7 +8,7 @@ Services flush and never commit: the route, job or command owns the transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -19,19 +19,34 @@ from askwell.asks.coaching.verdicts import CRITERION_NAMES
 from askwell.asks.models import Ask, AskStatus, Visibility
 from askwell.asks.schemas import TITLE_MAX, AskCreate, AskWrite
 from askwell.core.errors import InvalidInput
-from askwell.core.events import HelpNeededConfirmed, StandupDigested, StandupPrompted, StandupReminded, emit
+from askwell.core.events import (
+    HelpNeededConfirmed,
+    PracticeEnded,
+    PracticeReminded,
+    PracticeRetroOpened,
+    StandupDigested,
+    StandupPrompted,
+    StandupReminded,
+    emit,
+)
 from askwell.core.localtime import zone
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_manage_team
-from askwell.standups import repository, schedule
+from askwell.standups import practice, repository, schedule
 from askwell.standups.errors import (
     CheckinNotFound,
     EmptyCheckin,
     FutureCheckin,
     NoDraftToConfirm,
+    NoStandupForPractice,
     NoStandupToday,
     NotATeamLead,
     NotInTeam,
+    PracticeAlreadyActive,
+    PracticeNotActive,
+    PracticeNotFound,
+    PracticeStartTooFar,
+    RetroClosed,
     StandupNotFound,
     UnknownHolidayRegion,
     UnknownQuestion,
@@ -39,7 +54,9 @@ from askwell.standups.errors import (
 from askwell.standups.models import (
     Checkin,
     CheckinAnswer,
+    RetroVote,
     StandupAway,
+    StandupPractice,
     StandupPrompt,
     StandupSchedule,
     StandupSettings,
@@ -51,10 +68,19 @@ from askwell.standups.schemas import (
     BoardRead,
     CheckinRead,
     CheckinWrite,
+    FiguresRead,
     NeedConfirm,
     NeedRead,
+    PracticeRead,
+    PracticeReport,
+    PracticeStart,
+    PracticeWeek,
     Question,
+    RecommendationRead,
     ResolvedLine,
+    RetroTally,
+    RetroWrite,
+    StandupFiguresRead,
     StandupSettingsRead,
     StandupSettingsWrite,
     TeamLine,
@@ -692,3 +718,364 @@ def board(db: Session, *, actor: Actor, team_id: int, now: datetime, tz: ZoneInf
             for r in resolved
         ],
     )
+
+
+# --- the 30–45-day practice --------------------------------------------------------------------------
+#
+# Days are UTC days: a practice is a team's, and its members may sit on several clocks; a day either
+# way changes nothing in a 30-day comparison. The stand-up days inside it are the team's own.
+
+#: A practice starts up to this many days back (a lead who forgot to press Start on Monday)...
+START_BACK = 7
+#: ...or this many ahead.
+START_AHEAD = 30
+PRACTICE_BATCH = 1000
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(UTC).date()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _figures_read(f: practice.Figures) -> FiguresRead:
+    return FiguresRead(
+        weeks=f.weeks,
+        people=f.people,
+        asks=f.asks,
+        asks_per_person_week=f.asks_per_person_week,
+        helped_share=f.helped_share,
+        median_hours_to_first_offer=f.median_hours_to_first_offer,
+        help_given=f.help_given,
+        across_teams_share=f.across_teams_share,
+        has_data=f.has_data,
+    )
+
+
+def period_figures(
+    db: Session, *, org_id: int, members: list[int], first: date, end: date
+) -> practice.Figures:
+    """The help-seeking of ``members`` over the days ``[first, end)``: their asks opened then, and the
+    help they gave (inside the team or across teams)."""
+    since, until = _midnight(first), _midnight(max(first, end))
+    rows = repository.ask_facts(db, org_id=org_id, author_ids=members, since=since, until=until)
+    facts = [
+        practice.AskFact(r.ask_id, r.opened_at, r.first_offer_at, r.status in HELPED or r.done_offers > 0)
+        for r in rows
+    ]
+    team = set(members)
+    given = repository.help_given_by(db, org_id=org_id, helper_ids=members, since=since, until=until)
+    return practice.figures(
+        facts=facts,
+        weeks=max(0, (end - first).days) / 7,
+        people=len(members),
+        given_to=[helped not in team for _, helped in given],
+    )
+
+
+def _baseline_of(p: StandupPractice) -> practice.Figures:
+    b = p.baseline or {}
+    return practice.Figures(
+        weeks=float(b.get("weeks", 0)),
+        people=int(b.get("people", 0)),
+        asks=int(b.get("asks", 0)),
+        asks_per_person_week=b.get("asks_per_person_week"),
+        helped_share=b.get("helped_share"),
+        median_hours_to_first_offer=b.get("median_hours_to_first_offer"),
+        help_given=int(b.get("help_given", 0)),
+        across_teams_share=b.get("across_teams_share"),
+    )
+
+
+def start_practice(
+    db: Session, *, actor: Actor, team_id: int, data: PracticeStart, now: datetime
+) -> StandupPractice:
+    """A lead (or an admin) commits the team to its stand-up for 30 or 45 days. The baseline, the
+    team's figures over the ``BASELINE_WEEKS`` before the start, is computed now and stored."""
+    _team(db, actor, team_id)
+    if not can_manage_team(actor, team_id=team_id):
+        raise NotATeamLead()
+    today = _today(now)
+    starts_on = data.starts_on or today
+    if not today - timedelta(days=START_BACK) <= starts_on <= today + timedelta(days=START_AHEAD):
+        raise PracticeStartTooFar()
+    settings = repository.settings_of(db, org_id=actor.org_id, team_id=team_id)
+    if settings is None or not settings.enabled:
+        raise NoStandupForPractice()
+    current = repository.active_practice(db, org_id=actor.org_id, team_id=team_id)
+    if current is not None:
+        if current.ends_on >= today:
+            raise PracticeAlreadyActive(current.ends_on.isoformat())
+        _end(db, current, now=now, stopped=False)  # over, though the worker has not said so yet
+    members = repository.member_ids(db, org_id=actor.org_id, team_id=team_id)
+    baseline_end = min(starts_on, today)
+    baseline = period_figures(
+        db,
+        org_id=actor.org_id,
+        members=members,
+        first=baseline_end - timedelta(weeks=practice.BASELINE_WEEKS),
+        end=baseline_end,
+    )
+    row = StandupPractice(
+        org_id=actor.org_id,
+        team_id=team_id,
+        started_by=actor.person_id,
+        days=data.days,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=data.days - 1),
+        active=True,
+        baseline=_figures_read(baseline).model_dump(),
+        reminded_week=0,
+        created_at=now,
+    )
+    if not repository.insert_practice(db, row):
+        raise PracticeAlreadyActive((starts_on + timedelta(days=data.days - 1)).isoformat())
+    return row
+
+
+def _end(db: Session, p: StandupPractice, *, now: datetime, stopped: bool) -> bool:
+    ended = repository.claim_end(db, practice_id=p.id, now=now, stopped=stopped)
+    db.refresh(p)
+    return ended
+
+
+def stop_practice(db: Session, *, actor: Actor, practice_id: int, now: datetime) -> StandupPractice:
+    """A lead stops the practice early: reminders stop; the report stays, marked stopped."""
+    p = get_practice(db, actor=actor, practice_id=practice_id)
+    if not can_manage_team(actor, team_id=p.team_id):
+        raise NotATeamLead()
+    if not _end(db, p, now=now, stopped=True):
+        raise PracticeNotActive()
+    return p
+
+
+def get_practice(db: Session, *, actor: Actor, practice_id: int) -> StandupPractice:
+    """A practice of a team the actor belongs to (or any, for an admin); another organization's: 404."""
+    p = repository.get_practice(db, org_id=actor.org_id, practice_id=practice_id)
+    if p is None:
+        raise PracticeNotFound()
+    _require_member(db, actor, p.team_id)
+    return p
+
+
+def team_practice(db: Session, *, actor: Actor, team_id: int) -> StandupPractice | None:
+    """The team's active practice, else its latest; None when it never had one."""
+    _team(db, actor, team_id)
+    _require_member(db, actor, team_id)
+    return repository.latest_practice(db, org_id=actor.org_id, team_id=team_id)
+
+
+def _status(p: StandupPractice, today: date) -> str:
+    if p.stopped_at is not None:
+        return "stopped"
+    if not p.active or today > p.ends_on:
+        return "finished"
+    return "upcoming" if today < p.starts_on else "running"
+
+
+def _midpoint(p: StandupPractice) -> date:
+    return p.starts_on + timedelta(days=p.days // 2)
+
+
+def _retro_open(p: StandupPractice, today: date) -> bool:
+    return _status(p, today) == "running" and today >= _midpoint(p)
+
+
+def practice_read(db: Session, *, practice_: StandupPractice, now: datetime) -> PracticeRead:
+    today = _today(now)
+    team = repository.team_in_org(db, org_id=practice_.org_id, team_id=practice_.team_id)
+    day = min(practice_.days, max(0, (today - practice_.starts_on).days + 1))
+    return PracticeRead(
+        id=practice_.id,
+        team_id=practice_.team_id,
+        team_name=team.name if team else "",
+        days=practice_.days,
+        starts_on=practice_.starts_on,
+        ends_on=practice_.ends_on,
+        status=_status(practice_, today),
+        day=day,
+        retro_open=_retro_open(practice_, today),
+        baseline=_figures_read(_baseline_of(practice_)),
+    )
+
+
+def _as_of(p: StandupPractice, today: date) -> date:
+    """The last day the report covers: yesterday while running (today's stand-up is still open), the
+    last day once finished, the day before it was stopped."""
+    last = p.ends_on
+    if p.stopped_at is not None:
+        last = min(last, _today(p.stopped_at) - timedelta(days=1))
+    return min(last, today - timedelta(days=1)) if p.active else last
+
+
+def report(db: Session, *, actor: Actor, practice_id: int, now: datetime) -> PracticeReport:
+    """Participation, help needed raised, % resolved and time to first offer, before vs during, with
+    the recommendation (``practice.recommend``). The lead alone also sees their own modelling."""
+    p = get_practice(db, actor=actor, practice_id=practice_id)
+    today = _today(now)
+    as_of = _as_of(p, today)
+    members = repository.member_ids(db, org_id=p.org_id, team_id=p.team_id)
+    settings = repository.settings_of(db, org_id=p.org_id, team_id=p.team_id)
+    cadence = cadence_of(settings) if settings is not None else None
+    days = [p.starts_on + timedelta(days=i) for i in range(max(0, (as_of - p.starts_on).days + 1))]
+    meeting = {d for d in days if cadence is not None and schedule.team_meets(cadence, d)}
+    facts = repository.checkin_facts(db, org_id=p.org_id, person_ids=members, first=p.starts_on, last=as_of)
+    on_days = [f for f in facts if f.local_date in meeting]
+    needs = [f for f in facts if f.need]
+    asks = repository.ask_facts(
+        db, org_id=p.org_id, ask_ids=[f.ask_id for f in needs if f.ask_id is not None]
+    )
+    resolved = sum(1 for a in asks if a.status in HELPED or a.done_offers > 0)
+    standup = practice.standup_figures(
+        standup_days=len(meeting),
+        members=len(members),
+        answered=len(on_days),
+        needs_raised=len(needs),
+        needs_resolved=resolved,
+    )
+    before = _baseline_of(p)
+    during = period_figures(
+        db, org_id=p.org_id, members=members, first=p.starts_on, end=as_of + timedelta(days=1)
+    )
+    rule = practice.recommend(standup=standup, before=before, during=during)
+    final = _status(p, today) in ("finished", "stopped")
+    weeks = []
+    for w in range(1, (len(days) + 6) // 7 + 1):
+        in_week = {d for d in meeting if practice.week_of(d, starts_on=p.starts_on) == w}
+        answered = sum(1 for f in on_days if f.local_date in in_week)
+        possible = len(in_week) * len(members)
+        weeks.append(
+            PracticeWeek(
+                week=w,
+                starts_on=p.starts_on + timedelta(weeks=w - 1),
+                standup_days=len(in_week),
+                participation=round(answered / possible, 3) if possible else None,
+                needs_raised=sum(
+                    1 for f in needs if practice.week_of(f.local_date, starts_on=p.starts_on) == w
+                ),
+            )
+        )
+    tallies, voters = _retro(db, p, settings)
+    you = None
+    if p.team_id in actor.lead_of:
+        mine = [f for f in facts if f.person_id == actor.person_id]
+        raised = sum(1 for f in mine if f.need)
+        you = (
+            f"You raised help needed on {raised} of {len(meeting)} stand-up days "
+            f"(you answered on {sum(1 for f in mine if f.local_date in meeting)})."
+        )
+    return PracticeReport(
+        practice=practice_read(db, practice_=p, now=now),
+        as_of=as_of,
+        final=final,
+        before=_figures_read(before),
+        during=_figures_read(during),
+        standup=StandupFiguresRead(**standup.__dict__),
+        weeks=weeks,
+        retro=tallies,
+        retro_voters=voters,
+        recommendation=RecommendationRead(verdict=rule.verdict, reasons=rule.reasons, final=final),
+        you=you,
+    )
+
+
+def _retro(db: Session, p: StandupPractice, settings: StandupSettings | None) -> tuple[list[RetroTally], int]:
+    counts, voters = repository.retro_counts(db, org_id=p.org_id, practice_id=p.id)
+    questions = [Question.model_validate(q) for q in (settings.questions if settings else [])]
+    tallies = {q.key: RetroTally(key=q.key, question=q.text) for q in questions}
+    for key, choice, n in counts:
+        tally = tallies.setdefault(key, RetroTally(key=key, question=key))
+        setattr(tally, choice, n)
+    return list(tallies.values()), voters
+
+
+def vote_retro(db: Session, *, actor: Actor, practice_id: int, data: RetroWrite, now: datetime) -> None:
+    """A member says keep / change / drop per question, from the mid-point to the last day; voting
+    again replaces their votes. Only the counts are ever shown."""
+    p = get_practice(db, actor=actor, practice_id=practice_id)
+    if not repository.is_member(db, org_id=actor.org_id, team_id=p.team_id, person_id=actor.person_id):
+        raise NotInTeam()
+    if not _retro_open(p, _today(now)):
+        raise RetroClosed()
+    settings = repository.settings_of(db, org_id=p.org_id, team_id=p.team_id)
+    keys = {q["key"] for q in (settings.questions if settings else [])}
+    for key in data.votes:
+        if key not in keys:
+            raise UnknownQuestion(key)
+    repository.replace_votes(
+        db,
+        org_id=actor.org_id,
+        practice_id=p.id,
+        person_id=actor.person_id,
+        votes=[
+            RetroVote(
+                org_id=actor.org_id,
+                practice_id=p.id,
+                person_id=actor.person_id,
+                question_key=key,
+                choice=choice,
+                created_at=now,
+            )
+            for key, choice in data.votes.items()
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class PracticeTick:
+    reminded: int
+    retros: int
+    ended: int
+
+
+def practice_tick(db: Session, *, now: datetime, org_id: int | None = None) -> PracticeTick:
+    """The practices' weekly pass: a gentle reminder to each member at the start of each practice
+    week (naming nobody), the retro invitation at the mid-point, and the end with its report for the
+    leads. Each is claimed by a conditional update, so it happens once however many workers run it
+    and however often; a worker down for two weeks sends the current week's reminder, not three."""
+    today = _today(now)
+    reminded = retros = ended = 0
+    for p in repository.active_practices(db, limit=PRACTICE_BATCH, org_id=org_id):
+        if today > p.ends_on:
+            if _end(db, p, now=now, stopped=False):
+                ended += 1
+                leads = set(repository.lead_ids(db, org_id=p.org_id, team_id=p.team_id))
+                for person_id in sorted(leads):
+                    emit(db, PracticeEnded(org_id=p.org_id, at=now, person_id=person_id, practice_id=p.id))
+            continue
+        if today < p.starts_on:
+            continue
+        members = repository.member_ids(db, org_id=p.org_id, team_id=p.team_id)
+        week = practice.week_of(today, starts_on=p.starts_on)
+        if repository.claim_week(db, practice_id=p.id, week=week):
+            reminded += 1
+            for person_id in members:
+                emit(
+                    db,
+                    PracticeReminded(
+                        org_id=p.org_id, at=now, person_id=person_id, practice_id=p.id, week=week
+                    ),
+                )
+        if today >= _midpoint(p) and repository.claim_retro(db, practice_id=p.id, now=now):
+            retros += 1
+            for person_id in members:
+                emit(db, PracticeRetroOpened(org_id=p.org_id, at=now, person_id=person_id, practice_id=p.id))
+        db.refresh(p)
+    return PracticeTick(reminded=reminded, retros=retros, ended=ended)
+
+
+def practice_markers(db: Session, *, org_id: int, since: datetime) -> list[tuple[datetime, str]]:
+    """Before/after markers for trend charts (insights): each practice's first day, and, once it is
+    over, the day after its last (or the day it was stopped)."""
+    found = []
+    for starts_on, ends_on, team, days, active, stopped_at in repository.practice_markers(
+        db, org_id=org_id, since=_today(since)
+    ):
+        found.append((_midnight(starts_on), f"Stand-up practice starts: {team} ({days} days)"))
+        if stopped_at is not None:
+            found.append((_midnight(_today(stopped_at)), f"Stand-up practice stopped: {team}"))
+        elif not active:
+            found.append((_midnight(ends_on + timedelta(days=1)), f"Stand-up practice ends: {team}"))
+    return [(at, label) for at, label in found if at >= since]

@@ -1,5 +1,5 @@
-"""Stand-ups: today's prompt, answering it, confirming the ask drafted from a need, a team's board
-and its settings."""
+"""Stand-ups: today's prompt, answering it, confirming the ask drafted from a need, a team's board,
+its settings, and its 30–45-day practice (start, read, report, retro, stop)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ from fastapi import APIRouter, Path
 from askwell.core.db import MAX_ID
 from askwell.http.deps import ApiActor, Db, Now
 from askwell.standups import service
+from askwell.standups.errors import PracticeNotFound
 from askwell.standups.schemas import (
     AwayWrite,
     BoardRead,
     CheckinRead,
     CheckinWrite,
     NeedConfirm,
+    PracticeRead,
+    PracticeReport,
+    PracticeStart,
+    RetroWrite,
     StandupSettingsRead,
     StandupSettingsWrite,
     TodayRead,
@@ -25,6 +30,7 @@ router = APIRouter(tags=["standups"])
 
 TeamId = Annotated[int, Path(ge=1, le=MAX_ID, description="A team's id")]
 CheckinId = Annotated[int, Path(ge=1, le=MAX_ID, description="A check-in's id")]
+PracticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="A stand-up practice's id")]
 
 
 @router.get("/standups/today", response_model=TodayRead, summary="Your stand-up today: questions and answers")
@@ -90,3 +96,66 @@ def put_settings(
     service.configure(db, actor=actor, team_id=team_id, data=data, now=now)
     db.commit()
     return service.settings_read(db, actor=actor, team_id=team_id)
+
+
+# --- the 30–45-day practice --------------------------------------------------------------------------
+
+
+@router.post(
+    "/standups/teams/{team_id}/practices",
+    response_model=PracticeRead,
+    status_code=201,
+    summary="Start a 30- or 45-day stand-up practice for a team (its leads and admins); 409 if one is on",
+)
+def start_practice(team_id: TeamId, data: PracticeStart, db: Db, actor: ApiActor, now: Now) -> PracticeRead:
+    row = service.start_practice(db, actor=actor, team_id=team_id, data=data, now=now)
+    db.commit()
+    return service.practice_read(db, practice_=row, now=now)
+
+
+@router.get(
+    "/standups/teams/{team_id}/practice",
+    response_model=PracticeRead,
+    summary="A team's practice: the one under way, else its latest (404 when it never had one)",
+)
+def team_practice(team_id: TeamId, db: Db, actor: ApiActor, now: Now) -> PracticeRead:
+    row = service.team_practice(db, actor=actor, team_id=team_id)
+    if row is None:
+        raise PracticeNotFound()
+    return service.practice_read(db, practice_=row, now=now)
+
+
+@router.get("/standups/practices/{practice_id}", response_model=PracticeRead, summary="A stand-up practice")
+def get_practice(practice_id: PracticeId, db: Db, actor: ApiActor, now: Now) -> PracticeRead:
+    row = service.get_practice(db, actor=actor, practice_id=practice_id)
+    return service.practice_read(db, practice_=row, now=now)
+
+
+@router.get(
+    "/standups/practices/{practice_id}/report",
+    response_model=PracticeReport,
+    summary="A practice's report (so far, or at its end): before vs during, and keep / adjust / stop",
+)
+def practice_report(practice_id: PracticeId, db: Db, actor: ApiActor, now: Now) -> PracticeReport:
+    return service.report(db, actor=actor, practice_id=practice_id, now=now)
+
+
+@router.post(
+    "/standups/practices/{practice_id}/retro",
+    status_code=204,
+    summary="Your keep / change / drop per stand-up question (from the mid-point; only counts are shown)",
+)
+def practice_retro(practice_id: PracticeId, data: RetroWrite, db: Db, actor: ApiActor, now: Now) -> None:
+    service.vote_retro(db, actor=actor, practice_id=practice_id, data=data, now=now)
+    db.commit()
+
+
+@router.post(
+    "/standups/practices/{practice_id}/stop",
+    response_model=PracticeRead,
+    summary="Stop a practice early (its leads and admins): reminders stop, the report stays",
+)
+def stop_practice(practice_id: PracticeId, db: Db, actor: ApiActor, now: Now) -> PracticeRead:
+    row = service.stop_practice(db, actor=actor, practice_id=practice_id, now=now)
+    db.commit()
+    return service.practice_read(db, practice_=row, now=now)

@@ -1,5 +1,6 @@
 """Stand-up pages: today's check-in (a short, phone-friendly form), confirming the ask drafted from a
-need, a team's board, and a team's settings for its leads."""
+need, a team's board, a team's settings for its leads, and the 30–45-day practice (start, report with
+its server-drawn charts, the mid-point retro, stop)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from starlette.responses import Response
 from askwell.core.db import MAX_ID
 from askwell.core.errors import AskwellError, NotFound, PermissionDenied
 from askwell.http.deps import Db, Now, PageActor
+from askwell.insights import chart
 from askwell.people.policy import can_manage_team
-from askwell.standups import repository, service
+from askwell.standups import practice, repository, service
 from askwell.standups.errors import NotATeamLead
-from askwell.standups.schemas import ANSWER_MAX, CheckinWrite, NeedConfirm, StandupSettingsWrite
+from askwell.standups.schemas import (
+    ANSWER_MAX,
+    CheckinWrite,
+    NeedConfirm,
+    PracticeStart,
+    RetroWrite,
+    StandupSettingsWrite,
+)
 from askwell.web.forms import field_errors
 from askwell.web.templating import redirect, render
 
@@ -261,3 +270,157 @@ async def save_settings(request: Request, team_id: TeamId, db: Db, actor: PageAc
         f"/standups/teams/{team_id}",
         "Stand-up saved: each member is prompted at this time on their own clock.",
     )
+
+
+# --- the 30–45-day practice --------------------------------------------------------------------------
+
+PracticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="A stand-up practice's id")]
+
+
+def _practice_page(
+    request: Request, db: Db, actor: PageActor, now: Now, *, team_id: int, practice_id: int | None
+) -> Response:
+    report = (
+        service.report(db, actor=actor, practice_id=practice_id, now=now) if practice_id is not None else None
+    )
+    team_name = (
+        report.practice.team_name
+        if report
+        else service.settings_read(db, actor=actor, team_id=team_id).team_name
+    )
+    can_manage = can_manage_team(actor, team_id=team_id)
+    trend = None
+    if report is not None and report.weeks:
+        trend = chart.line_chart(
+            [w.starts_on for w in report.weeks],
+            [
+                (
+                    "participation",
+                    "Stand-up days answered (%)",
+                    [
+                        None if w.participation is None else round(w.participation * 100, 1)
+                        for w in report.weeks
+                    ],
+                ),
+                ("needs", "Help needed raised", [float(w.needs_raised) for w in report.weeks]),
+            ],
+        )
+    pairs = []
+    if report is not None:
+        b, d = report.before, report.during
+        pairs = [
+            practice.bar_pair("Asks per person-week", b.asks_per_person_week, d.asks_per_person_week),
+            practice.bar_pair("Asks that got help", b.helped_share, d.helped_share, unit="%"),
+            practice.bar_pair(
+                "Median hours to a first offer",
+                b.median_hours_to_first_offer,
+                d.median_hours_to_first_offer,
+                unit=" h",
+            ),
+            practice.bar_pair(
+                "Help given across teams", b.across_teams_share, d.across_teams_share, unit="%"
+            ),
+        ]
+    return render(
+        request,
+        "standups/practice.html",
+        {
+            "report": report,
+            "team_id": team_id,
+            "team_name": team_name,
+            "can_manage": can_manage,
+            "can_start": can_manage and (report is None or report.practice.status in ("finished", "stopped")),
+            "trend": trend,
+            "pairs": pairs,
+            "bar_width": practice.BAR_WIDTH,
+            "lengths": practice.LENGTHS,
+            "is_member": team_id in actor.teams,
+        },
+    )
+
+
+@router.get("/standups/teams/{team_id}/practice")
+def team_practice_page(request: Request, team_id: TeamId, db: Db, actor: PageActor, now: Now) -> Response:
+    found = service.team_practice(db, actor=actor, team_id=team_id)
+    return _practice_page(
+        request, db, actor, now, team_id=team_id, practice_id=found.id if found is not None else None
+    )
+
+
+@router.get("/standups/practices/{practice_id}")
+def practice_page(request: Request, practice_id: PracticeId, db: Db, actor: PageActor, now: Now) -> Response:
+    found = service.get_practice(db, actor=actor, practice_id=practice_id)
+    return _practice_page(request, db, actor, now, team_id=found.team_id, practice_id=found.id)
+
+
+@router.post("/standups/teams/{team_id}/practice")
+def start_practice(
+    request: Request,
+    team_id: TeamId,
+    db: Db,
+    actor: PageActor,
+    now: Now,
+    days: Annotated[str, Form(max_length=3)] = "30",
+    starts_on: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    back = f"/standups/teams/{team_id}/practice"
+    try:
+        data = PracticeStart.model_validate(
+            {"days": int(days) if days.isdigit() else days, "starts_on": starts_on.strip() or None}
+        )
+    except ValidationError as exc:
+        _require_lead(db, actor, team_id)
+        return redirect(back, next(iter(field_errors(exc).values()), "Please check the dates."))
+    try:
+        row = service.start_practice(db, actor=actor, team_id=team_id, data=data, now=now)
+    except AskwellError as exc:
+        db.rollback()
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        return redirect(back, exc.message)
+    db.commit()
+    return redirect(
+        f"/standups/practices/{row.id}",
+        f"The {row.days}-day practice is on: the team gets a gentle reminder each week, naming nobody.",
+    )
+
+
+@router.post("/standups/practices/{practice_id}/retro")
+async def practice_retro(
+    request: Request, practice_id: PracticeId, db: Db, actor: PageActor, now: Now
+) -> Response:
+    back = f"/standups/practices/{practice_id}"
+    form = await request.form()
+    votes = {
+        str(k).removeprefix("vote_")[:40]: str(v)[:10]
+        for k, v in list(form.multi_items())[:40]
+        if str(k).startswith("vote_") and isinstance(v, str) and v
+    }
+    try:
+        data = RetroWrite.model_validate({"votes": votes})
+    except ValidationError:
+        service.get_practice(db, actor=actor, practice_id=practice_id)
+        return redirect(back, "Pick keep, change or drop for at least one question.")
+    try:
+        service.vote_retro(db, actor=actor, practice_id=practice_id, data=data, now=now)
+    except AskwellError as exc:
+        db.rollback()
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        return redirect(back, exc.message)
+    db.commit()
+    return redirect(back, "Thanks: your votes count, your name is never shown.")
+
+
+@router.post("/standups/practices/{practice_id}/stop")
+def stop_practice(request: Request, practice_id: PracticeId, db: Db, actor: PageActor, now: Now) -> Response:
+    back = f"/standups/practices/{practice_id}"
+    try:
+        service.stop_practice(db, actor=actor, practice_id=practice_id, now=now)
+    except AskwellError as exc:
+        db.rollback()
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        return redirect(back, exc.message)
+    db.commit()
+    return redirect(back, "The practice is stopped: no more reminders; its report stays here.")
