@@ -216,3 +216,32 @@ def claim_escalation(db: Session, *, routed: RoutedAsk, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
+
+
+# --- erasure: the system acts on one person's rows, not a reader -------------------------------------
+
+
+def close_requests_to(db: Session, *, org_id: int, person_id: int, now: datetime) -> int:
+    """Requests still waiting on this person, answered "can't" (nobody is left to answer them)."""
+    result = db.execute(
+        update(RouteRequest)
+        .where(
+            RouteRequest.org_id == org_id,
+            RouteRequest.person_id == person_id,
+            RouteRequest.state == RouteState.ASKED.value,
+        )
+        .values(state=RouteState.CANT.value, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result)
+
+
+def stop_escalations_of(db: Session, *, org_id: int, author_id: int, now: datetime) -> int:
+    """The person's routed asks will not go to their lead (their asks were withdrawn)."""
+    result = db.execute(
+        update(RoutedAsk)
+        .where(RoutedAsk.org_id == org_id, RoutedAsk.author_id == author_id, RoutedAsk.escalated_at.is_(None))
+        .values(escalated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result)

@@ -502,3 +502,46 @@ def claim_digest(db: Session, *, prompt: StandupPrompt) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
+
+
+# --- erasure: the system acts on one person's rows, not a reader -------------------------------------
+
+
+def checkin_ids_of(db: Session, *, org_id: int, person_id: int) -> list[int]:
+    return list(
+        db.scalars(select(Checkin.id).where(Checkin.org_id == org_id, Checkin.person_id == person_id))
+    )
+
+
+def replace_checkin_words(db: Session, *, org_id: int, person_id: int, text: str) -> None:
+    """Every answer and drafted need of one person's check-ins replaced by ``text`` (rows kept)."""
+    ids = checkin_ids_of(db, org_id=org_id, person_id=person_id)
+    if ids:
+        db.execute(
+            update(CheckinAnswer)
+            .where(CheckinAnswer.org_id == org_id, CheckinAnswer.checkin_id.in_(ids))
+            .values(text=text)
+            .execution_options(synchronize_session=False)
+        )
+    db.execute(
+        update(Checkin)
+        .where(Checkin.org_id == org_id, Checkin.person_id == person_id, Checkin.need_text.is_not(None))
+        .values(need_text=text)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def forget_schedule(db: Session, *, org_id: int, person_id: int) -> None:
+    """No next prompt, no away periods, and no reminder or digest still to send to this person."""
+    for model in (StandupSchedule, StandupAway):
+        db.execute(
+            delete(model)
+            .where(model.org_id == org_id, model.person_id == person_id)
+            .execution_options(synchronize_session=False)
+        )
+    db.execute(
+        update(StandupPrompt)
+        .where(StandupPrompt.org_id == org_id, StandupPrompt.person_id == person_id)
+        .values(remind_at=None, digest_at=None)
+        .execution_options(synchronize_session=False)
+    )
