@@ -7,16 +7,17 @@ with a conditional UPDATE, so two workers escalate an ask once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
 from askwell.core.db import rows_affected
-from askwell.people.models import Person, TeamMembership
+from askwell.people.models import Person, Team, TeamMembership
 from askwell.people.policy import Actor
 from askwell.routing.errors import RouteNotFound
 from askwell.routing.models import RoutedAsk, RouteRequest, RouteState, RoutingSettings
@@ -245,3 +246,48 @@ def stop_escalations_of(db: Session, *, org_id: int, author_id: int, now: dateti
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result)
+
+
+# --- organization export and import (an admin-only, whole-organization read) --------------------------
+
+
+@dataclass(frozen=True)
+class OrgRouting:
+    emails: dict[int, str]
+    team_slugs: dict[int, str]
+    settings: list[RoutingSettings]
+    routed: list[RoutedAsk]
+    requests: list[RouteRequest]
+
+
+def org_routing(db: Session, *, org_id: int) -> OrgRouting:
+    return OrgRouting(
+        emails={i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))},
+        team_slugs={i: s for i, s in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))},
+        settings=list(
+            db.scalars(
+                select(RoutingSettings).where(RoutingSettings.org_id == org_id).order_by(RoutingSettings.id)
+            )
+        ),
+        routed=list(
+            db.scalars(
+                select(RoutedAsk)
+                .where(RoutedAsk.org_id == org_id)
+                .order_by(RoutedAsk.routed_at, RoutedAsk.id)
+            )
+        ),
+        requests=list(
+            db.scalars(
+                select(RouteRequest)
+                .where(RouteRequest.org_id == org_id)
+                .order_by(RouteRequest.asked_at, RouteRequest.id)
+            )
+        ),
+    )
+
+
+def insert_rows(db: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Imported rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))

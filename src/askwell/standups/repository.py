@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -545,3 +546,52 @@ def forget_schedule(db: Session, *, org_id: int, person_id: int) -> None:
         .values(remind_at=None, digest_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+# --- organization export and import (an admin-only, whole-organization read) --------------------------
+
+
+@dataclass(frozen=True)
+class OrgStandups:
+    """Every stand-up row of one organization, each list in a stable order, with the natural keys
+    (emails, team slugs) the export writes in place of ids."""
+
+    emails: dict[int, str]
+    team_slugs: dict[int, str]
+    settings: list[StandupSettings]
+    away: list[StandupAway]
+    schedules: list[StandupSchedule]
+    prompts: list[StandupPrompt]
+    checkins: list[Checkin]
+    answers: list[CheckinAnswer]
+
+
+def org_standups(db: Session, *, org_id: int) -> OrgStandups:
+    def rows(model: Any, *order: Any) -> list[Any]:
+        return list(db.scalars(select(model).where(model.org_id == org_id).order_by(*order, model.id)))
+
+    return OrgStandups(
+        emails={i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))},
+        team_slugs={i: s for i, s in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))},
+        settings=rows(StandupSettings),
+        away=rows(StandupAway, StandupAway.starts_on),
+        schedules=rows(StandupSchedule),
+        prompts=rows(StandupPrompt, StandupPrompt.local_date),
+        checkins=rows(Checkin, Checkin.local_date),
+        answers=rows(CheckinAnswer, CheckinAnswer.checkin_id, CheckinAnswer.position),
+    )
+
+
+def insert_rows(db: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Imported rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+
+
+def checkin_days(db: Session, *, org_id: int) -> dict[int, tuple[int, date]]:
+    """Check-in id → (its person, its day): how other domains' export sections name a check-in."""
+    rows = db.execute(
+        select(Checkin.id, Checkin.person_id, Checkin.local_date).where(Checkin.org_id == org_id)
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
