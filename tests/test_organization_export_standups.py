@@ -128,6 +128,11 @@ def test_stand_ups_routing_and_huddles_come_back_identical(db: Session) -> None:
         ),
         ("huddles", lambda d: d[0].update(caller="ghost@example.com"), r"ghost@example\.com"),
         ("standups", lambda d: d[0].update(prompt_time="25:00"), r"prompt_time"),
+        (
+            "people",
+            lambda d: d[0].update(work_start="18:00", work_end="09:00"),
+            r"people\.0: .*must end after it starts",
+        ),
     ],
 )
 def test_a_bad_reference_is_refused_before_anything_is_written(

@@ -28,6 +28,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from sqlalchemy.orm import Session
 
@@ -88,6 +89,13 @@ class PersonDoc(_Strict):
     work_start: ClockTime = "09:00"
     work_end: ClockTime = "17:00"
     work_days: Annotated[str, StringConstraints(pattern=r"^[1-7](,[1-7]){0,6}$")] = "1,2,3,4,5"
+
+    @model_validator(mode="after")
+    def _day_ends_after_it_starts(self) -> PersonDoc:
+        if self.work_end <= self.work_start:  # "HH:MM" readings order as strings
+            raise ValueError(f"{self.email}: the working day must end after it starts")
+        return self
+
     role: Role = Role.MEMBER
     is_active: bool = True
     suggestible: bool = True
