@@ -366,6 +366,12 @@ def _main(base: Path | None) -> None:
         f"\nLoad average (1, 5, 15 min) {load_start} at the start and {_load()} at the end: the machine is "
         "shared, and a board read's round trips to the database slow down most when it is busy."
     )
+    if base:
+        print(
+            f"\nBoard before/after: `ASKWELL_BENCH_STANDUP_AGAINST={AGAINST} ASKWELL_BENCH_POSTGRES_URL=... "
+            "python -m benchmarks standups`; the two columns were timed in turns (child processes, each "
+            "side twice, the lower p95 kept) on the same seeded databases. "
+        )
     print(f"\nTargets: tick query ≤ {TICK_TARGET_MS} ms, board p95 ≤ {BOARD_TARGET_MS} ms. ")
     print("The naive scan counts prompts due in the last minute (the tick's own window).")
 
