@@ -11,12 +11,22 @@ PostgreSQL.
 
 PostgreSQL runs when ``ASKWELL_BENCH_POSTGRES_URL`` (or ``ASKWELL_TEST_DATABASE_URL``) names a server:
 a fresh database is made and dropped. Sizes: ``ASKWELL_BENCH_STANDUP_TEAMS`` (10,000).
+``ASKWELL_BENCH_STANDUP_PARTS=board`` times the board only (the same seed, without the tick and its
+minute-long naive scan).
+
+On a busy machine, board figures from different runs are not comparable:
+``ASKWELL_BENCH_STANDUP_AGAINST=<commit>`` times the board of that commit (a temporary git worktree, in
+a child process, on the same seeded database) and of the current code in turns, twice each, keeping
+each side's lower p95, so both columns share the machine's conditions.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -41,6 +51,9 @@ from askwell.standups.models import StandupSchedule, StandupSettings
 from askwell.standups.schemas import CheckinWrite, NeedConfirm
 
 TEAMS = int(os.environ.get("ASKWELL_BENCH_STANDUP_TEAMS", "10000"))
+PARTS = set(os.environ.get("ASKWELL_BENCH_STANDUP_PARTS", "tick,board").split(","))
+AGAINST = os.environ.get("ASKWELL_BENCH_STANDUP_AGAINST")
+ROOT = Path(__file__).resolve().parent.parent
 PER_TEAM = 8
 BOARD_TEAM = 40
 TICK_TARGET_MS = 200
@@ -186,7 +199,7 @@ def _tick(engine: Engine) -> tuple[int, float, float, int, float]:
     return found, p50, p95, naive, naive_ms
 
 
-def _board(engine: Engine, org_id: int) -> tuple[float, float, int]:
+def _seed_board(engine: Engine, org_id: int) -> None:
     """A 40-person team where all answered, a quarter with confirmed asks and offers on half of those."""
     factory = wiring.session_factory(engine, Edges())
     with factory() as db:
@@ -235,12 +248,26 @@ def _board(engine: Engine, org_id: int) -> tuple[float, float, int]:
                         now=day,
                     )
         db.commit()
+
+
+def _time_board(engine: Engine) -> tuple[float, float, int]:
+    """p50 and p95 (ms) of 200 board reads as the team's lead, and the check-ins shown."""
+    factory = wiring.session_factory(engine, Edges())
+    with factory() as db:
+        team = db.get(Team, 1)
+        lead = db.get(Person, 1)
+        assert team is not None and lead is not None
         lead_actor = actor_for(db, lead)
+        # A plain id: the team row expires at each rollback, and reading ``team.id`` would reload it.
+        team_id = team.id
+        for _ in range(20):  # warm-up: statement caches, connection
+            service.board(db, actor=lead_actor, team_id=team_id, now=NOW)
+            db.rollback()
         samples = []
         shown = 0
         for _ in range(200):
             started = time.perf_counter()
-            board = service.board(db, actor=lead_actor, team_id=team.id, now=NOW)
+            board = service.board(db, actor=lead_actor, team_id=team_id, now=NOW)
             samples.append(time.perf_counter() - started)
             shown = len(board.checkins)
             db.rollback()
@@ -248,7 +275,45 @@ def _board(engine: Engine, org_id: int) -> tuple[float, float, int]:
     return p50, p95, shown
 
 
+def _time_board_in_child(url: str, src: Path) -> tuple[float, float, int]:
+    """The board timed by the code under ``src`` (this benchmark's seed and timing, that code's reads)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_standups", "--time-board", url],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    p50, p95, shown = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(p50), float(p95), int(shown)
+
+
+def _board_against(url: str, base: Path) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
+    """(before, now): each side timed twice, in turns, keeping its run with the lower p95."""
+    befores, nows = [], []
+    for _ in range(2):
+        befores.append(_time_board_in_child(url, base / "src"))
+        nows.append(_time_board_in_child(url, ROOT / "src"))
+    return min(befores, key=lambda r: r[1]), min(nows, key=lambda r: r[1])
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
 def main() -> None:
+    if AGAINST:
+        with tempfile.TemporaryDirectory(prefix="askwell-standups-base-") as tmp:
+            base = Path(tmp) / "base"
+            subprocess.run(["git", "worktree", "add", "--detach", str(base), AGAINST], cwd=ROOT, check=True,
+                           capture_output=True)  # fmt: skip
+            try:
+                _main(base)
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
+    else:
+        _main(None)
+
+
+def _main(base: Path | None) -> None:
     print("## Stand-ups: the scheduler's tick and a team's board\n")
     print(f"{TEAMS:,} teams × {PER_TEAM} people ({TEAMS * PER_TEAM:,} schedules in {len(ZONES)} timezones); ")
     print(
@@ -258,32 +323,65 @@ def main() -> None:
         f"(every member, their prompt computed in their timezone; one run). Board: a {BOARD_TEAM}-person team, "
     )
     print("everyone answered, a quarter with confirmed asks; p50/p95 of 200 reads as the lead.\n")
+    load_start = _load()
+    before_cols = f"board p50 at {AGAINST[:10]} | p95 at {AGAINST[:10]} | " if base else ""
     print(
-        "| database | due found | tick query p50 | p95 | naive scan found | naive scan | board p50 | board p95 |"
+        f"| database | due found | tick query p50 | p95 | naive scan found | naive scan | {before_cols}"
+        "board p50 | board p95 |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if base else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for label, url, drop in _databases(Path(tmp)):
             engine = create_db_engine(url)
             try:
                 upgrade(engine)
                 org_id = _seed_tick(engine)
-                found, p50, p95, naive, naive_ms = _tick(engine)
-                b50, b95, shown = _board(engine, org_id)
-                assert shown == BOARD_TEAM, shown
-                tick_ok = "✓" if p95 <= TICK_TARGET_MS else "✗"
-                board_ok = "✓" if b95 <= BOARD_TARGET_MS else "✗"
-                print(
-                    f"| {label} | {found} | {p50:.1f} ms | {p95:.1f} ms {tick_ok} | {naive} | {naive_ms:,.0f} ms "
-                    f"| {b50:.1f} ms | {b95:.1f} ms {board_ok} |"
-                )
+                tick = "| – | – | – | – | – "
+                if "tick" in PARTS:
+                    found, p50, p95, naive, naive_ms = _tick(engine)
+                    tick_ok = "✓" if p95 <= TICK_TARGET_MS else "✗"
+                    tick = (
+                        f"| {found} | {p50:.1f} ms | {p95:.1f} ms {tick_ok} | {naive} | {naive_ms:,.0f} ms "
+                    )
+                board = "| – | – |"
+                if "board" in PARTS:
+                    _seed_board(engine, org_id)
+                    if base:
+                        (o50, o95, o_shown), (b50, b95, shown) = _board_against(url, base)
+                        assert o_shown == BOARD_TEAM, o_shown
+                        old_ok = "✓" if o95 <= BOARD_TARGET_MS else "✗"
+                        board = f"| {o50:.1f} ms | {o95:.1f} ms {old_ok} "
+                    else:
+                        b50, b95, shown = _time_board(engine)
+                        board = ""
+                    assert shown == BOARD_TEAM, shown
+                    board_ok = "✓" if b95 <= BOARD_TARGET_MS else "✗"
+                    board += f"| {b50:.1f} ms | {b95:.1f} ms {board_ok} |"
+                print(f"| {label} {tick}{board}")
             finally:
                 engine.dispose()
                 if drop:
                     _drop(url, drop)
+    print(
+        f"\nLoad average (1, 5, 15 min) {load_start} at the start and {_load()} at the end: the machine is "
+        "shared, and a board read's round trips to the database slow down most when it is busy."
+    )
+    if base:
+        print(
+            f"\nBoard before/after: `ASKWELL_BENCH_STANDUP_AGAINST={AGAINST} ASKWELL_BENCH_POSTGRES_URL=... "
+            "python -m benchmarks standups`; the two columns were timed in turns (child processes, each "
+            "side twice, the lower p95 kept) on the same seeded databases. "
+        )
     print(f"\nTargets: tick query ≤ {TICK_TARGET_MS} ms, board p95 ≤ {BOARD_TARGET_MS} ms. ")
     print("The naive scan counts prompts due in the last minute (the tick's own window).")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--time-board":
+        child_engine = create_db_engine(sys.argv[2])
+        try:
+            print(json.dumps(_time_board(child_engine)))
+        finally:
+            child_engine.dispose()
+    else:
+        main()

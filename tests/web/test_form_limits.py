@@ -98,6 +98,10 @@ NOT_FREE_TEXT = frozenset(
         "timezone",
         "away_until",
         "suggestible",
+        "work_start",  # a clock reading (pattern-checked), not free text
+        "work_end",
+        "work_days",
+        "work_days_shown",
         "connector_id",
         "target_id",
         "ask_id",

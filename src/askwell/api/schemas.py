@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from askwell.people.schemas import (
+    ClockTime,
     LongText,
     Name,
     PersonSummary,
@@ -32,6 +33,9 @@ class ProfilePatch(BaseModel):
     learning: LongText | None = None
     away_until: date | None = None
     suggestible: bool | None = None
+    work_start: ClockTime | None = None
+    work_end: ClockTime | None = None
+    work_days: list[int] | None = None
 
     @model_validator(mode="after")
     def _no_null_except_away(self) -> ProfilePatch:

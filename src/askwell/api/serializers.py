@@ -7,7 +7,7 @@ from datetime import datetime
 from askwell.accounts.models import Invitation
 from askwell.api.schemas import InvitationRead, InvitationStatus, TeamDetail, TeamMember
 from askwell.people.models import Person, Team
-from askwell.people.schemas import PersonRead, PersonSummary, TeamRead, TeamRef
+from askwell.people.schemas import PersonRead, PersonSummary, TeamRead, TeamRef, work_days_list
 
 
 def _teams(person: Person) -> list[TeamRef]:
@@ -39,6 +39,9 @@ def person_read(person: Person) -> PersonRead:
         role=person.role,
         suggestible=person.suggestible,
         is_active=person.is_active,
+        work_start=person.work_start,
+        work_end=person.work_end,
+        work_days=work_days_list(person.work_days),
     )
 
 

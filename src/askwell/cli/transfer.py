@@ -16,6 +16,7 @@ from askwell.asks import transfer as asks_transfer
 from askwell.cli.common import cli_unit_of_work, err_console, fail, out_console
 from askwell.core.clock import Clock
 from askwell.core.config import get_settings
+from askwell.huddles import transfer as huddles_transfer
 from askwell.network import transfer as network_transfer
 from askwell.notifications.transfer import notifications_section
 from askwell.people import repository
@@ -24,15 +25,20 @@ from askwell.people.csv_import import FILE_LINE, import_people
 from askwell.people.service import admin_actor
 from askwell.people.transfer import export_org, import_org
 from askwell.rings import transfer as rings_transfer
+from askwell.routing import transfer as routing_transfer
+from askwell.standups import transfer as standups_transfer
 
 # Every domain's part of an organization export, in dependency order (people, invitations, asks,
-# network, rings, then the inbox, whose items point at rows of all of them).
+# network, rings, stand-ups, routing, huddles, then the inbox, whose items point at rows of all of them).
 SECTIONS = [
     *people_transfer.SECTIONS,
     *accounts_transfer.SECTIONS,
     *asks_transfer.SECTIONS,
     *network_transfer.SECTIONS,
     *rings_transfer.SECTIONS,
+    *standups_transfer.SECTIONS,
+    *routing_transfer.SECTIONS,
+    *huddles_transfer.SECTIONS,
     notifications_section(),
 ]
 

@@ -3,9 +3,10 @@ the people invited to it and the organization's admins (404 for anyone else)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from askwell.huddles.errors import HuddleNotFound
@@ -111,3 +112,25 @@ def teammate_ids(db: Session, *, actor: Actor) -> set[int]:
 def called_by(db: Session, *, org_id: int, person_id: int) -> list[Huddle]:
     """Every huddle one person called (for erasure: the system acts, not a reader)."""
     return list(db.scalars(select(Huddle).where(Huddle.org_id == org_id, Huddle.caller_id == person_id)))
+
+
+# --- organization export and import (an admin-only, whole-organization read) --------------------------
+
+
+def org_huddles(db: Session, *, org_id: int) -> tuple[dict[int, str], list[Huddle], list[HuddleInvite]]:
+    """(person id → email, the huddles, their invitations), each list in a stable order."""
+    emails = {i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))}
+    huddles = list(
+        db.scalars(select(Huddle).where(Huddle.org_id == org_id).order_by(Huddle.created_at, Huddle.id))
+    )
+    invites = list(
+        db.scalars(select(HuddleInvite).where(HuddleInvite.org_id == org_id).order_by(HuddleInvite.id))
+    )
+    return emails, huddles, invites
+
+
+def insert_rows(db: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Imported rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))

@@ -52,7 +52,7 @@ ICS_NAME = "huddle.ics"
 
 
 def _person(p: Person) -> rules.Person:
-    return rules.Person(p.id, zone(p.timezone))
+    return rules.Person(p.id, zone(p.timezone), p.working_hours)
 
 
 def _link(template: str, huddle_id: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from askwell.core.db import Base, UTCDateTime
+from askwell.core.workhours import WorkingHours
 
 # Erased people get an address here: unique, and never deliverable (RFC 2606 reserves .invalid).
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -62,6 +63,11 @@ class Person(Base):
     can_help_with: Mapped[str] = mapped_column(Text, default="")
     learning: Mapped[str] = mapped_column(Text, default="")
     away_until: Mapped[date | None] = mapped_column(Date, default=None)
+    # Working hours on the person's own clock ("HH:MM") and ISO weekdays ("1,2,3,4,5"): routing
+    # measures overlap and escalation time with them, huddles pick who is working now.
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:00", server_default="17:00")
+    work_days: Mapped[str] = mapped_column(String(20), default="1,2,3,4,5", server_default="1,2,3,4,5")
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # People may opt out of being suggested as helpers.
@@ -76,6 +82,16 @@ class Person(Base):
     memberships: Mapped[list[TeamMembership]] = relationship(
         lazy="raise", cascade="all, delete-orphan", overlaps="members"
     )
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        """The hours as ``core.workhours`` reads them; a malformed stored value falls back to 09–17."""
+        try:
+            start, end = time.fromisoformat(self.work_start), time.fromisoformat(self.work_end)
+            days = frozenset(int(d) - 1 for d in self.work_days.split(",") if d.strip())
+        except ValueError:
+            return WorkingHours()
+        return WorkingHours(start=start, end=end, days=days)
 
     @staticmethod
     def make_search_text(*, name: str, title: str, email: str, skills: list[str]) -> str:

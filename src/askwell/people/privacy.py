@@ -40,6 +40,7 @@ def erase_profile(db: Session, *, person: Person, now: datetime) -> None:
     person.can_help_with = ""
     person.learning = ""
     person.away_until = None
+    person.work_start, person.work_end, person.work_days = "09:00", "17:00", "1,2,3,4,5"
     person.role = Role.MEMBER.value
     person.is_active = False
     person.suggestible = False
@@ -62,6 +63,7 @@ def export_profile(db: Session, *, person: Person) -> dict[str, Any]:
         "learning": person.learning,
         "skills": skills,
         "away_until": person.away_until.isoformat() if person.away_until else None,
+        "working_hours": {"start": person.work_start, "end": person.work_end, "days": person.work_days},
         "role": person.role,
         "suggestible": person.suggestible,
         "created_at": person.created_at.isoformat(),

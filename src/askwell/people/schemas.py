@@ -14,6 +14,7 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -33,6 +34,12 @@ SKILL_MAX = 60
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX), SingleLine]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT_MAX), SingleLine]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX), VisibleText]
+#: A local clock reading, "HH:MM" (24-hour), as a time input sends it.
+ClockTime = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+]
+#: The shortest working day routing and huddles can do anything with.
+MIN_WORK_MINUTES = 60
 SkillName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SKILL_MAX), SingleLine
 ]
@@ -84,6 +91,47 @@ class ProfileUpdate(BaseModel):
     learning: LongText = ""
     away_until: date | None = None
     suggestible: bool = True
+    # Working hours on their own clock: routing asks people whose hours overlap the asker's, and
+    # counts "N working hours" before the lead is asked; huddles invite people working now.
+    work_start: ClockTime = "09:00"
+    work_end: ClockTime = "17:00"
+    work_days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1, max_length=7)
+
+    @field_validator("work_days")
+    @classmethod
+    def _iso_weekdays(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 7 for day in value):
+            raise ValueError("working days are 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
+
+    @field_validator("work_end")
+    @classmethod
+    def _after_start(cls, value: str, info: ValidationInfo) -> str:
+        start = info.data.get("work_start")
+        if start is None:  # the start itself was refused; its own message says why
+            return value
+        minutes = _minutes(value) - _minutes(start)
+        if minutes <= 0:
+            raise ValueError(
+                f"the working day must end after it starts ({start}); overnight hours are not supported"
+            )
+        if minutes < MIN_WORK_MINUTES:
+            raise ValueError(f"a working day lasts at least {MIN_WORK_MINUTES} minutes")
+        return value
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def work_days_text(days: list[int]) -> str:
+    """How ``Person.work_days`` stores the weekdays: "1,2,3,4,5"."""
+    return ",".join(str(d) for d in sorted(set(days)))
+
+
+def work_days_list(text: str) -> list[int]:
+    return [int(d) for d in text.split(",") if d.strip().isdigit()]
 
 
 class PersonCreate(ProfileUpdate):
@@ -151,6 +199,9 @@ class PersonRead(PersonSummary):
     role: str
     suggestible: bool
     is_active: bool
+    work_start: str = "09:00"
+    work_end: str = "17:00"
+    work_days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
 
 
 class TeamRead(BaseModel):

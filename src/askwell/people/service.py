@@ -19,7 +19,14 @@ from askwell.people.policy import (
     can_edit_profile,
     require_team_action,
 )
-from askwell.people.schemas import OrganizationCreate, PersonCreate, ProfileUpdate, TeamCreate, slugify
+from askwell.people.schemas import (
+    OrganizationCreate,
+    PersonCreate,
+    ProfileUpdate,
+    TeamCreate,
+    slugify,
+    work_days_text,
+)
 
 
 def create_organization(db: Session, *, data: OrganizationCreate, now: datetime) -> Organization:
@@ -70,6 +77,9 @@ def update_profile(
     person.learning = data.learning
     person.away_until = data.away_until
     person.suggestible = data.suggestible
+    person.work_start = data.work_start
+    person.work_end = data.work_end
+    person.work_days = work_days_text(data.work_days)
     person.search_text = Person.make_search_text(
         name=data.name, title=data.title, email=person.email, skills=data.skills
     )

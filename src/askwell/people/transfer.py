@@ -28,6 +28,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from askwell.people.errors import SlugTaken
 from askwell.people.models import Organization, Person, Role, Team
 from askwell.people.schemas import (
     MAX_SKILLS,
+    ClockTime,
     LongText,
     Name,
     OrganizationCreate,
@@ -84,6 +86,16 @@ class PersonDoc(_Strict):
     can_help_with: LongText = ""
     learning: LongText = ""
     away_until: date | None = None
+    work_start: ClockTime = "09:00"
+    work_end: ClockTime = "17:00"
+    work_days: Annotated[str, StringConstraints(pattern=r"^[1-7](,[1-7]){0,6}$")] = "1,2,3,4,5"
+
+    @model_validator(mode="after")
+    def _day_ends_after_it_starts(self) -> PersonDoc:
+        if self.work_end <= self.work_start:  # "HH:MM" readings order as strings
+            raise ValueError(f"{self.email}: the working day must end after it starts")
+        return self
+
     role: Role = Role.MEMBER
     is_active: bool = True
     suggestible: bool = True
@@ -173,6 +185,9 @@ def _export_people(db: Session, org_id: int) -> list[dict[str, Any]]:
             "can_help_with": p.can_help_with,
             "learning": p.learning,
             "away_until": _iso(p.away_until),
+            "work_start": p.work_start,
+            "work_end": p.work_end,
+            "work_days": p.work_days,
             "role": p.role,
             "is_active": p.is_active,
             "suggestible": p.suggestible,
@@ -204,6 +219,9 @@ def _load_people(db: Session, ctx: ImportContext, people: list[PersonDoc]) -> No
             "can_help_with": p.can_help_with,
             "learning": p.learning,
             "away_until": p.away_until,
+            "work_start": p.work_start,
+            "work_end": p.work_end,
+            "work_days": p.work_days,
             "role": p.role.value,
             "is_active": p.is_active,
             "suggestible": p.suggestible,

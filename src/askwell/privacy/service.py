@@ -25,7 +25,9 @@ from askwell.people import repository as people_repo
 from askwell.people.errors import NotAllowed
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_administer
+from askwell.routing import privacy as routing_privacy
 from askwell.slack import privacy as slack_privacy
+from askwell.standups import privacy as standups_privacy
 
 EXPORT_FORMAT = 1
 # The ledger is exported whole; the limit only guards against a runaway query.
@@ -37,8 +39,9 @@ def erase_person(db: Session, *, actor: Actor, person_id: int, now: datetime) ->
 
     Kept: the person row (as "Former member", inactive, an undeliverable address) and every ask,
     offer, thank-you and ledger row, so counts and insights add up as before. Gone: profile, skills,
-    team memberships, credentials, their notifications, ties, introductions, vectors, and every word
-    they wrote (replaced by a neutral text).
+    team memberships, credentials, their notifications, ties, introductions, vectors, stand-up schedule
+    and away days, and every word they wrote (asks, huddle topics, stand-up answers: replaced by a
+    neutral text). Routing requests still waiting on them are closed as "can't".
     """
     if not can_administer(actor) or person_id == actor.person_id:
         raise NotAllowed("erase this person")
@@ -62,6 +65,8 @@ def erase_person(db: Session, *, actor: Actor, person_id: int, now: datetime) ->
     matching_privacy.erase_vectors(db, org_id=org_id, person_id=person.id, ask_ids=erased.ask_ids)
     huddles_privacy.erase_words(db, org_id=org_id, person_id=person.id, text_now=asks_privacy.ERASED_TEXT)
     slack_privacy.erase_link(db, org_id=org_id, person_id=person.id)
+    standups_privacy.erase_checkins(db, org_id=org_id, person_id=person.id, text_now=asks_privacy.ERASED_TEXT)
+    routing_privacy.erase_routes(db, org_id=org_id, person_id=person.id, now=now)
     return person
 
 

@@ -7,16 +7,17 @@ with a conditional UPDATE, so two workers escalate an ask once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask
 from askwell.core.db import rows_affected
-from askwell.people.models import Person, TeamMembership
+from askwell.people.models import Person, Team, TeamMembership
 from askwell.people.policy import Actor
 from askwell.routing.errors import RouteNotFound
 from askwell.routing.models import RoutedAsk, RouteRequest, RouteState, RoutingSettings
@@ -216,3 +217,77 @@ def claim_escalation(db: Session, *, routed: RoutedAsk, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
+
+
+# --- erasure: the system acts on one person's rows, not a reader -------------------------------------
+
+
+def close_requests_to(db: Session, *, org_id: int, person_id: int, now: datetime) -> int:
+    """Requests still waiting on this person, answered "can't" (nobody is left to answer them)."""
+    result = db.execute(
+        update(RouteRequest)
+        .where(
+            RouteRequest.org_id == org_id,
+            RouteRequest.person_id == person_id,
+            RouteRequest.state == RouteState.ASKED.value,
+        )
+        .values(state=RouteState.CANT.value, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result)
+
+
+def stop_escalations_of(db: Session, *, org_id: int, author_id: int, now: datetime) -> int:
+    """The person's routed asks will not go to their lead (their asks were withdrawn)."""
+    result = db.execute(
+        update(RoutedAsk)
+        .where(RoutedAsk.org_id == org_id, RoutedAsk.author_id == author_id, RoutedAsk.escalated_at.is_(None))
+        .values(escalated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result)
+
+
+# --- organization export and import (an admin-only, whole-organization read) --------------------------
+
+
+@dataclass(frozen=True)
+class OrgRouting:
+    emails: dict[int, str]
+    team_slugs: dict[int, str]
+    settings: list[RoutingSettings]
+    routed: list[RoutedAsk]
+    requests: list[RouteRequest]
+
+
+def org_routing(db: Session, *, org_id: int) -> OrgRouting:
+    return OrgRouting(
+        emails={i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))},
+        team_slugs={i: s for i, s in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))},
+        settings=list(
+            db.scalars(
+                select(RoutingSettings).where(RoutingSettings.org_id == org_id).order_by(RoutingSettings.id)
+            )
+        ),
+        routed=list(
+            db.scalars(
+                select(RoutedAsk)
+                .where(RoutedAsk.org_id == org_id)
+                .order_by(RoutedAsk.routed_at, RoutedAsk.id)
+            )
+        ),
+        requests=list(
+            db.scalars(
+                select(RouteRequest)
+                .where(RouteRequest.org_id == org_id)
+                .order_by(RouteRequest.asked_at, RouteRequest.id)
+            )
+        ),
+    )
+
+
+def insert_rows(db: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Imported rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))

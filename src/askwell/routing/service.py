@@ -124,6 +124,7 @@ def _candidates(
         rules.Candidate(
             person_id=p.id,
             tz=zone(p.timezone),
+            hours=p.working_hours,
             score=scores.get(p.id, 0.0),
             active=p.is_active and (p.away_until is None or p.away_until < now.date()),
             recent=recent.get(p.id, ()),
@@ -201,7 +202,9 @@ def route_help_needed(
         team_id=event.team_id,
         checkin_id=event.checkin_id,
         routed_at=now,
-        escalate_at=rules.escalate_at(now, hours=settings.escalate_after_hours, tz=tz),
+        escalate_at=rules.escalate_at(
+            now, hours=settings.escalate_after_hours, tz=tz, working=author.working_hours
+        ),
     )
     db.add(routed)
     db.flush()
@@ -215,6 +218,7 @@ def route_help_needed(
         author_tz=tz,
         now=now,
         count=rules.peers_count(settings.peers_per_ask),
+        author_hours=author.working_hours,
     )
     return _ask_people(
         db, routed=routed, ask=ask, person_ids=[c.person_id for c in chosen], reason=RouteReason.PEER, now=now
@@ -267,6 +271,7 @@ def _next_candidates(db: Session, *, routed: RoutedAsk, ask: Ask, count: int, no
         candidates,
         author_id=author.id,
         author_tz=zone(author.timezone),
+        author_hours=author.working_hours,
         now=now,
         count=count,
         exclude=frozenset(repository.asked_ids(db, org_id=routed.org_id, ask_id=ask.id)),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from askwell.asks.models import Ask, Offer, OfferStatus, Thanks
+from askwell.asks.repository import visible_asks
 from askwell.core.db import rows_affected
 from askwell.people.models import Person, Team, TeamMembership
+from askwell.people.policy import Actor
 from askwell.standups.models import (
     Checkin,
     CheckinAnswer,
@@ -286,6 +289,44 @@ def delete_answers(db: Session, *, checkin: Checkin) -> None:
     )
 
 
+@dataclass(frozen=True)
+class BoardHeader:
+    """What a board read checks before it reads: the team, whether it has a stand-up, whether the
+    reader is in it, and the reader's clock (one query instead of four round trips)."""
+
+    team_name: str
+    has_standup: bool
+    is_member: bool
+    timezone: str | None
+
+
+def board_header(db: Session, *, org_id: int, team_id: int, person_id: int) -> BoardHeader | None:
+    """None when the team is not in the organization."""
+    has_standup = (
+        select(StandupSettings.id)
+        .where(StandupSettings.org_id == org_id, StandupSettings.team_id == team_id)
+        .exists()
+    )
+    is_member = (
+        select(TeamMembership.id)
+        .where(
+            TeamMembership.org_id == org_id,
+            TeamMembership.team_id == team_id,
+            TeamMembership.person_id == person_id,
+        )
+        .exists()
+    )
+    timezone = (
+        select(Person.timezone).where(Person.org_id == org_id, Person.id == person_id).scalar_subquery()
+    )
+    row = db.execute(
+        select(Team.name, has_standup, is_member, timezone).where(Team.org_id == org_id, Team.id == team_id)
+    ).first()
+    if row is None:
+        return None
+    return BoardHeader(team_name=row[0], has_standup=bool(row[1]), is_member=bool(row[2]), timezone=row[3])
+
+
 def board_checkins(db: Session, *, org_id: int, team_id: int, local_date: date) -> list[tuple[Checkin, str]]:
     """The check-ins of a team's members on a day (filed under any of their teams: one a person)."""
     members = select(TeamMembership.person_id).where(
@@ -320,8 +361,14 @@ class AskLine:
     offers: int
 
 
-def ask_lines(db: Session, *, org_id: int, ask_ids: Iterable[int]) -> dict[int, AskLine]:
-    """Title, status and live offer count of the asks drafted from check-ins (one query)."""
+def ask_lines(
+    db: Session, *, org_id: int, ask_ids: Iterable[int], visible_to: Actor | None = None
+) -> dict[int, AskLine]:
+    """Title, status and live offer count of the asks drafted from check-ins (one query).
+
+    With ``visible_to``, only the asks that person may see (a member's draft stays unshown): the
+    visibility rule joins this query instead of costing a round trip of its own, which on PostgreSQL
+    is most of what a board read costs."""
     ids = set(ask_ids)
     if not ids:
         return {}
@@ -337,11 +384,16 @@ def ask_lines(db: Session, *, org_id: int, ask_ids: Iterable[int]) -> dict[int, 
         .group_by(Offer.ask_id)
         .subquery()
     )
-    rows = db.execute(
+    stmt = (
         select(Ask.id, Ask.title, Ask.status, Ask.author_id, func.coalesce(offers.c.n, 0))
         .outerjoin(offers, offers.c.ask_id == Ask.id)
         .where(Ask.org_id == org_id, Ask.id.in_(ids))
     )
+    if visible_to is not None:
+        stmt = stmt.where(
+            Ask.id.in_(visible_asks(visible_to).where(Ask.id.in_(ids)).with_only_columns(Ask.id))
+        )
+    rows = db.execute(stmt)
     return {r[0]: AskLine(r[0], r[1], r[2], r[3], int(r[4])) for r in rows}
 
 
@@ -718,3 +770,95 @@ def practice_markers(
         .order_by(StandupPractice.starts_on)
     )
     return [(r[0], r[1], r[2], int(r[3]), bool(r[4]), r[5]) for r in rows]
+
+
+# --- erasure: the system acts on one person's rows, not a reader -------------------------------------
+
+
+def checkin_ids_of(db: Session, *, org_id: int, person_id: int) -> list[int]:
+    return list(
+        db.scalars(select(Checkin.id).where(Checkin.org_id == org_id, Checkin.person_id == person_id))
+    )
+
+
+def replace_checkin_words(db: Session, *, org_id: int, person_id: int, text: str) -> None:
+    """Every answer and drafted need of one person's check-ins replaced by ``text`` (rows kept)."""
+    ids = checkin_ids_of(db, org_id=org_id, person_id=person_id)
+    if ids:
+        db.execute(
+            update(CheckinAnswer)
+            .where(CheckinAnswer.org_id == org_id, CheckinAnswer.checkin_id.in_(ids))
+            .values(text=text)
+            .execution_options(synchronize_session=False)
+        )
+    db.execute(
+        update(Checkin)
+        .where(Checkin.org_id == org_id, Checkin.person_id == person_id, Checkin.need_text.is_not(None))
+        .values(need_text=text)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def forget_schedule(db: Session, *, org_id: int, person_id: int) -> None:
+    """No next prompt, no away periods, and no reminder or digest still to send to this person."""
+    for model in (StandupSchedule, StandupAway):
+        db.execute(
+            delete(model)
+            .where(model.org_id == org_id, model.person_id == person_id)
+            .execution_options(synchronize_session=False)
+        )
+    db.execute(
+        update(StandupPrompt)
+        .where(StandupPrompt.org_id == org_id, StandupPrompt.person_id == person_id)
+        .values(remind_at=None, digest_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- organization export and import (an admin-only, whole-organization read) --------------------------
+
+
+@dataclass(frozen=True)
+class OrgStandups:
+    """Every stand-up row of one organization, each list in a stable order, with the natural keys
+    (emails, team slugs) the export writes in place of ids."""
+
+    emails: dict[int, str]
+    team_slugs: dict[int, str]
+    settings: list[StandupSettings]
+    away: list[StandupAway]
+    schedules: list[StandupSchedule]
+    prompts: list[StandupPrompt]
+    checkins: list[Checkin]
+    answers: list[CheckinAnswer]
+
+
+def org_standups(db: Session, *, org_id: int) -> OrgStandups:
+    def rows(model: Any, *order: Any) -> list[Any]:
+        return list(db.scalars(select(model).where(model.org_id == org_id).order_by(*order, model.id)))
+
+    return OrgStandups(
+        emails={i: e for i, e in db.execute(select(Person.id, Person.email).where(Person.org_id == org_id))},
+        team_slugs={i: s for i, s in db.execute(select(Team.id, Team.slug).where(Team.org_id == org_id))},
+        settings=rows(StandupSettings),
+        away=rows(StandupAway, StandupAway.starts_on),
+        schedules=rows(StandupSchedule),
+        prompts=rows(StandupPrompt, StandupPrompt.local_date),
+        checkins=rows(Checkin, Checkin.local_date),
+        answers=rows(CheckinAnswer, CheckinAnswer.checkin_id, CheckinAnswer.position),
+    )
+
+
+def insert_rows(db: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Imported rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    return list(db.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+
+
+def checkin_days(db: Session, *, org_id: int) -> dict[int, tuple[int, date]]:
+    """Check-in id → (its person, its day): how other domains' export sections name a check-in."""
+    rows = db.execute(
+        select(Checkin.id, Checkin.person_id, Checkin.local_date).where(Checkin.org_id == org_id)
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}

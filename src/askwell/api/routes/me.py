@@ -12,7 +12,7 @@ from askwell.core.errors import InvalidInput
 from askwell.http.deps import ApiActor, Db, Now
 from askwell.http.downloads import personal_data_response
 from askwell.people import repository, service
-from askwell.people.schemas import PersonRead, ProfileUpdate
+from askwell.people.schemas import PersonRead, ProfileUpdate, work_days_list
 from askwell.privacy import service as privacy
 
 router = APIRouter(tags=["me"])
@@ -27,7 +27,11 @@ def get_me(db: Db, actor: ApiActor) -> PersonRead:
     "/me",
     response_model=PersonRead,
     summary="Change your own profile",
-    description="Send only the fields to change. `away_until: null` clears an absence.",
+    description=(
+        "Send only the fields to change. `away_until: null` clears an absence. Working hours: "
+        "`work_start` and `work_end` as `HH:MM` on your own clock (`timezone`, an IANA zone), the end "
+        "at least an hour after the start; `work_days` as ISO weekdays (1 = Monday ... 7 = Sunday)."
+    ),
 )
 def patch_me(body: ProfilePatch, db: Db, actor: ApiActor, now: Now) -> PersonRead:
     person = repository.get_person(db, actor=actor, person_id=actor.person_id)
@@ -40,11 +44,15 @@ def patch_me(body: ProfilePatch, db: Db, actor: ApiActor, now: Now) -> PersonRea
         "learning": person.learning,
         "away_until": person.away_until,
         "suggestible": person.suggestible,
+        "work_start": person.work_start,
+        "work_end": person.work_end,
+        "work_days": work_days_list(person.work_days),
     }
     try:
         data = ProfileUpdate.model_validate({**current, **body.changes()})
     except ValidationError as exc:
-        # Only reachable when a stored value predates today's rules (e.g. an imported long title).
+        # Fields that only make sense together (a working day ending before it starts), or a stored
+        # value that predates today's rules (e.g. an imported long title).
         fields = {".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}
         raise InvalidInput("The profile is not valid.", fields=fields) from None
     updated = service.update_profile(db, actor=actor, person_id=actor.person_id, data=data, now=now)

@@ -16,7 +16,14 @@ from askwell.people import service as people_service
 from askwell.people.errors import NotAllowed
 from askwell.people.models import Person
 from askwell.people.policy import Actor, can_edit_profile
-from askwell.people.schemas import LONG_TEXT_MAX, MAX_SKILLS, NAME_MAX, SHORT_TEXT_MAX, ProfileUpdate
+from askwell.people.schemas import (
+    LONG_TEXT_MAX,
+    MAX_SKILLS,
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    ProfileUpdate,
+    work_days_list,
+)
 from askwell.web.form_action import Refusal, form_action
 from askwell.web.forms import SKILLS_TEXT_MAX, form_cap, split_list, timezone_choices
 from askwell.web.templating import is_partial, page_url, redirect, render
@@ -87,6 +94,9 @@ def profile(request: Request, db: Db, actor: PageActor, now: Now, person_id: Per
     )
 
 
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def _editable(db: Db, actor: Actor, person_id: int) -> Person:
     person = repository.get_person(db, actor=actor, person_id=person_id)
     if not can_edit_profile(actor, person_id=person.id, org_id=person.org_id):
@@ -106,6 +116,7 @@ def _edit_page(
             "errors": errors,
             "timezones": timezone_choices(str(values.get("timezone", ""))),
             "max_skills": MAX_SKILLS,
+            "weekday_names": WEEKDAY_NAMES,
         },
         status_code=status,
     )
@@ -123,6 +134,9 @@ def edit_form(request: Request, db: Db, actor: PageActor, person_id: PersonId) -
         "learning": person.learning,
         "away_until": person.away_until.isoformat() if person.away_until else "",
         "suggestible": person.suggestible,
+        "work_start": person.work_start,
+        "work_end": person.work_end,
+        "work_days": work_days_list(person.work_days),
     }
     return _edit_page(request, person, values, {})
 
@@ -148,8 +162,21 @@ def edit(
     learning: LongText = "",
     away_until: Annotated[str, Form(max_length=20)] = "",
     suggestible: Annotated[str | None, Form(max_length=5)] = None,
+    work_start: Annotated[str | None, Form(max_length=8)] = None,
+    work_end: Annotated[str | None, Form(max_length=8)] = None,
+    work_days: Annotated[list[str] | None, Form()] = None,
+    work_days_shown: Annotated[str | None, Form(max_length=1)] = None,
 ) -> Response:
     person = _editable(db, actor, person_id)
+    # A form without the working-hours fields (an older page, a script) keeps the stored hours; the
+    # page's own form marks that its day checkboxes were shown, so none ticked is a refusal.
+    days = (
+        [int(d) for d in (work_days or [])[:7] if d.strip().isdigit() and len(d.strip()) == 1]
+        if work_days_shown is not None
+        else work_days_list(person.work_days)
+    )
+    work_start = person.work_start if work_start is None else work_start
+    work_end = person.work_end if work_end is None else work_end
     values: dict[str, Any] = {
         "name": name,
         "title": title,
@@ -159,6 +186,9 @@ def edit(
         "learning": learning,
         "away_until": away_until,
         "suggestible": suggestible is not None,
+        "work_start": work_start,
+        "work_end": work_end,
+        "work_days": days,
     }
 
     def act() -> Response:
